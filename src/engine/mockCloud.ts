@@ -1,0 +1,166 @@
+/**
+ * What the mock engine answers in place of AWS: resource outputs computed from inputs, and the few
+ * data-source calls the program makes. Deterministic, so plans and tests compare run to run.
+ * An invoke the program makes that is not listed here throws: a new data source must be mocked on
+ * purpose, not answered with nothing.
+ */
+import { createHash } from "crypto";
+import { MockCallArgs, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import { availabilityZoneNames } from "../../stacks/regions";
+import { emulateAwsxVpc } from "./awsxVpc";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+/** Region of resources created without an explicit provider (there should be none). */
+export const DEFAULT_PROVIDER_REGION = "(default provider)";
+
+type Inputs = Record<string, any>;
+type OutputSynth = (ctx: { name: string; physicalName: string; inputs: Inputs; region: string; id: string }) => Record<string, unknown>;
+
+function shortHash(text: string, length = 7): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+const arn = (service: string, region: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+
+/** Type-specific outputs, beyond the generic id/arn/name; keyed by type token. */
+const OUTPUTS: Record<string, OutputSynth> = {
+  "aws:kms/key:Key": ({ id, region }) => ({ keyId: id, arn: arn("kms", region, `key/${id}`) }),
+  "aws:kms/replicaKey:ReplicaKey": ({ inputs, region }) => {
+    const keyId = String(inputs.primaryKeyArn ?? "").split("/").pop() ?? "mrk-unknown";
+    return { keyId, arn: arn("kms", region, `key/${keyId}`), id: keyId };
+  },
+  "aws:kms/alias:Alias": ({ inputs, region }) => ({ arn: arn("kms", region, String(inputs.name)) }),
+  "aws:s3/bucket:Bucket": ({ physicalName, inputs, region }) => {
+    const bucket = inputs.bucket ?? physicalName;
+    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": ({ physicalName, inputs, region, id }) => {
+    const lbName = inputs.name ?? physicalName.slice(0, 32);
+    const kind = inputs.loadBalancerType === "network" ? "net" : "app";
+    const suffix = `${kind}/${lbName}/${id.slice(-16)}`;
+    const scheme = inputs.internal ? "internal-" : "";
+    return { name: lbName, arn: arn("elasticloadbalancing", region, `loadbalancer/${suffix}`), arnSuffix: suffix, dnsName: `${scheme}${lbName}-${shortHash(id, 10)}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
+  },
+  "aws:lb/targetGroup:TargetGroup": ({ physicalName, inputs, region, id }) => {
+    const tgName = inputs.name ?? physicalName.slice(0, 32);
+    const suffix = `targetgroup/${tgName}/${id.slice(-16)}`;
+    return { name: tgName, arn: arn("elasticloadbalancing", region, suffix), arnSuffix: suffix };
+  },
+  "aws:rds/globalCluster:GlobalCluster": ({ inputs, physicalName }) => {
+    const gid = inputs.globalClusterIdentifier ?? physicalName;
+    return { id: gid, globalClusterIdentifier: gid, arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${gid}`, engineVersionActual: inputs.engineVersion };
+  },
+  "aws:rds/cluster:Cluster": ({ inputs, physicalName, region }) => {
+    const cid = inputs.clusterIdentifier ?? physicalName;
+    const host = `${cid}.cluster-${shortHash(region, 12)}.${region}.rds.amazonaws.com`;
+    return { id: cid, clusterIdentifier: cid, arn: arn("rds", region, `cluster:${cid}`), endpoint: host, readerEndpoint: host.replace(".cluster-", ".cluster-ro-"), port: inputs.port, clusterResourceId: `cluster-${shortHash(cid, 26).toUpperCase()}` };
+  },
+  "aws:rds/clusterInstance:ClusterInstance": ({ inputs, physicalName, region }) => {
+    const iid = inputs.identifier ?? physicalName;
+    return { id: iid, identifier: iid, arn: arn("rds", region, `db:${iid}`) };
+  },
+  "aws:secretsmanager/secret:Secret": ({ physicalName, inputs, region }) => ({
+    arn: arn("secretsmanager", region, `secret:${inputs.name ?? physicalName}-${shortHash(physicalName, 6)}`),
+    replicas: (inputs.replicas ?? []).map((r: Inputs) => ({ ...r, status: "InSync" })),
+  }),
+  "aws:ec2/launchTemplate:LaunchTemplate": ({ id }) => ({ latestVersion: 1, defaultVersion: 1, id }),
+  "aws:autoscaling/group:Group": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("autoscaling", region, `autoScalingGroup:${shortHash(physicalName, 8)}:autoScalingGroupName/${inputs.name ?? physicalName}`) }),
+  "aws:acm/certificate:Certificate": ({ inputs, region, id }) => ({
+    arn: arn("acm", region, `certificate/${id}`),
+    // ACM gives the same validation record for a name in every region: the reason for allowOverwrite.
+    domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((d: string) => ({
+      domainName: d,
+      resourceRecordName: `_${shortHash(d, 32)}.${d}.`,
+      resourceRecordType: "CNAME",
+      resourceRecordValue: `_${shortHash(`${d}-value`, 32)}.acm-validations.aws.`,
+    })),
+  }),
+  "aws:iam/role:Role": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? physicalName}` }),
+  "aws:iam/instanceProfile:InstanceProfile": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name ?? physicalName}` }),
+  "aws:iam/policy:Policy": ({ inputs, physicalName }) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physicalName}` }),
+  "aws:sns/topic:Topic": ({ inputs, physicalName, region }) => ({ arn: arn("sns", region, inputs.name ?? physicalName) }),
+  "aws:cloudwatch/logGroup:LogGroup": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("logs", region, `log-group:${inputs.name ?? physicalName}`) }),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("cloudwatch", region, `alarm:${inputs.name ?? physicalName}`) }),
+  "aws:ec2/amiCopy:AmiCopy": ({ id }) => ({ id }),
+  "random:index/randomPassword:RandomPassword": ({ inputs, physicalName }) => ({ result: `mock-${shortHash(physicalName, Math.min(Number(inputs.length ?? 32), 60))}` }),
+};
+
+/** Ids in the shape AWS uses for a type, so code that parses them is exercised. */
+const ID_PREFIXES: Record<string, string> = {
+  "aws:ec2/securityGroup:SecurityGroup": "sg-",
+  "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+  "aws:ec2/amiCopy:AmiCopy": "ami-",
+  "aws:ec2/flowLog:FlowLog": "fl-",
+  "aws:kms/key:Key": "mrk-",
+  "aws:route53/healthCheck:HealthCheck": "",
+};
+
+/** The SDK reports a failed invoke or registration by the gRPC error's `details`; carry the message there too. */
+export class MockCloudError extends Error {
+  readonly details: string;
+  constructor(message: string) {
+    super(message);
+    this.details = message;
+  }
+}
+
+export class MockCloud implements Mocks {
+  /** Provider id -> region, learned as `pulumi:providers:aws` resources register. */
+  private readonly providerRegions = new Map<string, string>();
+  private counter = 0;
+
+  constructor(private readonly stackReferences: Readonly<Record<string, Record<string, unknown>>> = {}) {}
+
+  /** The region a provider reference ("<urn>::<id>") stands for. */
+  regionOf(providerRef: string | undefined): string {
+    if (!providerRef) return DEFAULT_PROVIDER_REGION;
+    return this.providerRegions.get(providerRef.split("::").pop() ?? "") ?? DEFAULT_PROVIDER_REGION;
+  }
+
+  newResource(args: MockResourceArgs): MockResourceResult {
+    const { type, name, inputs } = args;
+    if (type === "pulumi:pulumi:StackReference") return this.stackReference(inputs.name ?? name);
+    if (type.startsWith("pulumi:providers:")) {
+      const id = `${name}-provider-${++this.counter}`;
+      if (typeof inputs.region === "string") this.providerRegions.set(id, inputs.region);
+      return { id, state: inputs };
+    }
+    if (type === "awsx:ec2:Vpc") return { id: `${name}-id`, state: emulateAwsxVpc(name, inputs) };
+    const region = this.regionOf(args.provider);
+    const physicalName = `${name}-${shortHash(`${type}/${name}`)}`;
+    const prefix = ID_PREFIXES[type];
+    const id = prefix === "mrk-" ? `mrk-${shortHash(physicalName, 32)}` : prefix !== undefined ? `${prefix}${shortHash(physicalName, 17)}` : physicalName;
+    const extra = OUTPUTS[type]?.({ name, physicalName, inputs, region, id }) ?? {};
+    const state = { ...inputs, name: inputs.name ?? physicalName, arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown", region, physicalName), ...extra };
+    return { id: typeof extra.id === "string" ? extra.id : id, state };
+  }
+
+  private stackReference(stackName: string): MockResourceResult {
+    const outputs = this.stackReferences[stackName];
+    if (!outputs) {
+      const known = Object.keys(this.stackReferences);
+      throw new MockCloudError(`stack reference to "${stackName}" has no outputs in this evaluation (known: ${known.join(", ") || "none"}); evaluate the primary first`);
+    }
+    return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
+  }
+
+  call(args: MockCallArgs): Record<string, unknown> {
+    const region = this.regionOf(args.provider);
+    switch (args.token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        const names = availabilityZoneNames(region);
+        return { names, zoneIds: names.map((_name, i) => `${region.replace(/-/g, "").slice(0, 5)}-az${i + 1}`), state: "available", id: region };
+      }
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+      case "aws:index/getRegion:getRegion":
+        return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+      case "aws:ec2/getAmi:getAmi":
+        return { id: `ami-${shortHash(`${region}/${JSON.stringify(args.inputs)}`, 17)}`, architecture: "x86_64", rootDeviceName: "/dev/xvda" };
+      default:
+        throw new MockCloudError(`the mock cloud does not answer invoke "${args.token}"; add it to src/engine/mockCloud.ts on purpose`);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The configuration contract of a stack: what `Pulumi.<stack>.yaml` may say, its defaults, and the
+ * checks that run before anything is registered. Pure (no Pulumi imports) so that `plan`, the
+ * deploy command and tests validate config files directly.
+ */
+import { z } from "zod";
+import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/cidrPlan";
+import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "./regions";
+
+export const DR_STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "active-active"] as const;
+export type DrStrategy = (typeof DR_STRATEGIES)[number];
+export const ROLES = ["primary", "secondary"] as const;
+export type Role = (typeof ROLES)[number];
+export const DB_ENGINES = ["aurora-postgresql", "aurora-mysql"] as const;
+export type DbEngine = (typeof DB_ENGINES)[number];
+/** Strategies whose standby may share one NAT gateway: they do not serve traffic until failover. */
+export const SINGLE_NAT_STRATEGIES: readonly DrStrategy[] = ["backup-restore", "pilot-light", "warm-standby"];
+
+export const DEFAULT_AZ_COUNT = 3;
+export const DEFAULT_DNS_TTL_SECONDS = 60;
+export const DEFAULT_HEALTH_CHECK = { intervalSeconds: 30, failureThreshold: 3, path: "/healthz" } as const;
+export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<DbEngine, string>> = {
+  "aurora-postgresql": "16.6",
+  "aurora-mysql": "8.0.mysql_aurora.3.08.0",
+};
+export const DEFAULT_DB_INSTANCE_CLASS = "db.r6g.large";
+export const DEFAULT_DB_INSTANCES = 2;
+export const DEFAULT_TIER_CAPACITY = { instanceType: "t3.medium", min: 3, desired: 3, max: 9 } as const;
+
+/** The keys a stack file may set, besides `aws:region`. */
+export const CONFIG_NAMESPACE = "dr";
+
+const APP_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+const FQDN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** Global databases need memory-optimized classes (r5 and newer, x2); burstable db.t* are rejected. */
+const GLOBAL_DB_CLASS = /^db\.(r[5-9][a-z]*|x2[a-z]*)\.(large|\d*xlarge)$/;
+const ENGINE_VERSION: Readonly<Record<DbEngine, RegExp>> = {
+  "aurora-postgresql": /^\d{2}\.\d{1,2}$/,
+  "aurora-mysql": /^\d\.\d\.mysql_aurora\.\d+\.\d+\.\d+$/,
+};
+const STACK_NAME = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
+
+/** Pulumi passes structured values as JSON text; YAML files read without a schema give strings. */
+const structured = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  }, schema);
+
+const wholeNumber = (what: string) =>
+  z.coerce.number({ error: `must be a whole number (${what})` }).int({ error: `must be a whole number (${what})` });
+
+const tierCapacity = structured(
+  z
+    .object({
+      instanceType: z.string().regex(INSTANCE_TYPE, { error: "is not an EC2 instance type; use a type such as t3.medium or m7g.large" }).default(DEFAULT_TIER_CAPACITY.instanceType),
+      min: wholeNumber("instances").min(0, { error: "must be 0 or more" }).default(DEFAULT_TIER_CAPACITY.min),
+      desired: wholeNumber("instances").min(0, { error: "must be 0 or more" }).default(DEFAULT_TIER_CAPACITY.desired),
+      max: wholeNumber("instances").min(1, { error: "must be at least 1" }).default(DEFAULT_TIER_CAPACITY.max),
+    })
+    .strict(),
+).default({ ...DEFAULT_TIER_CAPACITY });
+
+export const stackConfigSchema = z
+  .object({
+    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
+    appName: z.string({ error: "is required" }).regex(APP_NAME, { error: "must be 3-16 characters of lower-case letters, digits and hyphens, starting with a letter (it prefixes load balancer names, which AWS caps at 32)" }),
+    environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: "must be a short lower-case word such as prod or staging" }).default("prod"),
+    tags: structured(z.record(z.string(), z.string({ error: "tag values must be strings" }))).default({}),
+    region: z.string({ error: "is required" }).refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }),
+    vpcCidr: z.string({ error: "is required" }).superRefine((cidr, ctx) => {
+      const problem = vpcCidrProblem(cidr);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    azCount: wholeNumber("AZs").default(DEFAULT_AZ_COUNT),
+    natStrategy: z.enum(["per-az", "single"], { error: "must be per-az or single" }).default("per-az"),
+    strategy: z.enum(DR_STRATEGIES, { error: `must be one of ${DR_STRATEGIES.join(", ")}` }),
+    domain: z.string({ error: "is required: the name clients resolve, such as app.example.com" }).transform((d) => d.toLowerCase().replace(/\.$/, "")).refine((d) => FQDN.test(d), { error: "is not a fully qualified domain name; use a name such as app.example.com" }),
+    hostedZoneId: z.string({ error: "is required: the Route 53 public hosted zone that holds the domain" }).regex(HOSTED_ZONE_ID, { error: "is not a Route 53 hosted zone id; copy it from the Route 53 console (it starts with Z)" }),
+    healthCheck: structured(
+      z
+        .object({
+          intervalSeconds: z.coerce.number().refine((n) => n === 10 || n === 30, { error: "must be 10 or 30 (the only intervals Route 53 offers)" }).default(DEFAULT_HEALTH_CHECK.intervalSeconds),
+          failureThreshold: wholeNumber("checks").min(1, { error: "must be from 1 to 10 (Route 53's range)" }).max(10, { error: "must be from 1 to 10 (Route 53's range)" }).default(DEFAULT_HEALTH_CHECK.failureThreshold),
+          path: z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be a URL path starting with /" }).default(DEFAULT_HEALTH_CHECK.path),
+          checkerRegions: z
+            .array(z.string().refine((r) => HEALTH_CHECKER_REGIONS.includes(r), { error: `is not a Route 53 health-checker region; use ${HEALTH_CHECKER_REGIONS.join(", ")}` }))
+            .refine((list) => list.length === 0 || list.length >= 3, { error: "must name at least 3 checker regions (Route 53's minimum), or none for all" })
+            .default([]),
+        })
+        .strict(),
+    ).default({ ...DEFAULT_HEALTH_CHECK, checkerRegions: [] }),
+    dnsTtl: wholeNumber("seconds").min(0, { error: "must be from 0 to 172800 seconds" }).max(172800, { error: "must be from 0 to 172800 seconds" }).default(DEFAULT_DNS_TTL_SECONDS),
+    database: structured(
+      z
+        .object({
+          engine: z.enum(DB_ENGINES, { error: `must be one of ${DB_ENGINES.join(", ")}` }).default("aurora-postgresql"),
+          engineVersion: z.string().optional(),
+          instanceClass: z.string().default(DEFAULT_DB_INSTANCE_CLASS),
+          instances: wholeNumber("instances").min(1, { error: "must be at least 1 (set 2 or more for a reader in another AZ)" }).max(15, { error: "must be at most 15 (Aurora's limit per cluster)" }).default(DEFAULT_DB_INSTANCES),
+          databaseName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, { error: "must start with a letter and hold only letters, digits and underscores" }).default("app"),
+        })
+        .strict(),
+    ).default({ engine: "aurora-postgresql", instanceClass: DEFAULT_DB_INSTANCE_CLASS, instances: DEFAULT_DB_INSTANCES, databaseName: "app" }),
+    capacity: structured(z.object({ web: tierCapacity, app: tierCapacity }).strict()).default({ web: { ...DEFAULT_TIER_CAPACITY }, app: { ...DEFAULT_TIER_CAPACITY } }),
+    objectives: structured(
+      z
+        .object({
+          rtoSeconds: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
+          rpoSeconds: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
+        })
+        .strict(),
+    ),
+    amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
+    primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const regionAzs = REGION_AZ_COUNTS[c.region];
+    const maxAzs = Math.min(regionAzs ?? MAX_PLANNED_AZS, MAX_PLANNED_AZS);
+    if (c.azCount < 2) fail(["azCount"], "must be at least 2: one AZ cannot survive the loss of a data center");
+    else if (regionAzs !== undefined && c.azCount > maxAzs) fail(["azCount"], `is more than ${c.region} offers; use 2 to ${maxAzs}`);
+    if (c.role === "secondary" && !c.primaryStack) fail(["primaryStack"], "is required on a secondary stack: name the primary stack, such as myorg/dr-platform/primary");
+    if (c.role === "primary" && c.primaryStack) fail(["primaryStack"], "is set on a primary stack; remove it (only secondaries reference the primary)");
+    if (c.role === "primary" && !c.amiId) fail(["amiId"], "is required on the primary stack: the golden AMI the fleet runs (secondaries use its copy)");
+    if (c.natStrategy === "single" && (c.role === "primary" || !SINGLE_NAT_STRATEGIES.includes(c.strategy)))
+      fail(["natStrategy"], `single is allowed only on a standby secondary (${SINGLE_NAT_STRATEGIES.join(", ")}); a region that serves traffic needs per-az`);
+    const db = c.database;
+    if (!GLOBAL_DB_CLASS.test(db.instanceClass))
+      fail(["database", "instanceClass"], /^db\.t/.test(db.instanceClass)
+        ? "is burstable; Aurora global databases need memory-optimized classes, such as db.r6g.large"
+        : "is not an Aurora global-database instance class; use db.r5 or newer, such as db.r6g.large or db.r7g.xlarge");
+    if (db.engineVersion !== undefined && !ENGINE_VERSION[db.engine].test(db.engineVersion))
+      fail(["database", "engineVersion"], `is not an ${db.engine} version; use one such as ${DEFAULT_ENGINE_VERSIONS[db.engine]}`);
+    for (const tier of ["web", "app"] as const) {
+      const t = c.capacity[tier];
+      if (t.min > t.desired || t.desired > t.max) fail(["capacity", tier], `must satisfy min <= desired <= max (got ${t.min} <= ${t.desired} <= ${t.max})`);
+      if (c.role === "primary" && t.desired < c.azCount) fail(["capacity", tier, "desired"], `is ${t.desired}, fewer than the ${c.azCount} AZs; raise it to at least ${c.azCount} so every AZ serves`);
+    }
+    if (c.objectives && c.objectives.rpoSeconds > c.objectives.rtoSeconds * 10)
+      fail(["objectives", "rpoSeconds"], "is more than ten times the RTO target; check the units (both are seconds)");
+  });
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+type Parsed = z.output<typeof stackConfigSchema>;
+export interface StackConfig extends Omit<Parsed, "database"> {
+  readonly database: Parsed["database"] & { readonly engineVersion: string };
+}
+export type TierCapacity = StackConfig["capacity"]["web"];
+
+/** One problem in a stack's config: its key, the value found, and what to do. */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: readonly ConfigProblem[]) {
+    super(formatProblems(source, problems));
+    this.name = "ConfigError";
+  }
+}
+
+export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.key} = ${p.value === undefined ? "(not set)" : JSON.stringify(p.value)}: ${p.message}`);
+  return `Invalid configuration in ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}\n` +
+    `Fix each with 'pulumi config set --path <key> <value>' (or edit the stack file) and run again.`;
+}
+
+/** Field name in the schema -> config key in the stack file. */
+export function configKey(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  const ns = head === "region" ? "aws" : CONFIG_NAMESPACE;
+  return [`${ns}:${head}`, ...rest].join(".");
+}
+
+function valueAt(raw: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
+  let value: unknown = raw;
+  for (const [i, step] of path.entries()) {
+    if (value === null || value === undefined) return undefined;
+    if (i > 0 && typeof value === "string") {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        return undefined;
+      }
+    }
+    value = (value as Record<string, unknown>)[String(step)];
+  }
+  return value;
+}
+
+/**
+ * Turns a stack's raw config (keys such as "dr:vpcCidr" and "aws:region") into a typed config, or
+ * throws one ConfigError naming every problem. `source` names where the values came from.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, source: string): StackConfig {
+  const fields: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const [ns, name] = key.split(":", 2);
+    if (key === "aws:region") fields.region = value;
+    else if (ns === CONFIG_NAMESPACE && name !== undefined) {
+      if (name in stackConfigSchema.shape) fields[name] = value;
+      else problems.push({ key, value, message: `is not a setting of this platform; remove it or use one of ${Object.keys(stackConfigSchema.shape).filter((k) => k !== "region").map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}` });
+    }
+  }
+  const result = stackConfigSchema.safeParse(fields);
+  if (result.success && problems.length === 0) return withResolvedDefaults(result.data);
+  for (const issue of result.success ? [] : result.error.issues) {
+    problems.push({ key: configKey(issue.path), value: valueAt(fields, issue.path), message: issueMessage(issue) });
+  }
+  throw new ConfigError(source, problems);
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `has unknown field(s) ${issue.keys.join(", ")}; remove them (check the spelling against the README)`;
+  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+  if (issue.code === "invalid_type") return `must be ${issue.expected === "object" ? "a map of fields" : `a ${issue.expected}`}`;
+  return issue.message;
+}
+
+function withResolvedDefaults(c: Parsed): StackConfig {
+  return { ...c, database: { ...c.database, engineVersion: c.database.engineVersion ?? DEFAULT_ENGINE_VERSIONS[c.database.engine] } };
+}

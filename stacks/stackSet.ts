@@ -1,0 +1,79 @@
+/**
+ * Checks that span stacks: a secondary must sit in another region, with a CIDR that does not
+ * overlap its primary's, and agree with it on what the two regions share. Pure: used by `plan` on
+ * the stack files and by the secondary stack on what the primary exports, before registering anything.
+ */
+import { overlaps, parseCidr } from "../components/cidrPlan";
+import { ConfigError, ConfigProblem, StackConfig } from "./configSchema";
+
+/** What a secondary must agree on with its primary; the primary exports exactly this. */
+export interface SharedSettings {
+  readonly region: string;
+  readonly vpcCidr: string;
+  readonly appName: string;
+  readonly strategy: StackConfig["strategy"];
+  readonly domain: string;
+  readonly hostedZoneId: string;
+  readonly dbEngine: StackConfig["database"]["engine"];
+}
+
+export function sharedSettings(c: StackConfig): SharedSettings {
+  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine };
+}
+
+const MUST_MATCH: ReadonlyArray<[keyof SharedSettings, string]> = [
+  ["appName", "dr:appName"],
+  ["strategy", "dr:strategy"],
+  ["domain", "dr:domain"],
+  ["hostedZoneId", "dr:hostedZoneId"],
+  ["dbEngine", "dr:database.engine"],
+];
+
+/** Problems of one stack against another it must live beside (a primary and a secondary, or two secondaries). */
+export function pairProblems(other: SharedSettings, otherName: string, self: SharedSettings, mustMatch = true): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (self.region === other.region)
+    problems.push({ key: "aws:region", value: self.region, message: `is the region of stack ${otherName} too; a standby in the same region does not survive that region's loss, so choose another region` });
+  const a = parseCidr(self.vpcCidr);
+  const b = parseCidr(other.vpcCidr);
+  if (a && b && overlaps(a, b))
+    problems.push({ key: "dr:vpcCidr", value: self.vpcCidr, message: `overlaps ${other.vpcCidr} of stack ${otherName}; pick a range that does not, so the regions can be peered or routed later` });
+  if (mustMatch) {
+    for (const [field, key] of MUST_MATCH) {
+      if (self[field] !== other[field])
+        problems.push({ key, value: self[field], message: `differs from ${JSON.stringify(other[field])} in stack ${otherName}; both regions must use the same value` });
+    }
+  }
+  return problems;
+}
+
+export interface NamedStackConfig {
+  readonly stack: string;
+  readonly config: StackConfig;
+}
+
+/** Whether a secondary's `dr:primaryStack` names the given stack ("primary", "proj/primary" and "org/proj/primary" all do). */
+export function referencesStack(primaryStack: string, stack: string): boolean {
+  return primaryStack === stack || primaryStack.split("/").pop() === stack;
+}
+
+/** Validates a whole deployment: one primary, each secondary pointing at it, distinct regions and CIDRs. */
+export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
+  const errors: string[] = [];
+  const primaries = stacks.filter((s) => s.config.role === "primary");
+  if (primaries.length !== 1) {
+    const names = primaries.map((p) => p.stack).join(", ") || "none";
+    throw new ConfigError("the stack set", [{ key: "dr:role", value: names, message: "exactly one stack must have role primary; set dr:role to secondary on the others" }]);
+  }
+  const primary = primaries[0];
+  const seen: NamedStackConfig[] = [primary];
+  for (const s of stacks.filter((x) => x !== primary)) {
+    const problems: ConfigProblem[] = [];
+    if (!referencesStack(s.config.primaryStack ?? "", primary.stack))
+      problems.push({ key: "dr:primaryStack", value: s.config.primaryStack, message: `does not name the primary stack ${primary.stack}; set it to ${primary.stack}` });
+    for (const earlier of seen) problems.push(...pairProblems(sharedSettings(earlier.config), earlier.stack, sharedSettings(s.config), earlier === primary));
+    if (problems.length) errors.push(new ConfigError(`Pulumi.${s.stack}.yaml`, problems).message);
+    seen.push(s);
+  }
+  if (errors.length) throw new Error(errors.join("\n\n"));
+}
