@@ -38,6 +38,19 @@ export interface Evaluation {
   readonly resources: readonly RecordedResourceWithRegion[];
   readonly outputs: Record<string, unknown>;
   readonly componentOutputs: ReadonlyMap<string, Record<string, unknown>>;
+  /** What the program logged with pulumi.log.warn, in order. */
+  readonly warnings: readonly string[];
+}
+
+/** Without an engine the SDK prints pulumi.log.warn to console.warn with this prefix. */
+const SDK_WARNING_PREFIX = "warning: [runtime] ";
+
+/** A failed evaluation: the program's error, and what had been registered before it failed. */
+export class EvaluationError extends Error {
+  constructor(readonly cause: unknown, readonly resources: readonly RecordedResource[]) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "EvaluationError";
+  }
 }
 
 let running = false;
@@ -49,6 +62,13 @@ export async function evaluateStack(req: EvaluationRequest): Promise<Evaluation>
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith(SDK_WARNING_PREFIX)) warnings.push(text.slice(SDK_WARNING_PREFIX.length));
+    else consoleWarn(...args);
+  };
   try {
     const cloud = new MockCloud(req.stackReferences);
     await setMocks(cloud, PROJECT_NAME, req.stack, false);
@@ -65,11 +85,11 @@ export async function evaluateStack(req: EvaluationRequest): Promise<Evaluation>
     await settings.waitForRPCs();
     // Let rejected promises of failed registrations surface before deciding.
     await new Promise((resolve) => setImmediate(resolve));
-    if (programError) throw programError;
-    if (failures.length) throw failures[0];
-    return { stack: req.stack, resources: withRegions(monitor.recorded, cloud), outputs: plainOutputs(outputs), componentOutputs: monitor.componentOutputs };
+    if (programError || failures.length) throw new EvaluationError(programError ?? failures[0], monitor.recorded);
+    return { stack: req.stack, resources: withRegions(monitor.recorded, cloud), outputs: plainOutputs(outputs), componentOutputs: monitor.componentOutputs, warnings };
   } finally {
     process.off("unhandledRejection", onRejection);
+    console.warn = consoleWarn;
     running = false;
   }
 }

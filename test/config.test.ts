@@ -1,0 +1,178 @@
+import { expect } from "chai";
+import { ConfigError, DEFAULT_HEALTH_CHECK, parseStackConfig, StackConfig } from "../stacks/configSchema";
+import { validateStackSet } from "../stacks/stackSet";
+import { EvaluationError } from "../src/engine/evaluate";
+import { readStackConfig } from "../src/engine/stackFiles";
+import { givenStackFile, PROJECT_DIR, whenEvaluated, withOverrides } from "./harness/stack";
+
+const primaryFile = () => readStackConfig(PROJECT_DIR, "primary");
+const secondaryFile = () => readStackConfig(PROJECT_DIR, "secondary");
+
+function problemsOf(raw: Record<string, unknown>): ConfigError {
+  try {
+    parseStackConfig(raw, "test config");
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError, but the config parsed");
+}
+
+describe("stack configuration contract", () => {
+  describe("the example stack files", () => {
+    it("parse into typed configs with the documented defaults filled in", () => {
+      const primary = parseStackConfig(primaryFile(), "Pulumi.primary.yaml");
+      expect(primary.role).to.equal("primary");
+      expect(primary.region).to.equal("us-east-1");
+      expect(primary.azCount).to.equal(3);
+      expect(primary.capacity.app.instanceType).to.equal("m6i.large");
+      expect(primary.healthCheck.checkerRegions).to.deep.equal([]);
+      const secondary = parseStackConfig(secondaryFile(), "Pulumi.secondary.yaml");
+      expect(secondary.primaryStack).to.equal("organization/dr-platform/primary");
+    });
+
+    it("are consistent with each other as a stack set", () => {
+      const stacks = [
+        { stack: "primary", config: parseStackConfig(primaryFile(), "p") },
+        { stack: "secondary", config: parseStackConfig(secondaryFile(), "s") },
+      ];
+      expect(() => validateStackSet(stacks)).not.to.throw();
+    });
+
+    it("fill defaults for omitted optional settings", () => {
+      const minimal = withOverrides(primaryFile(), { "dr:healthCheck": undefined, "dr:azCount": undefined, "dr:database": undefined, "dr:capacity": undefined });
+      const c = parseStackConfig(minimal, "minimal");
+      expect(c.healthCheck.intervalSeconds).to.equal(DEFAULT_HEALTH_CHECK.intervalSeconds);
+      expect(c.azCount).to.equal(3);
+      expect(c.database.engine).to.equal("aurora-postgresql");
+      expect(c.database.engineVersion).to.match(/^\d+\.\d+$/);
+      expect(c.capacity.web.desired).to.be.at.least(c.azCount);
+    });
+
+    it("derive the MySQL default engine version when only the engine is given", () => {
+      const c = parseStackConfig(withOverrides(primaryFile(), { "dr:database": { engine: "aurora-mysql" } }), "mysql");
+      expect(c.database.engineVersion).to.contain("mysql_aurora");
+    });
+  });
+
+  // Each row: a change to the primary's file, the key the error must name, and words of the fix.
+  const badPrimaryInputs: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ["unknown region", { "aws:region": "us-east-9" }, "aws:region", /not a known AWS region; use one of .*us-east-1/],
+    ["CIDR too small for the subnet plan", { "dr:vpcCidr": "10.10.0.0/24" }, "dr:vpcCidr", /too small for the subnet plan.*\/16 to \/22/],
+    ["CIDR larger than a VPC may be", { "dr:vpcCidr": "10.0.0.0/12" }, "dr:vpcCidr", /larger than AWS allows/],
+    ["CIDR that is not a CIDR", { "dr:vpcCidr": "10.10.0/16" }, "dr:vpcCidr", /not an IPv4 CIDR such as 10.0.0.0\/16/],
+    ["CIDR with host bits set", { "dr:vpcCidr": "10.10.1.0/16" }, "dr:vpcCidr", /host bits set.*network address/],
+    ["AZ count below 2", { "dr:azCount": "1" }, "dr:azCount", /at least 2/],
+    ["AZ count above what the region has", { "aws:region": "us-west-1", "dr:azCount": "3" }, "dr:azCount", /more than us-west-1 offers; use 2 to 2/],
+    ["unknown strategy", { "dr:strategy": "hot-spare" }, "dr:strategy", /one of backup-restore, pilot-light, warm-standby, active-active/],
+    ["health-check interval other than 10 or 30", { "dr:healthCheck": { intervalSeconds: 20 } }, "dr:healthCheck.intervalSeconds", /10 or 30/],
+    ["failure threshold below 1", { "dr:healthCheck": { failureThreshold: 0 } }, "dr:healthCheck.failureThreshold", /from 1 to 10/],
+    ["failure threshold above 10", { "dr:healthCheck": { failureThreshold: 11 } }, "dr:healthCheck.failureThreshold", /from 1 to 10/],
+    ["too few health-checker regions", { "dr:healthCheck": { checkerRegions: ["us-east-1", "eu-west-1"] } }, "dr:healthCheck.checkerRegions", /at least 3/],
+    ["missing domain", { "dr:domain": undefined }, "dr:domain", /is required/],
+    ["domain that is not a name", { "dr:domain": "orders_example" }, "dr:domain", /fully qualified domain name/],
+    ["hosted zone id of the wrong shape", { "dr:hostedZoneId": "example.com" }, "dr:hostedZoneId", /starts with Z/],
+    ["burstable database class", { "dr:database": { instanceClass: "db.t4g.medium" } }, "dr:database.instanceClass", /burstable.*memory-optimized/],
+    ["engine version of the other engine", { "dr:database": { engine: "aurora-mysql", engineVersion: "16.6" } }, "dr:database.engineVersion", /not an aurora-mysql version/],
+    ["capacity with min above desired", { "dr:capacity": { web: { min: 5, desired: 3, max: 9 } } }, "dr:capacity.web", /min <= desired <= max/],
+    ["misspelt setting", { "dr:vpcCdr": "10.0.0.0/16" }, "dr:vpcCdr", /not a setting of this platform.*dr:vpcCidr/],
+    ["unknown role", { "dr:role": "standby" }, "dr:role", /primary, secondary/],
+    ["app name too long for load balancer names", { "dr:appName": "orders-and-payments-platform" }, "dr:appName", /3-16 characters/],
+    ["negative DNS TTL", { "dr:dnsTtl": "-5" }, "dr:dnsTtl", /0 to 172800/],
+    ["primary without its golden AMI", { "dr:amiId": undefined }, "dr:amiId", /golden AMI/],
+    ["single NAT gateway on the primary", { "dr:natStrategy": "single" }, "dr:natStrategy", /needs per-az/],
+    ["missing recovery objectives", { "dr:objectives": undefined }, "dr:objectives", /is required/],
+    ["primary naming a primary stack", { "dr:primaryStack": "organization/dr-platform/primary" }, "dr:primaryStack", /remove it/],
+  ];
+
+  for (const [what, overrides, key, fix] of badPrimaryInputs) {
+    it(`rejects ${what}, naming ${key}, the value and the fix`, () => {
+      const err = problemsOf(withOverrides(primaryFile(), overrides));
+      const problem = err.problems.find((p) => p.key === key);
+      expect(problem, `problems: ${err.message}`).to.exist;
+      expect(problem!.message).to.match(fix);
+      expect(err.message).to.contain(`- ${key} = `);
+    });
+  }
+
+  it("rejects a secondary without a primary stack name", () => {
+    const err = problemsOf(withOverrides(secondaryFile(), { "dr:primaryStack": undefined }));
+    expect(err.problems.map((p) => p.key)).to.include("dr:primaryStack");
+    expect(err.message).to.match(/required on a secondary stack/);
+  });
+
+  it("allows a single NAT gateway on a standby secondary only", () => {
+    expect(() => parseStackConfig(withOverrides(secondaryFile(), { "dr:natStrategy": "single" }), "s")).not.to.throw();
+    const err = problemsOf(withOverrides(secondaryFile(), { "dr:natStrategy": "single", "dr:strategy": "active-active" }));
+    expect(err.problems.map((p) => p.key)).to.include("dr:natStrategy");
+  });
+
+  it("reports every problem at once, with the bad values quoted", () => {
+    const err = problemsOf(withOverrides(primaryFile(), { "aws:region": "mars-1", "dr:strategy": "yolo", "dr:healthCheck": { intervalSeconds: 15 } }));
+    expect(err.problems.map((p) => p.key)).to.include.members(["aws:region", "dr:strategy", "dr:healthCheck.intervalSeconds"]);
+    expect(err.message).to.contain('"mars-1"').and.contain('"yolo"').and.contain("15");
+    expect(err.message).to.match(/\(3 problems\)/);
+  });
+
+  describe("across the two stack files", () => {
+    const parsed = (raw: Record<string, string>, name: string): StackConfig => parseStackConfig(raw, name);
+    const set = (secondaryOverrides: Record<string, unknown>) => () => validateStackSet([
+      { stack: "primary", config: parsed(primaryFile(), "p") },
+      { stack: "secondary", config: parsed(withOverrides(secondaryFile(), secondaryOverrides), "s") },
+    ]);
+
+    it("rejects a secondary in the primary's region", () => {
+      expect(set({ "aws:region": "us-east-1" })).to.throw(/aws:region = "us-east-1": is the region of stack primary too/);
+    });
+
+    it("rejects CIDRs that overlap between the stack files", () => {
+      expect(set({ "dr:vpcCidr": "10.10.128.0/17" })).to.throw(/dr:vpcCidr = "10.10.128.0\/17": overlaps 10.10.0.0\/16 of stack primary/);
+    });
+
+    it("rejects a secondary whose domain or strategy differs from the primary's", () => {
+      expect(set({ "dr:domain": "other.example.com" })).to.throw(/dr:domain .*differs/);
+      expect(set({ "dr:strategy": "pilot-light" })).to.throw(/dr:strategy .*differs/);
+    });
+
+    it("rejects a secondary that points at another primary", () => {
+      expect(set({ "dr:primaryStack": "organization/dr-platform/prod-east" })).to.throw(/does not name the primary stack primary/);
+    });
+  });
+
+  describe("in the running program", () => {
+    it("fails before registering any resource, with the stack file's name in the message", async () => {
+      let failure: unknown;
+      try {
+        await whenEvaluated("primary", givenStackFile("primary", { "dr:vpcCidr": "10.10.0.0/26", "dr:strategy": "nope" }));
+      } catch (err) {
+        failure = err;
+      }
+      expect(failure).to.be.instanceOf(EvaluationError);
+      const { message, resources } = failure as EvaluationError;
+      expect(message).to.contain("Pulumi.primary.yaml").and.contain("dr:vpcCidr").and.contain("dr:strategy");
+      expect(resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+
+    it("stops a secondary whose region or CIDR clashes with what the primary exports, before building", async () => {
+      const primary = await whenEvaluated("primary", givenStackFile("primary"));
+      let failure: EvaluationError | undefined;
+      try {
+        await whenEvaluated("secondary", givenStackFile("secondary", { "aws:region": "us-east-1", "dr:vpcCidr": "10.10.0.0/16" }), { "organization/dr-platform/primary": primary.outputs });
+      } catch (err) {
+        failure = err as EvaluationError;
+      }
+      expect(failure?.message).to.contain("aws:region").and.contain("dr:vpcCidr");
+      expect(failure!.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("dr:"))).to.deep.equal([]);
+    });
+
+    it("names the missing output and the primary stack when the primary exports too little", async () => {
+      let message = "";
+      try {
+        await whenEvaluated("secondary", givenStackFile("secondary"), { "organization/dr-platform/primary": {} });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).to.contain('"shared"').and.contain("organization/dr-platform/primary").and.contain("pulumi up");
+    });
+  });
+});
