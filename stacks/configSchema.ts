@@ -118,6 +118,7 @@ export const stackConfigSchema = z
         })
         .strict(),
     ),
+    replicaRegions: structured(z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))).optional(),
     amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
     primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
   })
@@ -129,6 +130,10 @@ export const stackConfigSchema = z
     else if (regionAzs !== undefined && c.azCount > maxAzs) fail(["azCount"], `is more than ${c.region} offers; use 2 to ${maxAzs}`);
     if (c.role === "secondary" && !c.primaryStack) fail(["primaryStack"], "is required on a secondary stack: name the primary stack, such as myorg/dr-platform/primary");
     if (c.role === "primary" && c.primaryStack) fail(["primaryStack"], "is set on a primary stack; remove it (only secondaries reference the primary)");
+    if (c.role === "primary" && !c.replicaRegions?.length) fail(["replicaRegions"], "is required on the primary stack: list the secondary regions, such as [us-west-2] (the primary replicates its key and secret there)");
+    if (c.role === "primary" && c.replicaRegions?.includes(c.region)) fail(["replicaRegions"], `includes ${c.region}, the primary's own region; list only secondary regions`);
+    if (c.replicaRegions && new Set(c.replicaRegions).size !== c.replicaRegions.length) fail(["replicaRegions"], "lists a region twice; list each secondary region once");
+    if (c.role === "secondary" && c.replicaRegions) fail(["replicaRegions"], "is set on a secondary stack; remove it (the primary lists the replica regions)");
     if (c.role === "primary" && !c.amiId) fail(["amiId"], "is required on the primary stack: the golden AMI the fleet runs (secondaries use its copy)");
     if (c.natStrategy === "single" && (c.role === "primary" || !SINGLE_NAT_STRATEGIES.includes(c.strategy)))
       fail(["natStrategy"], `single is allowed only on a standby secondary (${SINGLE_NAT_STRATEGIES.join(", ")}); a region that serves traffic needs per-az`);

@@ -5,20 +5,51 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SharedSettings } from "./stackSet";
 
+/** What an operator needs of one region in an outage; both stacks export it (drills read it). */
+export interface RegionExports {
+  readonly region: string;
+  readonly vpcId: string;
+  readonly dbClusterIdentifier: string | null;
+  readonly dbEndpoint: string | null;
+  readonly webLoadBalancerName: string | null;
+  readonly webLoadBalancerDnsName: string | null;
+  readonly autoScalingGroupNames: readonly string[];
+  readonly healthCheckId: string | null;
+  readonly dataBucketName: string;
+  readonly dataBucketArn: string;
+  readonly alarmTopicArn: string;
+  readonly amiId: string;
+  readonly dbSecretArn: string;
+  readonly kmsKeyArn: string;
+}
+
 /** What the primary stack exports, as plain values once read. */
 export interface PrimaryExports {
-  /** Settings every region must agree on (region, CIDR, app, strategy, domain, zone, engine). */
+  /** Settings every region must agree on (region, CIDR, app, strategy, domain, zone, engine, replica regions). */
   readonly shared: SharedSettings;
+  /** The primary region's operational identifiers. */
+  readonly regional: RegionExports;
+  /** The Aurora global database, or null where the strategy keeps no standing replica (backup-restore). */
+  readonly globalClusterIdentifier: string | null;
+  /** The multi-region key's replica ARN, per replica region. */
+  readonly replicaKeyArns: Readonly<Record<string, string>>;
+  /** The DB secret's read-only replica ARN, per replica region. */
+  readonly dbSecretReplicaArns: Readonly<Record<string, string>>;
+  /** The data bucket's versioning is enabled before this is exported: replication may target it. */
+  readonly dataBucketVersioned: boolean;
 }
 
 /** The names of all outputs in the contract; a secondary reads each of them. */
-export const PRIMARY_OUTPUT_NAMES = ["shared"] as const satisfies readonly (keyof PrimaryExports)[];
+export const PRIMARY_OUTPUT_NAMES = ["shared", "regional", "globalClusterIdentifier", "replicaKeyArns", "dbSecretReplicaArns", "dataBucketVersioned"] as const satisfies readonly (keyof PrimaryExports)[];
 type ContractComplete = Exclude<keyof PrimaryExports, (typeof PRIMARY_OUTPUT_NAMES)[number]> extends never ? true : never;
 const contractComplete: ContractComplete = true;
 void contractComplete;
 
-/** The primary's program returns this; each value may still be an Output. */
-export type PrimaryStackOutputs = { readonly [K in keyof PrimaryExports]: pulumi.Input<PrimaryExports[K]> };
+/** A plain value as a program may return it: the value, an Output of it, or an object of such. */
+export type Exported<T> = [T] extends [readonly unknown[]] ? pulumi.Input<T> : [T] extends [object] ? pulumi.Input<T> | { readonly [K in keyof T]: Exported<T[K]> } : pulumi.Input<T>;
+/** The primary's program returns this. */
+export type PrimaryStackOutputs = { readonly [K in keyof PrimaryExports]: Exported<PrimaryExports[K]> };
+export type RegionStackOutputs = { readonly [K in keyof RegionExports]: Exported<RegionExports[K]> };
 
 /** A missing output means the primary has not been deployed with this version of the program. */
 export class MissingPrimaryOutputError extends Error {
@@ -39,4 +70,11 @@ export async function readPrimaryExports(ref: pulumi.StackReference, primaryStac
   const missing = details.filter(([, d]) => d.value === undefined && d.secretValue === undefined).map(([name]) => name);
   if (missing.length) throw new MissingPrimaryOutputError(primaryStack, missing);
   return Object.fromEntries(details.map(([name, d]) => [name, d.value ?? d.secretValue])) as unknown as PrimaryExports;
+}
+
+/** A value the primary keeps per replica region, for this region; fails naming the fix when absent. */
+export function forRegion(map: Readonly<Record<string, string>>, region: string, output: string, primaryStack: string): string {
+  const value = map[region];
+  if (!value) throw new MissingPrimaryOutputError(primaryStack, [`${output}.${region}`]);
+  return value;
 }

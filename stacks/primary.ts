@@ -1,13 +1,61 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseCredentials } from "../components/databaseCredentials";
+import { MultiRegionKey } from "../components/multiRegionKey";
 import { StackConfig } from "./configSchema";
 import { PrimaryStackOutputs } from "./contract";
-import { buildRegion } from "./region";
+import { regionExports } from "./exports";
+import { buildRegion, regionalProvider } from "./region";
 import { sharedSettings } from "./stackSet";
 
-/** The primary region: its regional system plus the cross-region links it owns (DESIGN.md). */
-export async function primaryStack(config: StackConfig): Promise<PrimaryStackOutputs & Record<string, unknown>> {
-  const region = await buildRegion(config);
+/** The Aurora master user; the password is generated and lives only in the replicated secret. */
+export const DB_MASTER_USERNAME = "dbadmin";
+
+/**
+ * The primary region: its regional system plus the cross-region links it owns (DESIGN.md): the
+ * multi-region key and its replicas, the DB secret and its replicas, and the Aurora global cluster.
+ * Replica regions are written before any secondary exists, so the primary holds a provider for each.
+ */
+export async function primaryStack(config: StackConfig): Promise<PrimaryStackOutputs> {
+  const app = config.appName;
+  const provider = regionalProvider(config, config.region);
+  const replicaRegions = config.replicaRegions ?? [];
+  const replicaProviders = Object.fromEntries(replicaRegions.map((region) => [region, regionalProvider(config, region)]));
+
+  const key = new MultiRegionKey(`${app}-key`, { region: config.region, alias: `${app}-${config.environment}-dr`, replicaProviders }, { provider });
+  const credentials = new DatabaseCredentials(`${app}-db-credentials`, {
+    secretName: `${app}/${config.environment}/aurora-master`,
+    username: DB_MASTER_USERNAME,
+    kmsKeyArn: key.keyArn,
+    replicaKmsKeyArns: key.replicaKeyArns,
+  }, { provider });
+
+  // backup-restore keeps no standing replica: recovery restores from backup copies instead.
+  const globalCluster = config.strategy === "backup-restore" ? undefined : new aws.rds.GlobalCluster(`${app}-global-db`, {
+    globalClusterIdentifier: `${app}-${config.environment}`,
+    engine: config.database.engine,
+    engineVersion: config.database.engineVersion,
+    storageEncrypted: true,
+    deletionProtection: true,
+  }, { provider });
+
+  const region = await buildRegion(config, {
+    provider,
+    kmsKeyArn: key.keyArn,
+    amiId: config.amiId!,
+    dbSecretArn: credentials.secretArn,
+    database: {
+      globalClusterIdentifier: globalCluster?.id,
+      credentials: { username: credentials.username, password: credentials.password, databaseName: config.database.databaseName },
+    },
+  });
+
   return {
     shared: sharedSettings(config),
-    vpcId: region.network.vpcId,
+    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn }),
+    globalClusterIdentifier: globalCluster?.id ?? null,
+    replicaKeyArns: pulumi.all(key.replicaKeyArns),
+    dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),
+    dataBucketVersioned: region.dataBucket.versioning.id.apply(() => true),
   };
 }

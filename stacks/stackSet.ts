@@ -15,10 +15,12 @@ export interface SharedSettings {
   readonly domain: string;
   readonly hostedZoneId: string;
   readonly dbEngine: StackConfig["database"]["engine"];
+  /** Regions the primary replicates its key and secret to (empty for a secondary). */
+  readonly replicaRegions: readonly string[];
 }
 
 export function sharedSettings(c: StackConfig): SharedSettings {
-  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine };
+  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [] };
 }
 
 const MUST_MATCH: ReadonlyArray<[keyof SharedSettings, string]> = [
@@ -38,6 +40,8 @@ export function pairProblems(other: SharedSettings, otherName: string, self: Sha
   const b = parseCidr(other.vpcCidr);
   if (a && b && overlaps(a, b))
     problems.push({ key: "dr:vpcCidr", value: self.vpcCidr, message: `overlaps ${other.vpcCidr} of stack ${otherName}; pick a range that does not, so the regions can be peered or routed later` });
+  if (mustMatch && !other.replicaRegions.includes(self.region))
+    problems.push({ key: "aws:region", value: self.region, message: `is not in dr:replicaRegions of stack ${otherName} (${other.replicaRegions.join(", ") || "none"}); add ${self.region} there and deploy ${otherName} first, so its key and secret are replicated here` });
   if (mustMatch) {
     for (const [field, key] of MUST_MATCH) {
       if (self[field] !== other[field])

@@ -58,7 +58,7 @@ describe("regional network, primary stack from Pulumi.primary.yaml", () => {
   });
 
   it("tags everything through the provider with app, environment and DR role", () => {
-    const provider = oneOf(ev, "pulumi:providers:aws");
+    const provider = oneOf(ev, "pulumi:providers:aws", /^aws-us-east-1$/);
     // Providers receive structured settings as JSON text.
     const tags = (JSON.parse(provider.inputs.defaultTags as string) as { tags: Record<string, string> }).tags;
     expect(tags).to.include({ app: "orders", environment: "prod", "dr:role": "primary", team: "platform" });

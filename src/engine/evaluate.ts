@@ -102,7 +102,8 @@ function withRegions(resources: readonly RecordedResource[], cloud: MockCloud): 
   const own = new Map<string, string | undefined>();
   for (const r of resources) {
     if (r.type.startsWith("pulumi:providers:")) own.set(r.urn, typeof r.inputs.region === "string" ? r.inputs.region : undefined);
-    else if (r.custom && r.type.startsWith("aws:")) own.set(r.urn, cloud.regionOf(r.provider));
+    // aws v7 lets a resource override its provider's region; such a resource lives in the override.
+    else if (r.custom && r.type.startsWith("aws:")) own.set(r.urn, typeof r.inputs.region === "string" ? r.inputs.region : cloud.regionOf(r.provider));
     else if (r.providers.aws) own.set(r.urn, cloud.regionOf(r.providers.aws));
   }
   const children = new Map<string, RecordedResource[]>();

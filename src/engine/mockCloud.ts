@@ -75,6 +75,8 @@ const OUTPUTS: Record<string, OutputSynth> = {
       resourceRecordValue: `_${shortHash(`${d}-value`, 32)}.acm-validations.aws.`,
     })),
   }),
+  // Record names here are fully qualified; Route 53 reports the FQDN without the trailing dot.
+  "aws:route53/record:Record": ({ inputs }) => ({ fqdn: String(inputs.name ?? "").replace(/\.$/, "") }),
   "aws:iam/role:Role": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? physicalName}` }),
   "aws:iam/instanceProfile:InstanceProfile": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name ?? physicalName}` }),
   "aws:iam/policy:Policy": ({ inputs, physicalName }) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physicalName}` }),

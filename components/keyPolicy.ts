@@ -1,0 +1,56 @@
+/**
+ * The key policy of the platform's customer keys, one per region (a replica key has its own).
+ * Pure, so tests read the statements directly. The account root statement delegates to IAM, which
+ * is how RDS, S3, Secrets Manager and the replication roles get their (least-privilege) access;
+ * the service statements cover callers that are not IAM principals of this account.
+ */
+export function regionalKeyPolicy(accountId: string, region: string): string {
+  const account = `arn:aws:iam::${accountId}:root`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        // Flow-log and other log groups encrypted with this key; scoped to this account's log groups.
+        Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` } },
+      },
+      {
+        // Alarms publish to SNS topics encrypted with this key; CloudWatch is not an IAM principal here.
+        Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+      {
+        // Auto Scaling launches instances whose EBS volumes use this key through its service-linked role;
+        // without this, instances fail to launch with Client.InternalError.
+        Sid: "AutoScalingUsesKeyForEncryptedVolumes",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+      },
+      {
+        Sid: "AutoScalingGrantsForAttachedVolumes",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+    ],
+  });
+}

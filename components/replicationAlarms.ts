@@ -1,0 +1,209 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { arnRegionProblem, failOnRegionMismatch } from "./healthCheckAlarm";
+import { requireAwsProvider } from "./providers";
+
+/**
+ * S3 Replication Time Control replicates 99.99% of objects within 15 minutes; a latency above
+ * that is an RTC miss, not a slow moment.
+ */
+export const S3_RTC_BOUND_SECONDS = 900;
+/** Aurora lag metrics are published per minute; three minutes over target rides out one large transaction's spike. */
+const AURORA_PERIOD_SECONDS = 60;
+const AURORA_EVALUATION_PERIODS = 3;
+/** S3 replication metrics are per minute and best effort; five minutes keeps one late datapoint from paging. */
+const S3_LATENCY_PERIOD_SECONDS = 60;
+const S3_LATENCY_EVALUATION_PERIODS = 5;
+/** Any failed replication operation is data the other region will not have; alarm on the first minute. */
+const S3_FAILED_PERIOD_SECONDS = 60;
+const S3_FAILED_EVALUATION_PERIODS = 1;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export interface AuroraReplicationAlarmArgs {
+  /**
+   * Identifier of the SECONDARY member cluster. Aurora publishes the global-database lag metrics
+   * on secondary clusters only, in the secondary's region. Required.
+   */
+  readonly clusterIdentifier: pulumi.Input<string>;
+  /** The RPO target in seconds; lag above it means a failover now would lose more than promised. Required. */
+  readonly rpoTargetSeconds: number;
+}
+
+export interface S3ReplicationRuleAlarmArgs {
+  /** Name of the bucket the replication rule belongs to. Required. */
+  readonly sourceBucketName: pulumi.Input<string>;
+  /** Name of the bucket the rule replicates into. Required. */
+  readonly destinationBucketName: pulumi.Input<string>;
+  /** Id of the replication rule (metrics are per rule). Required. */
+  readonly ruleId: string;
+  /** Region of the source bucket. Required. */
+  readonly sourceRegion: string;
+  /** Region of the destination bucket. Required. */
+  readonly destinationRegion: string;
+}
+
+export interface ReplicationAlarmsArgs {
+  /** Region of the provider passed in opts, the alarms and the topic. Required. */
+  readonly region: string;
+  /** SNS topic in `region` that every alarm notifies on ALARM and on OK. Required. */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Aurora global-database lag alarms; create them in the secondary cluster's region. Default: none. */
+  readonly aurora?: AuroraReplicationAlarmArgs;
+  /**
+   * S3 replication rules that touch this region. Each rule's metrics are split across regions
+   * (S3 User Guide, "Using S3 Replication metrics"): ReplicationLatency is published in the
+   * destination bucket's region, OperationsFailedReplication in the source bucket's region. So
+   * this component alarms on a rule's latency when `region` is its destination and on its
+   * failures when `region` is its source. Default: none.
+   */
+  readonly s3?: readonly S3ReplicationRuleAlarmArgs[];
+}
+
+type AlarmSpec = Pick<aws.cloudwatch.MetricAlarmArgs,
+  "alarmDescription" | "namespace" | "metricName" | "dimensions" | "statistic" | "period" | "evaluationPeriods" | "datapointsToAlarm" | "comparisonOperator" | "threshold" | "treatMissingData" | "unit">;
+
+/**
+ * Alarms on the cross-region replication links that land in one region: Aurora global-database
+ * lag against the RPO target, S3 replication latency against the RTC bound, and failed S3
+ * replication operations. Every alarm notifies the region's SNS topic on ALARM and on OK.
+ */
+export class ReplicationAlarms extends pulumi.ComponentResource {
+  readonly alarmNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ReplicationAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateReplicationAlarmsArgs(args);
+    super("dr:observability:ReplicationAlarms", name, {}, opts);
+    const provider = requireAwsProvider(this, `ReplicationAlarms ${name}`);
+    // An alarm can only notify a topic in its own region; the provider's region and an ARN known
+    // only at deploy time are checked once known.
+    failOnRegionMismatch(provider, args.region, `ReplicationAlarms ${name}`, [{ input: "alarmTopicArn", arn: args.alarmTopicArn, service: "sns" }]);
+    const actions = [args.alarmTopicArn];
+    const rules = args.s3 ?? [];
+    if (args.aurora && rules.length && args.aurora.rpoTargetSeconds < S3_RTC_BOUND_SECONDS)
+      pulumi.log.warn(`the RPO target is ${args.aurora.rpoTargetSeconds} s but S3 RTC only promises replication within ${S3_RTC_BOUND_SECONDS} s: objects written just before a failover can be missing in the other region even when the database meets its RPO`, this);
+
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
+    const alarm = (key: string, spec: AlarmSpec) =>
+      alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { ...spec, alarmActions: actions, okActions: actions }, { parent: this }));
+
+    if (args.aurora) {
+      const thresholdMs = args.aurora.rpoTargetSeconds * 1000;
+      const dimensions = { DBClusterIdentifier: args.aurora.clusterIdentifier };
+      // Both metrics are in milliseconds and published by the secondary member cluster only
+      // (Aurora User Guide, cluster-level metrics; "such as replication lag, are only available
+      // for secondary Regions"), so the dimension is the secondary's cluster identifier and this
+      // component belongs in the secondary's region. After a switchover the roles swap and the
+      // other region's cluster starts publishing: each region should carry these alarms for its
+      // own cluster.
+      // Missing data is breaching: no lag datapoints means no evidence the RPO holds (replication
+      // stopped, the cluster left the global database, or the alarm is in the wrong region).
+      alarm("aurora-replication-lag", {
+        alarmDescription: pulumi.interpolate`Aurora global database: storage replication into ${args.aurora.clusterIdentifier} is more than ${args.aurora.rpoTargetSeconds} s (the RPO target) behind the primary.`,
+        namespace: "AWS/RDS",
+        metricName: "AuroraGlobalDBReplicationLag",
+        dimensions,
+        statistic: "Maximum",
+        period: AURORA_PERIOD_SECONDS,
+        evaluationPeriods: AURORA_EVALUATION_PERIODS,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholdMs,
+        treatMissingData: "breaching",
+      });
+      // AuroraGlobalDBRPOLag counts committed user transactions only: the figure a failover loses.
+      // Published by Aurora PostgreSQL, and by Aurora MySQL from 3.04 / 2.12 on.
+      alarm("aurora-rpo-lag", {
+        alarmDescription: pulumi.interpolate`Aurora global database: committed transactions reach ${args.aurora.clusterIdentifier} more than ${args.aurora.rpoTargetSeconds} s (the RPO target) after the primary; a failover now would lose more than the RPO.`,
+        namespace: "AWS/RDS",
+        metricName: "AuroraGlobalDBRPOLag",
+        dimensions,
+        statistic: "Maximum",
+        period: AURORA_PERIOD_SECONDS,
+        evaluationPeriods: AURORA_EVALUATION_PERIODS,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholdMs,
+        treatMissingData: "breaching",
+      });
+    }
+
+    for (const rule of rules) {
+      const dimensions = { SourceBucket: rule.sourceBucketName, DestinationBucket: rule.destinationBucketName, RuleId: rule.ruleId };
+      if (rule.sourceRegion === args.region) {
+        alarm(`s3-${rule.ruleId}-latency`, {
+          alarmDescription: pulumi.interpolate`S3 replication rule ${rule.ruleId} (${rule.sourceBucketName} -> ${rule.destinationBucketName}) is more than ${S3_RTC_BOUND_SECONDS} s behind: Replication Time Control missed.`,
+          namespace: "AWS/S3",
+          metricName: "ReplicationLatency",
+          dimensions,
+          statistic: "Maximum",
+          period: S3_LATENCY_PERIOD_SECONDS,
+          evaluationPeriods: S3_LATENCY_EVALUATION_PERIODS,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: S3_RTC_BOUND_SECONDS,
+          // S3 keeps publishing latency while nothing replicates, and stops when the destination
+          // bucket is gone or metrics were switched off: silence is a broken link.
+          treatMissingData: "breaching",
+        });
+      }
+      if (rule.sourceRegion === args.region) {
+        alarm(`s3-${rule.ruleId}-failed`, {
+          alarmDescription: pulumi.interpolate`S3 replication rule ${rule.ruleId} (${rule.sourceBucketName} -> ${rule.destinationBucketName}) failed to replicate operations; those objects are missing in ${rule.destinationRegion}.`,
+          namespace: "AWS/S3",
+          metricName: "OperationsFailedReplication",
+          dimensions,
+          statistic: "Sum",
+          period: S3_FAILED_PERIOD_SECONDS,
+          evaluationPeriods: S3_FAILED_EVALUATION_PERIODS,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          // S3 publishes failures only when replication happens: no data means nothing failed.
+          treatMissingData: "notBreaching",
+        });
+      }
+    }
+
+    this.alarmNames = pulumi.all(alarms.map((a) => a.name));
+    this.registerOutputs({ alarmNames: this.alarmNames });
+  }
+}
+
+/** Every problem with the arguments, each naming the input, its value and the fix. */
+export function replicationAlarmsProblems(args: ReplicationAlarmsArgs): string[] {
+  const problems: string[] = [];
+  const regionOk = typeof args.region === "string" && REGION.test(args.region);
+  if (!regionOk) problems.push(`region is "${args.region}", not an AWS region name; pass the region of the provider in opts, such as us-west-2`);
+  if (regionOk && typeof args.alarmTopicArn === "string") {
+    const p = arnRegionProblem("alarmTopicArn", args.alarmTopicArn, "sns", args.region);
+    if (p) problems.push(p);
+  }
+  const rules = args.s3 ?? [];
+  if (!args.aurora && rules.length === 0) problems.push("aurora and s3 are both empty, so there is nothing to alarm on; give the secondary Aurora cluster, S3 replication rules, or both");
+  if (args.aurora) {
+    const rpo = args.aurora.rpoTargetSeconds;
+    if (!Number.isFinite(rpo) || rpo <= 0) problems.push(`aurora.rpoTargetSeconds is ${rpo}; use a positive number of seconds (the stack's objectives.rpoSeconds)`);
+  }
+  // Child alarms are named by rule id and side; two rules producing the same name would collide.
+  const childNames = new Set<string>();
+  rules.forEach((rule, i) => {
+    const at = `s3[${i}]`;
+    if (!/^[\x21-\x7e]{1,255}$/.test(rule.ruleId ?? "")) problems.push(`${at}.ruleId is "${rule.ruleId}"; use the replication rule's id (1 to 255 printable characters, no spaces), as in the replication configuration`);
+    for (const field of ["sourceRegion", "destinationRegion"] as const)
+      if (!REGION.test(rule[field] ?? "")) problems.push(`${at}.${field} is "${rule[field]}", not an AWS region name; use the bucket's region, such as us-east-1`);
+    if (regionOk && rule.sourceRegion !== args.region && rule.destinationRegion !== args.region)
+      problems.push(`${at} replicates ${rule.sourceRegion} -> ${rule.destinationRegion}, and S3 publishes none of its metrics in ${args.region}; create these alarms in ${rule.destinationRegion} (latency) and ${rule.sourceRegion} (failures)`);
+    if (typeof rule.sourceBucketName === "string" && rule.sourceBucketName === rule.destinationBucketName)
+      problems.push(`${at}.destinationBucketName is "${rule.destinationBucketName}", the same as the source; name the bucket the rule replicates into`);
+    const sides = [rule.destinationRegion === args.region ? "latency" : undefined, rule.sourceRegion === args.region ? "failed" : undefined];
+    for (const side of sides.filter((s) => s !== undefined)) {
+      const child = `${rule.ruleId}-${side}`;
+      if (childNames.has(child)) problems.push(`${at}.ruleId "${rule.ruleId}" is already used by another rule whose ${side === "latency" ? "destination" : "source"} is ${args.region}; give the rules distinct ids`);
+      childNames.add(child);
+    }
+  });
+  return problems;
+}
+
+/** Throws one error naming every problem; called before anything is registered. */
+export function validateReplicationAlarmsArgs(args: ReplicationAlarmsArgs): void {
+  const problems = replicationAlarmsProblems(args);
+  if (problems.length) throw new Error(`ReplicationAlarms: invalid arguments:\n  - ${problems.join("\n  - ")}`);
+}

@@ -1,0 +1,127 @@
+/**
+ * `dr deploy`, `dr destroy` and `dr preview`: the ordered operations over the project's stacks.
+ * Stack roles come from the stack files, so `--stacks secondary primary` still deploys the primary
+ * first. Configs are validated offline before the preflight and before any cloud call.
+ * Register on the `dr` program and run it with `parseAsync` (the actions are async).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command } from "commander";
+import { parseStackConfig } from "../../stacks/configSchema";
+import { validateStackSet } from "../../stacks/stackSet";
+import { readStackConfig } from "../engine/stackFiles";
+import { automationWorkspace, preflight as realPreflight } from "../deploy/automation";
+import { deployOrder, deployStacks, describeChanges, destroyOrder, destroyStacks, orderStacks, previewStacks, StackOrder, StackOutcome, StackRole, StackWorkspace } from "../deploy/orchestrator";
+
+export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary"];
+
+export interface DeployCommandDeps {
+  /** The workspace over a project directory; default: the Pulumi Automation API. */
+  readonly workspaceFor?: (projectDir: string) => StackWorkspace;
+  /** A message when the Pulumi CLI or AWS credentials are missing; default: checks PATH, env and ~/.aws. */
+  readonly preflight?: () => string | undefined;
+  /** Where progress lines go; default: stdout. */
+  readonly out?: (line: string) => void;
+  /** Where errors go; default: stderr. */
+  readonly err?: (line: string) => void;
+  /** Sets the process exit status on failure; default: process.exitCode. */
+  readonly setExitCode?: (code: number) => void;
+}
+
+interface CommonOptions {
+  readonly stacks: string[];
+  readonly cwd: string;
+}
+
+export function registerDeployCommands(program: Command, deps: DeployCommandDeps = {}): Command {
+  const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const err = deps.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const setExitCode = deps.setExitCode ?? ((c: number) => { process.exitCode = c; });
+  const workspaceFor = deps.workspaceFor ?? ((dir: string) => automationWorkspace(dir));
+  const preflight = deps.preflight ?? (() => realPreflight());
+
+  const run = (action: (opts: CommonOptions & { force?: boolean }) => Promise<void>) => async (opts: CommonOptions & { force?: boolean }) => {
+    try {
+      await action({ ...opts, cwd: path.resolve(opts.cwd) });
+    } catch (e) {
+      err(e instanceof Error ? e.message : String(e));
+      setExitCode(1);
+    }
+  };
+  const ready = (): boolean => {
+    const problem = preflight();
+    if (problem) {
+      err(problem);
+      setExitCode(1);
+    }
+    return !problem;
+  };
+  const common = (cmd: Command): Command =>
+    cmd
+      .option("--stacks <names...>", "stacks to act on (the one with dr:role primary always goes first on deploy, last on destroy)", [...DEFAULT_STACKS])
+      .option("--cwd <dir>", "project directory holding Pulumi.yaml and the Pulumi.<stack>.yaml files", process.cwd());
+
+  common(program.command("deploy"))
+    .description("deploy the primary stack, then each secondary, with the Pulumi CLI (needs AWS credentials)")
+    .addHelpText("after", "\nStops at the first stack that fails and names what was already deployed.\nExample: dr deploy --stacks primary secondary")
+    .action(run(async (opts) => {
+      const order = validatedOrder(opts.cwd, opts.stacks);
+      if (!ready()) return;
+      out(`deploy order: ${deployOrder(order).join(" -> ")}`);
+      report(out, "deployed", await deployStacks(workspaceFor(opts.cwd), order, out));
+    }));
+
+  common(program.command("preview"))
+    .description("preview the changes to every stack in deploy order, with the Pulumi CLI (needs AWS credentials)")
+    .addHelpText("after", "\nA secondary's preview reads the primary's outputs, so preview after the primary is deployed.\nFor an offline view without credentials use: npm run plan")
+    .action(run(async (opts) => {
+      const order = validatedOrder(opts.cwd, opts.stacks);
+      if (!ready()) return;
+      report(out, "previewed", await previewStacks(workspaceFor(opts.cwd), order, out));
+    }));
+
+  common(program.command("destroy"))
+    .description("destroy the secondary stacks (last first), then the primary, with the Pulumi CLI (needs AWS credentials)")
+    .option("--force", "destroy the primary even while a secondary stack still has resources", false)
+    .addHelpText("after", "\nRefuses to destroy the primary while any secondary stack (listed or not) still has resources,\nbecause it owns the global database and keys they depend on; --force overrides that.\nExample: dr destroy --stacks secondary primary")
+    .action(run(async (opts) => {
+      const order = orderStacks(opts.stacks.map((name) => ({ name, role: roleOf(opts.cwd, name) })));
+      const otherSecondaries = order.primary ? otherSecondaryStacks(opts.cwd, opts.stacks) : [];
+      if (!ready()) return;
+      out(`destroy order: ${destroyOrder(order).join(" -> ")}${opts.force ? " (--force: no check for live secondaries)" : ""}`);
+      report(out, "destroyed", await destroyStacks(workspaceFor(opts.cwd), order, { force: opts.force === true, otherSecondaries }, out));
+    }));
+  return program;
+}
+
+/** Reads and validates every named stack file, then orders them; throws naming the file and key. */
+export function validatedOrder(projectDir: string, stacks: readonly string[]): StackOrder {
+  const configs = stacks.map((stack) => ({ stack, config: parseStackConfig(readStackConfig(projectDir, stack), `Pulumi.${stack}.yaml`) }));
+  const order = orderStacks(configs.map((c): StackRole => ({ name: c.stack, role: c.config.role })));
+  if (order.primary) validateStackSet(configs);
+  return order;
+}
+
+/**
+ * The role alone, without validating the rest: destroying must work even after a config went bad.
+ * A missing or unknown role counts as secondary, the safe side for the refusal check.
+ */
+function roleOf(projectDir: string, stack: string): "primary" | "secondary" {
+  return readStackConfig(projectDir, stack)["dr:role"] === "primary" ? "primary" : "secondary";
+}
+
+/** Stack files in the project that are not in this run and are not primaries: the refusal check covers them too. */
+export function otherSecondaryStacks(projectDir: string, listed: readonly string[]): string[] {
+  const names = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+  return names.filter((n) => !listed.includes(n)).filter((n) => {
+    try {
+      return roleOf(projectDir, n) !== "primary";
+    } catch {
+      return true;
+    }
+  }).sort();
+}
+
+function report(out: (l: string) => void, verb: string, outcomes: readonly StackOutcome[]): void {
+  out(`${verb}: ${outcomes.map((o) => `${o.stack}${describeChanges(o.changes)}`).join(", ") || "nothing"}`);
+}
