@@ -128,7 +128,7 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
 
     for (const rule of rules) {
       const dimensions = { SourceBucket: rule.sourceBucketName, DestinationBucket: rule.destinationBucketName, RuleId: rule.ruleId };
-      if (rule.sourceRegion === args.region) {
+      if (rule.destinationRegion === args.region) {
         alarm(`s3-${rule.ruleId}-latency`, {
           alarmDescription: pulumi.interpolate`S3 replication rule ${rule.ruleId} (${rule.sourceBucketName} -> ${rule.destinationBucketName}) is more than ${S3_RTC_BOUND_SECONDS} s behind: Replication Time Control missed.`,
           namespace: "AWS/S3",

@@ -1,0 +1,76 @@
+/**
+ * report.md: what a reviewer reads before a deploy. Per stack, resources per region and per
+ * component; then the cross-region links, the DR strategy, and the RTO/RPO model.
+ */
+import { countByRegion, resourcesOfStack, topLevelComponents } from "./inventory";
+import type { CrossRegionLink, LinkKind } from "./links";
+import type { PlanDocument } from "./planJson";
+import type { RecoverySection } from "./recovery";
+
+const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
+  "global-database": "Global database membership",
+  "s3-replication": "S3 replication pairs",
+  "secret-replica": "Secret replicas",
+  "ami-copy": "AMI copies",
+  "kms-replica": "KMS replica keys",
+  "dns-failover": "Failover and latency records",
+};
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
+  [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+
+export function renderReport(doc: PlanDocument, recovery: RecoverySection): string {
+  const primary = doc.stacks.find((s) => s.role === "primary");
+  const out: string[] = [
+    `# DR plan: ${doc.project}`,
+    "",
+    `Offline plan under the Pulumi mock engine: no AWS calls were made. Stacks in deploy order: ${doc.stacks.map((s) => `${s.stack} (${s.role}, ${s.region})`).join(", ")}.`,
+    "",
+    "## DR strategy",
+    "",
+    `Strategy **${primary?.strategy ?? doc.stacks[0]?.strategy}**: ${primary ? `${primary.region} serves traffic` : "no primary"}; ` +
+      `${doc.stacks.filter((s) => s.role !== "primary").map((s) => s.region).join(", ") || "no region"} stand${doc.stacks.length > 2 ? "" : "s"} by.`,
+    "",
+  ];
+  for (const s of doc.stacks) out.push(...stackSection(doc, s.stack));
+  out.push(...linksSection(doc.links), recovery.markdown);
+  return out.join("\n");
+}
+
+function stackSection(doc: PlanDocument, stack: string): string[] {
+  const s = doc.stacks.find((x) => x.stack === stack)!;
+  const resources = resourcesOfStack(doc, stack);
+  const components = topLevelComponents(resources);
+  const refs = Object.keys(s.stackReferences);
+  return [
+    `## Stack ${stack} (${s.role}, ${s.region})`,
+    "",
+    ...(refs.length ? [`Reads by stack reference: ${refs.join(", ")} (outputs ${refs.flatMap((r) => Object.keys(s.stackReferences[r])).join(", ")}).`, ""] : []),
+    "Cloud resources per region (components and providers not counted):",
+    "",
+    table(["region", "resources"], countByRegion(resources).map(([region, n]) => [region, String(n)])),
+    "",
+    "Top-level components:",
+    "",
+    components.length
+      ? table(["component", "type", "region", "resources below", "components below"],
+        components.map((c) => [c.component.name, c.component.type, c.component.region, String(c.cloudResources), String(c.components)]))
+      : "(none)",
+    "",
+    `Outputs: ${Object.keys(s.outputs).join(", ") || "(none)"}.`,
+    "",
+  ];
+}
+
+function linksSection(links: readonly CrossRegionLink[]): string[] {
+  const out = ["## Cross-region links", ""];
+  if (!links.length) return [...out, "None: the stacks register no global database member, replication, secret replica, AMI copy, KMS replica key or failover record.", ""];
+  for (const kind of Object.keys(LINK_TITLES) as LinkKind[]) {
+    const ofKind = links.filter((l) => l.kind === kind);
+    if (!ofKind.length) continue;
+    out.push(`### ${LINK_TITLES[kind]}`, "", table(["from", "to", "owner", "detail"],
+      ofKind.map((l) => [`${l.from.label} (${l.from.region})`, `${l.to.label} (${l.to.region})`, l.stack, l.detail])), "");
+  }
+  return out;
+}

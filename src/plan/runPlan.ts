@@ -1,0 +1,62 @@
+/**
+ * `plan`: validate every stack file, evaluate the stacks in deploy order under the mock engine,
+ * and write plan.json, report.md and topology.svg all-or-nothing.
+ */
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { EvaluatedStack, evaluatePlan } from "./evaluatePlan";
+import { buildPlanDocument, PlanDocument } from "./planJson";
+import { writeFolderAtomically } from "./output";
+import { recoverySection, RecoverySection } from "./recovery";
+import { renderReport } from "./report";
+import { loadStackSet } from "./stackSet";
+import { progressLine, summaryLines } from "./summary";
+import { renderSvg, topologyDot } from "./topology";
+
+export const DEFAULT_OUT_DIR = "plan";
+
+export interface PlanOptions {
+  /** Folder holding Pulumi.yaml and the stack files. */
+  readonly projectDir: string;
+  /** Stacks to plan; default every Pulumi.<stack>.yaml in projectDir. */
+  readonly stacks?: readonly string[];
+  /** Output folder; default <projectDir>/plan. */
+  readonly outDir?: string;
+  /** Fail (after writing the plan) when the RTO/RPO objectives are not met. */
+  readonly strict?: boolean;
+  /** Where progress and summary lines go; default nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+export interface PlanResult {
+  readonly document: PlanDocument;
+  readonly outDir: string;
+  readonly evaluated: readonly EvaluatedStack[];
+  readonly recovery: RecoverySection;
+  readonly seconds: number;
+  /** Why --strict fails the run; empty when it passes (or was not asked for). */
+  readonly strictFailures: readonly string[];
+}
+
+export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+  const start = performance.now();
+  const log = options.log ?? (() => undefined);
+  const projectDir = path.resolve(options.projectDir);
+  const outDir = path.resolve(projectDir, options.outDir ?? DEFAULT_OUT_DIR);
+  const stacks = loadStackSet(projectDir, options.stacks);
+  log(`Planning ${stacks.length} stack(s) from ${projectDir}: ${stacks.map((s) => `${s.stack} (${s.config.role}, ${s.config.region})`).join(", ")}`);
+  const evaluated = await evaluatePlan(stacks, (done) => log(progressLine(done)));
+  const document = buildPlanDocument(evaluated);
+  const recovery = recoverySection(stacks);
+  const svg = await renderSvg(topologyDot(document));
+  writeFolderAtomically(outDir, {
+    "plan.json": `${JSON.stringify(document, null, 2)}\n`,
+    "report.md": renderReport(document, recovery),
+    "topology.svg": svg,
+  });
+  const strictFailures: string[] = [];
+  if (options.strict && !recovery.objectivesMet) strictFailures.push("the RTO/RPO objectives are not met (see the recovery section of report.md)");
+  const result: PlanResult = { document, outDir, evaluated, recovery, seconds: (performance.now() - start) / 1000, strictFailures };
+  for (const line of summaryLines(result)) log(line);
+  return result;
+}

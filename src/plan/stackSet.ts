@@ -1,0 +1,59 @@
+/**
+ * The stacks a plan covers: found from the project's `Pulumi.<stack>.yaml` files (or named), every
+ * file read and parsed, and the set validated, all BEFORE anything is evaluated, so a bad file
+ * fails the plan in milliseconds and names every problem at once.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { readStackConfig, stackFilePath } from "../engine/stackFiles";
+import { parseStackConfig, StackConfig } from "../../stacks/configSchema";
+import { validateStackSet } from "../../stacks/stackSet";
+import { messageOf, PlanInputError } from "./errors";
+
+const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
+
+/** One stack of the plan: its name, file, raw config map (as the CLI hands it over) and parsed config. */
+export interface PlannedStack {
+  readonly stack: string;
+  readonly file: string;
+  readonly rawConfig: Readonly<Record<string, string>>;
+  readonly config: StackConfig;
+}
+
+/** Names of the stacks whose files sit in the project folder, sorted by name. */
+export function discoverStacks(projectDir: string): string[] {
+  if (!fs.existsSync(projectDir) || !fs.statSync(projectDir).isDirectory())
+    throw new PlanInputError(`project folder ${projectDir} does not exist; pass --cwd <folder holding Pulumi.yaml and the stack files>`);
+  const names = fs.readdirSync(projectDir).map((f) => STACK_FILE.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+  if (names.length === 0)
+    throw new PlanInputError(`no stack files (Pulumi.<stack>.yaml) in ${projectDir}; pass --cwd <project folder> or create Pulumi.primary.yaml`);
+  return names;
+}
+
+/**
+ * Reads and validates the named stacks (or every stack file). Collects the problems of all files
+ * before failing, then checks the set (one primary, distinct regions and CIDRs). Returns the
+ * stacks primary first, secondaries in the order given: the order they deploy in.
+ */
+export function loadStackSet(projectDir: string, stacks?: readonly string[]): PlannedStack[] {
+  const names = stacks && stacks.length ? [...new Set(stacks)] : discoverStacks(projectDir);
+  const loaded: PlannedStack[] = [];
+  const problems: string[] = [];
+  for (const stack of names) {
+    const file = stackFilePath(projectDir, stack);
+    try {
+      const rawConfig = readStackConfig(projectDir, stack);
+      const config = parseStackConfig(rawConfig, path.basename(file));
+      loaded.push({ stack, file, rawConfig, config });
+    } catch (err) {
+      problems.push(messageOf(err));
+    }
+  }
+  if (problems.length) throw new PlanInputError(problems.join("\n\n"));
+  try {
+    validateStackSet(loaded.map(({ stack, config }) => ({ stack, config })));
+  } catch (err) {
+    throw new PlanInputError(messageOf(err));
+  }
+  return [...loaded.filter((s) => s.config.role === "primary"), ...loaded.filter((s) => s.config.role !== "primary")];
+}

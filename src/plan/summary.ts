@@ -1,0 +1,27 @@
+/** The terminal side of `plan`: a progress line per evaluated stack and a closing summary. */
+import * as path from "path";
+import type { EvaluatedStack } from "./evaluatePlan";
+import { countByRegion, resourcesOfStack } from "./inventory";
+import type { PlanResult } from "./runPlan";
+
+export function progressLine(done: EvaluatedStack): string {
+  const { planned, evaluation, seconds } = done;
+  return `  ${planned.stack} (${planned.config.role}, ${planned.config.region}): ${evaluation.resources.length} resources registered in ${seconds.toFixed(2)} s`;
+}
+
+export function summaryLines(result: PlanResult): string[] {
+  const { document: doc } = result;
+  const lines = ["", "Summary"];
+  for (const s of doc.stacks) {
+    const perRegion = countByRegion(resourcesOfStack(doc, s.stack)).map(([region, n]) => `${region} ${n}`).join(", ");
+    lines.push(`  ${s.stack}: ${perRegion || "no cloud resources"} (cloud resources per region)`);
+  }
+  const kinds = new Map<string, number>();
+  for (const l of doc.links) kinds.set(l.kind, (kinds.get(l.kind) ?? 0) + 1);
+  lines.push(`  cross-region links: ${doc.links.length}${kinds.size ? ` (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")})` : ""}`);
+  lines.push(...result.recovery.summary.map((l) => `  ${l}`));
+  const rel = path.relative(process.cwd(), result.outDir);
+  const shown = rel === "" ? "." : rel.startsWith("..") ? result.outDir : rel;
+  lines.push(`Wrote plan.json, report.md and topology.svg to ${shown}/ in ${result.seconds.toFixed(2)} s.`);
+  return lines;
+}

@@ -1,0 +1,349 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fc from "fast-check";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { deriveLinks } from "../src/plan/links";
+import { writeFolderAtomically } from "../src/plan/output";
+import { PlanDocument, PlanResource, PlanStack } from "../src/plan/planJson";
+import { PlanResult, runPlan } from "../src/plan/runPlan";
+import { loadStackSet } from "../src/plan/stackSet";
+import { spreadOverAzs } from "../src/plan/topology";
+import { PROJECT_DIR } from "./harness/stack";
+
+const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dr-plan-test-"));
+
+/** The real stack files' config sections, read independently of the code under test. */
+const stackFile = (dir: string, stack: string) => parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+
+/** A project folder holding copies of the real stack files, each config changed by `edit`. */
+function projectWith(name: string, edits: Record<string, (config: Record<string, unknown>) => void> = {}): string {
+  const dir = path.join(tmpRoot, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const stack of ["primary", "secondary"]) {
+    const doc = stackFile(PROJECT_DIR, stack);
+    edits[stack]?.(doc.config);
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
+  }
+  return dir;
+}
+
+async function planFailure(options: Parameters<typeof runPlan>[0]): Promise<Error> {
+  try {
+    await runPlan(options);
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected the plan to fail");
+}
+
+/** Text of every <text> node of an SVG document. */
+function svgTexts(svg: string): string[] {
+  const doc = new XMLParser({ ignoreAttributes: false, processEntities: true, htmlEntities: true }).parse(svg);
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "text") for (const t of [value].flat()) texts.push(typeof t === "object" ? String((t as Record<string, unknown>)["#text"] ?? "") : String(t));
+      else walk(value);
+    }
+  };
+  walk(doc);
+  return texts;
+}
+
+describe("plan", function () {
+  this.timeout(60_000);
+  const out = path.join(tmpRoot, "out", "plan");
+  const primaryConfig = stackFile(PROJECT_DIR, "primary").config;
+  const secondaryConfig = stackFile(PROJECT_DIR, "secondary").config;
+  let result: PlanResult;
+  let doc: PlanDocument;
+  let report: string;
+  let svg: string;
+
+  after(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
+  before(async () => {
+    result = await runPlan({ projectDir: PROJECT_DIR, outDir: out });
+    doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    report = fs.readFileSync(path.join(out, "report.md"), "utf8");
+    svg = fs.readFileSync(path.join(out, "topology.svg"), "utf8");
+  });
+
+  describe("on the real stack files", () => {
+    it("writes exactly plan.json, report.md and topology.svg, leaving no temporary folder beside them", () => {
+      expect(fs.readdirSync(out).sort()).to.deep.equal(["plan.json", "report.md", "topology.svg"]);
+      expect(fs.readdirSync(path.dirname(out))).to.deep.equal(["plan"]);
+    });
+
+    it("lists the stacks primary first, with the role, region and strategy of each stack file", () => {
+      expect(doc.formatVersion).to.equal(1);
+      expect(doc.stacks.map((s) => [s.stack, s.role, s.region, s.strategy])).to.deep.equal([
+        ["primary", primaryConfig["dr:role"], primaryConfig["aws:region"], primaryConfig["dr:strategy"]],
+        ["secondary", secondaryConfig["dr:role"], secondaryConfig["aws:region"], secondaryConfig["dr:strategy"]],
+      ]);
+    });
+
+    it("lists resources of both stacks, each with a region, a type, a name and a URN of its stack", () => {
+      for (const stack of ["primary", "secondary"]) {
+        const own = doc.resources.filter((r) => r.stack === stack);
+        expect(own.filter((r) => r.type.startsWith("aws:")), stack).to.not.be.empty;
+        for (const r of own) {
+          expect(r.region, r.urn).to.be.a("string").and.not.equal("");
+          expect(r.urn.startsWith(`urn:pulumi:${stack}::`), r.urn).to.equal(true);
+          expect(r.urn.endsWith(`::${r.name}`), r.urn).to.equal(true);
+        }
+      }
+      expect(doc.resources.some((r) => r.stack === "primary" && r.region === primaryConfig["aws:region"])).to.equal(true);
+      expect(doc.resources.some((r) => r.stack === "secondary" && r.region === secondaryConfig["aws:region"])).to.equal(true);
+    });
+
+    it("gives every AWS resource the region of the provider that creates it, and every parent is a resource of the same stack", () => {
+      for (const r of doc.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+        expect(r.provider, r.urn).to.not.equal(null);
+        expect(r.region, r.urn).to.equal(r.provider!.region);
+      }
+      for (const r of doc.resources.filter((x) => x.parent !== null)) {
+        expect(doc.resources.some((p) => p.urn === r.parent && p.stack === r.stack), r.urn).to.equal(true);
+      }
+    });
+
+    it("answers the secondary's stack reference (its dr:primaryStack) with exactly the primary's outputs", () => {
+      const [primary, secondary] = doc.stacks;
+      expect(Object.keys(primary.outputs)).to.not.be.empty;
+      expect(Object.keys(secondary.stackReferences)).to.deep.equal([secondaryConfig["dr:primaryStack"]]);
+      expect(secondary.stackReferences[String(secondaryConfig["dr:primaryStack"])]).to.deep.equal(primary.outputs);
+      expect(primary.stackReferences).to.deep.equal({});
+    });
+
+    it("keeps the engine's redaction: every resource's inputs are exactly what the engine recorded, secrets as [secret]", () => {
+      const recorded = result.evaluated.flatMap((e) => e.evaluation.resources.map((r) => ({ stack: e.planned.stack, urn: r.urn, inputs: r.inputs })));
+      expect(doc.resources.map((r) => ({ stack: r.stack, urn: r.urn, inputs: r.inputs }))).to.deep.equal(recorded);
+      // Generated passwords are secrets: none may appear as a plain input.
+      expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).to.not.match(/"(master)?[pP]assword":\s*"(?!\[secret\])[^"]+"/);
+    });
+
+    it("names both regions, the strategy, each stack and the recovery verdict in report.md", () => {
+      for (const region of [primaryConfig["aws:region"], secondaryConfig["aws:region"]]) expect(report).to.contain(String(region));
+      expect(report).to.contain(`Strategy **${primaryConfig["dr:strategy"]}**`);
+      expect(report).to.contain("## Stack primary").and.to.contain("## Stack secondary");
+      expect(report).to.contain("## Cross-region links");
+      expect(report).to.match(/RTO \d+ s \/ target \d+ s (PASS|FAIL)/);
+      expect(report).to.contain(`target ${(primaryConfig["dr:objectives"] as { rtoSeconds: number }).rtoSeconds} s`);
+      expect(report).to.not.match(/\bPolicy\b/);
+    });
+
+    it("counts in report.md, per stack and region, the AWS resources plan.json lists", () => {
+      for (const s of doc.stacks) {
+        const section = report.split(`## Stack ${s.stack} `)[1].split("\n## ")[0];
+        const regions = new Set(doc.resources.filter((r) => r.stack === s.stack && r.custom && !r.type.startsWith("pulumi:")).map((r) => r.region));
+        for (const region of regions) {
+          const n = doc.resources.filter((r) => r.stack === s.stack && r.region === region && r.custom && !r.type.startsWith("pulumi:")).length;
+          expect(section, `${s.stack} ${region}`).to.contain(`| ${region} | ${n} |`);
+        }
+      }
+    });
+
+    it("lists in report.md every link plan.json holds", () => {
+      for (const link of doc.links) expect(report).to.contain(link.detail.replace(/\|/g, "\\|"));
+      expect(doc.links).to.deep.equal(result.document.links);
+    });
+
+    it("renders topology.svg as well-formed XML with both region names in its text", () => {
+      expect(XMLValidator.validate(svg)).to.equal(true);
+      const texts = svgTexts(svg);
+      for (const region of [primaryConfig["aws:region"], secondaryConfig["aws:region"]]) expect(texts.some((t) => t.includes(String(region))), String(region)).to.equal(true);
+    });
+
+    it("draws each AZ of each region's VPC", () => {
+      const texts = svgTexts(svg);
+      for (const vpc of doc.resources.filter((r) => r.type === "awsx:ec2:Vpc")) {
+        for (const az of vpc.inputs.availabilityZoneNames as string[]) expect(texts, az).to.include(az);
+      }
+    });
+  });
+
+  describe("on a bad configuration", () => {
+    it("names a broken key, and creates no output folder", async () => {
+      const dir = projectWith("broken-key", { secondary: (c) => { c["dr:vpcCidr"] = "10.20.0.0/33"; } });
+      const target = path.join(dir, "plan");
+      const err = await planFailure({ projectDir: dir });
+      expect(err.message).to.contain("dr:vpcCidr").and.to.contain("10.20.0.0/33").and.to.contain("Pulumi.secondary.yaml");
+      expect(fs.existsSync(target)).to.equal(false);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(["Pulumi.primary.yaml", "Pulumi.secondary.yaml"]);
+    });
+
+    it("names every bad key of every file at once", async () => {
+      const dir = projectWith("two-files", { primary: (c) => { c["dr:strategy"] = "hot-spare"; }, secondary: (c) => { c["dr:azCount"] = 1; } });
+      const err = await planFailure({ projectDir: dir });
+      expect(err.message).to.contain("dr:strategy").and.to.contain("Pulumi.primary.yaml");
+      expect(err.message).to.contain("dr:azCount").and.to.contain("Pulumi.secondary.yaml");
+    });
+
+    it("names a malformed YAML file", async () => {
+      const dir = projectWith("malformed");
+      fs.writeFileSync(path.join(dir, "Pulumi.secondary.yaml"), "config:\n  aws:region: us-west-2\n   dr:role: [secondary\n");
+      const err = await planFailure({ projectDir: dir });
+      expect(err.message).to.contain("Pulumi.secondary.yaml").and.to.contain("not valid YAML");
+    });
+
+    it("names a missing stack file", async () => {
+      const dir = projectWith("missing");
+      const err = await planFailure({ projectDir: dir, stacks: ["primary", "tertiary"] });
+      expect(err.message).to.contain("Pulumi.tertiary.yaml");
+      expect(fs.existsSync(path.join(dir, "plan"))).to.equal(false);
+    });
+
+    it("rejects a secondary in the primary's region before evaluating anything", async () => {
+      const dir = projectWith("same-region", { secondary: (c) => { c["aws:region"] = primaryConfig["aws:region"]; } });
+      const err = await planFailure({ projectDir: dir });
+      expect(err.message).to.contain("aws:region").and.to.contain(String(primaryConfig["aws:region"]));
+    });
+
+    it("leaves an existing output folder from an earlier run untouched", async () => {
+      const dir = projectWith("earlier-run", { primary: (c) => { c["dr:hostedZoneId"] = "not-a-zone"; } });
+      const target = path.join(dir, "plan");
+      fs.mkdirSync(target);
+      fs.writeFileSync(path.join(target, "plan.json"), "{\"earlier\":true}\n");
+      const err = await planFailure({ projectDir: dir });
+      expect(err.message).to.contain("dr:hostedZoneId");
+      expect(fs.readdirSync(target)).to.deep.equal(["plan.json"]);
+      expect(fs.readFileSync(path.join(target, "plan.json"), "utf8")).to.equal("{\"earlier\":true}\n");
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith("."))).to.deep.equal([]);
+    });
+
+    it("exits 1 from the CLI with the key named and no stack trace", () => {
+      const target = path.join(tmpRoot, "cli-out");
+      const run = spawnSync(process.execPath, [path.join(PROJECT_DIR, "build", "src", "cli", "dr.js"), "plan", "--cwd", path.join(FIXTURES, "bad-config"), "--out", target], { encoding: "utf8" });
+      expect(run.status, run.stderr).to.equal(1);
+      expect(run.stderr).to.contain("dr:vpcCidr").and.to.contain("Pulumi.primary.yaml");
+      expect(run.stderr).to.not.match(/^\s+at /m);
+      expect(fs.existsSync(target)).to.equal(false);
+    });
+  });
+
+  describe("stack order and output", () => {
+    it("puts the primary first whatever order the stacks are named in", () => {
+      expect(loadStackSet(PROJECT_DIR, ["secondary", "primary"]).map((s) => s.stack)).to.deep.equal(["primary", "secondary"]);
+      expect(loadStackSet(path.join(FIXTURES, "three-region")).map((s) => s.config.role)).to.deep.equal(["primary", "secondary", "secondary"]);
+    });
+
+    it("replaces an earlier output folder as a whole", () => {
+      const target = path.join(tmpRoot, "replace", "plan");
+      writeFolderAtomically(target, { "old.txt": "old" });
+      writeFolderAtomically(target, { "plan.json": "{}" });
+      expect(fs.readdirSync(target)).to.deep.equal(["plan.json"]);
+      expect(fs.readdirSync(path.dirname(target))).to.deep.equal(["plan"]);
+    });
+  });
+
+  describe("three regions", () => {
+    const dir = path.join(FIXTURES, "three-region");
+    let three: PlanResult;
+    before(async () => {
+      three = await runPlan({ projectDir: dir, outDir: path.join(tmpRoot, "three") });
+    });
+
+    it("plans one primary and two secondaries in three distinct regions, each secondary answered with the primary's outputs", () => {
+      const regions = ["primary", "secondary", "tertiary"].map((s) => stackFile(dir, s).config["aws:region"]);
+      expect(new Set(regions).size).to.equal(3);
+      expect(three.document.stacks.map((s) => s.region)).to.deep.equal(regions);
+      const primary = three.document.stacks[0];
+      for (const s of three.document.stacks.slice(1)) expect(Object.values(s.stackReferences)).to.deep.equal([primary.outputs]);
+      for (const region of regions) expect(three.document.resources.some((r) => r.region === region && r.type.startsWith("aws:")), String(region)).to.equal(true);
+    });
+
+    it("draws all three regions", () => {
+      const texts = svgTexts(fs.readFileSync(path.join(three.outDir, "topology.svg"), "utf8"));
+      for (const s of three.document.stacks) expect(texts.some((t) => t.includes(s.region)), s.region).to.equal(true);
+    });
+  });
+});
+
+describe("plan links and layout (pure)", () => {
+  const stacks: PlanStack[] = [
+    { stack: "primary", role: "primary", region: "us-east-1", strategy: "warm-standby", outputs: {}, stackReferences: {} },
+    { stack: "secondary", role: "secondary", region: "us-west-2", strategy: "warm-standby", outputs: {}, stackReferences: {} },
+  ];
+  const res = (stack: string, region: string, type: string, name: string, inputs: Record<string, unknown> = {}, dependsOn: string[] = []): PlanResource => ({
+    stack, region, type, name, urn: `urn:pulumi:${stack}::dr-platform::${type}::${name}`, parent: null,
+    provider: { name: `aws-${region}`, urn: `urn:p:${region}`, region }, inputs, dependsOn, ignoreChanges: [], protect: false, custom: true,
+  });
+  const primaryBucket = res("primary", "us-east-1", "aws:s3/bucket:Bucket", "data-east", { bucket: "orders-data-east" });
+  const secondaryBucket = res("secondary", "us-west-2", "aws:s3/bucket:Bucket", "data-west", { bucket: "orders-data-west" });
+  const resources: PlanResource[] = [
+    res("primary", "us-east-1", "aws:rds/globalCluster:GlobalCluster", "global", { globalClusterIdentifier: "orders-global", engine: "aurora-postgresql" }),
+    res("primary", "us-east-1", "aws:rds/cluster:Cluster", "db-east", { clusterIdentifier: "orders-east", globalClusterIdentifier: "orders-global" }),
+    res("secondary", "us-west-2", "aws:rds/cluster:Cluster", "db-west", { clusterIdentifier: "orders-west", globalClusterIdentifier: "orders-global" }),
+    res("secondary", "us-west-2", "aws:rds/cluster:Cluster", "standalone", { clusterIdentifier: "reports" }),
+    primaryBucket,
+    secondaryBucket,
+    res("secondary", "us-east-1", "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "east-to-west", {
+      bucket: "orders-data-east",
+      rules: [{ id: "all", status: "Enabled", deleteMarkerReplication: { status: "Enabled" },
+        destination: { bucket: "arn:aws:s3:::orders-data-west", replicationTime: { status: "Enabled" }, encryptionConfiguration: { replicaKmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/mrk-1" } } }],
+    }),
+    // Auto-named buckets of two stacks with the same logical name, as the secondary sees them by stack reference.
+    res("primary", "us-east-1", "aws:s3/bucket:Bucket", "media"),
+    res("secondary", "us-west-2", "aws:s3/bucket:Bucket", "media"),
+    res("secondary", "us-west-2", "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "media-west-to-east", {
+      bucket: "media-1a2b3c4",
+      rules: [{ id: "back", status: "Enabled", destination: { bucket: "arn:aws:s3:::media-5d6e7f8", encryptionConfiguration: { replicaKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/mrk-1" } } }],
+    }),
+    res("primary", "us-east-1", "aws:secretsmanager/secret:Secret", "db-secret", { name: "orders/db", replicas: [{ region: "us-west-2", kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/mrk-1" }] }),
+    res("secondary", "us-west-2", "aws:ec2/amiCopy:AmiCopy", "ami", { sourceAmiId: "ami-0123456789abcdef0", sourceAmiRegion: "us-east-1", encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/mrk-1" }),
+    res("primary", "us-west-2", "aws:kms/replicaKey:ReplicaKey", "key-replica", { primaryKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-1" }),
+    res("primary", "us-east-1", "aws:route53/record:Record", "dns-primary", { name: "orders.example.com", setIdentifier: "us-east-1", failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: "hc-1", aliases: [{ name: "web-east.elb.amazonaws.com", evaluateTargetHealth: true }] }),
+    res("secondary", "us-west-2", "aws:route53/record:Record", "dns-secondary", { name: "orders.example.com", setIdentifier: "us-west-2", failoverRoutingPolicies: [{ type: "SECONDARY" }], aliases: [{ name: "web-west.elb.amazonaws.com", evaluateTargetHealth: true }] }),
+    res("secondary", "us-west-2", "aws:route53/record:Record", "plain", { name: "www.orders.example.com", records: ["1.2.3.4"], ttl: 60 }),
+  ];
+  const links = deriveLinks(resources, stacks);
+  const ofKind = (kind: string) => links.filter((l) => l.kind === kind);
+
+  it("derives global-database membership for members only, the primary's member as writer", () => {
+    const members = ofKind("global-database");
+    expect(members.map((l) => [l.to.label, l.to.region])).to.deep.equal([["orders-east", "us-east-1"], ["orders-west", "us-west-2"]]);
+    expect(members[0].detail).to.contain("writer");
+    expect(members[1].detail).to.contain("read-only");
+    expect(members.every((l) => l.from.label.includes("orders-global"))).to.equal(true);
+  });
+
+  it("derives S3 replication pairs with their direction and settings, matching auto-named buckets by region", () => {
+    const [pair, back, ...more] = ofKind("s3-replication");
+    expect(more).to.be.empty;
+    expect([pair.from.region, pair.from.urn, pair.to.region, pair.to.urn]).to.deep.equal(["us-east-1", primaryBucket.urn, "us-west-2", secondaryBucket.urn]);
+    expect(pair.detail).to.contain("us-east-1 -> us-west-2").and.to.contain("RTC (15 min)").and.to.contain("delete markers replicated");
+    const media = (stack: string) => resources.find((r) => r.stack === stack && r.name === "media")!.urn;
+    expect([back.from.region, back.from.urn, back.to.region, back.to.urn]).to.deep.equal(["us-west-2", media("secondary"), "us-east-1", media("primary")]);
+    expect(back.detail).to.contain("no RTC").and.to.contain("delete markers not replicated");
+  });
+
+  it("derives secret replicas, AMI copies and KMS replica keys with source and target regions", () => {
+    const pairs = (kind: string) => ofKind(kind).map((l) => [l.from.region, l.to.region]);
+    expect(pairs("secret-replica")).to.deep.equal([["us-east-1", "us-west-2"]]);
+    expect(pairs("ami-copy")).to.deep.equal([["us-east-1", "us-west-2"]]);
+    expect(pairs("kms-replica")).to.deep.equal([["us-east-1", "us-west-2"]]);
+    expect(ofKind("ami-copy")[0].detail).to.contain("encrypted with a us-west-2 key");
+  });
+
+  it("derives failover records (not plain ones) with their set identifiers and health checks", () => {
+    const records = ofKind("dns-failover");
+    expect(records.map((l) => [l.stack, l.to.region])).to.deep.equal([["primary", "us-east-1"], ["secondary", "us-west-2"]]);
+    expect(records[0].detail).to.contain("PRIMARY failover").and.to.contain("set us-east-1").and.to.contain("health-checked");
+    expect(records[1].detail).to.contain("SECONDARY failover").and.to.contain("no health check");
+  });
+
+  it("spreads an auto-scaling group's instances over AZs as evenly as EC2 Auto Scaling does", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 6 }), (desired, azs) => {
+      const spread = spreadOverAzs(desired, azs);
+      expect(spread).to.have.length(azs);
+      expect(spread.reduce((a, b) => a + b, 0)).to.equal(desired);
+      expect(Math.max(...spread) - Math.min(...spread)).to.be.at.most(1);
+    }));
+  });
+});

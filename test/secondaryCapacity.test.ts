@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { capacityFor } from "../components/capacity";
+import { parseStackConfig } from "../stacks/configSchema";
+import { Evaluation } from "../src/engine/evaluate";
+import { givenStackFile, resourcesOf, whenBothEvaluated } from "./harness/stack";
+
+/** The secondary's capacity follows the strategy; the code path does not change. */
+describe("secondary capacity by DR strategy", () => {
+  const evaluations: Record<string, { primary: Evaluation; secondary: Evaluation }> = {};
+  const strategies = ["pilot-light", "warm-standby"] as const;
+  before(async () => {
+    for (const strategy of strategies) {
+      evaluations[strategy] = await whenBothEvaluated(givenStackFile("primary", { "dr:strategy": strategy }), givenStackFile("secondary", { "dr:strategy": strategy }));
+    }
+  });
+
+  const groups = (ev: Evaluation) => Object.fromEntries(resourcesOf(ev, "aws:autoscaling/group:Group").map((g) => [/-web-/.test(g.name) ? "web" : "app", g.inputs]));
+
+  it("pilot light: both tiers stand at zero instances but may scale to the configured maximum", () => {
+    const configured = JSON.parse(givenStackFile("secondary")["dr:capacity"]);
+    const g = groups(evaluations["pilot-light"].secondary);
+    expect(g.web).to.include({ minSize: 0, desiredCapacity: 0, maxSize: configured.web.max });
+    expect(g.app).to.include({ minSize: 0, desiredCapacity: 0, maxSize: configured.app.max });
+  });
+
+  it("pilot light: a headless Aurora secondary, a cluster joined to the global database with no instances", () => {
+    const secondary = evaluations["pilot-light"].secondary;
+    expect(resourcesOf(secondary, "aws:rds/cluster:Cluster")).to.have.length(1);
+    expect(resourcesOf(secondary, "aws:rds/clusterInstance:ClusterInstance")).to.deep.equal([]);
+  });
+
+  it("warm standby: a scaled-down fleet of at least one instance per tier, and one reader", () => {
+    const config = parseStackConfig(givenStackFile("secondary"), "secondary");
+    const g = groups(evaluations["warm-standby"].secondary);
+    for (const tier of ["web", "app"] as const) {
+      const expected = capacityFor("warm-standby", "secondary", config.capacity[tier], config.azCount, tier);
+      expect(g[tier].desiredCapacity).to.equal(expected.desired).and.be.at.least(1).and.below(config.capacity[tier].desired);
+    }
+    expect(resourcesOf(evaluations["warm-standby"].secondary, "aws:rds/clusterInstance:ClusterInstance")).to.have.length(1);
+  });
+
+  it("the primary runs full capacity whatever the strategy", () => {
+    const configured = JSON.parse(givenStackFile("primary")["dr:capacity"]);
+    for (const strategy of strategies) expect(groups(evaluations[strategy].primary).web.desiredCapacity).to.equal(configured.web.desired);
+  });
+
+  it("no security group in either stack opens a port but 80/443 to the internet, and only on the web ALB", () => {
+    for (const { primary, secondary } of Object.values(evaluations)) {
+      for (const ev of [primary, secondary]) {
+        const groupsById = new Map(resourcesOf(ev, "aws:ec2/securityGroup:SecurityGroup").map((g) => [g.inputs.name ?? g.name, g]));
+        const open = resourcesOf(ev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
+        expect(open.length).to.be.greaterThan(0);
+        for (const rule of open) {
+          expect([80, 443], `${ev.stack} ${rule.name}`).to.include(rule.inputs.fromPort);
+          expect(rule.inputs.toPort).to.equal(rule.inputs.fromPort);
+          expect(rule.name, `${ev.stack} ${rule.name}`).to.match(/web-alb/);
+        }
+        // Inline rules would bypass the check above: there must be none.
+        for (const g of groupsById.values()) expect(g.inputs.ingress ?? [], g.name).to.deep.equal([]);
+      }
+    }
+  });
+});
