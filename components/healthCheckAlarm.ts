@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmTopicPolicy } from "./alarmTopicPolicy";
 import { requireAwsProvider } from "./providers";
 
 /**
@@ -47,7 +48,6 @@ export class HealthCheckAlarm extends pulumi.ComponentResource {
       { input: "alarmTopicArn", arn: args.alarmTopicArn, service: "sns" },
       { input: "topicKmsKeyArn", arn: args.topicKmsKeyArn, service: "kms" },
     ]);
-    const region = ROUTE53_METRICS_REGION;
 
     let topicArn: pulumi.Output<string>;
     if (args.alarmTopicArn !== undefined) {
@@ -57,34 +57,9 @@ export class HealthCheckAlarm extends pulumi.ComponentResource {
         displayName: `Route 53 health alarms (${name})`,
         kmsMasterKeyId: args.topicKmsKeyArn,
       }, { parent: this });
-      const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
       new aws.sns.TopicPolicy(`${name}-topic`, {
         arn: topic.arn,
-        policy: pulumi.all([topic.arn, account]).apply(([arn, acct]) => JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "CloudWatchAlarmsOfThisAccount",
-              Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
-              Action: "sns:Publish",
-              Resource: arn,
-              // Confused-deputy guard: only this account's alarms in this region may publish.
-              Condition: {
-                StringEquals: { "aws:SourceAccount": acct },
-                ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${acct}:alarm:*` },
-              },
-            },
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: ["sns:Publish", "sns:Subscribe"],
-              Resource: arn,
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-          ],
-        })),
+        policy: topic.arn.apply(alarmTopicPolicy),
       }, { parent: this });
       topicArn = topic.arn;
     }

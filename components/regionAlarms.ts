@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmTopicPolicy } from "./alarmTopicPolicy";
 import { requireAwsProvider } from "./providers";
 
 /** Above 5 % of requests failing, users notice; below it, deploys and client aborts cause noise. */
@@ -69,34 +70,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
     const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: args.kmsKeyArn }, { parent: this });
     new aws.sns.TopicPolicy(`${name}-topic`, {
       arn: topic.arn,
-      policy: topic.arn.apply((arn) => {
-        const [, partition, , region, account] = arn.split(":");
-        return JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "CloudWatchAlarmsOfThisAccount",
-              Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
-              Action: "sns:Publish",
-              Resource: arn,
-              // Confused-deputy guard: only this account's alarms in this region may publish.
-              Condition: {
-                StringEquals: { "aws:SourceAccount": account },
-                ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-              },
-            },
-            {
-              Sid: "TlsOnly",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "sns:Publish",
-              Resource: arn,
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-          ],
-        });
-      }),
+      policy: topic.arn.apply(alarmTopicPolicy),
     }, { parent: this });
 
     const alarms: aws.cloudwatch.MetricAlarm[] = [];

@@ -70,7 +70,7 @@ export async function evaluateStack(req: EvaluationRequest): Promise<Evaluation>
     else consoleWarn(...args);
   };
   try {
-    const cloud = new MockCloud(req.stackReferences);
+    const cloud = new MockCloud(req.stackReferences, req.stack);
     await setMocks(cloud, PROJECT_NAME, req.stack, false);
     const monitor = new RecordingMonitor(cloud);
     settings.setMockOptions(monitor, PROJECT_NAME, req.stack, false);

@@ -111,7 +111,8 @@ export class MockCloud implements Mocks {
   private readonly providerRegions = new Map<string, string>();
   private counter = 0;
 
-  constructor(private readonly stackReferences: Readonly<Record<string, Record<string, unknown>>> = {}) {}
+  /** `stack` salts generated names and ids, so two stacks' resources never share a physical name. */
+  constructor(private readonly stackReferences: Readonly<Record<string, Record<string, unknown>>> = {}, private readonly stack = "stack") {}
 
   /** The region a provider reference ("<urn>::<id>") stands for. */
   regionOf(providerRef: string | undefined): string {
@@ -127,9 +128,9 @@ export class MockCloud implements Mocks {
       if (typeof inputs.region === "string") this.providerRegions.set(id, inputs.region);
       return { id, state: inputs };
     }
-    if (type === "awsx:ec2:Vpc") return { id: `${name}-id`, state: emulateAwsxVpc(name, inputs) };
+    if (type === "awsx:ec2:Vpc") return { id: `${name}-id`, state: emulateAwsxVpc(`${this.stack}/${name}`, inputs) };
     const region = this.regionOf(args.provider);
-    const physicalName = `${name}-${shortHash(`${type}/${name}`)}`;
+    const physicalName = `${name}-${shortHash(`${this.stack}/${type}/${name}`)}`;
     const prefix = ID_PREFIXES[type];
     const id = prefix === "mrk-" ? `mrk-${shortHash(physicalName, 32)}` : prefix !== undefined ? `${prefix}${shortHash(physicalName, 17)}` : physicalName;
     const extra = OUTPUTS[type]?.({ name, physicalName, inputs, region, id }) ?? {};
