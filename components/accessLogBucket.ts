@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { lockDownBucket } from "./bucketLockdown";
 import { requireAwsProvider } from "./providers";
 
 /** Access logs answer "what happened during the incident" long after it; a quarter covers a review cycle. */
@@ -84,19 +85,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     }, { parent: this });
 
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, { parent: this });
-
-    // ACLs off: every object, including those ELB writes, belongs to this account.
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, { parent: this, dependsOn: [publicAccess] });
+    const { publicAccessBlock: publicAccess, ownership } = lockDownBucket(name, bucket.id, this);
 
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
       bucket: bucket.id,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { lockDownBucket } from "./bucketLockdown";
 import { kmsKeyArnProblems, kmsKeyRegion } from "./bucketReplication";
 import { requireAwsProvider } from "./providers";
 
@@ -65,19 +66,7 @@ export class DataBucket extends pulumi.ComponentResource {
       }],
     }, { parent: this });
 
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket: bucket.bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, { parent: this });
-
-    // ACLs off: every object, replicas included, belongs to this account and is governed by policy alone.
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-      bucket: bucket.bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, { parent: this });
+    const { publicAccessBlock } = lockDownBucket(name, bucket.bucket, this);
 
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
       bucket: bucket.bucket,
