@@ -98,32 +98,30 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
       // own cluster.
       // Missing data is breaching: no lag datapoints means no evidence the RPO holds (replication
       // stopped, the cluster left the global database, or the alarm is in the wrong region).
-      alarm("aurora-replication-lag", {
-        alarmDescription: pulumi.interpolate`Aurora global database: storage replication into ${args.aurora.clusterIdentifier} is more than ${args.aurora.rpoTargetSeconds} s (the RPO target) behind the primary.`,
-        namespace: "AWS/RDS",
-        metricName: "AuroraGlobalDBReplicationLag",
-        dimensions,
-        statistic: "Maximum",
-        period: AURORA_PERIOD_SECONDS,
-        evaluationPeriods: AURORA_EVALUATION_PERIODS,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholdMs,
-        treatMissingData: "breaching",
-      });
-      // AuroraGlobalDBRPOLag counts committed user transactions only: the figure a failover loses.
-      // Published by Aurora PostgreSQL, and by Aurora MySQL from 3.04 / 2.12 on.
-      alarm("aurora-rpo-lag", {
-        alarmDescription: pulumi.interpolate`Aurora global database: committed transactions reach ${args.aurora.clusterIdentifier} more than ${args.aurora.rpoTargetSeconds} s (the RPO target) after the primary; a failover now would lose more than the RPO.`,
-        namespace: "AWS/RDS",
-        metricName: "AuroraGlobalDBRPOLag",
-        dimensions,
-        statistic: "Maximum",
-        period: AURORA_PERIOD_SECONDS,
-        evaluationPeriods: AURORA_EVALUATION_PERIODS,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholdMs,
-        treatMissingData: "breaching",
-      });
+      const cluster = args.aurora.clusterIdentifier;
+      const target = args.aurora.rpoTargetSeconds;
+      const lagMetrics: Array<[string, string, pulumi.Output<string>]> = [
+        ["aurora-replication-lag", "AuroraGlobalDBReplicationLag",
+          pulumi.interpolate`Aurora global database: storage replication into ${cluster} is more than ${target} s (the RPO target) behind the primary.`],
+        // AuroraGlobalDBRPOLag counts committed user transactions only: the figure a failover loses.
+        // Published by Aurora PostgreSQL, and by Aurora MySQL from 3.04 / 2.12 on.
+        ["aurora-rpo-lag", "AuroraGlobalDBRPOLag",
+          pulumi.interpolate`Aurora global database: committed transactions reach ${cluster} more than ${target} s (the RPO target) after the primary; a failover now would lose more than the RPO.`],
+      ];
+      for (const [key, metricName, alarmDescription] of lagMetrics) {
+        alarm(key, {
+          alarmDescription,
+          namespace: "AWS/RDS",
+          metricName,
+          dimensions,
+          statistic: "Maximum",
+          period: AURORA_PERIOD_SECONDS,
+          evaluationPeriods: AURORA_EVALUATION_PERIODS,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: thresholdMs,
+          treatMissingData: "breaching",
+        });
+      }
     }
 
     for (const rule of rules) {

@@ -3,14 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { requireAwsProvider } from "./providers";
 // Shared with the security-group chain so the listener and backend ports match the rules that open them.
 import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "./securityChain";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD } from "./targetHealth";
+
+export { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD };
 
 export type TierName = "web" | "app";
 
 export const DEFAULT_HEALTH_CHECK_PATH = "/healthz";
-/** 15 s × 3 failures takes a dead instance out within a minute, a small part of the RTO. */
-export const DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 15;
-export const DEFAULT_HEALTHY_THRESHOLD = 3;
-export const DEFAULT_UNHEALTHY_THRESHOLD = 3;
 /** Time for a new instance to boot and pass checks before ELB health can replace it. */
 export const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 300;
 export const DEFAULT_TARGET_CPU_UTILIZATION = 50;

@@ -35,12 +35,10 @@ export interface PrimaryExports {
   readonly replicaKeyArns: Readonly<Record<string, string>>;
   /** The DB secret's read-only replica ARN, per replica region. */
   readonly dbSecretReplicaArns: Readonly<Record<string, string>>;
-  /** The data bucket's versioning is enabled before this is exported: replication may target it. */
-  readonly dataBucketVersioned: boolean;
 }
 
 /** The names of all outputs in the contract; a secondary reads each of them. */
-export const PRIMARY_OUTPUT_NAMES = ["shared", "regional", "globalClusterIdentifier", "replicaKeyArns", "dbSecretReplicaArns", "dataBucketVersioned"] as const satisfies readonly (keyof PrimaryExports)[];
+export const PRIMARY_OUTPUT_NAMES = ["shared", "regional", "globalClusterIdentifier", "replicaKeyArns", "dbSecretReplicaArns"] as const satisfies readonly (keyof PrimaryExports)[];
 type ContractComplete = Exclude<keyof PrimaryExports, (typeof PRIMARY_OUTPUT_NAMES)[number]> extends never ? true : never;
 const contractComplete: ContractComplete = true;
 void contractComplete;

@@ -56,6 +56,5 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     globalClusterIdentifier: globalCluster?.id ?? null,
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),
-    dataBucketVersioned: region.dataBucket.versioning.id.apply(() => true),
   };
 }

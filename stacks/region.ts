@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../components/accessLogBucket";
-import { stackCapacity, StackCapacityPlan, TierCapacityPlan } from "../components/capacity";
+import { stackCapacity, TierCapacityPlan } from "../components/capacity";
 import { DataBucket } from "../components/dataBucket";
 import { DataTier } from "../components/dataTier";
 import { DEFAULT_PORTS } from "../components/dataPlacement";
@@ -66,15 +66,12 @@ export interface RegionInputs {
 
 export interface Region {
   readonly provider: aws.Provider;
-  readonly availabilityZones: readonly string[];
-  readonly capacity: StackCapacityPlan;
   readonly network: RegionalNetwork;
   readonly dataBucket: DataBucket;
   readonly tiers: Partial<Record<TierName, ServiceTier>>;
   readonly database?: DataTier;
   readonly dns?: RegionalDns;
   readonly alarms: RegionAlarms;
-  readonly healthCheckAlarm?: HealthCheckAlarm;
 }
 
 /** Aurora cluster identifiers must be unique across every region of a global database. */
@@ -172,8 +169,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
     databaseClusterIdentifier: database && capacity.database.instances > 0 ? database.clusterIdentifier : undefined,
   }, { provider });
 
-  const healthCheckAlarm = dns ? healthCheckStatusAlarm(config, provider, alarms, dns) : undefined;
-  return { provider, availabilityZones, capacity, network, dataBucket, tiers, database, dns, alarms, healthCheckAlarm };
+  if (dns) healthCheckStatusAlarm(config, provider, alarms, dns);
+  return { provider, network, dataBucket, tiers, database, dns, alarms };
 }
 
 /**

@@ -54,7 +54,7 @@ function replicateDataBuckets(config: StackConfig, primary: PrimaryExports, regi
   const primaryRegion = primary.shared.region;
   const primaryProvider = regionalProvider(config, primaryRegion);
   const local = region.dataBucket;
-  // The primary's versioning is a fact of its exports; this bucket's is a resource to wait for.
+  // The primary's outputs exist only once its `pulumi up` finished, versioning included; this bucket's is a resource to wait for.
   const afterVersioning = { dependsOn: [local.versioning] };
   const toSecondary = new BucketReplication(`${app}-replication-to-${config.region}`, {
     sourceBucketName: primary.regional.dataBucketName,

@@ -139,11 +139,6 @@ describe("recovery model: data loss (RPO)", () => {
 });
 
 describe("recovery model: properties and output", () => {
-  it("assumes the same target-group health check as the service tier builds", async () => {
-    const tier = await import("../components/serviceTier");
-    expect([TARGET_GROUP_HEALTHY_THRESHOLD, TARGET_GROUP_INTERVAL_SECONDS]).to.deep.equal([tier.DEFAULT_HEALTHY_THRESHOLD, tier.DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS]);
-  });
-
   it("property: pilot light is slower than warm standby, which is no faster than active-active", () => {
     const arb = fc.record({
       intervalSeconds: fc.constantFrom(10, 30), failureThreshold: fc.integer({ min: 1, max: 10 }), dnsTtl: fc.integer({ min: 0, max: 600 }),

@@ -19,6 +19,7 @@
  */
 import { StackCapacityPlan, stackCapacity } from "../../components/capacity";
 import { StackConfig } from "../../stacks/configSchema";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD } from "../../components/targetHealth";
 
 /** Route 53 HTTP/HTTPS checkers give an endpoint 4 s to accept the TCP connection (then 2 s to answer); a lost region never connects. */
 export const HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS = 4;
@@ -38,9 +39,9 @@ export const BACKUP_COPY_INTERVAL_SECONDS = 24 * 3600;
 export const INFRA_DEPLOY_SECONDS = 900;
 /** EC2 launch, boot and application start until the instance answers its health check. An assumption: measure it for your AMI. */
 export const INSTANCE_LAUNCH_SECONDS = 120;
-/** The service tier's target-group defaults (components/serviceTier.ts): 3 consecutive passes, 15 s apart, before a new instance gets traffic. */
-export const TARGET_GROUP_HEALTHY_THRESHOLD = 3;
-export const TARGET_GROUP_INTERVAL_SECONDS = 15;
+/** The target-group check the service tier builds: consecutive passes, this far apart, before a new instance gets traffic. */
+export const TARGET_GROUP_HEALTHY_THRESHOLD = DEFAULT_HEALTHY_THRESHOLD;
+export const TARGET_GROUP_INTERVAL_SECONDS = DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS;
 /** Aurora global database replication lag is typically under one second. */
 export const AURORA_TYPICAL_LAG_SECONDS = 1;
 /** S3 Replication Time Control replicates 99.99 % of objects within 15 minutes (most within seconds). */
