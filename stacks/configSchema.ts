@@ -4,19 +4,17 @@
  * deploy command and tests validate config files directly.
  */
 import { z } from "zod";
-import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/cidrPlan";
-import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "./regions";
+import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan";
+import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
+import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "../components/regions";
 
-export const DR_STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "active-active"] as const;
-export type DrStrategy = (typeof DR_STRATEGIES)[number];
-export const ROLES = ["primary", "secondary"] as const;
-export type Role = (typeof ROLES)[number];
+export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
+export const ROLES = REGION_ROLES;
 export const DB_ENGINES = ["aurora-postgresql", "aurora-mysql"] as const;
 export type DbEngine = (typeof DB_ENGINES)[number];
 /** Strategies whose standby may share one NAT gateway: they do not serve traffic until failover. */
 export const SINGLE_NAT_STRATEGIES: readonly DrStrategy[] = ["backup-restore", "pilot-light", "warm-standby"];
 
-export const DEFAULT_AZ_COUNT = 3;
 export const DEFAULT_DNS_TTL_SECONDS = 60;
 export const DEFAULT_HEALTH_CHECK = { intervalSeconds: 30, failureThreshold: 3, path: "/healthz" } as const;
 export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<DbEngine, string>> = {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatabaseCredentials } from "../components/databaseCredentials";
-import { MultiRegionKey } from "../components/multiRegionKey";
+import { DatabaseCredentials } from "../components/security/databaseCredentials";
+import { MultiRegionKey } from "../components/security/multiRegionKey";
 import { StackConfig } from "./configSchema";
 import { PrimaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";

@@ -5,18 +5,18 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AccessLogBucket } from "../components/accessLogBucket";
-import { stackCapacity, TierCapacityPlan } from "../components/capacity";
-import { DataBucket } from "../components/dataBucket";
-import { DataTier } from "../components/dataTier";
-import { DEFAULT_PORTS } from "../components/dataPlacement";
-import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/healthCheckAlarm";
-import { regionalKeyPolicy } from "../components/keyPolicy";
-import { RegionalNetwork } from "../components/network";
-import { RegionAlarms } from "../components/regionAlarms";
-import { RegionalDns } from "../components/regionalDns";
-import { SecurityGroupChain } from "../components/securityChain";
-import { ServiceTier, TierName } from "../components/serviceTier";
+import { AccessLogBucket } from "../components/storage/accessLogBucket";
+import { stackCapacity, TierCapacityPlan } from "../components/compute/capacity";
+import { DataBucket } from "../components/storage/dataBucket";
+import { DataTier } from "../components/data/dataTier";
+import { DEFAULT_PORTS } from "../components/data/dataPlacement";
+import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
+import { regionalKeyPolicy } from "../components/security/keyPolicy";
+import { RegionalNetwork } from "../components/network/network";
+import { RegionAlarms } from "../components/observability/regionAlarms";
+import { RegionalDns } from "../components/dns/regionalDns";
+import { SecurityGroupChain } from "../components/network/securityChain";
+import { ServiceTier, TierName } from "../components/compute/serviceTier";
 import { StackConfig } from "./configSchema";
 
 /** A provider pinned to one region, tagging everything it creates with the app and its DR role. */

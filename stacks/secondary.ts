@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AmiReplica } from "../components/amiReplica";
-import { BucketReplication, DEFAULT_REPLICATION_RULE_ID } from "../components/bucketReplication";
-import { ReplicationAlarms } from "../components/replicationAlarms";
+import { AmiReplica } from "../components/compute/amiReplica";
+import { BucketReplication, DEFAULT_REPLICATION_RULE_ID } from "../components/storage/bucketReplication";
+import { ReplicationAlarms } from "../components/observability/replicationAlarms";
 import { ConfigError, StackConfig } from "./configSchema";
 import { forRegion, PrimaryExports, readPrimaryExports, RegionStackOutputs } from "./contract";
 import { regionExports } from "./exports";

@@ -3,7 +3,7 @@
  * overlap its primary's, and agree with it on what the two regions share. Pure: used by `plan` on
  * the stack files and by the secondary stack on what the primary exports, before registering anything.
  */
-import { overlaps, parseCidr } from "../components/cidrPlan";
+import { overlaps, parseCidr } from "../components/network/cidrPlan";
 import { ConfigError, ConfigProblem, StackConfig } from "./configSchema";
 
 /** What a secondary must agree on with its primary; the primary exports exactly this. */

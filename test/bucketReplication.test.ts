@@ -4,8 +4,8 @@ import * as fc from "fast-check";
 import {
   BucketReplication, BucketReplicationArgs, kmsKeyArnProblems, kmsKeyRegion, replicationRolePolicy,
   validateBucketReplicationArgs, versioningDependencyWarning,
-} from "../components/bucketReplication";
-import { DataBucket, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS, validateDataBucketArgs } from "../components/dataBucket";
+} from "../components/storage/bucketReplication";
+import { DataBucket, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS, validateDataBucketArgs } from "../components/storage/dataBucket";
 import { evaluateStack, Evaluation, EvaluationError, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
 import { failureOf, oneOf, resourcesOf } from "./harness/stack";

@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import {
   capacityFor, databaseCapacityFor, stackCapacity, TierSizing,
   WARM_STANDBY_FLEET_DIVISOR, WARM_STANDBY_MIN_INSTANCES,
-} from "../components/capacity";
+} from "../components/compute/capacity";
 import { DR_STRATEGIES, DrStrategy, Role } from "../stacks/configSchema";
 
 const TIER: TierSizing = { instanceType: "t3.medium", min: 3, desired: 3, max: 9 };

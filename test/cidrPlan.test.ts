@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { contains, formatCidr, overlaps, parseCidr, planSubnets, size, subdivide, vpcCidrProblem } from "../components/cidrPlan";
+import { contains, formatCidr, overlaps, parseCidr, planSubnets, size, subdivide, vpcCidrProblem } from "../components/network/cidrPlan";
 import { validateStackSet } from "../stacks/stackSet";
 import { parseStackConfig } from "../stacks/configSchema";
 import { readStackConfig } from "../src/engine/stackFiles";

@@ -4,9 +4,9 @@ import { expect } from "chai";
 import fc from "fast-check";
 import {
   DEFAULT_PORTS, LOG_EXPORTS, isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
-} from "../components/dataPlacement";
-import { DataTier, DataTierArgs, MIN_BACKUP_RETENTION_DAYS, validateDataTierArgs } from "../components/dataTier";
-import { DEFAULT_ERROR_RATE_PERCENT, DEFAULT_FREEABLE_MEMORY_BYTES, RegionAlarmsArgs, RegionAlarms, validateRegionAlarmsArgs } from "../components/regionAlarms";
+} from "../components/data/dataPlacement";
+import { DataTier, DataTierArgs, MIN_BACKUP_RETENTION_DAYS, validateDataTierArgs } from "../components/data/dataTier";
+import { DEFAULT_ERROR_RATE_PERCENT, DEFAULT_FREEABLE_MEMORY_BYTES, RegionAlarmsArgs, RegionAlarms, validateRegionAlarmsArgs } from "../components/observability/regionAlarms";
 import { Evaluation, evaluateStack, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { SECRET_PLACEHOLDER } from "../src/engine/recordingMonitor";
 import { failureOf, oneOf, parentOf, resourcesOf } from "./harness/stack";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { planSubnets } from "../components/cidrPlan";
-import { RegionalNetwork, validateNetworkArgs } from "../components/network";
+import { planSubnets } from "../components/network/cidrPlan";
+import { RegionalNetwork, validateNetworkArgs } from "../components/network/network";
 import { Evaluation } from "../src/engine/evaluate";
 import { failureOf, givenStackFile, oneOf, parentOf, resourcesOf, whenEvaluated } from "./harness/stack";
 import { evaluateStack } from "../src/engine/evaluate";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import * as path from "path";
-import { stackCapacity } from "../components/capacity";
+import { stackCapacity } from "../components/compute/capacity";
 import { readStackConfig } from "../src/engine/stackFiles";
 import {
   AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS, BACKUP_COPY_INTERVAL_SECONDS,

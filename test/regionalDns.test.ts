@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { regionalDnsProblems, RegionalDns, RegionalDnsArgs, validateRegionalDnsArgs } from "../components/regionalDns";
+import { regionalDnsProblems, RegionalDns, RegionalDnsArgs, validateRegionalDnsArgs } from "../components/dns/regionalDns";
 import { Evaluation, evaluateStack } from "../src/engine/evaluate";
-import { HEALTH_CHECKER_REGIONS } from "../stacks/regions";
+import { HEALTH_CHECKER_REGIONS } from "../components/regions";
 import { oneOf, parentOf, resourcesOf } from "./harness/stack";
 
 const ZONE = "Z0123456789ABCDEFGHIJ";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import { healthCheckAlarmProblems, HealthCheckAlarm, HealthCheckAlarmArgs, ROUTE53_METRICS_REGION } from "../components/healthCheckAlarm";
-import { ReplicationAlarms, ReplicationAlarmsArgs, replicationAlarmsProblems, S3_RTC_BOUND_SECONDS, S3ReplicationRuleAlarmArgs } from "../components/replicationAlarms";
+import { healthCheckAlarmProblems, HealthCheckAlarm, HealthCheckAlarmArgs, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
+import { ReplicationAlarms, ReplicationAlarmsArgs, replicationAlarmsProblems, S3_RTC_BOUND_SECONDS, S3ReplicationRuleAlarmArgs } from "../components/observability/replicationAlarms";
 import { Evaluation, evaluateStack, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
 import { failureOf, oneOf, parentOf, resourcesOf } from "./harness/stack";

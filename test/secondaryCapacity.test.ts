@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { capacityFor } from "../components/capacity";
+import { capacityFor } from "../components/compute/capacity";
 import { parseStackConfig } from "../stacks/configSchema";
 import { Evaluation } from "../src/engine/evaluate";
 import { givenStackFile, resourcesOf, whenBothEvaluated } from "./harness/stack";

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import { AccessLogBucket, ELB_LOG_DELIVERY_SERVICE, elbLogDeliveryPrincipal, validateAccessLogBucketArgs } from "../components/accessLogBucket";
-import { SecurityGroupChain, validateSecurityGroupChainArgs } from "../components/securityChain";
-import { ServiceTier, ServiceTierArgs, validateServiceTierArgs, validationDomains } from "../components/serviceTier";
+import { AccessLogBucket, ELB_LOG_DELIVERY_SERVICE, elbLogDeliveryPrincipal, validateAccessLogBucketArgs } from "../components/storage/accessLogBucket";
+import { SecurityGroupChain, validateSecurityGroupChainArgs } from "../components/network/securityChain";
+import { ServiceTier, ServiceTierArgs, validateServiceTierArgs, validationDomains } from "../components/compute/serviceTier";
 import { evaluateStack, Evaluation, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
-import { KNOWN_REGIONS } from "../stacks/regions";
+import { KNOWN_REGIONS } from "../components/regions";
 import { oneOf, resourcesOf } from "./harness/stack";
 
 const REGION = "us-east-1";

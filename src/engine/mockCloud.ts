@@ -6,7 +6,7 @@
  */
 import { createHash } from "crypto";
 import { MockCallArgs, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
-import { availabilityZoneNames } from "../../stacks/regions";
+import { availabilityZoneNames } from "../../components/regions";
 import { emulateAwsxVpc } from "./awsxVpc";
 
 export const MOCK_ACCOUNT_ID = "123456789012";

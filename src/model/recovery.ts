@@ -17,9 +17,9 @@
  * path does not need a writable database; if it does, capacity waits for the database as well.
  * A planned switchover has no detection: switchover + DNS, run in parallel with any scale-out.
  */
-import { StackCapacityPlan, stackCapacity } from "../../components/capacity";
+import { StackCapacityPlan, stackCapacity } from "../../components/compute/capacity";
 import { StackConfig } from "../../stacks/configSchema";
-import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD } from "../../components/targetHealth";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD } from "../../components/compute/targetHealth";
 
 /** Route 53 HTTP/HTTPS checkers give an endpoint 4 s to accept the TCP connection (then 2 s to answer); a lost region never connects. */
 export const HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS = 4;

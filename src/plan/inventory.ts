@@ -3,7 +3,7 @@
  * region and per top-level component. Works on type tokens only, so new components count
  * without changes here.
  */
-import type { PlanDocument, PlanResource } from "./planJson";
+import type { PlanDocument, PlanResource } from "./document";
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
 

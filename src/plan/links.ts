@@ -4,32 +4,7 @@
  * global-database membership, S3 replication pairs, secret replicas, AMI copies, KMS replica keys
  * and Route 53 failover/latency records.
  */
-import type { PlanResource, PlanStack } from "./planJson";
-
-export type LinkKind = "global-database" | "s3-replication" | "secret-replica" | "ami-copy" | "kms-replica" | "dns-failover";
-
-/** One end of a link: a region, and the resource there when the plan holds it. */
-export interface LinkEnd {
-  readonly region: string;
-  /** What sits at this end: a resource's logical name, an AWS identifier, or a DNS name. */
-  readonly label: string;
-  /** URN of the planned resource at this end, when there is one. */
-  readonly urn?: string;
-  readonly stack?: string;
-}
-
-export interface CrossRegionLink {
-  readonly kind: LinkKind;
-  /** The stack that owns (creates) the link. */
-  readonly stack: string;
-  /** URN of the resource that makes the link. */
-  readonly urn: string;
-  /** Where data or traffic flows from, and to. */
-  readonly from: LinkEnd;
-  readonly to: LinkEnd;
-  /** One line for the report: role, direction and the settings that matter in an outage. */
-  readonly detail: string;
-}
+import type { CrossRegionLink, LinkEnd, PlanResource, PlanStack } from "./document";
 
 const T = {
   globalCluster: "aws:rds/globalCluster:GlobalCluster",

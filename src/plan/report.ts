@@ -3,8 +3,7 @@
  * component; then the cross-region links, the DR strategy, and the RTO/RPO model.
  */
 import { countByRegion, resourcesOfStack, topLevelComponents } from "./inventory";
-import type { CrossRegionLink, LinkKind } from "./links";
-import type { PlanDocument } from "./planJson";
+import type { CrossRegionLink, LinkKind, PlanDocument } from "./document";
 import type { RecoverySection } from "./recovery";
 
 const LINK_TITLES: Readonly<Record<LinkKind, string>> = {

@@ -4,12 +4,13 @@
  */
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { EvaluatedStack, evaluatePlan } from "./evaluatePlan";
-import { buildPlanDocument, PlanDocument } from "./planJson";
+import { evaluatePlan } from "./evaluatePlan";
+import { buildPlanDocument } from "./planJson";
 import { writeFolderAtomically } from "./output";
-import { recoverySection, RecoverySection } from "./recovery";
+import { recoverySection } from "./recovery";
 import { renderReport } from "./report";
 import { loadStackSet } from "./stackSet";
+import type { PlanResult } from "./result";
 import { progressLine, summaryLines } from "./summary";
 import { renderSvg, topologyDot } from "./topology";
 
@@ -26,16 +27,6 @@ export interface PlanOptions {
   readonly strict?: boolean;
   /** Where progress and summary lines go; default nowhere. */
   readonly log?: (line: string) => void;
-}
-
-export interface PlanResult {
-  readonly document: PlanDocument;
-  readonly outDir: string;
-  readonly evaluated: readonly EvaluatedStack[];
-  readonly recovery: RecoverySection;
-  readonly seconds: number;
-  /** Why --strict fails the run; empty when it passes (or was not asked for). */
-  readonly strictFailures: readonly string[];
 }
 
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {

@@ -2,7 +2,7 @@
 import * as path from "path";
 import type { EvaluatedStack } from "./evaluatePlan";
 import { countByRegion, resourcesOfStack } from "./inventory";
-import type { PlanResult } from "./runPlan";
+import type { PlanResult } from "./result";
 
 export function progressLine(done: EvaluatedStack): string {
   const { planned, evaluation, seconds } = done;

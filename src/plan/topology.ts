@@ -7,8 +7,7 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { Graphviz } from "@hpcc-js/wasm-graphviz";
-import type { CrossRegionLink, LinkEnd, LinkKind } from "./links";
-import type { PlanDocument, PlanResource } from "./planJson";
+import type { CrossRegionLink, LinkEnd, LinkKind, PlanDocument, PlanResource } from "./document";
 
 const EDGE_STYLE: Readonly<Record<LinkKind, { label: string; color: string; style?: string }>> = {
   "global-database": { label: "Aurora global DB", color: "#1f77b4" },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { lockDownBucket } from "./bucketLockdown";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** Access logs answer "what happened during the incident" long after it; a quarter covers a review cycle. */
 export const DEFAULT_ACCESS_LOG_EXPIRATION_DAYS = 90;

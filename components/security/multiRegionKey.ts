@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionalKeyPolicy } from "./keyPolicy";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** KMS's longest waiting period: a key scheduled for deletion by mistake can be recovered for 30 days. */
 export const KEY_DELETION_WINDOW_DAYS = 30;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** ALB listeners terminate TLS here; browsers and the web tier both speak HTTPS. */
 export const DEFAULT_HTTPS_PORT = 443;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnRegionProblem, failOnRegionMismatch } from "./healthCheckAlarm";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /**
  * S3 Replication Time Control replicates 99.99% of objects within 15 minutes; a latency above

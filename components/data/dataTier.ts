@@ -4,7 +4,7 @@ import {
   AURORA_ENGINES, AuroraEngine, DEFAULT_PORTS, LOG_EXPORTS, MAX_INSTANCES_PER_CLUSTER, MAX_RDS_IDENTIFIER_LENGTH,
   isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
 } from "./dataPlacement";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 export { DEFAULT_PORTS } from "./dataPlacement";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** Replication Time Control offers one threshold only: 99.99% of objects within 15 minutes. */
 export const REPLICATION_TIME_MINUTES = 15;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicPolicy } from "./alarmTopicPolicy";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** Above 5 % of requests failing, users notice; below it, deploys and client aborts cause noise. */
 export const DEFAULT_ERROR_RATE_PERCENT = 5;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { lockDownBucket } from "./bucketLockdown";
 import { kmsKeyArnProblems, kmsKeyRegion } from "./bucketReplication";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** Overwritten or deleted objects stay recoverable for a quarter, then stop costing storage. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicPolicy } from "./alarmTopicPolicy";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /**
  * Route 53 publishes health-check metrics (AWS/Route53) to CloudWatch in US East (N. Virginia)

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 export interface AmiReplicaArgs {
   /** The golden AMI in the source region. Required. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_CHECKER_REGIONS } from "../stacks/regions";
-import { requireAwsProvider } from "./providers";
+import { HEALTH_CHECKER_REGIONS } from "../regions";
+import { requireAwsProvider } from "../providers";
 
 export type DnsRouting = "failover" | "latency";
 export type FailoverRole = "PRIMARY" | "SECONDARY";

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { AzSubnets, planSubnets } from "./cidrPlan";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 export type NatStrategy = "per-az" | "single";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 
 /** Long enough to make guessing pointless, short of Aurora's 41-character MySQL limit. */
 export const PASSWORD_LENGTH = 40;

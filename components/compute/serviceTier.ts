@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireAwsProvider } from "./providers";
+import { requireAwsProvider } from "../providers";
 // Shared with the security-group chain so the listener and backend ports match the rules that open them.
-import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "./securityChain";
+import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "../network/securityChain";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD } from "./targetHealth";
 
 export { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD };

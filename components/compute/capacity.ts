@@ -14,7 +14,7 @@
  * - backup-restore secondary: no standing compute or database; only what a restore needs
  *   (network, keys, buckets) is built.
  */
-import { DEFAULT_AZ_COUNT, DrStrategy, Role } from "../stacks/configSchema";
+import { DEFAULT_AZ_COUNT, DrStrategy, Role } from "../strategy";
 
 /** A tier's Auto Scaling sizes; the same shape as `StackConfig["capacity"]["web"]`. */
 export interface TierSizing {

@@ -1,0 +1,14 @@
+/** What one `plan` run produced: the document, where it was written, and the verdicts behind --strict. */
+import type { PlanDocument } from "./document";
+import type { EvaluatedStack } from "./evaluatePlan";
+import type { RecoverySection } from "./recovery";
+
+export interface PlanResult {
+  readonly document: PlanDocument;
+  readonly outDir: string;
+  readonly evaluated: readonly EvaluatedStack[];
+  readonly recovery: RecoverySection;
+  readonly seconds: number;
+  /** Why --strict fails the run; empty when it passes (or was not asked for). */
+  readonly strictFailures: readonly string[];
+}
