@@ -117,6 +117,10 @@ export const stackConfigSchema = z
         .strict(),
     ),
     replicaRegions: structured(z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))).optional(),
+    allowedRegions: structured(
+      z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))
+        .min(1, { error: "must name at least one region, or be removed (no residency limit)" }),
+    ).optional(),
     amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
     primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
   })
@@ -133,6 +137,7 @@ export const stackConfigSchema = z
     if (c.replicaRegions && new Set(c.replicaRegions).size !== c.replicaRegions.length) fail(["replicaRegions"], "lists a region twice; list each secondary region once");
     if (c.role === "secondary" && c.replicaRegions) fail(["replicaRegions"], "is set on a secondary stack; remove it (the primary lists the replica regions)");
     if (c.role === "primary" && !c.amiId) fail(["amiId"], "is required on the primary stack: the golden AMI the fleet runs (secondaries use its copy)");
+    for (const p of residencyProblems(c)) fail(p.path, p.message);
     if (c.natStrategy === "single" && (c.role === "primary" || !SINGLE_NAT_STRATEGIES.includes(c.strategy)))
       fail(["natStrategy"], `single is allowed only on a standby secondary (${SINGLE_NAT_STRATEGIES.join(", ")}); a region that serves traffic needs per-az`);
     const db = c.database;
@@ -150,6 +155,26 @@ export const stackConfigSchema = z
     if (c.objectives && c.objectives.rpoSeconds > c.objectives.rtoSeconds * 10)
       fail(["objectives", "rpoSeconds"], "is more than ten times the RTO target; check the units (both are seconds)");
   });
+
+/**
+ * Data residency (dr:allowedRegions): every region this stack puts data in must be listed. A
+ * stack keeps its cluster, buckets, keys, secret (replicas) and AMI (copy) in its own region; the
+ * primary also places its KMS replica keys and DB secret replicas in each dr:replicaRegions entry.
+ */
+export function residencyProblems(c: { role: string; region: string; allowedRegions?: readonly string[]; replicaRegions?: readonly string[] }): { path: (string | number)[]; message: string }[] {
+  const allowed = c.allowedRegions;
+  if (!allowed?.length || !allowed.every(isKnownRegion)) return [];
+  const list = allowed.join(", ");
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (!allowed.includes(c.region)) {
+    const stores = c.role === "primary" ? "the Aurora cluster, data bucket, KMS key and DB secret" : "the Aurora member, data bucket (replication destination), AMI copy, KMS replica key and DB secret replica";
+    problems.push({ path: ["region"], message: `is outside dr:allowedRegions (${list}): ${stores} of this ${c.role} would store data in ${c.region}; choose an allowed region or add ${c.region} to dr:allowedRegions in every stack file` });
+  }
+  for (const [i, region] of (c.replicaRegions ?? []).entries())
+    if (!allowed.includes(region))
+      problems.push({ path: ["replicaRegions", i], message: `is outside dr:allowedRegions (${list}): the KMS replica key and the DB secret replica would store data in ${region}; remove ${region} (and its stack) or add it to dr:allowedRegions in every stack file` });
+  return problems;
+}
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 type Parsed = z.output<typeof stackConfigSchema>;

@@ -19,22 +19,22 @@ import { SecurityGroupChain } from "../components/network/securityChain";
 import { ServiceTier, TierName } from "../components/compute/serviceTier";
 import { StackConfig } from "./configSchema";
 
+/** The tags every resource of the stack carries: app, environment and DR role first (the policy pack requires them). */
+export function platformTags(config: StackConfig): Record<string, string> {
+  return {
+    app: config.appName,
+    environment: config.environment,
+    "dr:role": config.role,
+    "dr:strategy": config.strategy,
+    "dr:stack": pulumi.getStack(),
+    "managed-by": "pulumi",
+    ...config.tags,
+  };
+}
+
 /** A provider pinned to one region, tagging everything it creates with the app and its DR role. */
 export function regionalProvider(config: StackConfig, region: string): aws.Provider {
-  return new aws.Provider(`aws-${region}`, {
-    region,
-    defaultTags: {
-      tags: {
-        app: config.appName,
-        environment: config.environment,
-        "dr:role": config.role,
-        "dr:strategy": config.strategy,
-        "dr:stack": pulumi.getStack(),
-        "managed-by": "pulumi",
-        ...config.tags,
-      },
-    },
-  });
+  return new aws.Provider(`aws-${region}`, { region, defaultTags: { tags: platformTags(config) } });
 }
 
 /** The AZs the stack spans: the first `azCount` that need no opt-in, as the region reports them. */
@@ -126,6 +126,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       // Only the app tier talks to the database, so only it may read the credentials.
       secretArns: web ? [] : [inputs.dbSecretArn],
       secretsKmsKeyArn: web ? undefined : inputs.kmsKeyArn,
+      // Provider default tags skip Auto Scaling groups (https://www.hashicorp.com/blog/default-tags-in-the-terraform-aws-provider).
+      groupTags: platformTags(config),
     }, { provider });
   }
 

@@ -17,10 +17,12 @@ export interface SharedSettings {
   readonly dbEngine: StackConfig["database"]["engine"];
   /** Regions the primary replicates its key and secret to (empty for a secondary). */
   readonly replicaRegions: readonly string[];
+  /** dr:allowedRegions, sorted; empty when the stack sets no residency limit. Every stack of a set must agree. */
+  readonly allowedRegions: readonly string[];
 }
 
 export function sharedSettings(c: StackConfig): SharedSettings {
-  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [] };
+  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [], allowedRegions: [...(c.allowedRegions ?? [])].sort() };
 }
 
 const MUST_MATCH: ReadonlyArray<[keyof SharedSettings, string]> = [
@@ -42,6 +44,10 @@ export function pairProblems(other: SharedSettings, otherName: string, self: Sha
     problems.push({ key: "dr:vpcCidr", value: self.vpcCidr, message: `overlaps ${other.vpcCidr} of stack ${otherName}; pick a range that does not, so the regions can be peered or routed later` });
   if (mustMatch && !other.replicaRegions.includes(self.region))
     problems.push({ key: "aws:region", value: self.region, message: `is not in dr:replicaRegions of stack ${otherName} (${other.replicaRegions.join(", ") || "none"}); add ${self.region} there and deploy ${otherName} first, so its key and secret are replicated here` });
+  // A primary deployed before dr:allowedRegions existed exports no list: the same as none.
+  const residency = (s: SharedSettings) => (s.allowedRegions ?? []).join(", ") || "(not set)";
+  if (residency(self) !== residency(other))
+    problems.push({ key: "dr:allowedRegions", value: self.allowedRegions ?? [], message: `differs from ${residency(other)} in stack ${otherName}; every stack of the set must list the same regions, or data could be replicated where another stack forbids it` });
   if (mustMatch) {
     for (const [field, key] of MUST_MATCH) {
       if (self[field] !== other[field])

@@ -104,6 +104,8 @@ export interface ServiceTierArgs {
   readonly targetCpuUtilization?: number;
   /** Load balancer idle timeout in seconds. Default 60. */
   readonly idleTimeoutSeconds?: number;
+  /** Tags the Auto Scaling group carries itself (provider default tags never reach a group), such as the platform's app/environment/dr:role. Default none. */
+  readonly groupTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -297,7 +299,8 @@ export class ServiceTier extends pulumi.ComponentResource {
       instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENT } },
       enabledMetrics: [...GROUP_METRICS],
       metricsGranularity: "1Minute",
-      tags: [{ key: "Name", value: name, propagateAtLaunch: false }],
+      // Instances get their tags from the launch template's tag specifications, so none propagate from here.
+      tags: [...Object.entries(args.groupTags ?? {}).filter(([k]) => k !== "Name"), ["Name", name]].map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
     }, { parent: this });
 
     new aws.autoscaling.Policy(`${name}-cpu-target`, {

@@ -27,6 +27,10 @@ export interface RecordedResource {
   readonly retainOnDelete: boolean;
   /** True for resources read rather than created (stack references). */
   readonly read: boolean;
+  /** Input name -> URNs of the resources its value came from (what CrossGuard calls propertyDependencies). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** Outputs the mock answered with (ids, ARNs, names): what a policy matches cross-resource references against. */
+  readonly outputs: Record<string, unknown>;
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -63,8 +67,17 @@ interface RegisterRequest {
   getIgnorechangesList?(): string[];
   getProtect?(): boolean | undefined;
   getRetainondelete?(): boolean | undefined;
+  getPropertydependenciesMap?(): { forEach(visit: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 type Callback = (err: unknown, response: unknown) => void;
+
+function propertyDependenciesOf(req: RegisterRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.().forEach((value, key) => {
+    out[key] = value.getUrnsList();
+  });
+  return out;
+}
 
 export class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
@@ -107,6 +120,8 @@ export class RecordingMonitor extends MockMonitor {
           protect: req.getProtect?.() ?? false,
           retainOnDelete: req.getRetainondelete?.() ?? false,
           read,
+          propertyDependencies: propertyDependenciesOf(req),
+          outputs: plainValue((response as { getObject?(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
       }
       callback(err, response);

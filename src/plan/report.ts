@@ -1,9 +1,10 @@
 /**
  * report.md: what a reviewer reads before a deploy. Per stack, resources per region and per
- * component; then the cross-region links, the DR strategy, and the RTO/RPO model.
+ * component; then the cross-region links, the DR strategy, the RTO/RPO model and the guardrails.
  */
 import { countByRegion, resourcesOfStack, topLevelComponents } from "./inventory";
 import type { CrossRegionLink, LinkKind, PlanDocument } from "./document";
+import type { PolicySection } from "./policies";
 import type { RecoverySection } from "./recovery";
 
 const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
@@ -19,7 +20,7 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
   [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
 
-export function renderReport(doc: PlanDocument, recovery: RecoverySection): string {
+export function renderReport(doc: PlanDocument, recovery: RecoverySection, policies?: Pick<PolicySection, "markdown">): string {
   const primary = doc.stacks.find((s) => s.role === "primary");
   const out: string[] = [
     `# DR plan: ${doc.project}`,
@@ -34,6 +35,7 @@ export function renderReport(doc: PlanDocument, recovery: RecoverySection): stri
   ];
   for (const s of doc.stacks) out.push(...stackSection(doc, s.stack));
   out.push(...linksSection(doc.links), recovery.markdown);
+  if (policies) out.push(policies.markdown);
   return out.join("\n");
 }
 

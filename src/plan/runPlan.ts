@@ -9,6 +9,7 @@ import { buildPlanDocument } from "./planJson";
 import { writeFolderAtomically } from "./output";
 import { recoverySection } from "./recovery";
 import { renderReport } from "./report";
+import { policySection, policyStrictFailures } from "./policies";
 import { loadStackSet } from "./stackSet";
 import type { PlanResult } from "./result";
 import { progressLine, summaryLines } from "./summary";
@@ -23,7 +24,7 @@ export interface PlanOptions {
   readonly stacks?: readonly string[];
   /** Output folder; default <projectDir>/plan. */
   readonly outDir?: string;
-  /** Fail (after writing the plan) when the RTO/RPO objectives are not met. */
+  /** Fail (after writing the plan) when the RTO/RPO objectives are not met or a mandatory policy is violated. */
   readonly strict?: boolean;
   /** Where progress and summary lines go; default nowhere. */
   readonly log?: (line: string) => void;
@@ -39,15 +40,17 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const evaluated = await evaluatePlan(stacks, (done) => log(progressLine(done)));
   const document = buildPlanDocument(evaluated);
   const recovery = recoverySection(stacks);
+  const policies = policySection(evaluated);
   const svg = await renderSvg(topologyDot(document));
   writeFolderAtomically(outDir, {
     "plan.json": `${JSON.stringify(document, null, 2)}\n`,
-    "report.md": renderReport(document, recovery),
+    "report.md": renderReport(document, recovery, policies),
     "topology.svg": svg,
   });
   const strictFailures: string[] = [];
   if (options.strict && !recovery.objectivesMet) strictFailures.push("the RTO/RPO objectives are not met (see the recovery section of report.md)");
-  const result: PlanResult = { document, outDir, evaluated, recovery, seconds: (performance.now() - start) / 1000, strictFailures };
+  if (options.strict) strictFailures.push(...policyStrictFailures(policies));
+  const result: PlanResult = { document, outDir, evaluated, recovery, policies, seconds: (performance.now() - start) / 1000, strictFailures };
   for (const line of summaryLines(result)) log(line);
   return result;
 }

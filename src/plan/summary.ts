@@ -20,6 +20,7 @@ export function summaryLines(result: PlanResult): string[] {
   for (const l of doc.links) kinds.set(l.kind, (kinds.get(l.kind) ?? 0) + 1);
   lines.push(`  cross-region links: ${doc.links.length}${kinds.size ? ` (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")})` : ""}`);
   lines.push(...result.recovery.summary.map((l) => `  ${l}`));
+  lines.push(...result.policies.summary.map((l) => `  ${l}`));
   const rel = path.relative(process.cwd(), result.outDir);
   const shown = rel === "" ? "." : rel.startsWith("..") ? result.outDir : rel;
   lines.push(`Wrote plan.json, report.md and topology.svg to ${shown}/ in ${result.seconds.toFixed(2)} s.`);
