@@ -8,7 +8,10 @@ import type { DrPolicy, PolicyContext, ResourceView, StackView } from "./model";
 import { appliesTo } from "./run";
 import { providerDefaultTags, stackRoleFromProviders, str } from "./resources";
 
-/** Policy config (`pulumi preview --policy-pack policy --policy-pack-config <file>`): the same list as dr:allowedRegions. */
+/**
+ * Policy config (`pulumi preview --policy-pack policy --policy-pack-config <file>`, keyed by policy name:
+ * https://www.pulumi.com/docs/using-pulumi/crossguard/configuration): the same list as dr:allowedRegions.
+ */
 export interface PackConfig {
   readonly allowedRegions?: readonly string[];
 }
