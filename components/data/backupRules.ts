@@ -24,8 +24,7 @@ export const DEFAULT_CONTINUOUS_BACKUP = true;
  */
 export const CONTINUOUS_BACKUP_MAX_RETENTION_DAYS = 35;
 export const PITR_GRANULARITY_SECONDS = 1;
-/** "Snapshot backups can be taken as frequently as every hour" and kept "up to a maximum of 100 years" (same page). */
-export const MIN_BACKUP_INTERVAL_SECONDS = 3600;
+/** Snapshot backups "can be taken as frequently as every hour" and kept "up to a maximum of 100 years" (same page). */
 export const MAX_RETENTION_DAYS = 36500;
 /**
  * Vault Lock: "AWS Backup enforces a 72-hour cooling-off period ... you must set ChangeableForDays to
@@ -123,10 +122,9 @@ export function backupProblems(b: BackupSettings): BackupProblem[] {
   const fail = (field: string, message: string) => problems.push({ field, message });
   const lock = b.vaultLock;
   const interval = scheduleIntervalSeconds(b.schedule);
+  // The forms read here run at most hourly, AWS Backup's shortest interval for snapshot backups.
   if (interval === undefined)
-    fail("schedule", "is not an AWS Backup cron expression this platform can read; use cron(M H ? * * *) for daily, cron(M 0/N ? * * *) for every N hours, or cron(M H ? * SUN *) for weekly (UTC)");
-  else if (interval < MIN_BACKUP_INTERVAL_SECONDS)
-    fail("schedule", "runs more than once an hour; AWS Backup takes snapshot backups at most hourly");
+    fail("schedule", "is not an AWS Backup cron expression this platform can read (a fixed minute, at most hourly); use cron(M H ? * * *) for daily, cron(M 0/N ? * * *) for every N hours, or cron(M H ? * SUN *) for weekly (UTC)");
 
   if (lock.minRetentionDays < VAULT_LOCK_SHORTEST_MIN_RETENTION_DAYS)
     fail("vaultLock.minRetentionDays", `must be at least ${VAULT_LOCK_SHORTEST_MIN_RETENTION_DAYS} day (AWS Backup's shortest minimum retention)`);
