@@ -13,7 +13,7 @@ import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
 import { StackConfig } from "./configSchema";
 import { BackupExports } from "./contract";
-import { Region } from "./region";
+import { clusterIdentifier, Region } from "./region";
 
 export interface RegionBackups {
   readonly vault: BackupVault;
@@ -21,6 +21,8 @@ export interface RegionBackups {
   readonly plan?: BackupPlan;
   readonly backupRole?: BackupServiceRole;
   readonly restoreRole?: BackupServiceRole;
+  /** Where a restore lands when the region keeps no cluster (backup-restore): isolated subnets, database security group. */
+  readonly restoreTarget?: { readonly dbSubnetGroupName: pulumi.Output<string>; readonly securityGroupId: pulumi.Output<string> };
   /** What the plan protects, for exports and the links stack's copy plan. */
   readonly protectedArns: pulumi.Input<string>[];
 }
@@ -41,7 +43,15 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
   if (config.role !== "primary") {
     // Restores run in the recovery region during an outage: the role must already exist there (IAM is global).
     const restoreRole = new BackupServiceRole(`${app}-restore-role`, { purpose: "restore" }, { provider });
-    return { vault, restoreRole, protectedArns: [] };
+    // Without a standing cluster, the restore needs a subnet group in the isolated subnets ready (free, and
+    // creating it mid-outage would need `pulumi up`); named like the cluster the runbook restores.
+    const subnets = region.database ? undefined : new aws.rds.SubnetGroup(`${app}-restore-subnets`, {
+      name: clusterIdentifier(config),
+      description: `Isolated subnets for restoring ${clusterIdentifier(config)} from backup`,
+      subnetIds: region.network.isolatedSubnetIds,
+    }, { provider });
+    const restoreTarget = subnets && { dbSubnetGroupName: subnets.name, securityGroupId: region.databaseSecurityGroupId };
+    return { vault, restoreRole, restoreTarget, protectedArns: [] };
   }
   const protectedArns = [region.dataBucket.bucketArn, ...(region.database ? [region.database.clusterArn] : [])];
   const backupRole = new BackupServiceRole(`${app}-backup-role`, { purpose: "backup" }, { provider });
@@ -68,6 +78,8 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
     planId: b.plan?.planId ?? null,
     backupRoleArn: b.backupRole?.roleArn ?? null,
     restoreRoleArn: b.restoreRole?.roleArn ?? null,
+    restoreDbSubnetGroupName: b.restoreTarget?.dbSubnetGroupName ?? null,
+    restoreSecurityGroupId: b.restoreTarget?.securityGroupId ?? null,
     protectedArns: pulumi.all(b.protectedArns),
   };
 }

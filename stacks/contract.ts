@@ -18,6 +18,9 @@ export interface BackupExports {
   readonly backupRoleArn: string | null;
   /** Role AWS Backup assumes to restore (secondary: the restore runbook passes it), or null. */
   readonly restoreRoleArn: string | null;
+  /** backup-restore secondary: the DB subnet group and security group a restored cluster uses, or null. */
+  readonly restoreDbSubnetGroupName: string | null;
+  readonly restoreSecurityGroupId: string | null;
   /** ARNs the region's plan selects (the Aurora cluster and the data bucket); empty where no plan. */
   readonly protectedArns: readonly string[];
 }

@@ -188,6 +188,11 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(resourcesOf(secondary, "aws:backup/plan:Plan")).to.deep.equal([]);
     const restore = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /restore-role/).map((a) => a.inputs.policyArn);
     expect(restore).to.have.members([...BACKUP_ROLE_POLICY_ARNS.restore]);
+    // The restore lands in the isolated subnets, under the name a cluster of this region gets.
+    const subnets = oneOf(secondary, "aws:rds/subnetGroup:SubnetGroup");
+    expect(subnets.inputs.name).to.equal("orders-prod-us-west-2");
+    expect(subnets.inputs.subnetIds).to.have.length(3);
+    expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2");
   });
 
   it("reports an RPO equal to the backup interval (6 h) and a restore time from the data size", () => {
