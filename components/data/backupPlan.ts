@@ -6,7 +6,8 @@ import { requireAwsProvider } from "../providers";
 /**
  * AWS Backup's shortest start window: a job not started within it is cancelled. The shortest keeps
  * a late backup from widening the data-loss window by hours (AWS's default is 8 h).
- * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRule.html (StartWindowMinutes)
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html (StartWindowMinutes;
+ * the same page gives AWS's default schedule, cron(0 5 ? * * *), which DEFAULT_BACKUP_SCHEDULE keeps, and the 36,500-day cap)
  */
 export const BACKUP_START_WINDOW_MINUTES = 60;
 /** A job still running after a day is stuck; failing it raises the backup-job alarms instead of waiting a week (AWS's default). */
