@@ -30,14 +30,16 @@ export interface RegionBackups {
 export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>): RegionBackups {
   const app = config.appName;
   const { provider } = region;
-  // The deployer keeps the right to update the vault policy; everyone else is denied (see vaultAccessPolicy).
+  // The deployer keeps the right to update the vault policy, so `pulumi up` works; the account root
+  // too, as break-glass when the deploying role is replaced or deleted. Everyone else is denied.
   const caller = aws.getCallerIdentityOutput({}, { provider });
   const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, { provider }).issuerArn;
+  const admins = pulumi.all([deployer, caller.accountId]).apply(([arn, account]) => [...new Set([arn, `arn:aws:iam::${account}:root`])]);
   const vault = new BackupVault(`${app}-backup`, {
     vaultName: backupVaultName(app, config.environment, config.region),
     kmsKeyArn,
     lock: config.backup.vaultLock,
-    policyAdminArns: deployer.apply((arn) => [arn]),
+    policyAdminArns: admins,
   }, { provider });
 
   if (config.role !== "primary") {

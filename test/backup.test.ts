@@ -146,11 +146,11 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(compliance.retainOnDelete).to.equal(true);
   });
 
-  it("denies recovery-point deletion in both vaults, exempting only the deployer from policy changes", () => {
+  it("denies recovery-point deletion in both vaults, exempting only the deployer and the account root from policy changes", () => {
     for (const ev of [primary, secondary]) {
       const policy = JSON.parse(oneOf(ev, "aws:backup/vaultPolicy:VaultPolicy").inputs.policy as string);
       expect(policy.Statement[0].Action).to.include("backup:DeleteRecoveryPoint");
-      expect(policy.Statement[1].Condition.ArnNotEquals["aws:PrincipalArn"]).to.deep.equal([`arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`]);
+      expect(policy.Statement[1].Condition.ArnNotEquals["aws:PrincipalArn"]).to.deep.equal([`arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, `arn:aws:iam::${MOCK_ACCOUNT_ID}:root`]);
     }
   });
 

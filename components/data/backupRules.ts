@@ -180,7 +180,8 @@ export const DENIED_POLICY_ACTIONS = ["backup:PutBackupVaultAccessPolicy", "back
  * The vault access policy. Recovery-point deletion is denied to everyone without exception: a
  * stolen administrator credential must not shorten what the backups protect against. Changing or
  * removing the policy is denied to all but `adminArns` (the principal that deploys the stack, so
- * `pulumi up` can still update it); the vault lock stops deletion even if such a principal is misused.
+ * `pulumi up` can still update it, and the account root as break-glass); the vault lock stops
+ * deletion even if such a principal is misused.
  */
 export function vaultAccessPolicy(vaultArn: string, adminArns: readonly string[]): string {
   if (adminArns.length === 0) throw new Error("vaultAccessPolicy: name at least one administrator ARN, or the policy could never be changed again");
