@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_ROLE_POLICY_ARNS, BackupRolePurpose } from "./backupRules";
+import { requireAwsProvider } from "../providers";
 
 export interface BackupServiceRoleArgs {
   /** What AWS Backup does with the role: take and copy backups, or restore them. Required. */
@@ -18,6 +19,8 @@ export class BackupServiceRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupServiceRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dr:data:BackupServiceRole", name, {}, opts);
+    // IAM is global, but the provider carries the account's credentials and default tags.
+    requireAwsProvider(this, `BackupServiceRole ${name}`);
     const role = new aws.iam.Role(`${name}-role`, {
       description: `AWS Backup ${args.purpose} role`,
       assumeRolePolicy: JSON.stringify({
