@@ -7,6 +7,10 @@ import { z } from "zod";
 import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan";
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
 import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "../components/regions";
+import {
+  backupProblems, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
+  DEFAULT_LOCK_MAX_RETENTION_DAYS, DEFAULT_LOCK_MIN_RETENTION_DAYS, VAULT_LOCK_MODES,
+} from "../components/data/backupRules";
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
@@ -23,6 +27,15 @@ export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<DbEngine, string>> = {
 };
 export const DEFAULT_DB_INSTANCE_CLASS = "db.r6g.large";
 export const DEFAULT_DB_INSTANCES = 2;
+/** Data size the restore estimate assumes when dr:database.sizeGiB is not set; set it to your cluster's VolumeBytesUsed. */
+export const DEFAULT_DB_SIZE_GIB = 100;
+export const DEFAULT_VAULT_LOCK = { mode: "governance", minRetentionDays: DEFAULT_LOCK_MIN_RETENTION_DAYS, maxRetentionDays: DEFAULT_LOCK_MAX_RETENTION_DAYS } as const;
+export const DEFAULT_BACKUP = {
+  schedule: DEFAULT_BACKUP_SCHEDULE,
+  retentionDays: DEFAULT_BACKUP_RETENTION_DAYS,
+  copyRetentionDays: DEFAULT_COPY_RETENTION_DAYS,
+  continuous: DEFAULT_CONTINUOUS_BACKUP,
+} as const;
 export const DEFAULT_TIER_CAPACITY = { instanceType: "t3.medium", min: 3, desired: 3, max: 9 } as const;
 
 /** The keys a stack file may set, besides `aws:region`. */
@@ -104,9 +117,30 @@ export const stackConfigSchema = z
           instanceClass: z.string().default(DEFAULT_DB_INSTANCE_CLASS),
           instances: wholeNumber("instances").min(1, { error: "must be at least 1 (set 2 or more for a reader in another AZ)" }).max(15, { error: "must be at most 15 (Aurora's limit per cluster)" }).default(DEFAULT_DB_INSTANCES),
           databaseName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, { error: "must start with a letter and hold only letters, digits and underscores" }).default("app"),
+          sizeGiB: wholeNumber("GiB").positive({ error: "must be a positive number of GiB (the cluster's VolumeBytesUsed)" }).default(DEFAULT_DB_SIZE_GIB),
         })
         .strict(),
-    ).default({ engine: "aurora-postgresql", instanceClass: DEFAULT_DB_INSTANCE_CLASS, instances: DEFAULT_DB_INSTANCES, databaseName: "app" }),
+    ).default({ engine: "aurora-postgresql", instanceClass: DEFAULT_DB_INSTANCE_CLASS, instances: DEFAULT_DB_INSTANCES, databaseName: "app", sizeGiB: DEFAULT_DB_SIZE_GIB }),
+    backup: structured(
+      z
+        .object({
+          schedule: z.string().default(DEFAULT_BACKUP.schedule),
+          retentionDays: wholeNumber("days").positive({ error: "must be a positive number of days" }).default(DEFAULT_BACKUP.retentionDays),
+          copyRetentionDays: wholeNumber("days").positive({ error: "must be a positive number of days" }).default(DEFAULT_BACKUP.copyRetentionDays),
+          continuous: z.boolean({ error: "must be true or false" }).default(DEFAULT_BACKUP.continuous),
+          vaultLock: structured(
+            z
+              .object({
+                mode: z.enum(VAULT_LOCK_MODES, { error: `must be one of ${VAULT_LOCK_MODES.join(", ")}` }).default(DEFAULT_VAULT_LOCK.mode),
+                minRetentionDays: wholeNumber("days").default(DEFAULT_VAULT_LOCK.minRetentionDays),
+                maxRetentionDays: wholeNumber("days").default(DEFAULT_VAULT_LOCK.maxRetentionDays),
+                changeableForDays: wholeNumber("days").optional(),
+              })
+              .strict(),
+          ).default({ ...DEFAULT_VAULT_LOCK }),
+        })
+        .strict(),
+    ).default({ ...DEFAULT_BACKUP, vaultLock: { ...DEFAULT_VAULT_LOCK } }),
     capacity: structured(z.object({ web: tierCapacity, app: tierCapacity }).strict()).default({ web: { ...DEFAULT_TIER_CAPACITY }, app: { ...DEFAULT_TIER_CAPACITY } }),
     objectives: structured(
       z
@@ -152,6 +186,7 @@ export const stackConfigSchema = z
       if (t.min > t.desired || t.desired > t.max) fail(["capacity", tier], `must satisfy min <= desired <= max (got ${t.min} <= ${t.desired} <= ${t.max})`);
       if (c.role === "primary" && t.desired < c.azCount) fail(["capacity", tier, "desired"], `is ${t.desired}, fewer than the ${c.azCount} AZs; raise it to at least ${c.azCount} so every AZ serves`);
     }
+    for (const p of backupProblems(c.backup)) fail(["backup", ...p.field.split(".")], p.message);
     if (c.objectives && c.objectives.rpoSeconds > c.objectives.rtoSeconds * 10)
       fail(["objectives", "rpoSeconds"], "is more than ten times the RTO target; check the units (both are seconds)");
   });

@@ -5,6 +5,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SharedSettings } from "./stackSet";
 
+/** A region's backup vault and what backs up into it; the links stack and the restore runbook read it. */
+export interface BackupExports {
+  readonly vaultName: string;
+  readonly vaultArn: string;
+  /** The vault lock's retention range: a copy job into this vault fails unless its retention fits. */
+  readonly lockMinRetentionDays: number;
+  readonly lockMaxRetentionDays: number;
+  /** The region's own backup plan (primary), or null. */
+  readonly planId: string | null;
+  /** Role AWS Backup assumes to back up (primary), or null. */
+  readonly backupRoleArn: string | null;
+  /** Role AWS Backup assumes to restore (secondary: the restore runbook passes it), or null. */
+  readonly restoreRoleArn: string | null;
+  /** backup-restore secondary: the DB subnet group and security group a restored cluster uses, or null. */
+  readonly restoreDbSubnetGroupName: string | null;
+  readonly restoreSecurityGroupId: string | null;
+  /** ARNs the region's plan selects (the Aurora cluster and the data bucket); empty where no plan. */
+  readonly protectedArns: readonly string[];
+}
+
 /** What an operator needs of one region in an outage; both stacks export it (drills read it). */
 export interface RegionExports {
   readonly region: string;
@@ -21,6 +41,7 @@ export interface RegionExports {
   readonly amiId: string;
   readonly dbSecretArn: string;
   readonly kmsKeyArn: string;
+  readonly backup: BackupExports;
 }
 
 /** What the primary stack exports, as plain values once read. */

@@ -5,6 +5,7 @@ import { MultiRegionKey } from "../components/security/multiRegionKey";
 import { StackConfig } from "./configSchema";
 import { PrimaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
+import { backupExports, regionBackups } from "./backup";
 import { buildRegion, regionalProvider } from "./region";
 import { sharedSettings } from "./stackSet";
 
@@ -50,9 +51,11 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     },
   });
 
+  const backups = regionBackups(config, region, key.keyArn);
+
   return {
     shared: sharedSettings(config),
-    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn }),
+    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups) }),
     globalClusterIdentifier: globalCluster?.id ?? null,
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),

@@ -70,6 +70,8 @@ export interface Region {
   readonly dataBucket: DataBucket;
   readonly tiers: Partial<Record<TierName, ServiceTier>>;
   readonly database?: DataTier;
+  /** The database security group (DB port from app instances only); a restored cluster joins it too. */
+  readonly databaseSecurityGroupId: pulumi.Output<string>;
   readonly dns?: RegionalDns;
   readonly alarms: RegionAlarms;
 }
@@ -172,7 +174,7 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
   }, { provider });
 
   if (dns) healthCheckStatusAlarm(config, provider, alarms, dns);
-  return { provider, network, dataBucket, tiers, database, dns, alarms };
+  return { provider, network, dataBucket, tiers, database, databaseSecurityGroupId: chain.databaseSecurityGroupId, dns, alarms };
 }
 
 /**

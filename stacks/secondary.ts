@@ -5,6 +5,7 @@ import { ReplicationAlarms } from "../components/observability/replicationAlarms
 import { ConfigError, StackConfig } from "./configSchema";
 import { forRegion, PrimaryExports, readPrimaryExports, RegionStackOutputs } from "./contract";
 import { regionExports } from "./exports";
+import { backupExports, regionBackups } from "./backup";
 import { buildRegion, Region, regionalProvider } from "./region";
 import { pairProblems, sharedSettings } from "./stackSet";
 
@@ -36,10 +37,11 @@ export async function secondaryStack(config: StackConfig): Promise<{ primaryStac
     database: { globalClusterIdentifier: primary.globalClusterIdentifier ?? undefined },
   });
   const replication = replicateDataBuckets(config, primary, region, kmsKeyArn);
+  const backups = regionBackups(config, region, kmsKeyArn);
 
   return {
     primaryStack: primaryStackName,
-    regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn }),
+    regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn, backup: backupExports(config, backups) }),
     replication,
   };
 }

@@ -11,10 +11,10 @@ const BIG: TierSizing = { instanceType: "m6i.large", min: 4, desired: 7, max: 20
 
 describe("capacityFor: compute tiers by strategy and role", () => {
   // Expected values from the rules: primary as configured; pilot light 0/0/max; warm standby
-  // ceil(n/3) with at least 1, max kept; active-active as configured; backup-restore not built.
+  // ceil(n/3) with at least 1, max kept; active-active as configured; backup-restore at 0 like pilot light.
   const table: Array<[DrStrategy, Role, TierSizing, { min: number; desired: number; max: number; builds: boolean }]> = [
     ["backup-restore", "primary", TIER, { min: 3, desired: 3, max: 9, builds: true }],
-    ["backup-restore", "secondary", TIER, { min: 0, desired: 0, max: 9, builds: false }],
+    ["backup-restore", "secondary", TIER, { min: 0, desired: 0, max: 9, builds: true }],
     ["pilot-light", "primary", TIER, { min: 3, desired: 3, max: 9, builds: true }],
     ["pilot-light", "secondary", TIER, { min: 0, desired: 0, max: 9, builds: true }],
     ["warm-standby", "primary", TIER, { min: 3, desired: 3, max: 9, builds: true }],
@@ -44,9 +44,9 @@ describe("capacityFor: compute tiers by strategy and role", () => {
     expect(capacityFor("warm-standby", "secondary", { instanceType: "t3.medium", min: 9, desired: 9, max: 12 }, 3).warnings).to.deep.equal([]);
   });
 
-  it("warns that a pilot-light tier serves only after instances launch, and a backup-restore tier must be deployed", () => {
-    expect(capacityFor("pilot-light", "secondary", TIER, 3, "app").warnings.join()).to.match(/app tier runs 0 instances/);
-    expect(capacityFor("backup-restore", "secondary", TIER, 3, "app").warnings.join()).to.match(/not built/);
+  it("warns that a pilot-light or backup-restore tier serves only after instances launch (backup-restore: after the restore)", () => {
+    expect(capacityFor("pilot-light", "secondary", TIER, 3, "app").warnings.join()).to.match(/app tier runs 0 instances \(pilot light\)/);
+    expect(capacityFor("backup-restore", "secondary", TIER, 3, "app").warnings.join()).to.match(/app tier runs 0 instances \(backup-restore\): after the database is restored/);
   });
 
   it("gives a full primary no warnings", () => {

@@ -5,7 +5,7 @@ import { stackCapacity } from "../components/compute/capacity";
 import { readStackConfig } from "../src/engine/stackFiles";
 import {
   AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS, BACKUP_COPY_INTERVAL_SECONDS,
-  ELB_ALIAS_TTL_SECONDS, estimateRecovery, formatRecovery, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, INFRA_DEPLOY_SECONDS,
+  ELB_ALIAS_TTL_SECONDS, estimateRecovery, formatRecovery, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS,
   INSTANCE_LAUNCH_SECONDS, RESTORE_FROM_SNAPSHOT_SECONDS, S3_RTC_BOUND_SECONDS, TARGET_GROUP_HEALTHY_THRESHOLD, TARGET_GROUP_INTERVAL_SECONDS,
 } from "../src/model/recovery";
 import { DrStrategy, parseStackConfig, StackConfig } from "../stacks/configSchema";
@@ -79,10 +79,11 @@ describe("recovery model: totals by strategy (stack files: 10 s x 3, RTO 900 s, 
     expect(e.plannedSwitchoverSeconds).to.equal(AURORA_INSTANCE_CREATE_SECONDS + AURORA_SWITCHOVER_SECONDS);
   });
 
-  it("backup-restore: restore and deployment put it far past a 900 s target", () => {
+  it("backup-restore: the restore puts it far past a 900 s target; the tiers stand ready at 0, so nothing is deployed", () => {
     const e = estimateRecovery(pair("backup-restore"));
     expect(e.terms.databaseFailover.seconds).to.equal(RESTORE_FROM_SNAPSHOT_SECONDS + AURORA_INSTANCE_CREATE_SECONDS);
-    expect(e.terms.capacity.seconds).to.equal(INFRA_DEPLOY_SECONDS + SCALE_OUT);
+    expect(e.terms.capacity.seconds).to.equal(SCALE_OUT);
+    expect(e.terms.capacity.source).not.to.contain("deploy");
     expect(e.rto.seconds).to.equal(detection + RESTORE_FROM_SNAPSHOT_SECONDS + AURORA_INSTANCE_CREATE_SECONDS);
     expect(e.rto.pass).to.equal(false);
     expect(e.warnings.join()).to.match(/exceeds the 900 s target/);

@@ -11,8 +11,11 @@
  * - warm-standby secondary: a scaled-down fleet of at least one instance per tier
  *   (ceil(configured / WARM_STANDBY_FLEET_DIVISOR)), max kept; one database reader.
  * - active-active secondary: as configured.
- * - backup-restore secondary: no standing compute or database; only what a restore needs
- *   (network, keys, buckets) is built.
+ * - backup-restore secondary: no running compute and no database. Each tier's load balancer,
+ *   launch template and group exist at 0 instances (max kept), like pilot light, because recovery
+ *   must not need `pulumi up` or a Route 53 record change (DESIGN.md, static stability): the
+ *   runbook restores the cluster from the newest copied backup, then sets desired capacity, and
+ *   DNS moves by health checks. Not building the tiers would make recovery deploy them first.
  */
 import { DEFAULT_AZ_COUNT, DrStrategy, Role } from "../strategy";
 
@@ -26,7 +29,7 @@ export interface TierSizing {
 
 /** What a tier runs in this stack. */
 export interface TierCapacityPlan extends TierSizing {
-  /** False when the strategy builds no standing tier in this role (backup-restore secondary). */
+  /** False when the strategy builds no standing tier in this role (no strategy does today; kept for plans and the model). */
   readonly builds: boolean;
   /** Ways this sizing weakens recovery, in words an operator can act on. */
   readonly warnings: readonly string[];
@@ -49,7 +52,7 @@ export const WARM_STANDBY_FLEET_DIVISOR = 3;
 export const WARM_STANDBY_MIN_INSTANCES = 1;
 /** Warm standby keeps one reader: it serves reads and is promoted without creating an instance. */
 export const WARM_STANDBY_DB_INSTANCES = 1;
-/** Pilot light keeps the tier's launch template and group but no running instances. */
+/** Pilot light and backup-restore keep the tier's launch template and group but no running instances. */
 export const PILOT_LIGHT_INSTANCES = 0;
 /** A headless Aurora secondary: replicated storage without DB instances. */
 export const PILOT_LIGHT_DB_INSTANCES = 0;
@@ -83,21 +86,20 @@ export function capacityFor(strategy: DrStrategy, role: Role, tier: TierSizing, 
   }
   switch (strategy) {
     case "pilot-light":
+    case "backup-restore": {
+      // Both keep the group and launch template with nothing running; only the database differs.
+      const label = strategy === "pilot-light" ? "pilot light): after failover" : "backup-restore): after the database is restored";
       return {
         instanceType, min: PILOT_LIGHT_INSTANCES, desired: PILOT_LIGHT_INSTANCES, max, builds: true,
-        warnings: [`${name} tier runs ${PILOT_LIGHT_INSTANCES} instances (pilot light): after failover it serves only once instances launch and pass load-balancer health checks`],
+        warnings: [`${name} tier runs ${PILOT_LIGHT_INSTANCES} instances (${label} it serves only once instances launch and pass load-balancer health checks`],
       };
+    }
     case "warm-standby": {
       const desired = scaledDown(tier.desired);
       const min = scaledDown(tier.min);
       const warnings = desired < azCount ? [fewerThanAzs(name, desired, azCount, "until it scales out")] : [];
       return { instanceType, min, desired, max, builds: true, warnings };
     }
-    case "backup-restore":
-      return {
-        instanceType, min: 0, desired: 0, max, builds: false,
-        warnings: [`${name} tier is not built (backup-restore): recovery must deploy it before anything serves`],
-      };
   }
 }
 

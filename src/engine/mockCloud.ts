@@ -84,6 +84,8 @@ const OUTPUTS: Record<string, OutputSynth> = {
   "aws:cloudwatch/logGroup:LogGroup": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("logs", region, `log-group:${inputs.name ?? physicalName}`) }),
   "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("cloudwatch", region, `alarm:${inputs.name ?? physicalName}`) }),
   "aws:ec2/amiCopy:AmiCopy": ({ id }) => ({ id }),
+  "aws:backup/vault:Vault": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("backup", region, `backup-vault:${inputs.name ?? physicalName}`) }),
+  "aws:backup/plan:Plan": ({ id, region }) => ({ arn: arn("backup", region, `backup-plan:${id}`), version: "1" }),
   "random:index/randomPassword:RandomPassword": ({ inputs, physicalName }) => ({ result: `mock-${shortHash(physicalName, Math.min(Number(inputs.length ?? 32), 60))}` }),
 };
 
@@ -156,6 +158,13 @@ export class MockCloud implements Mocks {
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+      case "aws:iam/getSessionContext:getSessionContext": {
+        // An assumed-role session resolves to its role, as IAM does; any other principal to itself.
+        const given = String(args.inputs.arn ?? "");
+        const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(given);
+        const issuerArn = assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : given;
+        return { arn: given, issuerArn, issuerId: "AROAMOCK", issuerName: assumed?.[3] ?? "", sessionName: assumed?.[4] ?? "", id: given };
+      }
       case "aws:index/getRegion:getRegion":
         return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
       case "aws:index/getPartition:getPartition":

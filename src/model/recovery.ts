@@ -20,6 +20,7 @@
 import { StackCapacityPlan, stackCapacity } from "../../components/compute/capacity";
 import { StackConfig } from "../../stacks/configSchema";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD } from "../../components/compute/targetHealth";
+import { PITR_GRANULARITY_SECONDS, scheduleIntervalSeconds } from "../../components/data/backupRules";
 
 /** Route 53 HTTP/HTTPS checkers give an endpoint 4 s to accept the TCP connection (then 2 s to answer); a lost region never connects. */
 export const HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS = 4;
@@ -35,6 +36,24 @@ export const AURORA_INSTANCE_CREATE_SECONDS = 600;
 export const RESTORE_FROM_SNAPSHOT_SECONDS = 3600;
 /** How often backups are copied to the recovery region (backup-restore's data-loss bound); the backup plan decides it. */
 export const BACKUP_COPY_INTERVAL_SECONDS = 24 * 3600;
+/**
+ * backup-restore's restore time from the data size (dr:database.sizeGiB): a fixed part (cluster
+ * creation, storage allocation in three AZs, status checks) plus a part per GiB loaded from S3 into
+ * the cluster volume. AWS publishes no throughput: it says restores "can take up to a few hours" and
+ * grow less than linearly with size (https://repost.aws/knowledge-center/aurora-mysql-slow-snapshot-restore,
+ * https://repost.aws/knowledge-center/aurora-mysql-snapshot-restore-options). Both figures are
+ * assumptions, linear so they err long for big clusters; 100 GiB gives RESTORE_FROM_SNAPSHOT_SECONDS.
+ * Replace them with what the restore drill measures.
+ */
+export const BACKUP_RESTORE_FIGURES = {
+  restoreFixedSeconds: 1800,
+  restoreSecondsPerGiB: 18,
+} as const;
+
+/** Restore time for a cluster of `sizeGiB` under BACKUP_RESTORE_FIGURES. */
+export function restoreSecondsFor(sizeGiB: number): number {
+  return BACKUP_RESTORE_FIGURES.restoreFixedSeconds + sizeGiB * BACKUP_RESTORE_FIGURES.restoreSecondsPerGiB;
+}
 /** Deploying the missing tiers (load balancers, groups, cluster) with `pulumi up` for backup-restore. An assumption: measure it. */
 export const INFRA_DEPLOY_SECONDS = 900;
 /** EC2 launch, boot and application start until the instance answers its health check. An assumption: measure it for your AMI. */
@@ -60,6 +79,8 @@ export const RECOVERY_REFERENCES: Readonly<Record<string, string>> = {
   "global database switchover": "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html",
   "global database lag (typically < 1 s)": "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html",
   "S3 Replication Time Control (99.99 % in 15 min)": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html",
+  "continuous backup: 1 s point-in-time restore, 35 days": "https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html",
+  "cross-region copies of continuous backups are snapshots on the rule's schedule": "https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-copying.html",
 };
 
 /** Figures that depend on the AMI, the target group and the runbook, rather than on the stack config. */
@@ -142,7 +163,7 @@ export interface RecoveryInput {
 
 export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   const { primary, secondary } = input;
-  const a: RecoveryAssumptions = { ...DEFAULT_ASSUMPTIONS, ...input.assumptions };
+  const a: RecoveryAssumptions = { ...DEFAULT_ASSUMPTIONS, ...fromBackupConfig(primary), ...input.assumptions };
   const standby = input.standby ?? stackCapacity(secondary);
   const strategy = secondary.strategy;
   const warnings: string[] = [];
@@ -190,12 +211,18 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   };
 }
 
+/** What the primary's backup config and data size decide: the copy interval (dr:backup.schedule) and the restore time (dr:database.sizeGiB). */
+function fromBackupConfig(primary: StackConfig): Partial<RecoveryAssumptions> {
+  const interval = scheduleIntervalSeconds(primary.backup.schedule);
+  return { restoreFromSnapshotSeconds: restoreSecondsFor(primary.database.sizeGiB), ...(interval === undefined ? {} : { backupCopyIntervalSeconds: interval }) };
+}
+
 function failoverTerm(standby: StackCapacityPlan, a: RecoveryAssumptions): RecoveryTerm {
   const failover = `failover-global-cluster --allow-data-loss: AWS cites about a minute, ${minutes(AURORA_UNPLANNED_FAILOVER_SECONDS)} allowed`;
   const lossNote = "loses writes not yet replicated (see RPO); the old primary rejoins as a secondary only after it recovers";
   if (!standby.database.builds)
     return term("database restore (unplanned)", a.restoreFromSnapshotSeconds + AURORA_INSTANCE_CREATE_SECONDS,
-      `restore from the latest backup copy (assumed ${minutes(a.restoreFromSnapshotSeconds)}) + DB instance creation (${minutes(AURORA_INSTANCE_CREATE_SECONDS)})`,
+      `restore from the latest backup copy (assumed ${minutes(a.restoreFromSnapshotSeconds)}: ${BACKUP_RESTORE_FIGURES.restoreFixedSeconds} s + ${BACKUP_RESTORE_FIGURES.restoreSecondsPerGiB} s/GiB of dr:database.sizeGiB) + DB instance creation (${minutes(AURORA_INSTANCE_CREATE_SECONDS)})`,
       "backup-restore has no standing database; measure the restore in a drill, it grows with data size");
   if (standby.database.headless || standby.database.instances === 0)
     return term("database failover (unplanned)", AURORA_INSTANCE_CREATE_SECONDS + AURORA_UNPLANNED_FAILOVER_SECONDS,
@@ -229,7 +256,8 @@ function capacityTerm(primary: StackConfig, standby: StackCapacityPlan, a: Recov
 function dataLossTerms(primary: StackConfig, strategy: StackConfig["strategy"], rpoTarget: number, a: RecoveryAssumptions): DataLossTerm[] {
   const aurora: DataLossTerm = strategy === "backup-restore"
     ? { store: "Aurora", seconds: a.backupCopyIntervalSeconds, typicalSeconds: a.backupCopyIntervalSeconds / 2,
-      source: `backup copies to the recovery region every ${hours(a.backupCopyIntervalSeconds)}`, note: "everything written since the last copied backup is lost" }
+      source: `backup copies to the recovery region every ${hours(a.backupCopyIntervalSeconds)} (dr:backup.schedule)`,
+      note: `everything written since the last copied backup is lost, plus the copy's own duration; continuous backup restores to any ${PITR_GRANULARITY_SECONDS} s point only in the primary region, since cross-region copies are snapshots` }
     : { store: "Aurora", seconds: rpoTarget, typicalSeconds: AURORA_TYPICAL_LAG_SECONDS,
       source: `global database replication lag, bounded by the replication-lag alarm at the ${rpoTarget} s RPO target`,
       note: primary.database.engine === "aurora-postgresql"

@@ -1,0 +1,110 @@
+/**
+ * Each region's backups: a locked, encrypted vault everywhere; in the primary a plan that backs up
+ * the Aurora cluster and the data bucket into it; in a secondary a restore role for the restore
+ * runbook. The plan's copy to the recovery regions needs every destination vault to exist, so it
+ * belongs to the links stack (deployed after the primary and every secondary, DESIGN.md's
+ * ownership table); `recoveryCopyPlan` is what that stack calls.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BackupPlan } from "../components/data/backupPlan";
+import { BackupSettings, backupVaultName } from "../components/data/backupRules";
+import { BackupServiceRole } from "../components/data/backupServiceRole";
+import { BackupVault } from "../components/data/backupVault";
+import { StackConfig } from "./configSchema";
+import { BackupExports } from "./contract";
+import { clusterIdentifier, Region } from "./region";
+
+export interface RegionBackups {
+  readonly vault: BackupVault;
+  /** The primary's local plan (no copy: the links stack owns the copy rule). */
+  readonly plan?: BackupPlan;
+  readonly backupRole?: BackupServiceRole;
+  readonly restoreRole?: BackupServiceRole;
+  /** Where a restore lands when the region keeps no cluster (backup-restore): isolated subnets, database security group. */
+  readonly restoreTarget?: { readonly dbSubnetGroupName: pulumi.Output<string>; readonly securityGroupId: pulumi.Output<string> };
+  /** What the plan protects, for exports and the links stack's copy plan. */
+  readonly protectedArns: pulumi.Input<string>[];
+}
+
+export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>): RegionBackups {
+  const app = config.appName;
+  const { provider } = region;
+  // The deployer keeps the right to update the vault policy, so `pulumi up` works; the account root
+  // too, as break-glass when the deploying role is replaced or deleted. Everyone else is denied.
+  const caller = aws.getCallerIdentityOutput({}, { provider });
+  const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, { provider }).issuerArn;
+  const admins = pulumi.all([deployer, caller.accountId]).apply(([arn, account]) => [...new Set([arn, `arn:aws:iam::${account}:root`])]);
+  const vault = new BackupVault(`${app}-backup`, {
+    vaultName: backupVaultName(app, config.environment, config.region),
+    kmsKeyArn,
+    lock: config.backup.vaultLock,
+    policyAdminArns: admins,
+  }, { provider });
+
+  if (config.role !== "primary") {
+    // Restores run in the recovery region during an outage: the role must already exist there (IAM is global).
+    const restoreRole = new BackupServiceRole(`${app}-restore-role`, { purpose: "restore" }, { provider });
+    // Without a standing cluster, the restore needs a subnet group in the isolated subnets ready (free, and
+    // creating it mid-outage would need `pulumi up`); named like the cluster the runbook restores.
+    const subnets = region.database ? undefined : new aws.rds.SubnetGroup(`${app}-restore-subnets`, {
+      name: clusterIdentifier(config),
+      description: `Isolated subnets for restoring ${clusterIdentifier(config)} from backup`,
+      subnetIds: region.network.isolatedSubnetIds,
+    }, { provider });
+    const restoreTarget = subnets && { dbSubnetGroupName: subnets.name, securityGroupId: region.databaseSecurityGroupId };
+    return { vault, restoreRole, restoreTarget, protectedArns: [] };
+  }
+  const protectedArns = [region.dataBucket.bucketArn, ...(region.database ? [region.database.clusterArn] : [])];
+  const backupRole = new BackupServiceRole(`${app}-backup-role`, { purpose: "backup" }, { provider });
+  const plan = new BackupPlan(`${app}-${config.environment}-backup`, {
+    vaultName: vault.vaultName,
+    schedule: config.backup.schedule,
+    retentionDays: config.backup.retentionDays,
+    continuous: config.backup.continuous,
+    resourceArns: protectedArns,
+    roleArn: backupRole.roleArn,
+    // AWS Backup for S3 requires versioning on the bucket: https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
+    selectionDependsOn: [region.dataBucket.versioning],
+  }, { provider });
+  return { vault, plan, backupRole, protectedArns };
+}
+
+/** The backup part of a region's exports. */
+export function backupExports(config: StackConfig, b: RegionBackups): { readonly [K in keyof BackupExports]: pulumi.Input<BackupExports[K]> } {
+  return {
+    vaultName: b.vault.vaultName,
+    vaultArn: b.vault.vaultArn,
+    lockMinRetentionDays: config.backup.vaultLock.minRetentionDays,
+    lockMaxRetentionDays: config.backup.vaultLock.maxRetentionDays,
+    planId: b.plan?.planId ?? null,
+    backupRoleArn: b.backupRole?.roleArn ?? null,
+    restoreRoleArn: b.restoreRole?.roleArn ?? null,
+    restoreDbSubnetGroupName: b.restoreTarget?.dbSubnetGroupName ?? null,
+    restoreSecurityGroupId: b.restoreTarget?.securityGroupId ?? null,
+    protectedArns: pulumi.all(b.protectedArns),
+  };
+}
+
+/**
+ * The plan that copies the primary's data to every recovery region: registered by the links stack
+ * through its provider for the primary's region, selecting the resources the primary protects and
+ * copying into each secondary's vault. Its rule takes snapshots (not continuous): AWS allows
+ * continuous backup of an S3 bucket in one plan only, the primary's.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
+ */
+export function recoveryCopyPlan(planName: string, backup: BackupSettings, source: BackupExports, destinations: readonly BackupExports[], primaryProvider: aws.Provider): BackupPlan {
+  const outside = destinations.filter((d) => backup.copyRetentionDays < d.lockMinRetentionDays || backup.copyRetentionDays > d.lockMaxRetentionDays);
+  if (outside.length)
+    throw new Error(`dr:backup.copyRetentionDays = ${backup.copyRetentionDays} is outside the vault lock range of ${outside.map((d) => `${d.vaultName} (${d.lockMinRetentionDays}-${d.lockMaxRetentionDays} days)`).join(", ")}; every copy job would fail, so choose a value in the range`);
+  if (!source.backupRoleArn) throw new Error(`the source vault ${source.vaultName} exports no backup role; deploy the primary with this version of the program first`);
+  return new BackupPlan(planName, {
+    vaultName: source.vaultName,
+    schedule: backup.schedule,
+    retentionDays: backup.retentionDays,
+    continuous: false,
+    copyTo: destinations.map((d) => ({ vaultArn: d.vaultArn, retentionDays: backup.copyRetentionDays })),
+    resourceArns: [...source.protectedArns],
+    roleArn: source.backupRoleArn,
+  }, { provider: primaryProvider });
+}

@@ -1,0 +1,230 @@
+import { expect } from "chai";
+import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy } from "../components/data/backupRules";
+import { ConfigError, parseStackConfig } from "../stacks/configSchema";
+import { BackupExports } from "../stacks/contract";
+import { recoveryCopyPlan } from "../stacks/backup";
+import { regionalProvider } from "../stacks/region";
+import { estimateRecovery } from "../src/model/recovery";
+import { evaluateStack, Evaluation } from "../src/engine/evaluate";
+import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
+import { failureOf, givenStackFile, oneOf, resourcesOf, whenBothEvaluated } from "./harness/stack";
+
+const HOUR = 3600;
+
+describe("backup schedules: the longest gap between runs of an AWS Backup cron", () => {
+  const table: Array<[string, number | undefined]> = [
+    ["cron(0 5 ? * * *)", 24 * HOUR],
+    ["cron(0 0/6 ? * * *)", 6 * HOUR],
+    ["cron(30 */12 ? * * *)", 12 * HOUR],
+    // 1 -> 7 -> 19 -> 1: the 12 h gap counts, not the average.
+    ["cron(0 1,7,19 ? * * *)", 12 * HOUR],
+    ["cron(0 * ? * * *)", HOUR],
+    ["cron(0 5 ? * SUN *)", 7 * 24 * HOUR],
+    ["rate(1 day)", undefined],
+    ["cron(*/15 * ? * * *)", undefined],
+    ["cron(0 5 1 * ? *)", undefined],
+    ["cron(0 25 ? * * *)", undefined],
+  ];
+  for (const [expression, seconds] of table) {
+    it(`${expression} -> ${seconds === undefined ? "unreadable" : `${seconds / HOUR} h`}`, () => {
+      expect(scheduleIntervalSeconds(expression)).to.equal(seconds);
+    });
+  }
+});
+
+describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
+  const primary = (overrides: Record<string, unknown> = {}) => givenStackFile("primary", overrides);
+  const problem = (overrides: Record<string, unknown>, key: string): string => {
+    try {
+      parseStackConfig(primary(overrides), "test");
+    } catch (err) {
+      const found = (err as ConfigError).problems.find((p) => p.key === key);
+      if (found) return found.message;
+      throw new Error(`no problem for ${key} in: ${(err as Error).message}`);
+    }
+    throw new Error("expected a ConfigError, but the config parsed");
+  };
+
+  it("defaults to a daily backup kept 35 days, continuous, copies kept 35 days, governance lock 7-365 days, 100 GiB", () => {
+    const c = parseStackConfig(primary(), "test");
+    expect(c.backup).to.deep.equal({
+      schedule: "cron(0 5 ? * * *)", retentionDays: 35, copyRetentionDays: 35, continuous: true,
+      vaultLock: { mode: "governance", minRetentionDays: 7, maxRetentionDays: 365 },
+    });
+    expect(c.database.sizeGiB).to.equal(100);
+  });
+
+  const rows: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ["retention above the lock's maximum", { continuous: false, retentionDays: 400 }, "dr:backup.retentionDays", /outside the vault lock's retention range \(7-365 days\).*fail every backup job/],
+    ["copy retention below the lock's minimum", { copyRetentionDays: 3 }, "dr:backup.copyRetentionDays", /outside the vault lock's retention range.*copy job/],
+    ["continuous retention beyond 35 days", { retentionDays: 60 }, "dr:backup.retentionDays", /more than 35 days.*continuous to false/],
+    ["compliance mode without a changeable period", { vaultLock: { mode: "compliance" } }, "dr:backup.vaultLock.changeableForDays", /required in compliance mode.*nobody, not even the account root/],
+    ["compliance mode changeable for 2 days", { vaultLock: { mode: "compliance", changeableForDays: 2 } }, "dr:backup.vaultLock.changeableForDays", /at least 3 .*72-hour/],
+    ["a changeable period in governance mode", { vaultLock: { changeableForDays: 10 } }, "dr:backup.vaultLock.changeableForDays", /governance.*compliance mode/],
+    ["a lock minimum above its maximum", { retentionDays: 35, vaultLock: { minRetentionDays: 400, maxRetentionDays: 30 } }, "dr:backup.vaultLock", /minRetentionDays 400 above maxRetentionDays 30/],
+    ["a lock maximum beyond 100 years", { continuous: false, vaultLock: { maxRetentionDays: 40000 } }, "dr:backup.vaultLock.maxRetentionDays", /at most 36500/],
+    ["an unreadable schedule", { schedule: "rate(12 hours)" }, "dr:backup.schedule", /cron\(M 0\/N \? \* \* \*\)/],
+    ["a weekly backup kept only a week", { schedule: "cron(0 5 ? * SUN *)", retentionDays: 7, copyRetentionDays: 7 }, "dr:backup.retentionDays", /no longer than the 168 h between backups/],
+    ["an unknown lock mode", { vaultLock: { mode: "strict" } }, "dr:backup.vaultLock.mode", /governance, compliance/],
+  ];
+  for (const [what, backup, key, fix] of rows) {
+    it(`rejects ${what}, naming ${key}`, () => {
+      expect(problem({ "dr:backup": backup }, key)).to.match(fix);
+    });
+  }
+
+  it("rejects a database size of 0 GiB", () => {
+    expect(problem({ "dr:database": { sizeGiB: 0 } }, "dr:database.sizeGiB")).to.match(/positive number of GiB/);
+  });
+
+  it("accepts compliance mode with a changeable period and a retention inside the lock", () => {
+    const c = parseStackConfig(primary({ "dr:backup": { vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 30, maxRetentionDays: 90 } } }), "test");
+    expect(c.backup.vaultLock).to.deep.equal({ mode: "compliance", changeableForDays: 3, minRetentionDays: 30, maxRetentionDays: 90 });
+  });
+});
+
+describe("vault names and the vault access policy", () => {
+  it("names vaults by app, environment and region, within AWS's 50 characters", () => {
+    expect(backupVaultName("orders", "prod", "us-west-2")).to.equal("orders-prod-us-west-2");
+    expect(() => backupVaultName("a".repeat(40), "prod", "us-east-1")).to.throw(/2,50/);
+    expect(() => backupVaultName("orders.app", "prod", "us-east-1")).to.throw(/shorten dr:appName/);
+  });
+
+  it("denies deleting recovery points to everyone, and policy changes to all but the administrators", () => {
+    const arn = "arn:aws:backup:us-east-1:123456789012:backup-vault:v";
+    const policy = JSON.parse(vaultAccessPolicy(arn, ["arn:aws:iam::123456789012:role/deployer"]));
+    const [points, changes] = policy.Statement;
+    expect(points).to.deep.include({ Effect: "Deny", Principal: "*", Resource: "*", Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] });
+    expect(points.Condition).to.equal(undefined);
+    expect(changes).to.deep.include({ Effect: "Deny", Principal: "*", Resource: arn, Action: ["backup:PutBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy"] });
+    expect(changes.Condition).to.deep.equal({ ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/deployer"] } });
+    // No wildcard actions: vault access policies do not support them.
+    expect([...points.Action, ...changes.Action].some((a: string) => a.includes("*"))).to.equal(false);
+    expect(() => vaultAccessPolicy(arn, [])).to.throw(/could never be changed again/);
+  });
+});
+
+describe("backups in both stacks (dr:strategy backup-restore; compliance lock in the secondary)", () => {
+  const strategy = { "dr:strategy": "backup-restore" };
+  const primaryConfig = givenStackFile("primary", { ...strategy, "dr:backup": { schedule: "cron(0 0/6 ? * * *)" } });
+  const secondaryConfig = givenStackFile("secondary", {
+    ...strategy,
+    "dr:backup": { schedule: "cron(0 0/6 ? * * *)", vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 14, maxRetentionDays: 90 } },
+  });
+  let primary: Evaluation;
+  let secondary: Evaluation;
+  let copy: Evaluation;
+  before(async () => {
+    ({ primary, secondary } = await whenBothEvaluated(primaryConfig, secondaryConfig));
+    const source = (primary.outputs.regional as { backup: BackupExports }).backup;
+    const destination = (secondary.outputs.regional as { backup: BackupExports }).backup;
+    const backup = parseStackConfig(primaryConfig, "p").backup;
+    copy = await evaluateStack({ stack: "links", config: { "dr:appName": "orders" }, program: async () => {
+      recoveryCopyPlan("orders-prod-backup-copy", backup, source, [destination], regionalProvider(parseStackConfig(primaryConfig, "p"), "us-east-1"));
+    } });
+  });
+
+  const keyOf = (ev: Evaluation): string => (ev.outputs.regional as { kmsKeyArn: string }).kmsKeyArn;
+
+  it("gives each stack one vault, encrypted with its own region's customer key and kept on destroy", () => {
+    for (const [ev, region] of [[primary, "us-east-1"], [secondary, "us-west-2"]] as const) {
+      const vault = oneOf(ev, "aws:backup/vault:Vault");
+      expect(vault.region).to.equal(region);
+      expect(vault.inputs.kmsKeyArn).to.equal(keyOf(ev)).and.match(new RegExp(`^arn:aws:kms:${region}:`));
+      expect(vault.inputs).to.include({ name: `orders-prod-${region}`, forceDestroy: false });
+      expect(vault.retainOnDelete).to.equal(true);
+    }
+    expect(keyOf(secondary)).to.equal((primary.outputs.replicaKeyArns as Record<string, string>)["us-west-2"]);
+  });
+
+  it("locks the primary's vault in governance mode and the secondary's in compliance mode, with the configured range", () => {
+    const governance = oneOf(primary, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    expect(governance.inputs).to.include({ backupVaultName: "orders-prod-us-east-1", minRetentionDays: 7, maxRetentionDays: 365 });
+    expect(governance.inputs.changeableForDays).to.equal(undefined);
+    const compliance = oneOf(secondary, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    expect(compliance.inputs).to.include({ backupVaultName: "orders-prod-us-west-2", minRetentionDays: 14, maxRetentionDays: 90, changeableForDays: 3 });
+    expect(compliance.retainOnDelete).to.equal(true);
+  });
+
+  it("denies recovery-point deletion in both vaults, exempting only the deployer and the account root from policy changes", () => {
+    for (const ev of [primary, secondary]) {
+      const policy = JSON.parse(oneOf(ev, "aws:backup/vaultPolicy:VaultPolicy").inputs.policy as string);
+      expect(policy.Statement[0].Action).to.include("backup:DeleteRecoveryPoint");
+      expect(policy.Statement[1].Condition.ArnNotEquals["aws:PrincipalArn"]).to.deep.equal([`arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, `arn:aws:iam::${MOCK_ACCOUNT_ID}:root`]);
+    }
+  });
+
+  it("backs up the primary's Aurora cluster and data bucket, selected by ARN, after the bucket is versioned", () => {
+    const cluster = oneOf(primary, "aws:rds/cluster:Cluster");
+    const bucketName = (primary.outputs.regional as { dataBucketName: string }).dataBucketName;
+    const selection = oneOf(primary, "aws:backup/selection:Selection");
+    expect(selection.inputs.resources).to.have.members([
+      `arn:aws:rds:us-east-1:${MOCK_ACCOUNT_ID}:cluster:${cluster.inputs.clusterIdentifier as string}`,
+      `arn:aws:s3:::${bucketName}`,
+    ]);
+    expect(selection.dependsOn).to.include(oneOf(primary, "aws:s3/bucketVersioning:BucketVersioning", /orders-data-/).urn);
+    const role = oneOf(primary, "aws:iam/role:Role", /backup-role/);
+    expect(selection.inputs.iamRoleArn).to.match(new RegExp(`^arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${role.name}-`));
+    expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "backup.amazonaws.com" });
+    const attached = resourcesOf(primary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /backup-role/).map((a) => a.inputs.policyArn);
+    expect(attached).to.have.members([...BACKUP_ROLE_POLICY_ARNS.backup]);
+  });
+
+  it("runs the primary's rule on the configured schedule into its own vault, continuous for 35 days, with no copy of its own", () => {
+    const plan = oneOf(primary, "aws:backup/plan:Plan");
+    const [rule] = plan.inputs.rules as Array<Record<string, unknown>>;
+    expect(rule).to.include({ schedule: "cron(0 0/6 ? * * *)", targetVaultName: "orders-prod-us-east-1", enableContinuousBackup: true });
+    expect(rule.lifecycle).to.deep.equal({ deleteAfter: 35 });
+    expect(rule.copyActions ?? []).to.deep.equal([]);
+  });
+
+  it("builds no DB cluster and no running instances in a backup-restore secondary, but keeps groups and launch templates", () => {
+    expect(resourcesOf(secondary, "aws:rds/cluster:Cluster")).to.deep.equal([]);
+    expect(resourcesOf(secondary, "aws:rds/clusterInstance:ClusterInstance")).to.deep.equal([]);
+    const groups = resourcesOf(secondary, "aws:autoscaling/group:Group");
+    expect(groups).to.have.length(2);
+    for (const g of groups) expect(g.inputs).to.include({ minSize: 0, desiredCapacity: 0 });
+    expect(resourcesOf(secondary, "aws:ec2/launchTemplate:LaunchTemplate")).to.have.length(2);
+    expect(resourcesOf(secondary, "aws:backup/plan:Plan")).to.deep.equal([]);
+    const restore = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /restore-role/).map((a) => a.inputs.policyArn);
+    expect(restore).to.have.members([...BACKUP_ROLE_POLICY_ARNS.restore]);
+    // The restore lands in the isolated subnets, under the name a cluster of this region gets.
+    const subnets = oneOf(secondary, "aws:rds/subnetGroup:SubnetGroup");
+    expect(subnets.inputs.name).to.equal("orders-prod-us-west-2");
+    expect(subnets.inputs.subnetIds).to.have.length(3);
+    expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2");
+  });
+
+  it("reports an RPO equal to the backup interval (6 h) and a restore time from the data size", () => {
+    const p = parseStackConfig(primaryConfig, "p");
+    const s = parseStackConfig(secondaryConfig, "s");
+    const aurora = estimateRecovery({ primary: p, secondary: s }).dataLoss.find((d) => d.store === "Aurora")!;
+    expect(aurora.seconds).to.equal(6 * HOUR);
+    expect(aurora.source).to.contain("every 6 h");
+    const small = estimateRecovery({ primary: { ...p, database: { ...p.database, sizeGiB: 10 } }, secondary: s });
+    const large = estimateRecovery({ primary: { ...p, database: { ...p.database, sizeGiB: 1010 } }, secondary: s });
+    // 1,000 GiB more at the model's 18 s/GiB (BACKUP_RESTORE_FIGURES).
+    expect(large.terms.databaseFailover.seconds - small.terms.databaseFailover.seconds).to.equal(1000 * 18);
+  });
+
+  it("lets the links stack copy the primary's recovery points into the secondary's vault (phase-2 wiring)", () => {
+    const plan = oneOf(copy, "aws:backup/plan:Plan");
+    expect(plan.region).to.equal("us-east-1");
+    const [rule] = plan.inputs.rules as Array<Record<string, unknown>>;
+    expect(rule).to.include({ targetVaultName: "orders-prod-us-east-1", enableContinuousBackup: false });
+    expect(rule.copyActions).to.deep.equal([{ destinationVaultArn: `arn:aws:backup:us-west-2:${MOCK_ACCOUNT_ID}:backup-vault:orders-prod-us-west-2`, lifecycle: { deleteAfter: 35 } }]);
+    const selection = oneOf(copy, "aws:backup/selection:Selection");
+    expect(selection.inputs.resources).to.deep.equal((primary.outputs.regional as { backup: BackupExports }).backup.protectedArns);
+  });
+
+  it("refuses a copy retention outside the destination vault's lock range before registering the plan", async () => {
+    const source = (primary.outputs.regional as { backup: BackupExports }).backup;
+    const destination = { ...(secondary.outputs.regional as { backup: BackupExports }).backup, lockMinRetentionDays: 60 };
+    const backup = parseStackConfig(primaryConfig, "p").backup;
+    const message = await failureOf(() => evaluateStack({ stack: "links", config: {}, program: async () => {
+      // The check runs before any provider is used, so none is given.
+      recoveryCopyPlan("copy", backup, source, [destination], undefined as never);
+    } }));
+    expect(message).to.match(/copyRetentionDays = 35 is outside the vault lock range of orders-prod-us-west-2 \(60-90 days\)/);
+  });
+});
