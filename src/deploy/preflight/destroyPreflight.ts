@@ -1,11 +1,11 @@
 /**
  * `dr destroy`'s preflight: from each stack's outputs, ask AWS what would stop or trap the destroy
- * (stackFindings decides), print it, apply only what the given flags ask for, and refuse to start
- * while anything else blocks. Talks to AWS only through the PreflightAws port.
+ * (stackFindings decides) and print it; the CLI refuses to start while anything blocks that no given
+ * flag handles, and applies only what the flags ask for. Talks to AWS only through the PreflightAws port.
  */
 import { SECRET_RECOVERY_WINDOW_DAYS } from "../../../components/security/databaseCredentials";
 import { PreflightAws } from "./awsPort";
-import { Finding, FixFlag, renderVerdict, stackFindings, StackFacts, verdict } from "./destroyBlockers";
+import { describeFix, Finding, FixFlag, renderVerdict, stackFindings, StackFacts, verdict } from "./destroyBlockers";
 import { StackTargets } from "./targets";
 
 /** Asks AWS about every resource a stack's outputs name, in the stack's region. */
@@ -41,14 +41,44 @@ export async function gatherFacts(aws: PreflightAws, t: StackTargets): Promise<S
   };
 }
 
-export interface DestroyPreflightResult {
-  /** True when the destroy may start (every blocker handled by a flag and fixed). */
+export interface DestroyCheck {
+  /** True when nothing blocks but what the given flags handle. */
   readonly ok: boolean;
   readonly findings: readonly Finding[];
+  /** The findings the flags handle; `applyFixes` changes exactly these. */
+  readonly toFix: readonly Finding[];
+}
+
+/**
+ * Asks AWS about every stack about to be destroyed (in destroy order) and prints what would stop
+ * or trap the destroy, with the flag or the AWS CLI steps for each. Changes nothing.
+ */
+export async function checkDestroy(
+  aws: PreflightAws,
+  targets: readonly StackTargets[],
+  flags: ReadonlySet<FixFlag>,
+  out: (line: string) => void,
+  now: Date = new Date(),
+): Promise<DestroyCheck> {
+  const findings: Finding[] = [];
+  for (const t of targets) findings.push(...stackFindings(await gatherFacts(aws, t), now));
+  const v = verdict(findings, flags);
+  if (findings.length === 0) out("destroy preflight: nothing stops or traps this destroy");
+  else for (const line of renderVerdict(v)) out(line);
+  if (v.blocking.length > 0) out(`destroy preflight: ${v.blocking.length} blocker(s); nothing was changed or destroyed. Handle them (flags or steps above) and run again.`);
+  return { ok: v.blocking.length === 0, findings, toFix: v.toFix };
+}
+
+/** Applies the fixes the flags selected, one resource at a time, naming each before it changes. */
+export async function applyFixes(aws: PreflightAws, toFix: readonly Finding[], out: (line: string) => void): Promise<void> {
+  for (const f of toFix) {
+    out(`${f.flag}: ${describeFix(f)}`);
+    await applyFix(aws, f, out);
+  }
 }
 
 /** Applies one finding's fix through the port; only findings a flag selected get here. */
-async function applyFix(aws: PreflightAws, f: Finding, progress: (line: string) => void): Promise<void> {
+async function applyFix(aws: PreflightAws, f: Finding, out: (line: string) => void): Promise<void> {
   switch (f.kind) {
     case "load-balancer-deletion-protection":
       return aws.liftLoadBalancerDeletionProtection(f.region, f.resource);
@@ -58,38 +88,10 @@ async function applyFix(aws: PreflightAws, f: Finding, progress: (line: string) 
       return aws.liftGlobalClusterDeletionProtection(f.region, f.resource);
     case "bucket-not-empty": {
       const n = await aws.emptyBucket(f.region, f.resource);
-      progress(`  deleted ${n} object version(s) and delete marker(s) from ${f.resource}`);
+      out(`  deleted ${n} object version(s) and delete marker(s) from ${f.resource}`);
       return;
     }
     default:
       throw new Error(`no automatic fix for ${f.kind} ${f.resource}; follow the printed steps`);
   }
-}
-
-/**
- * Runs the preflight over the stacks about to be destroyed (in destroy order). With `checkOnly`
- * nothing is changed. Otherwise, when nothing blocks but what the flags handle, applies those
- * fixes and reports ok; when anything else blocks, changes nothing and reports not ok.
- */
-export async function runDestroyPreflight(
-  aws: PreflightAws,
-  targets: readonly StackTargets[],
-  options: { readonly flags: ReadonlySet<FixFlag>; readonly checkOnly?: boolean; readonly now?: Date },
-  out: (line: string) => void,
-): Promise<DestroyPreflightResult> {
-  const findings: Finding[] = [];
-  for (const t of targets) findings.push(...stackFindings(await gatherFacts(aws, t), options.now ?? new Date()));
-  const v = verdict(findings, options.flags);
-  if (findings.length === 0) out("destroy preflight: nothing stops or traps this destroy");
-  else for (const line of renderVerdict(v)) out(line);
-  if (v.blocking.length > 0) {
-    out(`destroy preflight: ${v.blocking.length} blocker(s); nothing was changed or destroyed. Handle them (flags or steps above) and run again.`);
-    return { ok: false, findings };
-  }
-  if (options.checkOnly) return { ok: true, findings };
-  for (const f of v.toFix) {
-    out(`${f.flag}: ${f.kind} ${f.resource} (${f.region})`);
-    await applyFix(aws, f, out);
-  }
-  return { ok: true, findings };
 }
