@@ -226,18 +226,25 @@ describe("dr destroy / deploy with the preflights", () => {
     return aws;
   }
 
-  async function run(args: string[], aws: FakeAws, log: string[], outputs: Record<string, Record<string, unknown>> = { primary: PRIMARY_OUTPUTS, secondary: SECONDARY_OUTPUTS }) {
+  async function run(args: string[], aws: FakeAws, log: string[], outputs: Record<string, Record<string, unknown>> = { primary: PRIMARY_OUTPUTS, secondary: SECONDARY_OUTPUTS }, missing?: string) {
     const out: string[] = [];
     const err: string[] = [];
     let code = 0;
     const program = new Command("dr").exitOverride();
     registerDeployCommands(program, {
-      workspaceFor: () => new OutputsWorkspace(log, outputs), preflight: () => undefined, preflightAws: async () => aws,
+      workspaceFor: () => new OutputsWorkspace(log, outputs), preflight: () => missing, preflightAws: async () => aws,
       out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => { code = c; },
     });
     await program.parseAsync(["node", "dr", ...args, "--cwd", dir]);
     return { out: out.join("\n"), err: err.join("\n"), code };
   }
+
+  it("documents the destroy preflight's flags in the help", () => {
+    const program = new Command("dr");
+    registerDeployCommands(program, {});
+    const help = program.commands.find((c) => c.name() === "destroy")!.helpInformation();
+    for (const flag of ["--lift-deletion-protection", "--empty-buckets", "--outputs <stack=file...>", "--check"]) expect(help).to.contain(flag);
+  });
 
   it("refuses to deploy or preview in an account without the Auto Scaling role, before touching any stack", async () => {
     for (const command of ["deploy", "preview"]) {
@@ -312,5 +319,21 @@ describe("dr destroy / deploy with the preflights", () => {
     expect(r.code).to.equal(0);
     expect(log).to.deep.equal([]);
     expect(r.out).to.contain("Aurora cluster orders-other").and.not.contain("Aurora cluster orders-prod-us-east-1");
+  });
+
+  it("runs --check without the Pulumi CLI when --outputs covers every stack, and not otherwise", async () => {
+    const log: string[] = [];
+    const aws = account(log);
+    const files = ["primary", "secondary"].map((s) => path.join(dir, `${s}-out.json`));
+    fs.writeFileSync(files[0], JSON.stringify(PRIMARY_OUTPUTS));
+    fs.writeFileSync(files[1], JSON.stringify(SECONDARY_OUTPUTS));
+    const noCli = "The Pulumi CLI is not on PATH.";
+    const offline = await run(["destroy", "--check", "--outputs", `primary=${files[0]}`, `secondary=${files[1]}`], aws, log, {}, noCli);
+    expect(offline.out).to.contain("bucket orders-data-us-west-2 holds 2 object version(s)");
+    expect(offline.err).to.equal("");
+    const partial = await run(["destroy", "--check", "--outputs", `primary=${files[0]}`], aws, log, {}, noCli);
+    expect(partial.code).to.equal(1);
+    expect(partial.err).to.contain(noCli);
+    expect(aws.changes).to.deep.equal([]);
   });
 });

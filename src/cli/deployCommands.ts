@@ -12,7 +12,7 @@ import { validateStackSet } from "../../stacks/stackSet";
 import { readStackConfig } from "../engine/stackFiles";
 import { automationWorkspace, preflight as realPreflight } from "../deploy/automation";
 import { PreflightAws } from "../deploy/preflight/awsPort";
-import { destroyPreflightHook, DestroyPreflightOptions, sdkPreflightAws, serviceLinkedRoleHook } from "../deploy/preflight/hooks";
+import { destroyPreflightHook, DestroyPreflightOptions, outputsCoverEveryStack, sdkPreflightAws, serviceLinkedRoleHook } from "../deploy/preflight/hooks";
 import { deployOrder, deployStacks, describeChanges, destroyOrder, destroyStacks, orderStacks, previewStacks, StackOrder, StackOutcome, StackRole, StackWorkspace } from "../deploy/orchestrator";
 
 export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary"];
@@ -107,7 +107,8 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     .action(run(async (opts: CommonOptions & DestroyPreflightOptions & { force?: boolean; check?: boolean }) => {
       const order = orderStacks(opts.stacks.map((name) => ({ name, role: roleOf(opts.cwd, name) })));
       const otherSecondaries = order.primary ? otherSecondaryStacks(opts.cwd, opts.stacks) : [];
-      if (!ready()) return;
+      // --check over --outputs files reads no state, so it runs without the Pulumi CLI.
+      if (!(opts.check && outputsCoverEveryStack(opts, opts.stacks)) && !ready()) return;
       const ws = workspaceFor(opts.cwd);
       const preflightRun = await destroyPreflightHook(preflightAws, ws, destroyOrder(order), opts, out);
       if (!preflightRun.ok) return setExitCode(1);

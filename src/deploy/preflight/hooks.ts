@@ -30,6 +30,12 @@ export interface DestroyPreflightOptions {
   readonly cwd: string;
 }
 
+/** True when `--outputs` names a file for every stack: the preflight then needs neither the Pulumi CLI nor the state. */
+export function outputsCoverEveryStack(opts: DestroyPreflightOptions, stacks: readonly string[]): boolean {
+  const covered = parseOutputsOption(opts.outputs ?? [], opts.cwd);
+  return stacks.every((s) => covered.has(s));
+}
+
 export function fixFlags(opts: DestroyPreflightOptions): Set<FixFlag> {
   const flags = new Set<FixFlag>();
   if (opts.liftDeletionProtection) flags.add(LIFT_DELETION_PROTECTION_FLAG);
