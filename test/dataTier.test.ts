@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import fc from "fast-check";
 import {
-  DEFAULT_PORTS, LOG_EXPORTS, isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
+  DEFAULT_PORTS, LOG_EXPORTS, finalSnapshotIdentifier, isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
 } from "../components/data/dataPlacement";
 import { DataTier, DataTierArgs, MIN_BACKUP_RETENTION_DAYS, validateDataTierArgs } from "../components/data/dataTier";
 import { DEFAULT_ERROR_RATE_PERCENT, DEFAULT_FREEABLE_MEMORY_BYTES, RegionAlarmsArgs, RegionAlarms, validateRegionAlarmsArgs } from "../components/observability/regionAlarms";
@@ -254,6 +254,8 @@ describe("data tier and region alarms", () => {
         expect(i.preferredBackupWindow, t).to.match(/^\d\d:\d\d-\d\d:\d\d$/);
         expect(i.skipFinalSnapshot, t).to.equal(false);
         expect(i.finalSnapshotIdentifier, t).to.be.a("string").and.to.contain(TIERS[t].clusterIdentifier);
+        // dr destroy's preflight looks for an existing snapshot under this name: both must agree.
+        expect(i.finalSnapshotIdentifier, t).to.equal(finalSnapshotIdentifier(TIERS[t].clusterIdentifier));
         snapshots.add(i.finalSnapshotIdentifier);
       }
       expect(snapshots.size).to.equal(all.length);

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { registerDeployCommands } from "../src/cli/deployCommands";
 import { countManagedResources, PreflightEnv, preflight } from "../src/deploy/automation";
+import { PreflightAws } from "../src/deploy/preflight/awsPort";
 import {
   ChangeSummary, deployStacks, destroyStacks, OrchestrationError, orderStacks, previewStacks, StackHandle, StackWorkspace,
 } from "../src/deploy/orchestrator";
@@ -205,6 +206,8 @@ describe("preflight", () => {
 });
 
 describe("dr deploy / destroy / preview commands", () => {
+  // The account already has the Auto Scaling service-linked role; the fake stacks have no outputs, so the destroy preflight asks nothing.
+  const roleExists = { roleExists: async () => true } as unknown as PreflightAws;
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-deploy-"));
@@ -217,7 +220,7 @@ describe("dr deploy / destroy / preview commands", () => {
     const err: string[] = [];
     let code = 0;
     const program = new Command("dr").exitOverride();
-    registerDeployCommands(program, { workspaceFor: () => ws, preflight: () => preflightMessage, out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => { code = c; } });
+    registerDeployCommands(program, { workspaceFor: () => ws, preflight: () => preflightMessage, out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => { code = c; }, preflightAws: async () => roleExists });
     await program.parseAsync(["node", "dr", ...args, "--cwd", dir]);
     return { out, err, code };
   }

@@ -97,3 +97,13 @@ export function windowMinutes(window: string): number | undefined {
   const end = Number(m[3]) * 60 + Number(m[4]);
   return (end - start + 24 * 60) % (24 * 60);
 }
+
+/**
+ * The final snapshot RDS takes when the cluster is deleted. Deterministic, so a restore runbook can
+ * name it; the price is that a second destroy fails while the first one's snapshot still holds the
+ * name (DeleteDBCluster refuses an existing FinalDBSnapshotIdentifier), which `dr destroy`'s
+ * preflight reports with the steps to archive it. One function, so the preflight and the cluster agree.
+ */
+export function finalSnapshotIdentifier(clusterIdentifier: string): string {
+  return `${clusterIdentifier}-final`;
+}

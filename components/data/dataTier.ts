@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   AURORA_ENGINES, AuroraEngine, DEFAULT_PORTS, LOG_EXPORTS, MAX_INSTANCES_PER_CLUSTER, MAX_RDS_IDENTIFIER_LENGTH,
-  isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
+  finalSnapshotIdentifier, isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
 } from "./dataPlacement";
 import { requireAwsProvider } from "../providers";
 
@@ -119,7 +119,7 @@ export class DataTier extends pulumi.ComponentResource {
       preferredBackupWindow,
       skipFinalSnapshot: false,
       // Deterministic so a restore runbook can name it; a second destroy needs the old snapshot renamed first.
-      finalSnapshotIdentifier: `${args.clusterIdentifier}-final`,
+      finalSnapshotIdentifier: finalSnapshotIdentifier(args.clusterIdentifier),
       copyTagsToSnapshot: true,
       iamDatabaseAuthenticationEnabled: true,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS[args.engine]],

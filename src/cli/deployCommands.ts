@@ -7,10 +7,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { parseStackConfig } from "../../stacks/configSchema";
+import { parseStackConfig, StackConfig } from "../../stacks/configSchema";
 import { validateStackSet } from "../../stacks/stackSet";
 import { readStackConfig } from "../engine/stackFiles";
 import { automationWorkspace, preflight as realPreflight } from "../deploy/automation";
+import { PreflightAws } from "../deploy/preflight/awsPort";
+import { destroyPreflightHook, DestroyPreflightOptions, outputsCoverEveryStack, sdkPreflightAws, serviceLinkedRoleHook } from "../deploy/preflight/hooks";
 import { deployOrder, deployStacks, describeChanges, destroyOrder, destroyStacks, orderStacks, previewStacks, StackOrder, StackOutcome, StackRole, StackWorkspace } from "../deploy/orchestrator";
 
 export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary"];
@@ -26,6 +28,8 @@ export interface DeployCommandDeps {
   readonly err?: (line: string) => void;
   /** Sets the process exit status on failure; default: process.exitCode. */
   readonly setExitCode?: (code: number) => void;
+  /** The AWS calls of the role check and the destroy preflight; default: the SDK v3 adapter. */
+  readonly preflightAws?: () => Promise<PreflightAws>;
 }
 
 interface CommonOptions {
@@ -39,8 +43,9 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
   const setExitCode = deps.setExitCode ?? ((c: number) => { process.exitCode = c; });
   const workspaceFor = deps.workspaceFor ?? ((dir: string) => automationWorkspace(dir));
   const preflight = deps.preflight ?? (() => realPreflight());
+  const preflightAws = deps.preflightAws ?? sdkPreflightAws;
 
-  const run = (action: (opts: CommonOptions & { force?: boolean }) => Promise<void>) => async (opts: CommonOptions & { force?: boolean }) => {
+  const run = <O extends CommonOptions>(action: (opts: O) => Promise<void>) => async (opts: O) => {
     try {
       await action({ ...opts, cwd: path.resolve(opts.cwd) });
     } catch (e) {
@@ -50,6 +55,15 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
   };
   const ready = (): boolean => {
     const problem = preflight();
+    if (problem) {
+      err(problem);
+      setExitCode(1);
+    }
+    return !problem;
+  };
+  // Checked after the offline checks and before any stack is touched (issue 8, point 2).
+  const roleReady = async (opts: CommonOptions): Promise<boolean> => {
+    const problem = await serviceLinkedRoleHook(preflightAws, stackConfigs(opts.cwd, opts.stacks));
     if (problem) {
       err(problem);
       setExitCode(1);
@@ -66,7 +80,7 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     .addHelpText("after", "\nStops at the first stack that fails and names what was already deployed.\nExample: dr deploy --stacks primary secondary")
     .action(run(async (opts) => {
       const order = validatedOrder(opts.cwd, opts.stacks);
-      if (!ready()) return;
+      if (!ready() || !(await roleReady(opts))) return;
       out(`deploy order: ${deployOrder(order).join(" -> ")}`);
       report(out, "deployed", await deployStacks(workspaceFor(opts.cwd), order, out));
     }));
@@ -76,30 +90,46 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     .addHelpText("after", "\nA secondary's preview reads the primary's outputs, so preview after the primary is deployed.\nFor an offline view without credentials use: npm run plan")
     .action(run(async (opts) => {
       const order = validatedOrder(opts.cwd, opts.stacks);
-      if (!ready()) return;
+      if (!ready() || !(await roleReady(opts))) return;
       report(out, "previewed", await previewStacks(workspaceFor(opts.cwd), order, out));
     }));
 
   common(program.command("destroy"))
     .description("destroy the secondary stacks (last first), then the primary, with the Pulumi CLI (needs AWS credentials)")
     .option("--force", "destroy the primary even while a secondary stack still has resources", false)
-    .addHelpText("after", "\nRefuses to destroy the primary while any secondary stack (listed or not) still has resources,\nbecause it owns the global database and keys they depend on; --force overrides that.\nExample: dr destroy --stacks secondary primary")
-    .action(run(async (opts) => {
+    .option("--lift-deletion-protection", "before destroying, turn off deletion protection on the stacks' load balancers, Aurora clusters and global database (each is named first)", false)
+    .option("--empty-buckets", "before destroying, delete every object version and delete marker in the stacks' data and access-log buckets (the data is gone for good)", false)
+    .option("--outputs <stack=file...>", "read a stack's outputs from 'pulumi stack output --json' files instead of its state, e.g. primary=primary.json")
+    .option("--check", "only run the preflight: list what would stop or trap the destroy, change nothing", false)
+    .addHelpText("after", "\nRefuses to destroy the primary while any secondary stack (listed or not) still has resources,\nbecause it owns the global database and keys they depend on; --force overrides that.\n" +
+      "Before anything is destroyed, a preflight lists per stack and region what would stop or trap the destroy\n(deletion protection, non-empty buckets, an existing final snapshot, secret names held for the recovery window,\nretained KMS keys) with the flag or the exact AWS CLI steps for each; it exits 1 while a blocker is not handled.\n" +
+      "Example: dr destroy --stacks secondary primary --check")
+    .action(run(async (opts: CommonOptions & DestroyPreflightOptions & { force?: boolean; check?: boolean }) => {
       const order = orderStacks(opts.stacks.map((name) => ({ name, role: roleOf(opts.cwd, name) })));
       const otherSecondaries = order.primary ? otherSecondaryStacks(opts.cwd, opts.stacks) : [];
-      if (!ready()) return;
+      // --check over --outputs files reads no state, so it runs without the Pulumi CLI.
+      if (!(opts.check && outputsCoverEveryStack(opts, opts.stacks)) && !ready()) return;
+      const ws = workspaceFor(opts.cwd);
+      const preflightRun = await destroyPreflightHook(preflightAws, ws, destroyOrder(order), opts, out);
+      if (!preflightRun.ok) return setExitCode(1);
+      if (opts.check) return;
       out(`destroy order: ${destroyOrder(order).join(" -> ")}${opts.force ? " (--force: no check for live secondaries)" : ""}`);
-      report(out, "destroyed", await destroyStacks(workspaceFor(opts.cwd), order, { force: opts.force === true, otherSecondaries }, out));
+      report(out, "destroyed", await destroyStacks(ws, order, { force: opts.force === true, otherSecondaries, beforeDestroy: preflightRun.beforeDestroy }, out));
     }));
   return program;
 }
 
 /** Reads and validates every named stack file, then orders them; throws naming the file and key. */
 export function validatedOrder(projectDir: string, stacks: readonly string[]): StackOrder {
-  const configs = stacks.map((stack) => ({ stack, config: parseStackConfig(readStackConfig(projectDir, stack), `Pulumi.${stack}.yaml`) }));
+  const configs = stackConfigs(projectDir, stacks).map((config, i) => ({ stack: stacks[i], config }));
   const order = orderStacks(configs.map((c): StackRole => ({ name: c.stack, role: c.config.role })));
   if (order.primary) validateStackSet(configs);
   return order;
+}
+
+/** Each named stack file's config, parsed and validated; throws naming the file and key. */
+export function stackConfigs(projectDir: string, stacks: readonly string[]): StackConfig[] {
+  return stacks.map((stack) => parseStackConfig(readStackConfig(projectDir, stack), `Pulumi.${stack}.yaml`));
 }
 
 /**

@@ -107,6 +107,9 @@ function handleFor(stack: Stack, name: string, onOutput: (text: string) => void)
     async resourceCount() {
       return countManagedResources((await stack.exportStack()).deployment);
     },
+    async outputs() {
+      return Object.fromEntries(Object.entries(await stack.outputs()).map(([key, o]) => [key, o.value]));
+    },
   };
 }
 

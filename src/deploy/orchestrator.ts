@@ -19,6 +19,8 @@ export interface StackHandle {
   destroy(): Promise<ChangeSummary>;
   /** Resources the stack manages, not counting the stack itself and its providers. */
   resourceCount(): Promise<number>;
+  /** The stack's outputs as plain values (the destroy preflight reads them); absent: none known. */
+  outputs?(): Promise<Record<string, unknown>>;
 }
 
 export interface StackWorkspace {
@@ -102,6 +104,8 @@ export interface DestroyOptions {
   readonly force?: boolean;
   /** Secondary stacks outside this run that also depend on the primary (checked before the primary goes). */
   readonly otherSecondaries?: readonly string[];
+  /** Runs after the refusal check and before the first stack is destroyed (the preflight's flagged fixes). */
+  readonly beforeDestroy?: () => Promise<void>;
 }
 
 /**
@@ -112,6 +116,7 @@ export interface DestroyOptions {
 export async function destroyStacks(ws: StackWorkspace, order: StackOrder, options: DestroyOptions = {}, progress: Progress = quiet): Promise<StackOutcome[]> {
   const others = (options.otherSecondaries ?? []).filter((s) => !order.secondaries.includes(s) && s !== order.primary);
   if (order.primary && !options.force) await refuseIfLive(ws, order.primary, others, []);
+  await options.beforeDestroy?.();
   const secondaryOutcomes = await runInOrder("destroy", [...order.secondaries].reverse(), (name) => destroyOne(ws, name, progress), progress);
   if (!order.primary) return secondaryOutcomes;
   const done = secondaryOutcomes.map((o) => o.stack);

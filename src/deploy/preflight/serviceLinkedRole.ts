@@ -1,0 +1,40 @@
+/**
+ * `dr preview` and `dr deploy` check first that the Auto Scaling service-linked role exists. Every
+ * key policy names it, and KMS rejects a key policy whose principal does not exist; the role appears
+ * only with an account's first Auto Scaling group, so a fresh account fails at the first key.
+ * AWS: "By default, Amazon EC2 Auto Scaling uses a service-linked role named AWSServiceRoleForAutoScaling,
+ * which it creates if it does not exist" (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html);
+ * the key policy a customer key needs for it: https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+ */
+import { StackConfig } from "../../../stacks/configSchema";
+import { PreflightAws } from "./awsPort";
+
+export const AUTO_SCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForAutoScaling";
+export const CREATE_AUTO_SCALING_ROLE_COMMAND = "aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com";
+/** The config switch with which a stack creates the role itself (creating one that exists fails, hence a switch). */
+export const CREATE_ROLE_CONFIG_KEY = "dr:createAutoScalingServiceLinkedRole";
+
+/**
+ * Whether a stack's config creates the role. The switch arrives with the config schema of issue 8;
+ * until then the key is absent and this reads false. After the merge this is one line:
+ * `return config.createAutoScalingServiceLinkedRole;`
+ */
+export function createsAutoScalingRole(config: StackConfig): boolean {
+  return (config as StackConfig & { readonly createAutoScalingServiceLinkedRole?: unknown }).createAutoScalingServiceLinkedRole === true;
+}
+
+/** The message when the role is missing and no stack creates it; undefined when deploy can go on. */
+export function serviceLinkedRoleProblem(roleExists: boolean, anyStackCreatesIt: boolean): string | undefined {
+  if (roleExists || anyStackCreatesIt) return undefined;
+  return `The IAM service-linked role ${AUTO_SCALING_SERVICE_LINKED_ROLE} does not exist in this account. Every key policy of this ` +
+    `platform names it, and KMS rejects a key policy whose principal does not exist. Create it once per account:\n` +
+    `  ${CREATE_AUTO_SCALING_ROLE_COMMAND}\n` +
+    `or set ${CREATE_ROLE_CONFIG_KEY}: true in one stack file so the stack creates it.`;
+}
+
+/** Asks IAM only when no stack creates the role; returns the problem to print, if any. */
+export async function checkServiceLinkedRole(aws: PreflightAws, configs: readonly StackConfig[]): Promise<string | undefined> {
+  const creates = configs.some(createsAutoScalingRole);
+  if (creates) return undefined;
+  return serviceLinkedRoleProblem(await aws.roleExists(AUTO_SCALING_SERVICE_LINKED_ROLE), false);
+}
