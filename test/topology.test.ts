@@ -1,14 +1,14 @@
-import { Resvg } from "@resvg/resvg-js";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import type { LinkKind, PlanDocument } from "../src/plan/document";
 import { MAX_DETAILED_REGIONS, renderSvg, topologyDot } from "../src/plan/topology";
-import { renderFontOptions, renderPng } from "../src/plan/topology/png";
+import { renderPng } from "../src/plan/topology/png";
 import { examplePlan } from "./harness/examplePlan";
 import { EXTRA_REGIONS, withLinksStack, withMoreSecondaries } from "./harness/planFixtures";
 import { PROJECT_DIR } from "./harness/stack";
+import { decode, overflowingLabels, texts } from "./harness/svgText";
 
 /** How a reader would name each link kind; the picture must say it (in the legend). */
 const KIND_NAMES: Readonly<Record<LinkKind, RegExp>> = {
@@ -20,8 +20,6 @@ const KIND_NAMES: Readonly<Record<LinkKind, RegExp>> = {
   "dns-failover": /failover/i,
 };
 
-const decode = (t: string) => t.replace(/&#45;/g, "-").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => decode(m[1]));
 /** Size of the SVG in points, from its width and height attributes. */
 const svgSize = (svg: string) => ({ width: Number(/width="([\d.]+)pt"/.exec(svg)![1]), height: Number(/height="([\d.]+)pt"/.exec(svg)![1]) });
 
@@ -31,43 +29,6 @@ async function draw(doc: PlanDocument): Promise<Drawn> {
   const start = performance.now();
   const svg = await renderSvg(dot);
   return { svg, seconds: (performance.now() - start) / 1000 };
-}
-
-/**
- * Every text of every node against the box it sits in, measured as resvg draws it: the text's ink
- * (a one-text SVG rendered with the same font, family, size and weight) must end inside the
- * smallest polygon of its node that holds the text's start.
- */
-function overflowingLabels(svg: string): string[] {
-  const widths = new Map<string, number>();
-  const inkWidth = (attrs: string, content: string) => {
-    const key = `${attrs}|${content}`;
-    if (!widths.has(key)) {
-      const one = `<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="100"><text x="0" y="50" ${attrs}>${content}</text></svg>`;
-      const box = new Resvg(one, { font: renderFontOptions() }).getBBox();
-      widths.set(key, box ? box.x + box.width : 0);
-    }
-    return widths.get(key)!;
-  };
-  const problems: string[] = [];
-  for (const node of svg.matchAll(/<g id="node\d+" class="node">([\s\S]*?)<\/g>/g)) {
-    const polygons = [...node[1].matchAll(/<polygon[^>]*points="([^"]+)"/g)].map((m) => {
-      const pts = m[1].trim().split(/\s+/).map((p) => p.split(",").map(Number));
-      const xs = pts.map((p) => p[0]);
-      const ys = pts.map((p) => p[1]);
-      return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
-    });
-    for (const t of node[1].matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)) {
-      const x = Number(/ x="([-\d.]+)"/.exec(t[1])![1]);
-      const y = Number(/ y="([-\d.]+)"/.exec(t[1])![1]);
-      const style = [...t[1].matchAll(/(font-family|font-size|font-weight)="[^"]*"/g)].map((m) => m[0]).join(" ");
-      const holders = polygons.filter((p) => p.x0 <= x && x <= p.x1 && p.y0 <= y && y <= p.y1);
-      const box = holders.sort((a, b) => (a.x1 - a.x0) * (a.y1 - a.y0) - (b.x1 - b.x0) * (b.y1 - b.y0))[0];
-      const end = x + inkWidth(style, t[2]);
-      if (!box || end > box.x1) problems.push(`"${decode(t[2])}" ends at ${end.toFixed(1)}, its box at ${box?.x1 ?? "(none)"}`);
-    }
-  }
-  return problems;
 }
 
 describe("topology diagram", function () {
@@ -90,21 +51,27 @@ describe("topology diagram", function () {
   });
 
   it("draws the example landscape, as resvg renders it", () => {
-    const png = renderPng(exampleSvg);
+    // A quarter of full size: proportions only, and a sixteenth of the pixels to draw.
+    const png = renderPng(exampleSvg, 0.25);
     expect(png.width, `${png.width} x ${png.height} px`).to.be.greaterThan(png.height);
     // resvg draws the SVG's points at 96 px per 72 pt: the picture is the size the SVG says.
     const size = svgSize(exampleSvg);
-    expect(png.width).to.be.closeTo((size.width * 96) / 72, 2);
-    expect(png.height).to.be.closeTo((size.height * 96) / 72, 2);
+    expect(png.width).to.be.closeTo((size.width * 96 * 0.25) / 72, 2);
+    expect(png.height).to.be.closeTo((size.height * 96 * 0.25) / 72, 2);
   });
 
   it("keeps a primary with ten secondaries within 3:1 either way, laid out in well under two seconds", () => {
     expect(many.stacks.map((s) => s.region)).to.have.length(11);
     expect(many.stacks.length).to.be.greaterThan(MAX_DETAILED_REGIONS);
-    const png = renderPng(manyDrawn.svg);
+    const png = renderPng(manyDrawn.svg, 0.25);
     const ratio = png.width / png.height;
     expect(ratio, `${png.width} x ${png.height} px`).to.be.within(1 / 3, 3);
     expect(manyDrawn.seconds).to.be.below(2);
+    // The overview: the primary's AZs in detail, the other regions compact (no AZ columns).
+    const words = texts(manyDrawn.svg);
+    const azs = (stack: string) => many.resources.find((r) => r.stack === stack && r.type === "awsx:ec2:Vpc")!.inputs.availabilityZoneNames as string[];
+    for (const az of azs(many.stacks[0].stack)) expect(words).to.include(az);
+    for (const s of many.stacks.slice(1)) for (const az of azs(s.stack)) expect(words).to.not.include(az);
   });
 
   it("names every region and every kind of link it draws, for the example, eleven regions and a links stack", () => {
@@ -139,6 +106,13 @@ describe("topology diagram", function () {
   it("keeps every label inside its box as resvg draws it", () => {
     expect(overflowingLabels(exampleSvg)).to.deep.equal([]);
     expect(overflowingLabels(linkedSvg)).to.deep.equal([]);
+    expect(overflowingLabels(manyDrawn.svg)).to.deep.equal([]);
+  });
+
+  it("finds a label that spills out of its box (measured by Graphviz as Times, drawn in DejaVu Sans)", async () => {
+    const dot = `digraph { node [shape=plain]; a [label=<<TABLE><TR><TD><FONT FACE="Times-Roman" POINT-SIZE="11">Aurora cluster orders-prod-us-east-1, writer member</FONT></TD></TR></TABLE>>]; }`;
+    const svg = (await renderSvg(dot)).replace(/font-family="[^"]*"/g, 'font-family="DejaVu Sans"');
+    expect(overflowingLabels(svg)).to.have.length(1);
   });
 
   it("draws a links stack as the owner of its links: a box naming it, each owned link passing through it", () => {

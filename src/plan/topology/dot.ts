@@ -32,7 +32,7 @@ export function topologyDot(doc: PlanDocument): string {
   // The overview runs left to right: the primary, then the regions in one column its links fan out to.
   const lines = [
     "digraph topology {",
-    `  graph [rankdir=${overview ? "LR" : "TB"}, newrank=true, nodesep=${overview ? 0.25 : 0.5}, ranksep=${overview ? 1.6 : 0.9}, pad=0.3, fontname=${q(FONT_FACE)}, bgcolor="white"];`,
+    `  graph [rankdir=${overview ? "LR" : "TB"}, newrank=true, nodesep=${overview ? 0.25 : 0.5}, ranksep=${overview ? 2.6 : 0.9}, pad=0.3, fontname=${q(FONT_FACE)}, bgcolor="white"];`,
     `  node [shape=plain, fontname=${q(FONT_FACE)}];`,
     `  edge [fontname=${q(FONT_FACE)}, fontsize=${SMALL_SIZE}, arrowsize=0.9];`,
   ];
@@ -44,7 +44,8 @@ export function topologyDot(doc: PlanDocument): string {
     lines.push(`  route53 [label=<${table([row([cell([{ text: "Route 53", size: TITLE_SIZE, bold: true }, ...names.map((n) => ({ text: n })), { text: "failover records, one per region", size: SMALL_SIZE }], { bgcolor: "#fbe3e0" })])])}>];`);
     top.push("route53");
   }
-  const ownerNodes = owners.flatMap((o, i) => ownerCluster(lines, o, i, doc.links));
+  const ownerOf = new Map<CrossRegionLink, string>();
+  const ownerNodes = owners.flatMap((o, i) => ownerCluster(lines, o, i, doc.links, overview, ownerOf));
   if (!overview) top.push(...ownerNodes);
   const kinds = LINK_KINDS.filter((k) => doc.links.some((l) => l.kind === k));
   if (kinds.length) {
@@ -53,7 +54,6 @@ export function topologyDot(doc: PlanDocument): string {
   }
   if (top.length) lines.push(`  { rank=min; ${top.join("; ")}; }`);
 
-  const ownerStacks = new Set(owners.map((o) => o.stack.stack));
   const endpoint = (l: CrossRegionLink, e: LinkEnd): Endpoint | undefined => {
     if (l.kind === "dns-failover" && e.region === "global") return dnsLinks.length ? { node: "route53", order: -1 } : undefined;
     const i = views.findIndex((v) => v.region === e.region);
@@ -67,7 +67,7 @@ export function topologyDot(doc: PlanDocument): string {
   const linkedPorts = (node: string) => new Set(edges.flatMap((x) => [x.from, x.to]).filter((e) => e.node === node && e.port).map((e) => e.port!));
   views.forEach((v, i) => {
     const records = drawn.filter((x) => asText(x) && x.to.order === i).map((x) => label(x.l) ?? "failover");
-    lines.push(`  ${regionId(i)} [label=${i < detailed ? detailedRegion(v, linkedPorts(regionId(i))) : compactRegion(v, linkedPorts(regionId(i)), records)}];`);
+    lines.push(`  ${regionId(i)} [label=${i < detailed ? detailedRegion(v, linkedPorts(regionId(i)), overview) : compactRegion(v, linkedPorts(regionId(i)), records)}];`);
   });
   for (const r of [views.slice(0, detailed).map((_, i) => i), views.slice(detailed).map((_, i) => detailed + i)].filter((x) => x.length)) {
     lines.push(`  { rank=same; ${r.map(regionId).join("; ")}; }`);
@@ -75,11 +75,14 @@ export function topologyDot(doc: PlanDocument): string {
   }
   if (top.length) lines.push(`  ${top[0]} -> ${regionId(0)} [style=invis];`);
 
+  const fedOwners = new Set<string>();
   for (const { l, from, to } of edges) {
-    const via = ownerStacks.has(l.stack) ? `owned${doc.links.indexOf(l)}` : undefined;
+    const via = ownerOf.get(l);
     if (via && overview && from.order < to.order) {
-      // Between the primary and the column of regions: in from one, out to the other.
-      lines.push(`  ${at(from)} -> ${via} [${edgeAttrs(l, "none")}];`, `  ${via} -> ${at(to, "w")} [${edgeAttrs(l, "forward")}];`);
+      // Between the primary and the column of regions: in once from the source, out to each destination.
+      if (!fedOwners.has(via)) lines.push(`  ${at(from, "e")} -> ${via} [${edgeAttrs(l, "none")}];`);
+      fedOwners.add(via);
+      lines.push(`  ${via} -> ${at(to, "w")} [${edgeAttrs(l, "forward")}];`);
     } else if (via) {
       // Hung from the owner's box above the regions: a plain line to the source, an arrow to the destination.
       lines.push(`  ${via} -> ${at(from)} [${edgeAttrs(l, "none")}];`, `  ${via} -> ${at(to)} [${edgeAttrs(l, "forward")}];`);
@@ -101,8 +104,8 @@ const at = (e: Endpoint, side?: string) => (e.port ? `${e.node}:${e.port}${side 
  * link runs through the gap between them and the service links arc below; elsewhere Graphviz chooses.
  */
 function sides(l: CrossRegionLink, a: Endpoint, b: Endpoint, detailed: number): [string | undefined, string | undefined] {
-  if (a.order < 0) return [undefined, undefined];
-  if (b.order >= detailed) return [undefined, "w"];
+  if (a.order < 0) return [undefined, detailed === 1 ? "w" : undefined];
+  if (b.order >= detailed) return [l.kind === "dns-failover" ? undefined : "e", "w"];
   return l.kind === "global-database" ? ["e", "w"] : ["s", "s"];
 }
 
@@ -119,14 +122,21 @@ function edgeAttrs(l: CrossRegionLink, dir: "forward" | "back" | "none", text?: 
 }
 
 /** A stack that owns links (role `links`): a box above the regions with one cell per owned link, which its edges hang from. */
-function ownerCluster(lines: string[], o: LinkOwnerView, index: number, all: readonly CrossRegionLink[]): string[] {
+function ownerCluster(lines: string[], o: LinkOwnerView, index: number, all: readonly CrossRegionLink[], grouped: boolean, nodeOf: Map<CrossRegionLink, string>): string[] {
   const nodes: string[] = [];
   lines.push(`  subgraph cluster_owner${index} {`, `    style="rounded,filled"; fillcolor="#fff8e1"; color="#b8860b"; penwidth=1.5; margin=12;`,
     `    label=<${boxTitle(o.stack.stack === o.stack.role ? `${o.stack.role} stack` : `${o.stack.role} stack ${o.stack.stack}`, [`deploys after every region · runs in ${o.stack.region}`, ...o.alarms.map((a) => `${a.count} cross-region alarm${a.count === 1 ? "" : "s"} in ${a.region}`)])}>;`);
-  for (const l of o.links) {
-    const id = `owned${all.indexOf(l)}`;
-    const s = LINK_STYLE[l.kind];
-    lines.push(`    ${id} [label=<${table([row([cell([{ text: s.name, bold: true, color: s.color, size: SMALL_SIZE + 1 }, { text: `${l.from.region} → ${l.to.region}`, size: SMALL_SIZE }], { border: s.color })])], { border: s.color, spacing: 0 })}>];`);
+  // In the overview, one cell per kind and source (one replication configuration, a rule per region) keeps the box small.
+  const groupOf = (l: CrossRegionLink) => (grouped ? `${l.kind} ${l.from.region}` : String(all.indexOf(l)));
+  for (const key of [...new Set(o.links.map(groupOf))]) {
+    const members = o.links.filter((l) => groupOf(l) === key);
+    const first = members[0];
+    const id = `owned${all.indexOf(first)}`;
+    const s = LINK_STYLE[first.kind];
+    const targets = [...new Set(members.map((l) => l.to.region))];
+    const route = `${first.from.region} → ${targets.length === 1 ? targets[0] : `${targets.length} regions`}`;
+    lines.push(`    ${id} [label=<${table([row([cell([{ text: s.name, bold: true, color: s.color, size: SMALL_SIZE + 1 }, { text: route, size: SMALL_SIZE }], { border: s.color })])], { border: s.color, spacing: 0 })}>];`);
+    for (const l of members) nodeOf.set(l, id);
     nodes.push(id);
   }
   lines.push("  }");

@@ -28,11 +28,14 @@ export interface Png {
   readonly height: number;
 }
 
-/** Renders SVG text to PNG at the SVG's own size (Graphviz writes points; resvg draws 96 px per 72 pt). */
-export function renderPng(svg: string): Png {
+/**
+ * Renders SVG text to PNG at the SVG's own size (Graphviz writes points; resvg draws 96 px per
+ * 72 pt), or `zoom` times that (tests that check only proportions draw small, which is faster).
+ */
+export function renderPng(svg: string, zoom = 1): Png {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a PNG is wanted
   const { Resvg } = require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
-  const resvg = new Resvg(svg, { font: renderFontOptions(), background: "#ffffff" });
+  const resvg = new Resvg(svg, { font: renderFontOptions(), background: "#ffffff", fitTo: zoom === 1 ? { mode: "original" } : { mode: "zoom", value: zoom } });
   const image = resvg.render();
   return { png: image.asPng(), width: image.width, height: image.height };
 }

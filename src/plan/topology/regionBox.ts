@@ -24,10 +24,10 @@ function header(v: RegionView): Line[] {
   ];
 }
 
-function serviceCell(s: Service): string {
+function serviceCell(s: Service, withPort = true): string {
   const lines: Line[] = [{ text: s.title, size: SERVICE_TITLE_SIZE, bold: true }, { text: s.detail, size: SMALL_SIZE }];
   if (s.foreignOwner) lines.push({ text: `owned by stack ${s.foreignOwner}`, size: SMALL_SIZE, color: GREY });
-  return cell(lines, { port: s.port, bgcolor: "#ffffff" });
+  return cell(lines, { port: withPort ? s.port : undefined, bgcolor: "#ffffff" });
 }
 
 /** Services per row in a detailed region, so the services row is no wider than the AZ columns above it. */
@@ -51,7 +51,19 @@ export function capacityLine(v: RegionView): string {
 const linkedLast = (services: readonly Service[], linked: ReadonlySet<string>) =>
   [...services.filter((s) => !linked.has(s.port)), ...services.filter((s) => linked.has(s.port))];
 
-export function detailedRegion(v: RegionView, linked: ReadonlySet<string> = new Set()): string {
+/**
+ * A region in detail. With `portColumn` (the primary in the overview) its linked services are also
+ * listed down its right side, and the links leave from there: straight towards the column of
+ * regions, instead of from cells deep inside the box.
+ */
+export function detailedRegion(v: RegionView, linked: ReadonlySet<string> = new Set(), portColumn = false): string {
+  const inner = detailedTable(v, portColumn ? new Set() : linked, !portColumn);
+  if (!portColumn) return `<${inner}>`;
+  const ports = portCells(v, linked).map((c) => row([c]));
+  return `<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>${inner}</TD><TD>${table(ports, { border: "#555555", spacing: 3 })}</TD></TR></TABLE>>`;
+}
+
+function detailedTable(v: RegionView, linked: ReadonlySet<string>, withPorts: boolean): string {
   const n = Math.max(v.azs.length, 1);
   const tierCell = (tier: Tier | "regional", rowspan: number) => cell([{ text: tier, bold: true, size: BODY_SIZE }], { bgcolor: TIER_FILL[tier], rowspan });
   const span = (lines: Line[], port?: string) => cell(lines, { colspan: n, bgcolor: "#ffffff", port, border: "#7d8796" });
@@ -64,7 +76,7 @@ export function detailedRegion(v: RegionView, linked: ReadonlySet<string> = new 
   const publicLbs = v.loadBalancers.filter((lb) => !lb.internal);
   const internalLbs = v.loadBalancers.filter((lb) => lb.internal);
   rows.push(row([tierCell("public", 1 + publicLbs.length), ...perAz("public", () => (v.natPerAz ? [{ text: "NAT gateway" }] : []))]));
-  publicLbs.forEach((lb, i) => rows.push(row([span([{ text: `internet-facing load balancer ${lb.name}` }], i === 0 ? "lb" : undefined)])));
+  publicLbs.forEach((lb, i) => rows.push(row([span([{ text: `internet-facing load balancer ${lb.name}` }], i === 0 ? "lb" : undefined)])));  // Route 53 always arrives here
   rows.push(row([tierCell("private", 2 + internalLbs.length), ...perAz("private", (i) => v.groups.map((g) => ({ text: `${g.tier} ×${g.perAz[i] ?? 0}` })))]));
   internalLbs.forEach((lb) => rows.push(row([span([{ text: `internal load balancer ${lb.name}` }])])));
   rows.push(row([span([{ text: `Auto Scaling desired (min–max): ${capacityLine(v)}`, size: SMALL_SIZE }])]));
@@ -72,9 +84,9 @@ export function detailedRegion(v: RegionView, linked: ReadonlySet<string> = new 
     const classes = v.databases.flatMap((d) => d.perAz[i] ?? []);
     return classes.length ? classes.map((c) => ({ text: `Aurora ${c}` })) : [{ text: "–", color: GREY }];
   })]));
-  v.databases.forEach((d, i) => rows.push(row([span([{ text: `Aurora cluster ${d.clusterId}` }, { text: `${d.role}${d.engine ? `, ${d.engine}` : ""}`, size: SMALL_SIZE }], i === 0 ? "aurora" : undefined)])));
-  rows.push(row([tierCell("regional", 1), `<TD COLSPAN="${n}" BORDER="0">${v.services.length ? nested(lastRowFull(linkedLast(v.services, linked)).map((s) => (s ? serviceCell(s) : spacer)), SERVICES_PER_ROW) : " "}</TD>`]));
-  return `<${table(rows, { bgcolor: "#ffffff" })}>`;
+  v.databases.forEach((d, i) => rows.push(row([span([{ text: `Aurora cluster ${d.clusterId}` }, { text: `${d.role}${d.engine ? `, ${d.engine}` : ""}`, size: SMALL_SIZE }], i === 0 && withPorts ? "aurora" : undefined)])));
+  rows.push(row([tierCell("regional", 1), `<TD COLSPAN="${n}" BORDER="0">${v.services.length ? nested(lastRowFull(linkedLast(v.services, linked)).map((s) => (s ? serviceCell(s, withPorts) : spacer)), SERVICES_PER_ROW) : " "}</TD>`]));
+  return table(rows, { bgcolor: "#ffffff" });
 }
 
 /** Pads the front so the last row is the full one: the linked services then all sit on the bottom row. */
@@ -92,10 +104,7 @@ const spacer = `<TD BORDER="0"> </TD>`;
 export function compactRegion(v: RegionView, linked: ReadonlySet<string>, dnsRecords: readonly string[]): string {
   const instances = v.databases.flatMap((d) => d.perAz.flat());
   const classes = [...new Set(instances)];
-  const ports = [
-    ...(v.databases.length && linked.has("aurora") ? [cell([{ text: "Aurora", size: SERVICE_TITLE_SIZE, bold: true }], { port: "aurora" })] : []),
-    ...v.services.filter((s) => linked.has(s.port)).map((s) => cell([{ text: SHORT[s.kind], size: SERVICE_TITLE_SIZE, bold: true }], { port: s.port })),
-  ];
+  const ports = portCells(v, linked);
   const info = cell([
     ...header(v),
     { text: `${plural(v.azs.length, "AZ")}${v.vpcCidr ? ` · VPC ${v.vpcCidr}` : ""}`, size: SMALL_SIZE },
@@ -105,6 +114,14 @@ export function compactRegion(v: RegionView, linked: ReadonlySet<string>, dnsRec
   ], { bgcolor: ROLE_FILL[v.stack?.role ?? ""] ?? "#eeeeee", rowspan: Math.max(ports.length, 1), port: "lb" });
   const rows = ports.length ? ports.map((p, i) => row(i === 0 ? [p, info] : [p])) : [row([info])];
   return `<${table(rows)}>`;
+}
+
+/** One small cell per linked service, in the same order in every region, so the edges between them run in parallel. */
+function portCells(v: RegionView, linked: ReadonlySet<string>): string[] {
+  return [
+    ...(v.databases.length && linked.has("aurora") ? [cell([{ text: "Aurora", size: SERVICE_TITLE_SIZE, bold: true }], { port: "aurora" })] : []),
+    ...v.services.filter((s) => linked.has(s.port)).map((s) => cell([{ text: SHORT[s.kind], size: SERVICE_TITLE_SIZE, bold: true }], { port: s.port })),
+  ];
 }
 
 const SHORT: Readonly<Record<Service["kind"], string>> = { kms: "KMS", secret: "secret", bucket: "bucket", ami: "AMI", alarms: "alarms" };
