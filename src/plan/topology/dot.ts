@@ -1,9 +1,10 @@
 /**
  * The topology as DOT. Route 53, the link-owning stacks and the legend on top; below them the
- * regions side by side, primary first. With more regions than fit side by side, the primary is
- * drawn in detail and every other region as a compact box, so eleven regions
- * stay about as wide as they are tall: left to right, the primary, then the others in one column. Cross-region links are edges between the cells of the
- * regions they join, one style per kind; links a `links` stack owns pass through that stack's box.
+ * regions side by side, primary first. With more regions than fit side by side, the overview: left
+ * to right, the primary in detail, then every other region as a compact box in one column, so
+ * eleven regions stay about as wide as they are tall. Cross-region links are edges between the
+ * cells of the regions they join, one style per kind; links a `links` stack owns pass through that
+ * stack's box.
  */
 import type { CrossRegionLink, LinkEnd, PlanDocument } from "../document";
 import { cell, esc, FONT_FACE, Line, row, SMALL_SIZE, swatch, table, TITLE_SIZE } from "./html";
