@@ -13,6 +13,7 @@ import type { PlanResult } from "../src/plan/result";
 import { runPlan } from "../src/plan/runPlan";
 import { loadStackSet } from "../src/plan/stackSet";
 import { spreadOverAzs } from "../src/plan/topology";
+import { examplePlan } from "./harness/examplePlan";
 import { PROJECT_DIR } from "./harness/stack";
 
 const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
@@ -60,7 +61,7 @@ function svgTexts(svg: string): string[] {
 
 describe("plan", function () {
   this.timeout(60_000);
-  const out = path.join(tmpRoot, "out", "plan");
+  let out: string;
   const primaryConfig = stackFile(PROJECT_DIR, "primary").config;
   const secondaryConfig = stackFile(PROJECT_DIR, "secondary").config;
   let result: PlanResult;
@@ -70,7 +71,8 @@ describe("plan", function () {
 
   after(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
   before(async () => {
-    result = await runPlan({ projectDir: PROJECT_DIR, outDir: out });
+    result = await examplePlan();
+    out = result.outDir;
     doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     report = fs.readFileSync(path.join(out, "report.md"), "utf8");
     svg = fs.readFileSync(path.join(out, "topology.svg"), "utf8");

@@ -1,0 +1,22 @@
+/**
+ * The example configuration (the project's stack files) planned once per mocha process, shared by
+ * every test file that needs it, so its evaluation is paid once.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { PlanResult } from "../../src/plan/result";
+import { runPlan } from "../../src/plan/runPlan";
+import { PROJECT_DIR } from "./stack";
+
+let example: Promise<PlanResult> | undefined;
+
+/** The plan of the example, written to `<fresh temporary folder>/plan`. */
+export function examplePlan(): Promise<PlanResult> {
+  if (!example) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "dr-example-plan-"));
+    process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+    example = runPlan({ projectDir: PROJECT_DIR, outDir: path.join(root, "plan") });
+  }
+  return example;
+}
