@@ -7,6 +7,7 @@ import { z } from "zod";
 import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan";
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
 import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "../components/regions";
+import { writeForwardingProblem } from "../components/data/writeForwarding";
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
@@ -118,6 +119,9 @@ export const stackConfigSchema = z
     ),
     replicaRegions: structured(z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))).optional(),
     amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
+    // AWSServiceRoleForAutoScaling appears with an account's first Auto Scaling group, and KMS rejects
+    // a key policy naming a principal that does not exist yet; creating the role when it exists fails.
+    createAutoScalingServiceLinkedRole: structured(z.boolean({ error: "must be true or false" })).default(false),
     primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
   })
   .superRefine((c, ctx) => {
@@ -142,6 +146,12 @@ export const stackConfigSchema = z
         : "is not an Aurora global-database instance class; use db.r5 or newer, such as db.r6g.large or db.r7g.xlarge");
     if (db.engineVersion !== undefined && !ENGINE_VERSION[db.engine].test(db.engineVersion))
       fail(["database", "engineVersion"], `is not an ${db.engine} version; use one such as ${DEFAULT_ENGINE_VERSIONS[db.engine]}`);
+    else if (c.strategy === "active-active") {
+      const forwarding = writeForwardingProblem(db.engine, db.engineVersion ?? DEFAULT_ENGINE_VERSIONS[db.engine]);
+      if (forwarding) fail(["database", "engineVersion"], `${forwarding}, which active-active needs for writes routed to the secondary; upgrade the engine version or choose another dr:strategy`);
+    }
+    if (c.createAutoScalingServiceLinkedRole && c.role !== "primary")
+      fail(["createAutoScalingServiceLinkedRole"], "is true on a secondary stack; the role is account-wide and must exist before the primary's KMS keys, so only the primary stack may create it: set it there and remove it here");
     for (const tier of ["web", "app"] as const) {
       const t = c.capacity[tier];
       if (t.min > t.desired || t.desired > t.max) fail(["capacity", tier], `must satisfy min <= desired <= max (got ${t.min} <= ${t.desired} <= ${t.max})`);
