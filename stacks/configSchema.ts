@@ -121,7 +121,8 @@ export const stackConfigSchema = z
     amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
     // AWSServiceRoleForAutoScaling appears with an account's first Auto Scaling group, and KMS rejects
     // a key policy naming a principal that does not exist yet; creating the role when it exists fails.
-    createAutoScalingServiceLinkedRole: structured(z.boolean({ error: "must be true or false" })).default(false),
+    // A custom check, not z.boolean(): a type issue would be reported as "is required" (see issueMessage).
+    createAutoScalingServiceLinkedRole: structured(z.unknown().refine((v) => typeof v === "boolean", { error: "must be true or false" }).transform((v) => v as boolean)).default(false),
     primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
   })
   .superRefine((c, ctx) => {
