@@ -106,7 +106,9 @@ describe("fleet, endpoints and retained keys on real AWS (active-active, fresh a
         const config = configOf(ev);
         const expected = { ...JSON.parse(config["dr:tags"]), app: config["dr:appName"], environment: config["dr:environment"], "dr:role": config["dr:role"], "dr:strategy": strategy };
         const provider = resourcesOf(ev, "pulumi:providers:aws").find((p) => p.inputs.region === config["aws:region"])!;
-        const stackTags = JSON.parse(String((provider.inputs.defaultTags as Json).tags ?? "{}"));
+        // Provider config reaches the engine as JSON text.
+        const defaultTags = typeof provider.inputs.defaultTags === "string" ? JSON.parse(provider.inputs.defaultTags) : provider.inputs.defaultTags;
+        const stackTags = (defaultTags as Json).tags as Record<string, string>;
         expect(stackTags).to.include({ "dr:stack": ev.stack, team: expected.team });
         for (const lt of resourcesOf(ev, "aws:ec2/launchTemplate:LaunchTemplate")) {
           for (const type of ["instance", "volume"]) {
