@@ -23,17 +23,24 @@ const GROUP_METRICS = [
  */
 export const GROUP_IGNORED_PROPERTIES = ["desiredCapacity"] as const;
 
+/** What the fleet needs, with ServiceTier's defaults already resolved (ServiceTierArgs documents each). */
 export interface TierFleetArgs {
   readonly tier: "web" | "app";
+  /** Region of the parent's provider (the KMS ViaService condition of the secrets policy). */
   readonly region: string;
+  /** Private subnets, one per AZ. */
   readonly instanceSubnetIds: pulumi.Input<string[]>;
   readonly instanceSecurityGroupId: pulumi.Input<string>;
   readonly amiId: pulumi.Input<string>;
   readonly instanceType: string;
+  /** Group sizes; desired is set at creation and then left to scaling (GROUP_IGNORED_PROPERTIES). */
   readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+  /** Customer key of the root volume. */
   readonly ebsKmsKeyArn: pulumi.Input<string>;
+  /** Exact secrets the instances may read (none: no inline policy). */
   readonly secretArns: readonly pulumi.Input<string>[];
   readonly secretsKmsKeyArn?: pulumi.Input<string>;
+  /** The tier's target group, which the group registers instances in. */
   readonly targetGroupArn: pulumi.Input<string>;
   readonly healthCheckGracePeriodSeconds: number;
   readonly targetCpuUtilization: number;
@@ -74,7 +81,7 @@ export function tierFleet(parent: pulumi.Resource, name: string, args: TierFleet
     updateDefaultVersion: true,
     // Provider default tags tag the template itself, not what it launches: instances and volumes
     // get only the template's tag specifications, so the stack's tags are written out here.
-    // https://www.pulumi.com/registry/packages/aws/how-to-guides/tag-resources/ (default tags)
+    // https://github.com/hashicorp/terraform-provider-aws/issues/19387 (default tags reach only root-level tags)
     // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateTagSpecificationRequest.html
     tagSpecifications: [
       { resourceType: "instance", tags: args.launchTags },

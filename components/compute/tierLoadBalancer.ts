@@ -12,6 +12,7 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const DEREGISTRATION_DELAY_SECONDS = 30;
 const HTTP_PORT = 80;
 
+/** What the load balancer needs, with ServiceTier's defaults already resolved (ServiceTierArgs documents each). */
 export interface TierLoadBalancerArgs {
   /** "web" (internet-facing, with an HTTP-to-HTTPS redirect) or "app" (internal). */
   readonly tier: "web" | "app";

@@ -111,8 +111,9 @@ export function loadBalancerAlias(parent: pulumi.Resource, name: string, hostedZ
     zoneId: hostedZoneId,
     name: recordName,
     type: "A",
-    // Alias records take the ALB's own TTL; evaluateTargetHealth fails over to nothing here, but
-    // tells resolvers of a region whose app tier has no healthy target.
+    // Alias records take the ALB's own TTL and may not set one. With a single record Route 53 answers
+    // whatever the target health; evaluating it matches the web tier's records and counts once a
+    // second record (another region's app tier) joins the name.
     aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true }],
     // The name is regional and owned by this stack alone.
     allowOverwrite: false,
