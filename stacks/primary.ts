@@ -69,8 +69,6 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
  */
 function autoScalingServiceLinkedRole(config: StackConfig, provider: aws.Provider): aws.iam.ServiceLinkedRole | undefined {
   if (!config.createAutoScalingServiceLinkedRole) return undefined;
-  return new aws.iam.ServiceLinkedRole(`${config.appName}-autoscaling-service-role`, {
-    awsServiceName: AUTOSCALING_SERVICE,
-    description: "Default service-linked role for EC2 Auto Scaling, created by the DR platform before its KMS keys",
-  }, { provider, retainOnDelete: true });
+  // No description or suffix: the default role is the one Auto Scaling groups use unless told otherwise.
+  return new aws.iam.ServiceLinkedRole(`${config.appName}-autoscaling-service-role`, { awsServiceName: AUTOSCALING_SERVICE }, { provider, retainOnDelete: true });
 }
