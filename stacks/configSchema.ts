@@ -11,6 +11,7 @@ import {
   backupProblems, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_LOCK_MAX_RETENTION_DAYS, DEFAULT_LOCK_MIN_RETENTION_DAYS, VAULT_LOCK_MODES,
 } from "../components/data/backupRules";
+import { writeForwardingProblem } from "../components/data/writeForwarding";
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
@@ -156,6 +157,10 @@ export const stackConfigSchema = z
         .min(1, { error: "must name at least one region, or be removed (no residency limit)" }),
     ).optional(),
     amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
+    // AWSServiceRoleForAutoScaling appears with an account's first Auto Scaling group, and KMS rejects
+    // a key policy naming a principal that does not exist yet; creating the role when it exists fails.
+    // A custom check, not z.boolean(): a type issue would be reported as "is required" (see issueMessage).
+    createAutoScalingServiceLinkedRole: structured(z.unknown().refine((v) => typeof v === "boolean", { error: "must be true or false" }).transform((v) => v as boolean)).default(false),
     primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
   })
   .superRefine((c, ctx) => {
@@ -181,6 +186,12 @@ export const stackConfigSchema = z
         : "is not an Aurora global-database instance class; use db.r5 or newer, such as db.r6g.large or db.r7g.xlarge");
     if (db.engineVersion !== undefined && !ENGINE_VERSION[db.engine].test(db.engineVersion))
       fail(["database", "engineVersion"], `is not an ${db.engine} version; use one such as ${DEFAULT_ENGINE_VERSIONS[db.engine]}`);
+    else if (c.strategy === "active-active") {
+      const forwarding = writeForwardingProblem(db.engine, db.engineVersion ?? DEFAULT_ENGINE_VERSIONS[db.engine]);
+      if (forwarding) fail(["database", "engineVersion"], `${forwarding}, which active-active needs for writes routed to the secondary; upgrade the engine version or choose another dr:strategy`);
+    }
+    if (c.createAutoScalingServiceLinkedRole && c.role !== "primary")
+      fail(["createAutoScalingServiceLinkedRole"], "is true on a secondary stack; the role is account-wide and must exist before the primary's KMS keys, so only the primary stack may create it: set it there and remove it here");
     for (const tier of ["web", "app"] as const) {
       const t = c.capacity[tier];
       if (t.min > t.desired || t.desired > t.max) fail(["capacity", tier], `must satisfy min <= desired <= max (got ${t.min} <= ${t.desired} <= ${t.max})`);

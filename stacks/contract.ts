@@ -30,9 +30,15 @@ export interface RegionExports {
   readonly region: string;
   readonly vpcId: string;
   readonly dbClusterIdentifier: string | null;
+  /** The member cluster's ARN: TargetDbClusterIdentifier of FailoverGlobalCluster / SwitchoverGlobalCluster. */
+  readonly dbClusterArn: string | null;
+  /** The global database this member belongs to: GlobalClusterIdentifier of those calls (null without one). */
+  readonly dbGlobalClusterIdentifier: string | null;
   readonly dbEndpoint: string | null;
   readonly webLoadBalancerName: string | null;
   readonly webLoadBalancerDnsName: string | null;
+  /** The name the web tier uses for the app tier: app.<region>.<domain>, the internal ALB's alias and certificate name. */
+  readonly appEndpoint: string | null;
   readonly autoScalingGroupNames: readonly string[];
   readonly healthCheckId: string | null;
   readonly dataBucketName: string;

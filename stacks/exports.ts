@@ -9,9 +9,14 @@ export function regionExports(region: Region, regionName: string, extra: Pick<Re
     region: regionName,
     vpcId: region.network.vpcId,
     dbClusterIdentifier: region.database?.clusterIdentifier ?? null,
+    // FailoverGlobalCluster and SwitchoverGlobalCluster take the global cluster id and the target member's ARN.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverGlobalCluster.html
+    dbClusterArn: region.database?.clusterArn ?? null,
+    dbGlobalClusterIdentifier: region.database ? region.database.globalClusterIdentifier.apply((id) => id ?? null) : null,
     dbEndpoint: region.database?.endpoint ?? null,
     webLoadBalancerName: web?.loadBalancerName ?? null,
     webLoadBalancerDnsName: web?.loadBalancerDnsName ?? null,
+    appEndpoint: region.tiers.app?.endpointName ?? null,
     autoScalingGroupNames: pulumi.all(Object.values(region.tiers).map((t) => t.autoScalingGroupName)),
     healthCheckId: region.dns?.healthCheckId ?? null,
     dataBucketName: region.dataBucket.bucketName,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseCredentials } from "../components/security/databaseCredentials";
 import { MultiRegionKey } from "../components/security/multiRegionKey";
+import { AUTOSCALING_SERVICE } from "../components/security/keyPolicy";
 import { StackConfig } from "./configSchema";
 import { PrimaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
@@ -23,7 +24,8 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
   const replicaRegions = config.replicaRegions ?? [];
   const replicaProviders = Object.fromEntries(replicaRegions.map((region) => [region, regionalProvider(config, region)]));
 
-  const key = new MultiRegionKey(`${app}-key`, { region: config.region, alias: `${app}-${config.environment}-dr`, replicaProviders }, { provider });
+  const autoScalingRole = autoScalingServiceLinkedRole(config, provider);
+  const key = new MultiRegionKey(`${app}-key`, { region: config.region, alias: `${app}-${config.environment}-dr`, replicaProviders, autoScalingRoleArn: autoScalingRole?.arn }, { provider });
   const credentials = new DatabaseCredentials(`${app}-db-credentials`, {
     secretName: `${app}/${config.environment}/aurora-master`,
     username: DB_MASTER_USERNAME,
@@ -60,4 +62,16 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),
   };
+}
+
+/**
+ * The account's Auto Scaling service-linked role, when dr:createAutoScalingServiceLinkedRole asks
+ * for it: a fresh account has none until its first group, and the key policies name it. It is
+ * account-wide, so it outlives a destroy (other workloads may rely on it); on a redeploy into the
+ * same account set the switch back to false.
+ */
+function autoScalingServiceLinkedRole(config: StackConfig, provider: aws.Provider): aws.iam.ServiceLinkedRole | undefined {
+  if (!config.createAutoScalingServiceLinkedRole) return undefined;
+  // No description or suffix: the default role is the one Auto Scaling groups use unless told otherwise.
+  return new aws.iam.ServiceLinkedRole(`${config.appName}-autoscaling-service-role`, { awsServiceName: AUTOSCALING_SERVICE }, { provider, retainOnDelete: true });
 }

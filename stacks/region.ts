@@ -17,6 +17,8 @@ import { RegionAlarms } from "../components/observability/regionAlarms";
 import { RegionalDns } from "../components/dns/regionalDns";
 import { SecurityGroupChain } from "../components/network/securityChain";
 import { ServiceTier, TierName } from "../components/compute/serviceTier";
+import { chooseFleetZones, offeringsOf } from "../components/compute/fleetZones";
+import { appEndpointName } from "../components/dns/tierDns";
 import { StackConfig } from "./configSchema";
 
 /** The tags every resource of the stack carries: app, environment and DR role first (the policy pack requires them). */
@@ -37,13 +39,18 @@ export function regionalProvider(config: StackConfig, region: string): aws.Provi
   return new aws.Provider(`aws-${region}`, { region, defaultTags: { tags: platformTags(config) } });
 }
 
-/** The AZs the stack spans: the first `azCount` that need no opt-in, as the region reports them. */
-export async function chooseAvailabilityZones(config: StackConfig, provider: aws.Provider): Promise<string[]> {
+/**
+ * The AZs the stack spans: the first `azCount` that need no opt-in and offer every instance type
+ * the fleet runs, in the order the region reports them.
+ */
+export async function chooseAvailabilityZones(config: StackConfig, provider: aws.Provider, instanceTypes: readonly string[]): Promise<string[]> {
   const zones = await aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { provider });
   if (zones.names.length < config.azCount) {
     throw new Error(`dr:azCount is ${config.azCount} but ${config.region} offers this account ${zones.names.length} AZ(s) (${zones.names.join(", ")}); set dr:azCount to ${zones.names.length} or less`);
   }
-  return zones.names.slice(0, config.azCount);
+  if (instanceTypes.length === 0) return zones.names.slice(0, config.azCount);
+  const offered = await aws.ec2.getInstanceTypeOfferings({ locationType: "availability-zone", filters: [{ name: "instance-type", values: [...instanceTypes] }] }, { provider });
+  return chooseFleetZones({ region: config.region, candidates: zones.names, instanceTypes, count: config.azCount, offerings: offeringsOf(offered) });
 }
 
 /** How this region's Aurora member joins the global database. */
@@ -86,7 +93,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
   const app = config.appName;
   // The components warn about the weaknesses they see (one AZ of readers, a lone instance); `plan` reports capacity.warnings.
   const capacity = stackCapacity(config);
-  const availabilityZones = await chooseAvailabilityZones(config, provider);
+  const fleetTypes = [capacity.web, capacity.app].filter((t) => t.builds).map((t) => t.instanceType);
+  const availabilityZones = await chooseAvailabilityZones(config, provider, [...new Set(fleetTypes)]);
 
   const network = new RegionalNetwork(`${app}-network`, {
     region: config.region,
@@ -122,14 +130,16 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       healthCheck: { path: config.healthCheck.path },
       certificate: web
         ? { domainName: config.domain, subjectAlternativeNames: [`${config.region}.${config.domain}`], hostedZoneId: config.hostedZoneId }
-        : { domainName: `app.${config.region}.${config.domain}`, hostedZoneId: config.hostedZoneId },
+        : { domainName: appEndpointName(config.region, config.domain), hostedZoneId: config.hostedZoneId },
+      // The web tier reaches the app tier by the name on its certificate (exported as appEndpoint).
+      endpointName: web ? undefined : appEndpointName(config.region, config.domain),
+      launchTags: platformTags(config),
       accessLogBucket: accessLogs.bucketName,
       ebsKmsKeyArn: inputs.kmsKeyArn,
       // Only the app tier talks to the database, so only it may read the credentials.
       secretArns: web ? [] : [inputs.dbSecretArn],
       secretsKmsKeyArn: web ? undefined : inputs.kmsKeyArn,
       // Provider default tags skip Auto Scaling groups (https://www.hashicorp.com/blog/default-tags-in-the-terraform-aws-provider).
-      groupTags: platformTags(config),
     }, { provider });
   }
 
@@ -149,6 +159,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       masterUsername: inputs.database.credentials?.username,
       masterPassword: inputs.database.credentials?.password,
       databaseName: inputs.database.credentials?.databaseName,
+      // Latency routing sends writes to both regions; the read-only secondary member forwards them.
+      globalWriteForwarding: config.strategy === "active-active" && config.role === "secondary",
     }, { provider })
     : undefined;
 

@@ -76,6 +76,8 @@ export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
     throw new ConfigError("the stack set", [{ key: "dr:role", value: names, message: "exactly one stack must have role primary; set dr:role to secondary on the others" }]);
   }
   const primary = primaries[0];
+  const roleProblem = serviceLinkedRoleProblem(stacks, primary.stack);
+  if (roleProblem) errors.push(new ConfigError("the stack set", [roleProblem]).message);
   const seen: NamedStackConfig[] = [primary];
   for (const s of stacks.filter((x) => x !== primary)) {
     const problems: ConfigProblem[] = [];
@@ -86,4 +88,18 @@ export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
     seen.push(s);
   }
   if (errors.length) throw new Error(errors.join("\n\n"));
+}
+
+/**
+ * The Auto Scaling service-linked role is one per account and creating it when it exists fails, so
+ * at most one stack may create it, and that must be the primary: its KMS keys, created first, name it.
+ */
+export function serviceLinkedRoleProblem(stacks: readonly NamedStackConfig[], primaryStack: string): ConfigProblem | undefined {
+  const creators = stacks.filter((s) => s.config.createAutoScalingServiceLinkedRole).map((s) => s.stack);
+  const key = "dr:createAutoScalingServiceLinkedRole";
+  if (creators.length > 1)
+    return { key, value: true, message: `is true in stacks ${creators.join(", ")}; the role is one per account and creating it twice fails, so set it only on ${primaryStack} (the primary, whose keys name it) and false elsewhere` };
+  if (creators.length === 1 && creators[0] !== primaryStack)
+    return { key, value: true, message: `is true in stack ${creators[0]}, but the primary ${primaryStack}'s KMS keys are created first and name the role; set it on ${primaryStack} instead and false on ${creators[0]}` };
+  return undefined;
 }

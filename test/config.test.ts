@@ -114,6 +114,50 @@ describe("stack configuration contract", () => {
     expect(err.message).to.match(/\(3 problems\)/);
   });
 
+  describe("active-active and Aurora global write forwarding", () => {
+    const activeActive = (engine: string, engineVersion: string) => withOverrides(primaryFile(), { "dr:strategy": "active-active", "dr:database": { engine, engineVersion, instanceClass: "db.r6g.large" } });
+
+    it("refuses an engine version that cannot forward writes, naming the floor", () => {
+      const err = problemsOf(activeActive("aurora-postgresql", "14.8"));
+      expect(err.problems.map((p) => p.key)).to.deep.equal(["dr:database.engineVersion"]);
+      expect(err.message).to.contain("aurora-postgresql 14.8 cannot forward writes").and.contain("14.9+").and.contain("another dr:strategy");
+      expect(problemsOf(activeActive("aurora-mysql", "8.0.mysql_aurora.3.03.1")).message).to.contain("3.04.0+");
+    });
+
+    it("accepts the versions AWS lists, and any version for strategies that do not forward writes", () => {
+      for (const [engine, version] of [["aurora-postgresql", "14.9"], ["aurora-postgresql", "15.4"], ["aurora-postgresql", "16.1"], ["aurora-postgresql", "17.4"], ["aurora-mysql", "8.0.mysql_aurora.3.04.0"], ["aurora-mysql", "5.7.mysql_aurora.2.08.1"]]) {
+        expect(() => parseStackConfig(activeActive(engine, version), "p"), version).not.to.throw();
+      }
+      expect(() => parseStackConfig(withOverrides(primaryFile(), { "dr:database": { engine: "aurora-postgresql", engineVersion: "14.8" } }), "p")).not.to.throw();
+    });
+  });
+
+  describe("the Auto Scaling service-linked role switch", () => {
+    const key = "dr:createAutoScalingServiceLinkedRole";
+
+    it("defaults to false and accepts true on the primary", () => {
+      expect(parseStackConfig(primaryFile(), "p").createAutoScalingServiceLinkedRole).to.equal(false);
+      expect(parseStackConfig(withOverrides(primaryFile(), { [key]: "true" }), "p").createAutoScalingServiceLinkedRole).to.equal(true);
+    });
+
+    it("refuses it on a secondary and a value that is not a boolean", () => {
+      expect(problemsOf(withOverrides(secondaryFile(), { [key]: "true" })).message).to.contain(`${key} = "true": is true on a secondary stack`).and.contain("only the primary stack may create it");
+      expect(problemsOf(withOverrides(primaryFile(), { [key]: "yes" })).message).to.contain(`${key} = "yes": must be true or false`);
+    });
+
+    it("lets only one stack of the set create it, and only the primary", () => {
+      const primary = parseStackConfig(withOverrides(primaryFile(), { [key]: "true" }), "p");
+      const secondary = parseStackConfig(secondaryFile(), "s");
+      expect(() => validateStackSet([{ stack: "primary", config: primary }, { stack: "secondary", config: secondary }])).not.to.throw();
+      // A stack file that skipped the per-stack check (another role, or an edited config) is still caught across the set.
+      const flagged = { ...secondary, createAutoScalingServiceLinkedRole: true };
+      expect(() => validateStackSet([{ stack: "primary", config: primary }, { stack: "secondary", config: flagged }]))
+        .to.throw(/createAutoScalingServiceLinkedRole = true: is true in stacks primary, secondary; the role is one per account/);
+      expect(() => validateStackSet([{ stack: "primary", config: parseStackConfig(primaryFile(), "p") }, { stack: "secondary", config: flagged }]))
+        .to.throw(/is true in stack secondary, but the primary primary's KMS keys are created first/);
+    });
+  });
+
   describe("across the two stack files", () => {
     const parsed = (raw: Record<string, string>, name: string): StackConfig => parseStackConfig(raw, name);
     const set = (secondaryOverrides: Record<string, unknown>) => () => validateStackSet([

@@ -19,6 +19,8 @@ describe("cross-region wiring: primary then secondary", () => {
       expect(member.inputs.globalClusterIdentifier).to.equal(global.inputs.globalClusterIdentifier);
       for (const credential of ["masterUsername", "masterPassword", "databaseName", "manageMasterUserPassword"]) expect(member.inputs, credential).not.to.have.property(credential);
       expect(member.inputs).not.to.have.property("replicationSourceIdentifier");
+      // Only active-active routes writes to the secondary; a standby keeps the member strictly read-only.
+      expect(member.inputs).not.to.have.property("enableGlobalWriteForwarding");
       expect(member.region).to.equal(secondaryRegion);
     });
 

@@ -185,6 +185,15 @@ describe("data tier and region alarms", () => {
         .to.contain("globalClusterIdentifier is missing on a secondary");
     });
 
+    it("forwards writes only on a global secondary member whose engine version can", () => {
+      const secondary = { ...tierArgs(TIERS.secondary), globalWriteForwarding: true };
+      expect(() => validateDataTierArgs(secondary)).to.not.throw();
+      expect(problemOf({ globalWriteForwarding: true })).to.contain("globalWriteForwarding is true on a primary").and.to.contain("remove it");
+      // Aurora PostgreSQL 15 forwards writes from 15.4 (AWS write-forwarding guide).
+      expect(() => validateDataTierArgs({ ...secondary, engine: "aurora-postgresql", engineVersion: "15.3" }))
+        .to.throw(/globalWriteForwarding is true but aurora-postgresql 15.3 cannot forward writes.*15\.4\+/);
+    });
+
     it("rejects backup retention under 7 days", () => {
       const message = problemOf({ backupRetentionDays: 3 });
       expect(message).to.contain("backupRetentionDays is 3").and.to.contain(`from ${MIN_BACKUP_RETENTION_DAYS}`);

@@ -78,6 +78,14 @@ describe("primary stack: three tiers across AZs (Pulumi.primary.yaml)", () => {
     expect(oneOf(ev, "aws:rds/cluster:Cluster").inputs.globalClusterIdentifier).to.equal(global.inputs.globalClusterIdentifier);
   });
 
+  it("creates no Auto Scaling service-linked role unless asked (it is account-wide; most accounts have it)", () => {
+    expect(resourcesOf(ev, "aws:iam/serviceLinkedRole:ServiceLinkedRole")).to.deep.equal([]);
+    const policy = JSON.parse(String(oneOf(ev, "aws:kms/key:Key").inputs.policy)) as { Statement: Array<{ Sid: string; Principal: { AWS?: string } }> };
+    const principals = policy.Statement.filter((s) => /AutoScaling/.test(s.Sid)).map((s) => s.Principal.AWS);
+    expect(principals).to.have.length(2);
+    for (const p of principals) expect(p).to.match(/:role\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling$/);
+  });
+
   it("generates the master password and passes it to the primary cluster only as a secret", () => {
     expect(oneOf(ev, "aws:rds/cluster:Cluster").inputs.masterPassword).to.equal("[secret]");
     expect(oneOf(ev, "aws:rds/cluster:Cluster").inputs.manageMasterUserPassword).to.equal(undefined);

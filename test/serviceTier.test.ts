@@ -20,6 +20,9 @@ const ZONE = "Z0123456789ABCDEFGHIJ";
 const DB_PORT = 5432;
 const WEB_HEALTH = { path: "/status", intervalSeconds: 10 };
 const WEB_GRACE = 240;
+const APP_ENDPOINT = "app.internal.example.com";
+/** Stack tags a caller passes for instances and volumes; "Name" must not win over the tier's own. */
+const LAUNCH_TAGS = { team: "platform", "cost-center": "4711", Name: "not-this" };
 /** ELB's log-delivery account for us-east-1, from the ELB guide's table of pre-August-2022 regions. */
 const US_EAST_1_ELB_ACCOUNT = "127311923021";
 /** Regions AWS opened in or after August 2022: their ALBs deliver logs as the service principal. */
@@ -78,11 +81,12 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
           loadBalancerSecurityGroupId: chain.webAlbSecurityGroupId, instanceSecurityGroupId: chain.webInstancesSecurityGroupId,
           certificate: { domainName: "app.example.com", subjectAlternativeNames: ["www.app.example.com"], hostedZoneId: ZONE },
           healthCheck: WEB_HEALTH, healthCheckGracePeriodSeconds: WEB_GRACE, secretArns: SECRETS, secretsKmsKeyArn: SECRETS_KEY,
+          launchTags: LAUNCH_TAGS,
         }, { provider });
         new ServiceTier("app", {
           ...shared, tier: "app", internetFacing: false, loadBalancerSubnetIds: PRIVATE_SUBNETS,
           loadBalancerSecurityGroupId: chain.appAlbSecurityGroupId, instanceSecurityGroupId: chain.appInstancesSecurityGroupId,
-          certificate: { domainName: "app.internal.example.com", hostedZoneId: ZONE },
+          certificate: { domainName: "app.internal.example.com", hostedZoneId: ZONE }, endpointName: APP_ENDPOINT,
         }, { provider });
         try {
           new ServiceTier("bad", baseArgs({ amiId: "" }), { provider });
@@ -140,13 +144,33 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
     it("runs the latest launch template, attaches the target group and refreshes rolling at 90% healthy", () => {
       for (const tier of ["web", "app"]) {
         const asg = oneTierRes("aws:autoscaling/group:Group", tier).inputs;
-        expect(asg.launchTemplate, tier).to.deep.include({ id: tierOut(tier).launchTemplateId, version: "$Latest" });
+        // A concrete version number: "$Latest" never changes, so no instance refresh would ever start.
+        expect(asg.launchTemplate, tier).to.deep.include({ id: tierOut(tier).launchTemplateId });
+        expect((asg.launchTemplate as Json).version, tier).to.match(/^[1-9]\d*$/);
         const tgs = asg.targetGroupArns as string[];
         expect(tgs).to.have.length(1);
         expect(tgs[0].endsWith(tierOut(tier).targetGroupArnSuffix)).to.equal(true);
         expect(asg.instanceRefresh).to.deep.include({ strategy: "Rolling" });
         expect((asg.instanceRefresh as Json).preferences.minHealthyPercentage).to.equal(90);
         expect(asg.enabledMetrics).to.include("GroupInServiceInstances");
+      }
+    });
+
+    it("leaves desiredCapacity to drills and target tracking, but keeps min and max managed", () => {
+      for (const tier of ["web", "app"]) {
+        const asg = oneTierRes("aws:autoscaling/group:Group", tier);
+        expect(asg.ignoreChanges, tier).to.include("desiredCapacity");
+        expect(asg.ignoreChanges, tier).to.not.include.members(["minSize"]);
+        expect(asg.ignoreChanges, tier).to.not.include.members(["maxSize"]);
+      }
+    });
+
+    it("tags instances and volumes with the caller's launch tags and the tier's own Name and dr:tier", () => {
+      const specs = oneTierRes("aws:ec2/launchTemplate:LaunchTemplate", "web").inputs.tagSpecifications as Json[];
+      for (const type of ["instance", "volume"]) {
+        const spec = specs.find((x) => x.resourceType === type);
+        expect(spec, type).to.not.equal(undefined);
+        expect(spec!.tags, type).to.deep.equal({ team: LAUNCH_TAGS.team, "cost-center": LAUNCH_TAGS["cost-center"], Name: "web", "dr:tier": "web" });
       }
     });
 
@@ -234,13 +258,28 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
     it("validates by DNS with one overwritable record per name, so both regions' stacks can declare it", () => {
       const cert = oneTierRes("aws:acm/certificate:Certificate", "web").inputs;
       expect(cert.validationMethod).to.equal("DNS");
-      const records = tierRes("aws:route53/record:Record", "web");
+      const records = tierRes("aws:route53/record:Record", "web").filter((r) => r.inputs.type === "CNAME");
       expect(records.map((r) => r.name).sort()).to.deep.equal(["web-cert-validation-app.example.com", "web-cert-validation-www.app.example.com"]);
-      for (const r of [...records, ...tierRes("aws:route53/record:Record", "app")]) {
+      for (const r of [...records, ...tierRes("aws:route53/record:Record", "app").filter((x) => x.inputs.type !== "A")]) {
         expect(r.inputs.allowOverwrite, r.name).to.equal(true);
         expect(r.inputs.zoneId).to.equal(ZONE);
         expect(r.inputs.type).to.equal("CNAME");
       }
+    });
+
+    it("keeps every validation record when a stack is destroyed, since the other region renews through it", () => {
+      const cnames = resourcesOf(ev, "aws:route53/record:Record").filter((r) => r.inputs.type === "CNAME");
+      expect(cnames.length).to.be.at.least(3);
+      for (const r of cnames) expect(r.retainOnDelete, r.name).to.equal(true);
+    });
+
+    it("publishes the endpoint name as an alias of the tier's own load balancer, in the certificate's zone", () => {
+      const alias = tierRes("aws:route53/record:Record", "app").filter((r) => r.inputs.type === "A");
+      expect(alias).to.have.length(1);
+      expect(alias[0].inputs).to.include({ name: APP_ENDPOINT, zoneId: ZONE, allowOverwrite: false });
+      expect(alias[0].inputs.aliases).to.deep.equal([{ name: tierOut("app").loadBalancerDnsName, zoneId: tierOut("app").loadBalancerZoneId, evaluateTargetHealth: true }]);
+      expect(tierOut("app").endpointName).to.equal(APP_ENDPOINT);
+      expect(tierRes("aws:route53/record:Record", "web").filter((r) => r.inputs.type === "A")).to.deep.equal([]);
     });
 
     it("waits for validation through every record's FQDN", () => {
@@ -411,6 +450,11 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
       return "";
     };
 
+    it("accepts an endpoint name the certificate covers, directly or by a one-level wildcard", () => {
+      expect(problemsOf(baseArgs({ endpointName: "app.example.com" }))).to.equal("");
+      expect(problemsOf(baseArgs({ certificate: { domainName: "*.example.com", hostedZoneId: ZONE }, endpointName: "app.example.com" }))).to.equal("");
+    });
+
     it("accepts the base arguments, including zero capacity for a pilot light", () => {
       expect(problemsOf(baseArgs())).to.equal("");
       expect(problemsOf(baseArgs({ capacity: { min: 0, desired: 0, max: 0 } }))).to.equal("");
@@ -433,6 +477,8 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
         ["secrets without their key", { secretArns: SECRETS }, ["secretsKmsKeyArn", "2 secret(s)", "pass the KMS key"]],
         ["wildcard secret", { secretArns: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:*"], secretsKmsKeyArn: SECRETS_KEY }, ["secretArns", "secret:*", "without wildcards"]],
         ["bad hosted zone", { certificate: { domainName: "app.example.com", hostedZoneId: "example.com" } }, ["certificate.hostedZoneId", "example.com", "starts with Z"]],
+        ["endpoint not on the certificate", { endpointName: "api.example.com" }, ["endpointName", "api.example.com", "not on the certificate", "TLS"]],
+        ["endpoint two levels under a wildcard", { certificate: { domainName: "*.example.com", hostedZoneId: ZONE }, endpointName: "a.b.example.com" }, ["endpointName", "a.b.example.com"]],
       ];
       for (const [what, overrides, fragments] of cases) {
         const message = problemsOf(baseArgs(overrides));

@@ -1,11 +1,17 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { requireAwsProvider } from "../providers";
 // Shared with the security-group chain so the listener and backend ports match the rules that open them.
 import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "../network/securityChain";
+import { certificateCovers, loadBalancerAlias, TierCertificate, validatedCertificate } from "../dns/tierDns";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD } from "./targetHealth";
+import { tierFleet } from "./tierFleet";
+import { tierLoadBalancer } from "./tierLoadBalancer";
 
 export { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD };
+export type { TierCertificate } from "../dns/tierDns";
+export { validationDomains } from "../dns/tierDns";
+export { instanceSecretsPolicy } from "./tierFleet";
+export { TLS_POLICY } from "./tierLoadBalancer";
 
 export type TierName = "web" | "app";
 
@@ -15,18 +21,6 @@ export const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 300;
 export const DEFAULT_TARGET_CPU_UTILIZATION = 50;
 /** AWS's own default, written out so a policy can see it. */
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
-/** TLS 1.3 with TLS 1.2 fallback and forward-secret ciphers only. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** Short drain: requests are short-lived, and a long drain slows every rolling refresh and failover. */
-const DEREGISTRATION_DELAY_SECONDS = 30;
-/** A rolling refresh keeps nearly the whole fleet serving. */
-const REFRESH_MIN_HEALTHY_PERCENT = 90;
-const SSM_CORE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
-const VALIDATION_RECORD_TTL_SECONDS = 60;
-const GROUP_METRICS = [
-  "GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
-  "GroupPendingInstances", "GroupStandbyInstances", "GroupTerminatingInstances", "GroupTotalInstances",
-] as const;
 
 /** Instance counts of the Auto Scaling group; 0 is allowed (a pilot-light standby). */
 export interface TierCapacity {
@@ -45,16 +39,6 @@ export interface TierHealthCheck {
   readonly healthyThreshold?: number;
   /** Consecutive failures before a target is taken out, 2 to 10. Default 3. */
   readonly unhealthyThreshold?: number;
-}
-
-/** The ACM certificate the HTTPS listener serves, validated by DNS. */
-export interface TierCertificate {
-  /** Name the certificate is for, such as app.example.com. Required. */
-  readonly domainName: string;
-  /** Further names on the certificate. Default none. */
-  readonly subjectAlternativeNames?: readonly string[];
-  /** Route 53 zone that holds the validation records. Required. */
-  readonly hostedZoneId: string;
 }
 
 export interface ServiceTierArgs {
@@ -104,8 +88,10 @@ export interface ServiceTierArgs {
   readonly targetCpuUtilization?: number;
   /** Load balancer idle timeout in seconds. Default 60. */
   readonly idleTimeoutSeconds?: number;
-  /** Tags the Auto Scaling group carries itself (provider default tags never reach a group), such as the platform's app/environment/dr:role. Default none. */
-  readonly groupTags?: Readonly<Record<string, string>>;
+  /** Name to publish as an alias of the load balancer in certificate.hostedZoneId; must be on the certificate. Default none. */
+  readonly endpointName?: string;
+  /** The stack's tags, for what provider default tags do not reach: the Auto Scaling group and the instances, volumes and interfaces it launches. Default none. */
+  readonly launchTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -125,203 +111,72 @@ export class ServiceTier extends pulumi.ComponentResource {
   readonly launchTemplateId: pulumi.Output<string>;
   readonly instanceRoleArn: pulumi.Output<string>;
   readonly certificateArn: pulumi.Output<string>;
+  /** The name published for the load balancer (endpointName), if any. */
+  readonly endpointName: string | undefined;
 
   constructor(name: string, args: ServiceTierArgs, opts?: pulumi.ComponentResourceOptions) {
     validateServiceTierArgs(args);
     super("dr:compute:ServiceTier", name, {}, opts);
     requireAwsProvider(this, `ServiceTier ${name}`);
     const tier = args.tier;
-    const instancePort = args.instancePort ?? DEFAULT_INSTANCE_PORT;
-    const httpsPort = args.httpsPort ?? DEFAULT_HTTPS_PORT;
-    const hc = {
-      path: args.healthCheck?.path ?? DEFAULT_HEALTH_CHECK_PATH,
-      interval: args.healthCheck?.intervalSeconds ?? DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
-      healthyThreshold: args.healthCheck?.healthyThreshold ?? DEFAULT_HEALTHY_THRESHOLD,
-      unhealthyThreshold: args.healthCheck?.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD,
-    };
-    const gracePeriod = args.healthCheckGracePeriodSeconds ?? DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS;
-    const targetCpu = args.targetCpuUtilization ?? DEFAULT_TARGET_CPU_UTILIZATION;
-    const secretArns = args.secretArns ?? [];
     const tags = { Name: name, "dr:tier": tier };
-    const { min, desired, max } = args.capacity;
+    const { desired } = args.capacity;
     if (desired > 0 && desired < args.availabilityZones.length) {
       pulumi.log.warn(`${tier} tier runs ${desired} instance(s) across ${args.availabilityZones.length} AZs: some AZs serve nothing, and losing an AZ with the only instance cuts capacity until a replacement boots`, this);
     }
 
-    // --- Certificate -------------------------------------------------------------------------
-    const cert = new aws.acm.Certificate(`${name}-cert`, {
-      domainName: args.certificate.domainName,
-      subjectAlternativeNames: [...(args.certificate.subjectAlternativeNames ?? [])],
-      validationMethod: "DNS",
-      keyAlgorithm: "RSA_2048",
-      tags,
-    }, { parent: this });
-    const validationRecords = validationDomains(args.certificate).map((domain) => {
-      const option = cert.domainValidationOptions.apply((options) => {
-        const found = options.find((o) => o.domainName === domain);
-        if (!found) throw new Error(`ServiceTier ${name}: ACM returned no DNS validation record for ${domain}`);
-        return found;
-      });
-      return new aws.route53.Record(`${name}-cert-validation-${domain}`, {
-        zoneId: args.certificate.hostedZoneId,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: VALIDATION_RECORD_TTL_SECONDS,
-        // ACM issues the same validation CNAME for a name in every region, so the primary and the
-        // secondary stack both declare this record; without allowOverwrite the second stack fails
-        // with "record already exists". Both write the identical value, so overwriting is safe.
-        allowOverwrite: true,
-      }, { parent: this });
-    });
-    const validation = new aws.acm.CertificateValidation(`${name}-cert-validation`, {
-      certificateArn: cert.arn,
-      validationRecordFqdns: validationRecords.map((r) => r.fqdn),
-    }, { parent: this });
-
-    // --- Load balancer -----------------------------------------------------------------------
-    const lb = new aws.lb.LoadBalancer(`${name}-alb`, {
-      loadBalancerType: "application",
-      internal: !args.internetFacing,
-      ipAddressType: "ipv4",
-      subnets: args.loadBalancerSubnetIds,
-      securityGroups: [args.loadBalancerSecurityGroupId],
-      // Requests with malformed headers are a classic request-smuggling vector; drop them at the edge.
-      dropInvalidHeaderFields: true,
-      // A load balancer's DNS name is what Route 53 failover points at; deleting one by mistake is
-      // an outage. Turn this off deliberately (runbook) before tearing a region down.
-      enableDeletionProtection: true,
-      idleTimeout: args.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
-      accessLogs: { bucket: args.accessLogBucket, prefix: tier, enabled: true },
-      tags,
-    }, { parent: this });
-
-    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+    const certificateArn = validatedCertificate(this, name, args.certificate, tags);
+    const { loadBalancer, targetGroup } = tierLoadBalancer(this, name, {
+      tier,
+      internetFacing: args.internetFacing,
       vpcId: args.vpcId,
-      targetType: "instance",
-      protocol: "HTTP",
-      port: instancePort,
-      deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
+      subnetIds: args.loadBalancerSubnetIds,
+      securityGroupId: args.loadBalancerSecurityGroupId,
+      instancePort: args.instancePort ?? DEFAULT_INSTANCE_PORT,
+      httpsPort: args.httpsPort ?? DEFAULT_HTTPS_PORT,
       healthCheck: {
-        enabled: true,
-        protocol: "HTTP",
-        port: "traffic-port",
-        path: hc.path,
-        interval: hc.interval,
-        // The timeout must be shorter than the interval.
-        timeout: Math.min(5, hc.interval - 1),
-        healthyThreshold: hc.healthyThreshold,
-        unhealthyThreshold: hc.unhealthyThreshold,
-        matcher: "200",
+        path: args.healthCheck?.path ?? DEFAULT_HEALTH_CHECK_PATH,
+        interval: args.healthCheck?.intervalSeconds ?? DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
+        healthyThreshold: args.healthCheck?.healthyThreshold ?? DEFAULT_HEALTHY_THRESHOLD,
+        unhealthyThreshold: args.healthCheck?.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD,
       },
+      certificateArn,
+      accessLogBucket: args.accessLogBucket,
+      idleTimeoutSeconds: args.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
       tags,
-    }, { parent: this });
-
-    new aws.lb.Listener(`${name}-https`, {
-      loadBalancerArn: lb.arn,
-      protocol: "HTTPS",
-      port: httpsPort,
-      // The validation's ARN, not the certificate's: the listener waits until the certificate is issued.
-      certificateArn: validation.certificateArn,
-      sslPolicy: TLS_POLICY,
-      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-      tags,
-    }, { parent: this });
-
-    if (tier === "web") {
-      new aws.lb.Listener(`${name}-http-redirect`, {
-        loadBalancerArn: lb.arn,
-        protocol: "HTTP",
-        port: 80,
-        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(httpsPort), statusCode: "HTTP_301" } }],
-        tags,
-      }, { parent: this });
+    });
+    if (args.endpointName !== undefined) {
+      loadBalancerAlias(this, name, args.certificate.hostedZoneId, args.endpointName, { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId });
     }
-
-    // --- Instance identity -------------------------------------------------------------------
-    const role = new aws.iam.Role(`${name}-instance`, {
-      description: `Instances of the ${tier} tier: SSM management and read access to their secrets only`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-      tags,
-    }, { parent: this });
-    // Session Manager replaces SSH: no key pairs, no inbound port, every session logged.
-    new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, { role: role.name, policyArn: SSM_CORE_POLICY_ARN }, { parent: this });
-    if (secretArns.length > 0) {
-      new aws.iam.RolePolicy(`${name}-secrets`, {
-        role: role.id,
-        policy: pulumi.all([pulumi.all([...secretArns]), args.secretsKmsKeyArn]).apply(([arns, keyArn]) =>
-          JSON.stringify(instanceSecretsPolicy(arns, keyArn ?? "", args.region))),
-      }, { parent: this });
-    }
-    const profile = new aws.iam.InstanceProfile(`${name}-instance`, { role: role.name, tags }, { parent: this });
-
-    // --- Launch template and Auto Scaling group ----------------------------------------------
-    // The root device name differs between AMIs (/dev/xvda, /dev/sda1); a mapping under the wrong
-    // name adds a second volume and leaves the root on the AMI's own settings.
-    const ami = aws.ec2.getAmiOutput({ filters: [{ name: "image-id", values: [args.amiId] }] }, { parent: this });
-    const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
-      description: `${tier} tier instances`,
-      imageId: args.amiId,
+    const fleet = tierFleet(this, name, {
+      tier,
+      region: args.region,
+      instanceSubnetIds: args.instanceSubnetIds,
+      instanceSecurityGroupId: args.instanceSecurityGroupId,
+      amiId: args.amiId,
       instanceType: args.instanceType,
-      iamInstanceProfile: { arn: profile.arn },
-      // IMDSv2 only: session tokens defeat SSRF-style credential theft through open proxies. A hop
-      // limit of 1 keeps the token from leaving the instance (e.g. from inside a container).
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      blockDeviceMappings: [{
-        deviceName: ami.rootDeviceName,
-        ebs: { encrypted: "true", kmsKeyId: args.ebsKmsKeyArn, volumeType: "gp3", deleteOnTermination: "true" },
-      }],
-      // Instances live in private subnets and leave through NAT; a public IP would bypass the ALB.
-      networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.instanceSecurityGroupId], deleteOnTermination: "true" }],
-      monitoring: { enabled: true },
-      updateDefaultVersion: true,
-      tagSpecifications: [
-        { resourceType: "instance", tags },
-        { resourceType: "volume", tags },
-        { resourceType: "network-interface", tags },
-      ],
+      capacity: args.capacity,
+      ebsKmsKeyArn: args.ebsKmsKeyArn,
+      secretArns: args.secretArns ?? [],
+      secretsKmsKeyArn: args.secretsKmsKeyArn,
+      targetGroupArn: targetGroup.arn,
+      healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+      targetCpuUtilization: args.targetCpuUtilization ?? DEFAULT_TARGET_CPU_UTILIZATION,
       tags,
-    }, { parent: this });
+      launchTags: { ...(args.launchTags ?? {}), ...tags },
+    });
 
-    const group = new aws.autoscaling.Group(`${name}-asg`, {
-      vpcZoneIdentifiers: args.instanceSubnetIds,
-      minSize: min,
-      desiredCapacity: desired,
-      maxSize: max,
-      launchTemplate: { id: launchTemplate.id, version: "$Latest" },
-      targetGroupArns: [targetGroup.arn],
-      // ELB checks, not EC2 status checks: an instance whose app is down is replaced, not kept.
-      healthCheckType: "ELB",
-      healthCheckGracePeriod: gracePeriod,
-      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENT } },
-      enabledMetrics: [...GROUP_METRICS],
-      metricsGranularity: "1Minute",
-      // Instances get their tags from the launch template's tag specifications, so none propagate from here.
-      tags: [...Object.entries(args.groupTags ?? {}).filter(([k]) => k !== "Name"), ["Name", name]].map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
-    }, { parent: this });
-
-    new aws.autoscaling.Policy(`${name}-cpu-target`, {
-      autoscalingGroupName: group.name,
-      policyType: "TargetTrackingScaling",
-      targetTrackingConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
-        targetValue: targetCpu,
-      },
-    }, { parent: this });
-
-    this.loadBalancerArn = lb.arn;
-    this.loadBalancerArnSuffix = lb.arnSuffix;
-    this.loadBalancerDnsName = lb.dnsName;
-    this.loadBalancerZoneId = lb.zoneId;
-    this.loadBalancerName = lb.name;
+    this.loadBalancerArn = loadBalancer.arn;
+    this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
+    this.loadBalancerDnsName = loadBalancer.dnsName;
+    this.loadBalancerZoneId = loadBalancer.zoneId;
+    this.loadBalancerName = loadBalancer.name;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
-    this.autoScalingGroupName = group.name;
-    this.launchTemplateId = launchTemplate.id;
-    this.instanceRoleArn = role.arn;
-    this.certificateArn = validation.certificateArn;
+    this.autoScalingGroupName = fleet.group.name;
+    this.launchTemplateId = fleet.launchTemplate.id;
+    this.instanceRoleArn = fleet.instanceRole.arn;
+    this.certificateArn = certificateArn;
+    this.endpointName = args.endpointName;
     this.registerOutputs({
       loadBalancerArn: this.loadBalancerArn,
       loadBalancerArnSuffix: this.loadBalancerArnSuffix,
@@ -333,40 +188,9 @@ export class ServiceTier extends pulumi.ComponentResource {
       launchTemplateId: this.launchTemplateId,
       instanceRoleArn: this.instanceRoleArn,
       certificateArn: this.certificateArn,
+      endpointName: this.endpointName,
     });
   }
-}
-
-/**
- * The names needing their own validation record. "*.x" and "x" share one record in ACM; declaring
- * it twice would make two resources fight over it, so the wildcard folds into its apex.
- */
-export function validationDomains(certificate: TierCertificate): string[] {
-  const names = [certificate.domainName, ...(certificate.subjectAlternativeNames ?? [])];
-  const out: string[] = [];
-  for (const n of names) {
-    const base = n.startsWith("*.") ? n.slice(2) : n;
-    const key = names.includes(base) ? base : n;
-    if (!out.includes(key)) out.push(key);
-  }
-  return out;
-}
-
-/** The inline policy of a tier's instances: read exactly these secrets, decrypt only through Secrets Manager. */
-export function instanceSecretsPolicy(secretArns: readonly string[], secretsKmsKeyArn: string, region: string): { Version: string; Statement: object[] } {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [...secretArns] },
-      {
-        Sid: "DecryptSecretsViaSecretsManager",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: secretsKmsKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      },
-    ],
-  };
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -409,6 +233,8 @@ export function validateServiceTierArgs(args: ServiceTierArgs): void {
   if (!inRange(args.idleTimeoutSeconds, 1, 4000)) fail(`idleTimeoutSeconds is ${args.idleTimeoutSeconds}; use 1 to 4000 seconds`);
   const cert = args.certificate;
   if (!cert.domainName || /\s/.test(cert.domainName)) fail(`certificate.domainName is "${cert.domainName}"; give the name clients use, such as app.example.com`);
+  if (args.endpointName !== undefined && !certificateCovers(cert, args.endpointName))
+    fail(`endpointName is "${args.endpointName}", a name not on the certificate (${[cert.domainName, ...(cert.subjectAlternativeNames ?? [])].join(", ")}); clients would fail TLS verification, publish a name the certificate covers`);
   if (!/^Z[A-Z0-9]{1,31}$/.test(cert.hostedZoneId)) fail(`certificate.hostedZoneId is "${cert.hostedZoneId}"; copy the Route 53 hosted zone id (it starts with Z)`);
   const secrets = args.secretArns ?? [];
   for (const arn of secrets) {

@@ -5,6 +5,7 @@ import {
   finalSnapshotIdentifier, isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
 } from "./dataPlacement";
 import { requireAwsProvider } from "../providers";
+import { writeForwardingProblem } from "./writeForwarding";
 
 export { DEFAULT_PORTS } from "./dataPlacement";
 
@@ -59,6 +60,8 @@ export interface DataTierArgs {
   readonly preferredBackupWindow?: string;
   /** Refuse deletion of the cluster. Default true. */
   readonly deletionProtection?: boolean;
+  /** Forward writes from this read-only secondary member to the primary member (active-active). Default false. */
+  readonly globalWriteForwarding?: boolean;
   /** IAM role for enhanced monitoring (monitoring.rds.amazonaws.com). Default: none (enhanced monitoring off). */
   readonly monitoringRoleArn?: pulumi.Input<string>;
 }
@@ -71,6 +74,8 @@ export interface DataTierArgs {
 export class DataTier extends pulumi.ComponentResource {
   readonly clusterIdentifier: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
+  /** The global database this member belongs to (as registered; a switchover does not change it). */
+  readonly globalClusterIdentifier: pulumi.Output<string | undefined>;
   readonly endpoint: pulumi.Output<string>;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
@@ -112,6 +117,9 @@ export class DataTier extends pulumi.ComponentResource {
       databaseName: args.role === "primary" ? args.databaseName : undefined,
       // No manageMasterUserPassword: managed passwords are unavailable for global clusters, so the
       // password comes in as a generated secret kept in a replicated Secrets Manager secret.
+      // Writes reaching a secondary (active-active) fail on a read-only member unless forwarded.
+      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-write-forwarding.html
+      enableGlobalWriteForwarding: args.globalWriteForwarding ? true : undefined,
       storageEncrypted: true,
       kmsKeyId: args.kmsKeyArn,
       deletionProtection,
@@ -163,6 +171,7 @@ export class DataTier extends pulumi.ComponentResource {
 
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;
+    this.globalClusterIdentifier = cluster.globalClusterIdentifier;
     this.endpoint = cluster.endpoint;
     this.readerEndpoint = cluster.readerEndpoint;
     this.port = cluster.port;
@@ -171,6 +180,7 @@ export class DataTier extends pulumi.ComponentResource {
     this.registerOutputs({
       clusterIdentifier: this.clusterIdentifier,
       clusterArn: this.clusterArn,
+      globalClusterIdentifier: this.globalClusterIdentifier,
       endpoint: this.endpoint,
       readerEndpoint: this.readerEndpoint,
       port: this.port,
@@ -231,6 +241,11 @@ export function validateDataTierArgs(args: DataTierArgs): void {
       const shown = k === "masterPassword" ? "(value withheld)" : `"${args[k] as string}"`;
       problems.push(`${k} is set to ${shown} on a secondary; AWS rejects credentials and database names on a global secondary member (it inherits them from the primary), remove it`);
     }
+  }
+  if (args.globalWriteForwarding) {
+    if (args.role !== "secondary" || !isGlobal) problems.push(`globalWriteForwarding is true on a ${args.role}${isGlobal ? "" : " outside a global database"}; only a secondary member of a global database forwards writes, remove it`);
+    const forwarding = writeForwardingProblem(args.engine, args.engineVersion);
+    if (forwarding) problems.push(`globalWriteForwarding is true but ${forwarding}; upgrade engineVersion or turn forwarding off`);
   }
   if (args.role === "primary") {
     if (args.masterUsername === undefined) problems.push("masterUsername is missing on a primary; pass the master user name (such as \"dbadmin\")");

@@ -4,7 +4,7 @@
  * is how RDS, S3, Secrets Manager and the replication roles get their (least-privilege) access;
  * the service statements cover callers that are not IAM principals of this account.
  */
-export function regionalKeyPolicy(accountId: string, region: string): string {
+export function regionalKeyPolicy(accountId: string, region: string, autoScalingRoleArn: string = autoScalingServiceRoleArn(accountId)): string {
   const account = `arn:aws:iam::${accountId}:root`;
   return JSON.stringify({
     Version: "2012-10-17",
@@ -39,18 +39,33 @@ export function regionalKeyPolicy(accountId: string, region: string): string {
         // without this, instances fail to launch with Client.InternalError.
         Sid: "AutoScalingUsesKeyForEncryptedVolumes",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+        Principal: { AWS: autoScalingRoleArn },
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
         Resource: "*",
       },
       {
         Sid: "AutoScalingGrantsForAttachedVolumes",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+        Principal: { AWS: autoScalingRoleArn },
         Action: "kms:CreateGrant",
         Resource: "*",
         Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
       },
     ],
   });
+}
+
+/** The service principal of EC2 Auto Scaling's service-linked role. */
+export const AUTOSCALING_SERVICE = "autoscaling.amazonaws.com";
+
+/**
+ * The default Auto Scaling service-linked role of an account. It exists only once the account has
+ * run an Auto Scaling group (or someone created it), and a key policy naming a principal that does
+ * not exist is rejected by KMS (MalformedPolicyDocumentException), so a fresh account needs the role
+ * created first (dr:createAutoScalingServiceLinkedRole).
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html (principals must exist)
+ */
+export function autoScalingServiceRoleArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:role/aws-service-role/${AUTOSCALING_SERVICE}/AWSServiceRoleForAutoScaling`;
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionalKeyPolicy } from "./keyPolicy";
+import { autoScalingServiceRoleArn, regionalKeyPolicy } from "./keyPolicy";
 import { requireAwsProvider } from "../providers";
 
 /** KMS's longest waiting period: a key scheduled for deletion by mistake can be recovered for 30 days. */
@@ -16,6 +16,11 @@ export interface MultiRegionKeyArgs {
    * spans several regions and `opts.provider` holds only one AWS provider. Required (may be empty).
    */
   readonly replicaProviders: Readonly<Record<string, aws.Provider>>;
+  /**
+   * ARN of the Auto Scaling service-linked role the key policies name, when the stack creates that
+   * role: the keys then wait for it. Default: the account's AWSServiceRoleForAutoScaling, which must exist.
+   */
+  readonly autoScalingRoleArn?: pulumi.Input<string>;
 }
 
 /**
@@ -35,14 +40,20 @@ export class MultiRegionKey extends pulumi.ComponentResource {
     super("dr:security:MultiRegionKey", name, {}, opts);
     const provider = requireAwsProvider(this, `MultiRegionKey ${name}`);
     const accountId = aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId;
+    const policyFor = (region: string) => pulumi.all([accountId, args.autoScalingRoleArn]).apply(([id, roleArn]) => regionalKeyPolicy(id, region, roleArn ?? autoScalingServiceRoleArn(id)));
+    // Snapshots, backups and copied AMIs stay encrypted under these keys after a destroy; deleting
+    // the keys with the stack would make them unrestorable. Keys are deleted deliberately instead
+    // (README: schedule-key-deletion, 7-30 day waiting period, replicas first).
+    // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+    const keep = { parent: this, retainOnDelete: true };
 
     const key = new aws.kms.Key(`${name}-key`, {
       description: `${args.alias}: multi-region customer key (primary in ${args.region})`,
       multiRegion: true,
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      policy: accountId.apply((id) => regionalKeyPolicy(id, args.region)),
-    }, { parent: this });
+      policy: policyFor(args.region),
+    }, keep);
     new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: this });
 
     const replicaKeyArns: Record<string, pulumi.Output<string>> = {};
@@ -52,8 +63,8 @@ export class MultiRegionKey extends pulumi.ComponentResource {
         primaryKeyArn: key.arn,
         deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
         // A replica has its own key policy; the regional service principals differ per region.
-        policy: accountId.apply((id) => regionalKeyPolicy(id, region)),
-      }, { parent: this, provider: replicaProvider });
+        policy: policyFor(region),
+      }, { ...keep, provider: replicaProvider });
       new aws.kms.Alias(`${name}-alias-${region}`, { name: `alias/${args.alias}`, targetKeyId: replica.keyId }, { parent: this, provider: replicaProvider });
       replicaKeyArns[region] = replica.arn;
     }

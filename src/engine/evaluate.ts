@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack, setAllConfig, setMocks } from "@pulumi/pulumi/runtime";
-import { MockCloud } from "./mockCloud";
+import { MockCloud, MockCloudOptions } from "./mockCloud";
 import { RecordedResource, RecordingMonitor } from "./recordingMonitor";
 
 // Internal SDK entry points: the supported setMocks installs a monitor we cannot observe, and
@@ -24,6 +24,8 @@ export interface EvaluationRequest {
   readonly config: Readonly<Record<string, string>>;
   /** Outputs of other stacks, by the name a StackReference uses. */
   readonly stackReferences?: Readonly<Record<string, Record<string, unknown>>>;
+  /** What the mock cloud answers differently, such as AZs lacking an instance type. Default none. */
+  readonly cloud?: MockCloudOptions;
   /** The program; its resolved return value becomes the stack outputs. */
   readonly program: () => Promise<Record<string, unknown> | void>;
 }
@@ -70,7 +72,7 @@ export async function evaluateStack(req: EvaluationRequest): Promise<Evaluation>
     else consoleWarn(...args);
   };
   try {
-    const cloud = new MockCloud(req.stackReferences, req.stack);
+    const cloud = new MockCloud(req.stackReferences, req.stack, req.cloud);
     await setMocks(cloud, PROJECT_NAME, req.stack, false);
     const monitor = new RecordingMonitor(cloud);
     settings.setMockOptions(monitor, PROJECT_NAME, req.stack, false);

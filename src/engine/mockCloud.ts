@@ -22,6 +22,9 @@ function shortHash(text: string, length = 7): string {
 
 const arn = (service: string, region: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
 
+/** Names IAM gives service-linked roles. https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html */
+const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = { "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling" };
+
 /** Type-specific outputs, beyond the generic id/arn/name; keyed by type token. */
 const OUTPUTS: Record<string, OutputSynth> = {
   "aws:kms/key:Key": ({ id, region }) => ({ keyId: id, arn: arn("kms", region, `key/${id}`) }),
@@ -78,6 +81,12 @@ const OUTPUTS: Record<string, OutputSynth> = {
   // Record names here are fully qualified; Route 53 reports the FQDN without the trailing dot.
   "aws:route53/record:Record": ({ inputs }) => ({ fqdn: String(inputs.name ?? "").replace(/\.$/, "") }),
   "aws:iam/role:Role": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? physicalName}` }),
+  // IAM names a service-linked role after its service and puts it under aws-service-role/<service>/.
+  "aws:iam/serviceLinkedRole:ServiceLinkedRole": ({ inputs }) => {
+    const service = String(inputs.awsServiceName);
+    const roleName = `${SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`}${inputs.customSuffix ? `_${inputs.customSuffix}` : ""}`;
+    return { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/${service}/${roleName}`, path: `/aws-service-role/${service}/` };
+  },
   "aws:iam/instanceProfile:InstanceProfile": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name ?? physicalName}` }),
   "aws:iam/policy:Policy": ({ inputs, physicalName }) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physicalName}` }),
   "aws:sns/topic:Topic": ({ inputs, physicalName, region }) => ({ arn: arn("sns", region, inputs.name ?? physicalName) }),
@@ -99,6 +108,15 @@ const ID_PREFIXES: Record<string, string> = {
   "aws:route53/healthCheck:HealthCheck": "",
 };
 
+/** What a test may vary about the mock cloud. */
+export interface MockCloudOptions {
+  /**
+   * Instance types an AZ does not offer, such as { instanceType: "m6i.large", availabilityZone: "us-west-2b" }.
+   * Every other type asked for is offered in every AZ of the region. Default none.
+   */
+  readonly unavailableInstanceTypes?: ReadonlyArray<{ readonly instanceType: string; readonly availabilityZone: string }>;
+}
+
 /** The SDK reports a failed invoke or registration by the gRPC error's `details`; carry the message there too. */
 export class MockCloudError extends Error {
   readonly details: string;
@@ -114,7 +132,11 @@ export class MockCloud implements Mocks {
   private counter = 0;
 
   /** `stack` salts generated names and ids, so two stacks' resources never share a physical name. */
-  constructor(private readonly stackReferences: Readonly<Record<string, Record<string, unknown>>> = {}, private readonly stack = "stack") {}
+  constructor(
+    private readonly stackReferences: Readonly<Record<string, Record<string, unknown>>> = {},
+    private readonly stack = "stack",
+    private readonly options: MockCloudOptions = {},
+  ) {}
 
   /** The region a provider reference ("<urn>::<id>") stands for. */
   regionOf(providerRef: string | undefined): string {
@@ -138,6 +160,25 @@ export class MockCloud implements Mocks {
     const extra = OUTPUTS[type]?.({ name, physicalName, inputs, region, id }) ?? {};
     const state = { ...inputs, name: inputs.name ?? physicalName, arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown", region, physicalName), ...extra };
     return { id: typeof extra.id === "string" ? extra.id : id, state };
+  }
+
+  /** Offerings per AZ of the requested types, less the unavailable pairs; only the query the program makes. */
+  private instanceTypeOfferings(region: string, inputs: Inputs): Record<string, unknown> {
+    const types = (inputs.filters as Array<{ name: string; values: string[] }> | undefined)?.find((f) => f.name === "instance-type")?.values;
+    if (inputs.locationType !== "availability-zone" || !types) {
+      throw new MockCloudError(`the mock cloud answers getInstanceTypeOfferings only with locationType "availability-zone" and an instance-type filter (got ${JSON.stringify(inputs)})`);
+    }
+    const unavailable = new Set((this.options.unavailableInstanceTypes ?? []).map((u) => `${u.availabilityZone}/${u.instanceType}`));
+    const pairs = availabilityZoneNames(region).flatMap((az) => types.map((t) => [az, t] as const)).filter(([az, t]) => !unavailable.has(`${az}/${t}`));
+    return {
+      instanceTypes: pairs.map(([, t]) => t),
+      locations: pairs.map(([az]) => az),
+      locationTypes: pairs.map(() => "availability-zone"),
+      locationType: "availability-zone",
+      filters: inputs.filters,
+      id: region,
+      region,
+    };
   }
 
   private stackReference(stackName: string): MockResourceResult {
@@ -169,6 +210,8 @@ export class MockCloud implements Mocks {
         return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+      case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
+        return this.instanceTypeOfferings(region, args.inputs);
       case "aws:ec2/getAmi:getAmi":
         return { id: `ami-${shortHash(`${region}/${JSON.stringify(args.inputs)}`, 17)}`, architecture: "x86_64", rootDeviceName: "/dev/xvda" };
       default:

@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import { evaluateStack, Evaluation, RecordedResourceWithRegion } from "../../src/engine/evaluate";
+import { MockCloudOptions } from "../../src/engine/mockCloud";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { program } from "../../stacks/program";
 
@@ -25,14 +26,14 @@ export function withOverrides(config: Record<string, string>, overrides: Record<
 }
 
 /** WHEN: the real program is evaluated under the mock engine. */
-export function whenEvaluated(stack: string, config: Record<string, string>, stackReferences: Record<string, Record<string, unknown>> = {}): Promise<Evaluation> {
-  return evaluateStack({ stack, config, stackReferences, program });
+export function whenEvaluated(stack: string, config: Record<string, string>, stackReferences: Record<string, Record<string, unknown>> = {}, cloud?: MockCloudOptions): Promise<Evaluation> {
+  return evaluateStack({ stack, config, stackReferences, program, cloud });
 }
 
 /** Evaluates the primary and then the secondary, the primary's outputs answering the secondary's stack reference. */
-export async function whenBothEvaluated(primaryConfig = givenStackFile("primary"), secondaryConfig = givenStackFile("secondary")): Promise<{ primary: Evaluation; secondary: Evaluation }> {
-  const primary = await whenEvaluated("primary", primaryConfig);
-  const secondary = await whenEvaluated("secondary", secondaryConfig, { [PRIMARY_STACK_REF]: primary.outputs });
+export async function whenBothEvaluated(primaryConfig = givenStackFile("primary"), secondaryConfig = givenStackFile("secondary"), cloud?: MockCloudOptions): Promise<{ primary: Evaluation; secondary: Evaluation }> {
+  const primary = await whenEvaluated("primary", primaryConfig, {}, cloud);
+  const secondary = await whenEvaluated("secondary", secondaryConfig, { [PRIMARY_STACK_REF]: primary.outputs }, cloud);
   return { primary, secondary };
 }
 

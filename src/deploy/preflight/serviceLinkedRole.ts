@@ -14,13 +14,9 @@ export const CREATE_AUTO_SCALING_ROLE_COMMAND = "aws iam create-service-linked-r
 /** The config switch with which a stack creates the role itself (creating one that exists fails, hence a switch). */
 export const CREATE_ROLE_CONFIG_KEY = "dr:createAutoScalingServiceLinkedRole";
 
-/**
- * Whether a stack's config creates the role. The switch arrives with the config schema of issue 8;
- * until then the key is absent and this reads false. After the merge this is one line:
- * `return config.createAutoScalingServiceLinkedRole;`
- */
+/** Whether a stack's config creates the role (only the primary may). */
 export function createsAutoScalingRole(config: StackConfig): boolean {
-  return (config as StackConfig & { readonly createAutoScalingServiceLinkedRole?: unknown }).createAutoScalingServiceLinkedRole === true;
+  return config.createAutoScalingServiceLinkedRole;
 }
 
 /** The message when the role is missing and no stack creates it; undefined when deploy can go on. */
@@ -29,7 +25,7 @@ export function serviceLinkedRoleProblem(roleExists: boolean, anyStackCreatesIt:
   return `The IAM service-linked role ${AUTO_SCALING_SERVICE_LINKED_ROLE} does not exist in this account. Every key policy of this ` +
     `platform names it, and KMS rejects a key policy whose principal does not exist. Create it once per account:\n` +
     `  ${CREATE_AUTO_SCALING_ROLE_COMMAND}\n` +
-    `or set ${CREATE_ROLE_CONFIG_KEY}: true in one stack file so the stack creates it.`;
+    `or set ${CREATE_ROLE_CONFIG_KEY}: true on the primary stack so it creates the role before its keys.`;
 }
 
 /** Asks IAM only when no stack creates the role; returns the problem to print, if any. */
