@@ -3,23 +3,19 @@
  * person sees it: used for the README's picture and by the tests that check its proportions.
  * resvg is a development dependency: `plan` itself never loads this module.
  */
-import * as fs from "fs";
 import type { ResvgRenderOptions } from "@resvg/resvg-js";
 import { FONT_FACE } from "./html";
 
-/** Where Debian and Ubuntu (fonts-dejavu-core) put the font the diagram is measured with. */
-const DEJAVU_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"];
-
 /**
- * Fonts for resvg: the DejaVu Sans files when they are where Debian keeps them (then no other
- * system font is scanned, so the picture does not change with what else is installed), else the
- * system's fonts with DejaVu Sans as the default family.
+ * The font the diagram is measured with, from an npm package rather than the system: Graphviz sizes
+ * every cell with DejaVu Sans metrics, so the picture must be drawn with exactly that font, and a
+ * machine without fonts-dejavu (or with other fonts installed) must render the same PNG.
  */
+const DEJAVU_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
+
+/** Fonts for resvg: only the DejaVu Sans files, no system font scanned. */
 export function renderFontOptions(): NonNullable<ResvgRenderOptions["font"]> {
-  const files = DEJAVU_FILES.filter((f) => fs.existsSync(f));
-  return files.length === DEJAVU_FILES.length
-    ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: FONT_FACE, sansSerifFamily: FONT_FACE }
-    : { loadSystemFonts: true, defaultFontFamily: FONT_FACE, sansSerifFamily: FONT_FACE };
+  return { loadSystemFonts: false, fontFiles: DEJAVU_FILES, defaultFontFamily: FONT_FACE, sansSerifFamily: FONT_FACE };
 }
 
 export interface Png {
