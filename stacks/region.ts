@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../components/storage/accessLogBucket";
 import { stackCapacity, TierCapacityPlan } from "../components/compute/capacity";
+import { stackWarmPools } from "../components/compute/warmPool";
 import { DataBucket } from "../components/storage/dataBucket";
 import { DataTier } from "../components/data/dataTier";
 import { DEFAULT_PORTS } from "../components/data/dataPlacement";
@@ -84,6 +85,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
   const app = config.appName;
   // The components warn about the weaknesses they see (one AZ of readers, a lone instance); `plan` reports capacity.warnings.
   const capacity = stackCapacity(config);
+  // The same pools the recovery model prices scale-out from.
+  const warmPools = stackWarmPools(config, capacity);
   const availabilityZones = await chooseAvailabilityZones(config, provider);
 
   const network = new RegionalNetwork(`${app}-network`, {
@@ -117,7 +120,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       amiId: inputs.amiId,
       instanceType: plan.instanceType,
       capacity: { min: plan.min, desired: plan.desired, max: plan.max },
-      healthCheck: { path: config.healthCheck.path },
+      healthCheck: { path: config.healthCheck.path, ...config.targetHealth },
+      warmPool: warmPools[tier],
       certificate: web
         ? { domainName: config.domain, subjectAlternativeNames: [`${config.region}.${config.domain}`], hostedZoneId: config.hostedZoneId }
         : { domainName: `app.${config.region}.${config.domain}`, hostedZoneId: config.hostedZoneId },

@@ -4,6 +4,7 @@ import { requireAwsProvider } from "../providers";
 // Shared with the security-group chain so the listener and backend ports match the rules that open them.
 import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "../network/securityChain";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD } from "./targetHealth";
+import { WarmPoolPlan } from "./warmPool";
 
 export { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD };
 
@@ -39,9 +40,9 @@ export interface TierCapacity {
 export interface TierHealthCheck {
   /** Path the load balancer requests. Default "/healthz". */
   readonly path?: string;
-  /** Seconds between checks, 5 to 300. Default 15. */
+  /** Seconds between checks, 5 to 300. Default 5. */
   readonly intervalSeconds?: number;
-  /** Consecutive passes before a target serves, 2 to 10. Default 3. */
+  /** Consecutive passes before an unhealthy target serves again, 2 to 10. Default 2. */
   readonly healthyThreshold?: number;
   /** Consecutive failures before a target is taken out, 2 to 10. Default 3. */
   readonly unhealthyThreshold?: number;
@@ -86,7 +87,7 @@ export interface ServiceTierArgs {
   readonly instancePort?: number;
   /** HTTPS listener port. Default 443. */
   readonly httpsPort?: number;
-  /** Target-group health check. Default { path "/healthz", 15 s, 3 healthy, 3 unhealthy }. */
+  /** Target-group health check. Default { path "/healthz", 5 s, 2 healthy, 3 unhealthy } (targetHealth.ts). */
   readonly healthCheck?: TierHealthCheck;
   /** Certificate of the HTTPS listener, created and DNS-validated here. Required. */
   readonly certificate: TierCertificate;
@@ -98,6 +99,8 @@ export interface ServiceTierArgs {
   readonly secretArns?: readonly pulumi.Input<string>[];
   /** KMS key of those secrets; required when secretArns is not empty. Default none. */
   readonly secretsKmsKeyArn?: pulumi.Input<string>;
+  /** Warm pool behind the group (warmPoolFor / stackWarmPools). Default: none. */
+  readonly warmPool?: WarmPoolPlan;
   /** Seconds after launch before failed ELB checks replace an instance. Default 300. */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Average CPU percentage the scaling policy holds. Default 50. */
@@ -298,6 +301,13 @@ export class ServiceTier extends pulumi.ComponentResource {
       enabledMetrics: [...GROUP_METRICS],
       metricsGranularity: "1Minute",
       tags: [{ key: "Name", value: name, propagateAtLaunch: false }],
+      // Pre-initialized, stopped instances: a failover scale-out starts them instead of launching new ones.
+      warmPool: args.warmPool && {
+        poolState: args.warmPool.poolState,
+        minSize: args.warmPool.minSize,
+        maxGroupPreparedCapacity: args.warmPool.maxGroupPreparedCapacity,
+        instanceReusePolicy: { reuseOnScaleIn: args.warmPool.reuseOnScaleIn },
+      },
     }, { parent: this });
 
     new aws.autoscaling.Policy(`${name}-cpu-target`, {
