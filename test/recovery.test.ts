@@ -4,6 +4,7 @@ import * as path from "path";
 import { stackCapacity } from "../components/compute/capacity";
 import { readStackConfig } from "../src/engine/stackFiles";
 import { estimateRecovery, formatRecovery } from "../src/model/recovery";
+import { failoverTimings } from "../src/model/timeline";
 import { recoverySection } from "../src/plan/recovery";
 import type { PlannedStack } from "../src/plan/stackSet";
 import { DrStrategy, parseStackConfig, StackConfig } from "../stacks/configSchema";
@@ -226,6 +227,7 @@ describe("recovery model: output", () => {
     expect(text).to.contain(`RTO ${rto} s vs target 120 s: PASS; dominant term: dns`);
     expect(text).to.match(/objects \(S3\)\s+900\s+900 PASS/);
     expect(text).to.match(/detection\s+34\s/);
+    expect(text).to.contain(`parallel branches after detection: dns ${ELB_TTL} s, decision + database ${AURORA_FAILOVER} s, decision + capacity ${WARM_START + 5} s`);
   });
 
   it("the plan section states the sensitivity: alarm-triggered and slower database failover", () => {
@@ -234,5 +236,26 @@ describe("recovery model: output", () => {
     expect(section.markdown).to.contain(`instead of automation: RTO ${detection + METRIC_PERIOD + AURORA_FAILOVER} s`);
     expect(section.markdown).to.contain(`database failover taking ${2 * AURORA_FAILOVER} s instead of ${AURORA_FAILOVER} s: RTO ${detection + 2 * AURORA_FAILOVER} s`);
     expect(section.markdown).to.contain("#### Cost of readiness by strategy");
+  });
+});
+
+describe("failover timings for the drill simulator", () => {
+  it("gives each step of the example's warm-standby failover its cited duration", () => {
+    const t = failoverTimings(PRIMARY, SECONDARY);
+    expect(t).to.deep.include({ detectionSeconds: 10 * 3 + CONNECT_TIMEOUT, dnsCacheSeconds: ELB_TTL, triggerSeconds: 0, databaseSeconds: AURORA_FAILOVER, deploySeconds: 0, newTargetServingSeconds: 5 });
+    expect(t.web).to.deep.equal({ from: 1, to: 3, fromWarmPool: true, instanceReadySeconds: WARM_START });
+    expect(t.app).to.deep.equal({ from: 1, to: 3, fromWarmPool: true, instanceReadySeconds: WARM_START });
+  });
+
+  it("agrees with the model: steps run as the model overlaps them sum to the model's RTO, for every strategy", () => {
+    for (const strategy of ["pilot-light", "warm-standby", "active-active"] as const) {
+      for (const assumptions of [{}, { trigger: "health-check-alarm" as const }]) {
+        const { primary, secondary } = pair(strategy);
+        const t = failoverTimings(primary, secondary, assumptions);
+        const tierReady = Math.max(...[t.web, t.app].map((x) => (x.to > x.from ? x.instanceReadySeconds + t.newTargetServingSeconds : 0)));
+        const rto = t.detectionSeconds + Math.max(t.dnsCacheSeconds, t.triggerSeconds + t.databaseSeconds, t.triggerSeconds + t.deploySeconds + tierReady);
+        expect(rto, `${strategy} ${JSON.stringify(assumptions)}`).to.equal(estimateRecovery({ primary, secondary, assumptions }).rto.seconds);
+      }
+    }
   });
 });

@@ -139,6 +139,8 @@ export interface RecoveryEstimate {
   /** The terms summed into the unplanned RTO, in timeline order. */
   readonly criticalPath: readonly RecoveryTerm[];
   readonly rto: Verdict;
+  /** The three parallel branches after detection (DNS; decision + database; decision + capacity), in seconds. */
+  readonly branches: readonly { readonly name: string; readonly seconds: number }[];
   /** Planned switchover: no detection; switchover (after creating a writer when headless; a restore for backup-restore) and DNS run in parallel with scale-out. */
   readonly plannedSwitchoverSeconds: number;
   readonly dataLoss: readonly DataLossTerm[];
@@ -243,9 +245,9 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
 
   // DNS moves at detection; the database and capacity wait for the runbook's trigger.
   const branches = [
-    { path: [dns], seconds: dns.seconds },
-    { path: [decision, databaseFailover], seconds: decision.seconds + databaseFailover.seconds },
-    { path: [decision, capacity], seconds: decision.seconds + capacity.seconds },
+    { name: "dns", path: [dns], seconds: dns.seconds },
+    { name: "decision + database", path: [decision, databaseFailover], seconds: decision.seconds + databaseFailover.seconds },
+    { name: "decision + capacity", path: [decision, capacity], seconds: decision.seconds + capacity.seconds },
   ];
   const slowest = branches.reduce((x, y) => (y.seconds > x.seconds ? y : x));
   const criticalPath = [detection, ...slowest.path.filter((t, i) => t.seconds > 0 || i === slowest.path.length - 1)];
@@ -265,7 +267,7 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   return {
     strategy, assumptions: a,
     terms: { decision, detection, dns, databaseSwitchover: switchover, databaseFailover, capacity },
-    criticalPath, rto, plannedSwitchoverSeconds, dataLoss, stores, rpo, warnings,
+    criticalPath, rto, branches: branches.map(({ name, seconds }) => ({ name, seconds })), plannedSwitchoverSeconds, dataLoss, stores, rpo, warnings,
   };
 }
 
@@ -343,6 +345,7 @@ export function formatRecovery(e: RecoveryEstimate): string {
   const out = [`Recovery model (${e.strategy}, loss of the primary region)`, ...table(rows)];
   out.push(`  unplanned RTO = ${e.criticalPath.map((x) => `${x.name} ${x.seconds}`).join(" + ")} = ${e.rto.seconds} s` +
     ` (DNS moves at detection; database and capacity wait for the decision; the slowest branch counts)`);
+  out.push(`  parallel branches after detection: ${e.branches.map((b) => `${b.name} ${b.seconds} s`).join(", ")}`);
   out.push(`  RTO ${e.rto.seconds} s vs target ${e.rto.targetSeconds} s: ${e.rto.pass ? "PASS" : "FAIL"}; dominant term: ${e.rto.dominant}`);
   out.push(`  planned switchover: ${e.plannedSwitchoverSeconds} s, no data loss`, "");
   const lossRows: [string, string, string][] = [
