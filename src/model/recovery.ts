@@ -9,27 +9,31 @@
  *   then, in parallel, because none waits for another:
  *     DNS       Route 53 answers with the SECONDARY record at once; resolvers keep the cached PRIMARY
  *               answer for up to its TTL.
- *     database  the runbook fails the global database over to the secondary (a headless pilot-light
- *               cluster first needs a DB instance; backup-restore restores a cluster from a backup).
- *     capacity  the runbook raises the standby's desired capacity to the primary's; instances launch
- *               and pass the target group's health checks (backup-restore first deploys the tiers).
- * Unplanned RTO = decision + detection + max(DNS, database, capacity). This assumes the health-check
- * path does not need a writable database; if it does, capacity waits for the database as well.
+ *     decision, then
+ *       database  the runbook fails the global database over to the secondary (a headless pilot-light
+ *                 cluster first needs a DB instance; backup-restore restores a cluster from a backup).
+ *       capacity  the runbook raises the standby's desired capacity to the primary's; instances start
+ *                 from the warm pool (or launch) and pass one target-group check (backup-restore
+ *                 first deploys the tiers).
+ * Unplanned RTO = detection + max(DNS, decision + database, decision + capacity). This assumes the
+ * health-check path does not need a writable database; if it does, capacity waits for the database.
  * A planned switchover has no detection: switchover + DNS, run in parallel with any scale-out.
  */
 import { StackCapacityPlan, stackCapacity } from "../../components/compute/capacity";
 import { poolCoversScaleOut, stackWarmPools } from "../../components/compute/warmPool";
 import { newTargetServingSeconds } from "../../components/compute/targetHealth";
 import type { DataStore, StackConfig } from "../../stacks/configSchema";
+import { DataLossTerm, DEFAULT_ASSUMPTIONS, minutes, RecoveryAssumptions, RecoveryTerm, STRATEGY_DATABASE, StrategyDatabase, term, TRIGGER_SECONDS } from "./strategyTerms";
 import {
-  AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS,
-  BACKUP_COPY_INTERVAL_SECONDS, detectionSeconds, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, HEALTH_CHECK_METRIC_PERIOD_SECONDS,
-  INFRA_DEPLOY_SECONDS, INSTANCE_LAUNCH_SECONDS, RESTORE_FROM_SNAPSHOT_SECONDS, S3_RTC_BOUND_SECONDS, S3_TYPICAL_SECONDS, scaleOutSeconds,
-  SECRET_REPLICA_BOUND_SECONDS, SECRET_TYPICAL_SECONDS, TIMING_SOURCES, WARM_POOL_START_SECONDS,
+  AURORA_SWITCHOVER_SECONDS, detectionSeconds, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, HEALTH_CHECK_METRIC_PERIOD_SECONDS,
+  S3_RTC_BOUND_SECONDS, S3_TYPICAL_SECONDS, scaleOutSeconds, SECRET_REPLICA_BOUND_SECONDS, SECRET_TYPICAL_SECONDS, TIMING_SOURCES,
 } from "./timings";
 
-// The simulator and tests import every timing from here; ./timings.ts holds them with their sources.
+// The simulator and tests import everything from here: ./timings.ts holds the cited figures,
+// ./strategyTerms.ts the assumptions and per-strategy terms, ./timeline.ts the step durations.
 export * from "./timings";
+export * from "./strategyTerms";
+export * from "./timeline";
 
 /** Where the AWS figures are documented; `formatRecovery` prints them. */
 export const RECOVERY_REFERENCES: Readonly<Record<string, string>> = {
@@ -46,66 +50,6 @@ export const RECOVERY_REFERENCES: Readonly<Record<string, string>> = {
   "new targets need one passing check": TIMING_SOURCES.targetGroupHealth,
   "S3 Replication Time Control (99.99 % in 15 min)": TIMING_SOURCES.s3Rtc,
 };
-
-/**
- * What starts the runbook once Route 53 has marked the primary unhealthy.
- * - automation: recovery automation that watches the same health condition from the recovery
- *   region starts at detection (the drill engine; not yet deployed as in-cloud automation);
- * - health-check-alarm: the platform's HealthCheckAlarm on Route 53's HealthCheckStatus, a
- *   one-minute metric (AWS warns the SNS notice can take several minutes; one period is the floor).
- */
-export type RunbookTrigger = "automation" | "health-check-alarm";
-export const TRIGGER_SECONDS: Readonly<Record<RunbookTrigger, number>> = {
-  automation: 0,
-  "health-check-alarm": HEALTH_CHECK_METRIC_PERIOD_SECONDS,
-};
-
-/** Figures that depend on the AMI, the runbook and the data, rather than on the stack config. */
-export interface RecoveryAssumptions {
-  /** How the failover records point at the load balancers; the platform uses alias records. */
-  readonly dnsRecord: "alias" | "non-alias";
-  /** What starts the runbook after detection. */
-  readonly trigger: RunbookTrigger;
-  /** Operator time on top of the trigger (0 when automation runs the runbook). */
-  readonly decisionSeconds: number;
-  readonly instanceLaunchSeconds: number;
-  readonly warmPoolStartSeconds: number;
-  readonly databaseFailoverSeconds: number;
-  readonly restoreFromSnapshotSeconds: number;
-  readonly infraDeploySeconds: number;
-  readonly backupCopyIntervalSeconds: number;
-}
-
-export const DEFAULT_ASSUMPTIONS: RecoveryAssumptions = {
-  dnsRecord: "alias",
-  trigger: "automation",
-  decisionSeconds: 0,
-  instanceLaunchSeconds: INSTANCE_LAUNCH_SECONDS,
-  warmPoolStartSeconds: WARM_POOL_START_SECONDS,
-  databaseFailoverSeconds: AURORA_UNPLANNED_FAILOVER_SECONDS,
-  restoreFromSnapshotSeconds: RESTORE_FROM_SNAPSHOT_SECONDS,
-  infraDeploySeconds: INFRA_DEPLOY_SECONDS,
-  backupCopyIntervalSeconds: BACKUP_COPY_INTERVAL_SECONDS,
-};
-
-export interface RecoveryTerm {
-  readonly name: string;
-  readonly seconds: number;
-  /** Where the figure comes from: the config values and the AWS behaviour behind it. */
-  readonly source: string;
-  readonly note: string;
-}
-
-export interface DataLossTerm {
-  readonly store: DataStore;
-  /** How the report names the store's replication ("Aurora", "S3", "secrets"). */
-  readonly label: string;
-  /** The bound that can be promised (what the store's target is compared with). */
-  readonly seconds: number;
-  readonly typicalSeconds: number;
-  readonly source: string;
-  readonly note: string;
-}
 
 /** One store's RPO target against what it can promise. */
 export interface StoreVerdict {
@@ -156,60 +100,6 @@ export interface RecoveryInput {
   readonly standby?: StackCapacityPlan;
   readonly assumptions?: Partial<RecoveryAssumptions>;
 }
-
-/**
- * How each strategy recovers its database and what it can lose: one row per strategy, so a
- * strategy's terms change here and nowhere else (issue 11 changes backup-restore's).
- */
-interface StrategyDatabase {
-  /** The unplanned database term. */
-  readonly failover: (a: RecoveryAssumptions) => RecoveryTerm;
-  /** Seconds of the database part of a planned switchover. */
-  readonly plannedSeconds: (a: RecoveryAssumptions) => number;
-  /** What the database can promise to lose. */
-  readonly loss: (primary: StackConfig, a: RecoveryAssumptions) => DataLossTerm;
-}
-
-const FAILOVER_LOSS_NOTE = "loses writes not yet replicated (see RPO); the old primary rejoins as a secondary only after it recovers";
-const failoverSource = (a: RecoveryAssumptions) =>
-  `failover-global-cluster --allow-data-loss: AWS states a secondary is promoted "in less than a minute"; ${a.databaseFailoverSeconds} s modelled`;
-const globalLoss = (primary: StackConfig): DataLossTerm => ({
-  store: "database", label: "Aurora", seconds: AURORA_TYPICAL_LAG_SECONDS, typicalSeconds: AURORA_TYPICAL_LAG_SECONDS,
-  source: `global database replication lag, typically under ${AURORA_TYPICAL_LAG_SECONDS} s; the replication-lag alarm fires above the database RPO target`,
-  note: primary.database.engine === "aurora-postgresql"
-    ? "the alarm tells you when the bound is at risk; Aurora PostgreSQL can also enforce it (rds.global_db_rpo) by pausing commits"
-    : "the alarm tells you when the bound is at risk; nothing stops writes while lag exceeds it",
-});
-
-export const STRATEGY_DATABASE: Readonly<Record<StackConfig["strategy"], StrategyDatabase>> = {
-  "active-active": {
-    failover: (a) => term("database failover (unplanned)", a.databaseFailoverSeconds, failoverSource(a), FAILOVER_LOSS_NOTE),
-    plannedSeconds: () => AURORA_SWITCHOVER_SECONDS,
-    loss: globalLoss,
-  },
-  "warm-standby": {
-    failover: (a) => term("database failover (unplanned)", a.databaseFailoverSeconds, failoverSource(a), FAILOVER_LOSS_NOTE),
-    plannedSeconds: () => AURORA_SWITCHOVER_SECONDS,
-    loss: globalLoss,
-  },
-  "pilot-light": {
-    failover: (a) => term("database failover (unplanned)", AURORA_INSTANCE_CREATE_SECONDS + a.databaseFailoverSeconds,
-      `headless secondary: DB instance creation (${minutes(AURORA_INSTANCE_CREATE_SECONDS)}) + ${failoverSource(a)}`,
-      `pilot light must create the writer instance before promotion; ${FAILOVER_LOSS_NOTE}`),
-    plannedSeconds: () => AURORA_INSTANCE_CREATE_SECONDS + AURORA_SWITCHOVER_SECONDS,
-    loss: globalLoss,
-  },
-  "backup-restore": {
-    failover: (a) => term("database restore (unplanned)", a.restoreFromSnapshotSeconds + AURORA_INSTANCE_CREATE_SECONDS,
-      `restore from the latest backup copy (assumed ${minutes(a.restoreFromSnapshotSeconds)}) + DB instance creation (${minutes(AURORA_INSTANCE_CREATE_SECONDS)})`,
-      "backup-restore has no standing database; measure the restore in a drill, it grows with data size"),
-    plannedSeconds: (a) => a.restoreFromSnapshotSeconds + AURORA_INSTANCE_CREATE_SECONDS,
-    loss: (_primary, a) => ({
-      store: "database", label: "Aurora", seconds: a.backupCopyIntervalSeconds, typicalSeconds: a.backupCopyIntervalSeconds / 2,
-      source: `backup copies to the recovery region every ${hours(a.backupCopyIntervalSeconds)}`, note: "everything written since the last copied backup is lost",
-    }),
-  },
-};
 
 export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   const { primary, secondary } = input;
@@ -319,20 +209,8 @@ export function storeVerdict(d: DataLossTerm, targetSeconds: number): StoreVerdi
   return { store: d.store, boundSeconds: d.seconds, targetSeconds, pass, message };
 }
 
-function term(name: string, seconds: number, source: string, note: string): RecoveryTerm {
-  return { name, seconds, source, note };
-}
-
 function verdict(seconds: number, targetSeconds: number, dominant: string): Verdict {
   return { seconds, targetSeconds, pass: seconds <= targetSeconds, dominant };
-}
-
-function minutes(s: number): string {
-  return s % 60 === 0 ? `${s / 60} min` : `${s} s`;
-}
-
-function hours(s: number): string {
-  return s % 3600 === 0 ? `${s / 3600} h` : minutes(s);
 }
 
 /** A readable table of the estimate, for the plan report and the terminal. */

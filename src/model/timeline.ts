@@ -7,7 +7,7 @@ import { stackCapacity } from "../../components/compute/capacity";
 import { newTargetServingSeconds } from "../../components/compute/targetHealth";
 import { poolCoversScaleOut, stackWarmPools } from "../../components/compute/warmPool";
 import type { StackConfig } from "../../stacks/configSchema";
-import { DEFAULT_ASSUMPTIONS, RecoveryAssumptions, STRATEGY_DATABASE, TRIGGER_SECONDS } from "./recovery";
+import { DEFAULT_ASSUMPTIONS, RecoveryAssumptions, STRATEGY_DATABASE, TRIGGER_SECONDS } from "./strategyTerms";
 import { detectionSeconds, ELB_ALIAS_TTL_SECONDS, instanceReadySeconds } from "./timings";
 
 export interface TierScaleOut {
