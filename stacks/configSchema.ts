@@ -12,6 +12,8 @@ import {
   DEFAULT_LOCK_MAX_RETENTION_DAYS, DEFAULT_LOCK_MIN_RETENTION_DAYS, VAULT_LOCK_MODES,
 } from "../components/data/backupRules";
 import { writeForwardingProblem } from "../components/data/writeForwarding";
+import { MAX_TARGET_HEALTH_INTERVAL_SECONDS, MAX_TARGET_HEALTH_THRESHOLD, MIN_TARGET_HEALTH_INTERVAL_SECONDS, MIN_TARGET_HEALTH_THRESHOLD, DEFAULT_TARGET_HEALTH } from "../components/compute/targetHealth";
+import { WARM_POOL_STATES, WARM_POOL_STRATEGIES } from "../components/compute/warmPool";
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
@@ -21,7 +23,15 @@ export type DbEngine = (typeof DB_ENGINES)[number];
 export const SINGLE_NAT_STRATEGIES: readonly DrStrategy[] = ["backup-restore", "pilot-light", "warm-standby"];
 
 export const DEFAULT_DNS_TTL_SECONDS = 60;
-export const DEFAULT_HEALTH_CHECK = { intervalSeconds: 30, failureThreshold: 3, path: "/healthz" } as const;
+/**
+ * Route 53's fast interval (10 s) with three failures: a lost region is detected in about 34 s,
+ * while one or two dropped checks (a blip) do not fail the region over. Threshold 1 detects in
+ * 14 s but fails over on a single lost check; 30 s intervals are cheaper and take 94 s.
+ */
+export const DEFAULT_HEALTH_CHECK = { intervalSeconds: 10, failureThreshold: 3, path: "/healthz" } as const;
+/** The data stores an RPO target is set for, one target each (dr:objectives.rpoSeconds). */
+export const DATA_STORES = ["database", "objects", "secrets"] as const;
+export type DataStore = (typeof DATA_STORES)[number];
 export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<DbEngine, string>> = {
   "aurora-postgresql": "16.6",
   "aurora-mysql": "8.0.mysql_aurora.3.08.0",
@@ -147,10 +157,33 @@ export const stackConfigSchema = z
       z
         .object({
           rtoSeconds: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
-          rpoSeconds: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
+          rpoSeconds: structured(z.object({
+            database: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
+            objects: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
+            secrets: wholeNumber("seconds").positive({ error: "must be a positive number of seconds" }),
+          }).strict()),
         })
         .strict(),
     ),
+    targetHealth: structured(
+      z
+        .object({
+          intervalSeconds: wholeNumber("seconds").min(MIN_TARGET_HEALTH_INTERVAL_SECONDS, { error: `must be from ${MIN_TARGET_HEALTH_INTERVAL_SECONDS} to ${MAX_TARGET_HEALTH_INTERVAL_SECONDS} seconds (the ALB's range)` }).max(MAX_TARGET_HEALTH_INTERVAL_SECONDS, { error: `must be from ${MIN_TARGET_HEALTH_INTERVAL_SECONDS} to ${MAX_TARGET_HEALTH_INTERVAL_SECONDS} seconds (the ALB's range)` }).default(DEFAULT_TARGET_HEALTH.intervalSeconds),
+          healthyThreshold: wholeNumber("checks").min(MIN_TARGET_HEALTH_THRESHOLD, { error: `must be from ${MIN_TARGET_HEALTH_THRESHOLD} to ${MAX_TARGET_HEALTH_THRESHOLD} (the ALB's range)` }).max(MAX_TARGET_HEALTH_THRESHOLD, { error: `must be from ${MIN_TARGET_HEALTH_THRESHOLD} to ${MAX_TARGET_HEALTH_THRESHOLD} (the ALB's range)` }).default(DEFAULT_TARGET_HEALTH.healthyThreshold),
+          unhealthyThreshold: wholeNumber("checks").min(MIN_TARGET_HEALTH_THRESHOLD, { error: `must be from ${MIN_TARGET_HEALTH_THRESHOLD} to ${MAX_TARGET_HEALTH_THRESHOLD} (the ALB's range)` }).max(MAX_TARGET_HEALTH_THRESHOLD, { error: `must be from ${MIN_TARGET_HEALTH_THRESHOLD} to ${MAX_TARGET_HEALTH_THRESHOLD} (the ALB's range)` }).default(DEFAULT_TARGET_HEALTH.unhealthyThreshold),
+        })
+        .strict(),
+    ).default({ ...DEFAULT_TARGET_HEALTH }),
+    warmPool: structured(
+      z
+        .object({
+          enabled: z.boolean({ error: "must be true or false" }).optional(),
+          poolState: z.enum(WARM_POOL_STATES, { error: `must be one of ${WARM_POOL_STATES.join(", ")}` }).optional(),
+          minSize: wholeNumber("instances").min(0, { error: "must be 0 or more" }).optional(),
+          reuseOnScaleIn: z.boolean({ error: "must be true or false" }).optional(),
+        })
+        .strict(),
+    ).default({}),
     replicaRegions: structured(z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))).optional(),
     allowedRegions: structured(
       z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))
@@ -198,8 +231,12 @@ export const stackConfigSchema = z
       if (c.role === "primary" && t.desired < c.azCount) fail(["capacity", tier, "desired"], `is ${t.desired}, fewer than the ${c.azCount} AZs; raise it to at least ${c.azCount} so every AZ serves`);
     }
     for (const p of backupProblems(c.backup)) fail(["backup", ...p.field.split(".")], p.message);
-    if (c.objectives && c.objectives.rpoSeconds > c.objectives.rtoSeconds * 10)
-      fail(["objectives", "rpoSeconds"], "is more than ten times the RTO target; check the units (both are seconds)");
+    for (const store of DATA_STORES) {
+      if (c.objectives && c.objectives.rpoSeconds[store] > c.objectives.rtoSeconds * 10 && c.objectives.rpoSeconds[store] > 3600)
+        fail(["objectives", "rpoSeconds", store], "is more than an hour and ten times the RTO target; check the units (both are seconds)");
+    }
+    if (c.warmPool.enabled && !WARM_POOL_STRATEGIES.includes(c.strategy))
+      fail(["warmPool", "enabled"], `is true with strategy ${c.strategy}, which keeps no group below full size; remove it (warm pools serve ${WARM_POOL_STRATEGIES.join(" and ")})`);
   });
 
 /**
@@ -287,12 +324,43 @@ export function parseStackConfig(raw: Record<string, unknown>, source: string): 
       else problems.push({ key, value, message: `is not a setting of this platform; remove it or use one of ${Object.keys(stackConfigSchema.shape).filter((k) => k !== "region").map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}` });
     }
   }
+  const legacy = legacyRpoProblem(fields);
+  if (legacy) problems.push(legacy);
   const result = stackConfigSchema.safeParse(fields);
   if (result.success && problems.length === 0) return withResolvedDefaults(result.data);
   for (const issue of result.success ? [] : result.error.issues) {
-    problems.push({ key: configKey(issue.path), value: valueAt(fields, issue.path), message: issueMessage(issue) });
+    const key = configKey(issue.path);
+    // The migration message already explains the old single-value RPO; the schema's "must be a map" would only repeat it.
+    if (legacy && key.startsWith(legacy.key)) continue;
+    problems.push({ key, value: valueAt(fields, issue.path), message: issueMessage(issue) });
   }
   throw new ConfigError(source, problems);
+}
+
+/**
+ * Configs written before RPO targets were per data store set `rpoSeconds` to one number. They are
+ * refused, not reinterpreted: one number for every store would either promise S3 more than RTC
+ * keeps or let the database lose far more than it needs to. The message gives the replacement.
+ */
+export function legacyRpoProblem(fields: Record<string, unknown>): ConfigProblem | undefined {
+  const raw = fields.objectives;
+  let objectives: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      objectives = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!objectives || typeof objectives !== "object") return undefined;
+  const rpo = (objectives as Record<string, unknown>).rpoSeconds;
+  if (rpo === undefined || (typeof rpo === "object" && rpo !== null) || (typeof rpo === "string" && rpo.trim().startsWith("{"))) return undefined;
+  return {
+    key: `${CONFIG_NAMESPACE}:objectives.rpoSeconds`,
+    value: rpo,
+    message: "is a single number, the format before RPO targets were per data store; replace it with one target per store, " +
+      "such as rpoSeconds: { database: 1, objects: 900, secrets: 60 } (what the platform can keep: Aurora lag alarm, S3 RTC's 15 minutes, secret replication); see README, Configuration",
+  };
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {

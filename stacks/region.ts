@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../components/storage/accessLogBucket";
 import { stackCapacity, TierCapacityPlan } from "../components/compute/capacity";
+import { stackWarmPools } from "../components/compute/warmPool";
 import { DataBucket } from "../components/storage/dataBucket";
 import { DataTier } from "../components/data/dataTier";
 import { DEFAULT_PORTS } from "../components/data/dataPlacement";
@@ -95,6 +96,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
   const capacity = stackCapacity(config);
   const fleetTypes = [capacity.web, capacity.app].filter((t) => t.builds).map((t) => t.instanceType);
   const availabilityZones = await chooseAvailabilityZones(config, provider, [...new Set(fleetTypes)]);
+  // The same pools the recovery model prices scale-out from.
+  const warmPools = stackWarmPools(config, capacity);
 
   const network = new RegionalNetwork(`${app}-network`, {
     region: config.region,
@@ -127,19 +130,20 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       amiId: inputs.amiId,
       instanceType: plan.instanceType,
       capacity: { min: plan.min, desired: plan.desired, max: plan.max },
-      healthCheck: { path: config.healthCheck.path },
+      healthCheck: { path: config.healthCheck.path, ...config.targetHealth },
+      warmPool: warmPools[tier],
       certificate: web
         ? { domainName: config.domain, subjectAlternativeNames: [`${config.region}.${config.domain}`], hostedZoneId: config.hostedZoneId }
         : { domainName: appEndpointName(config.region, config.domain), hostedZoneId: config.hostedZoneId },
       // The web tier reaches the app tier by the name on its certificate (exported as appEndpoint).
       endpointName: web ? undefined : appEndpointName(config.region, config.domain),
+      // Provider default tags skip Auto Scaling groups and what a template launches (https://www.hashicorp.com/blog/default-tags-in-the-terraform-aws-provider).
       launchTags: platformTags(config),
       accessLogBucket: accessLogs.bucketName,
       ebsKmsKeyArn: inputs.kmsKeyArn,
       // Only the app tier talks to the database, so only it may read the credentials.
       secretArns: web ? [] : [inputs.dbSecretArn],
       secretsKmsKeyArn: web ? undefined : inputs.kmsKeyArn,
-      // Provider default tags skip Auto Scaling groups (https://www.hashicorp.com/blog/default-tags-in-the-terraform-aws-provider).
     }, { provider });
   }
 

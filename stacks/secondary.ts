@@ -86,7 +86,7 @@ function replicateDataBuckets(config: StackConfig, primary: PrimaryExports, regi
   new ReplicationAlarms(`${app}-replication-alarms-${config.region}`, {
     region: config.region,
     alarmTopicArn: region.alarms.topicArn,
-    aurora: region.database ? { clusterIdentifier: region.database.clusterIdentifier, rpoTargetSeconds: config.objectives.rpoSeconds } : undefined,
+    aurora: region.database ? { clusterIdentifier: region.database.clusterIdentifier, rpoTargetSeconds: config.objectives.rpoSeconds.database } : undefined,
     s3: rules,
   }, { provider: region.provider });
   new ReplicationAlarms(`${app}-replication-alarms-${primaryRegion}`, {

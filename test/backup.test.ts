@@ -198,7 +198,7 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
   it("reports an RPO equal to the backup interval (6 h) and a restore time from the data size", () => {
     const p = parseStackConfig(primaryConfig, "p");
     const s = parseStackConfig(secondaryConfig, "s");
-    const aurora = estimateRecovery({ primary: p, secondary: s }).dataLoss.find((d) => d.store === "Aurora")!;
+    const aurora = estimateRecovery({ primary: p, secondary: s }).dataLoss.find((d) => d.store === "database")!;
     expect(aurora.seconds).to.equal(6 * HOUR);
     expect(aurora.source).to.contain("every 6 h");
     const small = estimateRecovery({ primary: { ...p, database: { ...p.database, sizeGiB: 10 } }, secondary: s });

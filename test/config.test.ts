@@ -82,6 +82,14 @@ describe("stack configuration contract", () => {
     ["primary without its golden AMI", { "dr:amiId": undefined }, "dr:amiId", /golden AMI/],
     ["single NAT gateway on the primary", { "dr:natStrategy": "single" }, "dr:natStrategy", /needs per-az/],
     ["missing recovery objectives", { "dr:objectives": undefined }, "dr:objectives", /is required/],
+    ["an RPO target missing for one store", { "dr:objectives": { rtoSeconds: 120, rpoSeconds: { database: 1, objects: 900 } } }, "dr:objectives.rpoSeconds.secrets", /is required/],
+    ["an RPO target for a store the platform does not have", { "dr:objectives": { rtoSeconds: 120, rpoSeconds: { database: 1, objects: 900, secrets: 60, queues: 5 } } }, "dr:objectives.rpoSeconds", /unknown field\(s\) queues/],
+    // ALB limits: interval 5-300 s, thresholds 2-10 (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html)
+    ["target-group interval below the ALB's 5 s", { "dr:targetHealth": { intervalSeconds: 4 } }, "dr:targetHealth.intervalSeconds", /from 5 to 300/],
+    ["target-group healthy threshold below the ALB's 2", { "dr:targetHealth": { healthyThreshold: 1 } }, "dr:targetHealth.healthyThreshold", /from 2 to 10/],
+    ["target-group unhealthy threshold above 10", { "dr:targetHealth": { unhealthyThreshold: 11 } }, "dr:targetHealth.unhealthyThreshold", /from 2 to 10/],
+    ["a warm-pool state AWS does not offer", { "dr:warmPool": { poolState: "Frozen" } }, "dr:warmPool.poolState", /Stopped, Hibernated, Running/],
+    ["a warm pool asked of a strategy with nothing to fill", { "dr:strategy": "active-active", "dr:warmPool": { enabled: true } }, "dr:warmPool.enabled", /warm-standby and pilot-light/],
     ["primary naming a primary stack", { "dr:primaryStack": "organization/dr-platform/primary" }, "dr:primaryStack", /remove it/],
   ];
 
@@ -94,6 +102,28 @@ describe("stack configuration contract", () => {
       expect(err.message).to.contain(`- ${key} = `);
     });
   }
+
+  it("refuses the old single-number RPO with the per-store replacement, and only that one problem for the key", () => {
+    for (const old of [{ rtoSeconds: 900, rpoSeconds: 60 }, JSON.stringify({ rtoSeconds: 900, rpoSeconds: "60" })]) {
+      const err = problemsOf(withOverrides(primaryFile(), { "dr:objectives": old }));
+      const about = err.problems.filter((p) => p.key.startsWith("dr:objectives"));
+      expect(about.map((p) => p.key), err.message).to.deep.equal(["dr:objectives.rpoSeconds"]);
+      expect(about[0].message).to.match(/single number/).and.match(/database: 1, objects: 900, secrets: 60/);
+      expect(err.message).to.contain("dr:objectives.rpoSeconds = ");
+    }
+  });
+
+  it("reads per-store RPO targets, target-group health and warm-pool settings as given", () => {
+    const c = parseStackConfig(withOverrides(secondaryFile(), {
+      "dr:objectives": { rtoSeconds: 200, rpoSeconds: { database: 5, objects: 1800, secrets: 120 } },
+      "dr:targetHealth": { intervalSeconds: 10, healthyThreshold: 3 },
+      "dr:warmPool": { poolState: "Hibernated", minSize: 1 },
+    }), "s");
+    expect(c.objectives).to.deep.equal({ rtoSeconds: 200, rpoSeconds: { database: 5, objects: 1800, secrets: 120 } });
+    // unhealthyThreshold falls back to its default of 3 (three failures ride out one slow answer).
+    expect(c.targetHealth).to.deep.equal({ intervalSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 });
+    expect(c.warmPool).to.deep.equal({ poolState: "Hibernated", minSize: 1 });
+  });
 
   it("rejects a secondary without a primary stack name", () => {
     const err = problemsOf(withOverrides(secondaryFile(), { "dr:primaryStack": undefined }));

@@ -15,6 +15,7 @@ import { loadStackSet } from "../src/plan/stackSet";
 import { spreadOverAzs } from "../src/plan/topology";
 import { examplePlan } from "./harness/examplePlan";
 import { PROJECT_DIR } from "./harness/stack";
+import { main } from "../src/cli/dr";
 
 const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dr-plan-test-"));
@@ -227,6 +228,34 @@ describe("plan", function () {
       expect(run.stderr).to.contain("dr:vpcCidr").and.to.contain("Pulumi.primary.yaml");
       expect(run.stderr).to.not.match(/^\s+at /m);
       expect(fs.existsSync(target)).to.equal(false);
+    });
+  });
+
+  describe("verdict and --strict", () => {
+    it("the default configuration meets its objectives, so --strict passes on it", () => {
+      expect(result.recovery.objectivesMet, result.recovery.failures.join("\n")).to.equal(true);
+      expect(result.strictFailures).to.deep.equal([]);
+      expect(report).to.match(/RTO \d+ s \/ target 120 s PASS/);
+    });
+
+    it("exits 1 under --strict when the RTO passes but one store's RPO asks for less than it can keep, naming the store", async () => {
+      // S3 RTC promises 15 minutes; 60 s for objects cannot be kept, while the RTO target stays met.
+      const dir = projectWith("strict-rpo", Object.fromEntries(["primary", "secondary"].map((stack) => [stack, (c: Record<string, unknown>) => {
+        c["dr:objectives"] = { rtoSeconds: 120, rpoSeconds: { database: 1, objects: 60, secrets: 60 } };
+      }])));
+      const errors: string[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+      let code: number;
+      try {
+        code = await main(["node", "dr", "plan", "--strict", "--quiet", "--cwd", dir, "--out", path.join(tmpRoot, "strict-out")]);
+      } finally {
+        console.error = original;
+      }
+      expect(code).to.equal(1);
+      expect(errors.join("\n")).to.contain("--strict").and.contain("objects (S3)").and.contain("900 s").and.not.contain("exceeds the");
+      // The plan is still written, so the reader can see why.
+      expect(fs.readFileSync(path.join(tmpRoot, "strict-out", "report.md"), "utf8")).to.match(/RTO \d+ s \/ target 120 s PASS.*RPO .* FAIL/);
     });
   });
 

@@ -39,6 +39,35 @@ describe("secondary capacity by DR strategy", () => {
     expect(resourcesOf(evaluations["warm-standby"].secondary, "aws:rds/clusterInstance:ClusterInstance")).to.have.length(1);
   });
 
+  it("warm standby: every Auto Scaling group of the secondary has a stopped warm pool that prepares full capacity", () => {
+    const configured = JSON.parse(givenStackFile("secondary")["dr:capacity"]);
+    const all = resourcesOf(evaluations["warm-standby"].secondary, "aws:autoscaling/group:Group");
+    expect(all).to.have.length(2);
+    for (const g of all) {
+      const pool = g.inputs.warmPool as { maxGroupPreparedCapacity: number };
+      const tier = /-web-/.test(g.name) ? "web" : "app";
+      expect(g.inputs.warmPool, g.name).to.deep.include({ poolState: "Stopped", maxGroupPreparedCapacity: configured[tier].desired, minSize: 0 });
+      // AWS sizes the pool as prepared capacity minus desired: it must hold what scale-out to full size adds.
+      expect(pool.maxGroupPreparedCapacity - Number(g.inputs.desiredCapacity)).to.be.at.least(1);
+      expect(pool.maxGroupPreparedCapacity).to.be.at.most(Number(g.inputs.maxSize));
+    }
+  });
+
+  it("no warm pool on the primary, nor on pilot light unless it opts in", () => {
+    for (const strategy of strategies) for (const g of resourcesOf(evaluations[strategy].primary, "aws:autoscaling/group:Group")) expect(g.inputs.warmPool, g.name).to.equal(undefined);
+    for (const g of resourcesOf(evaluations["pilot-light"].secondary, "aws:autoscaling/group:Group")) expect(g.inputs.warmPool, g.name).to.equal(undefined);
+  });
+
+  it("target groups check every 5 s and admit a recovered target after 2 passes (ALB minimums), in both stacks", () => {
+    for (const ev of [evaluations["warm-standby"].primary, evaluations["warm-standby"].secondary]) {
+      for (const tg of resourcesOf(ev, "aws:lb/targetGroup:TargetGroup")) {
+        const hc = tg.inputs.healthCheck as { interval: number; timeout: number };
+        expect(hc, tg.name).to.include({ interval: 5, healthyThreshold: 2, unhealthyThreshold: 3 });
+        expect(hc.timeout).to.be.below(hc.interval);
+      }
+    }
+  });
+
   it("the primary runs full capacity whatever the strategy", () => {
     const configured = JSON.parse(givenStackFile("primary")["dr:capacity"]);
     for (const strategy of strategies) expect(groups(evaluations[strategy].primary).web.desiredCapacity).to.equal(configured.web.desired);

@@ -247,10 +247,11 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
         expect(tg).to.include({ protocol: "HTTP", port: 8080, deregistrationDelay: 30, targetType: "instance" });
         const hc = tg.healthCheck as Json;
         expect(hc.timeout).to.be.below(hc.interval);
-        expect(hc).to.include({ healthyThreshold: 3, unhealthyThreshold: 3, enabled: true });
+        expect(hc).to.include({ healthyThreshold: 2, unhealthyThreshold: 3, enabled: true });
       }
       expect(web.healthCheck).to.include({ path: WEB_HEALTH.path, interval: WEB_HEALTH.intervalSeconds });
-      expect(app.healthCheck).to.include({ path: "/healthz", interval: 15 });
+      // Defaults are the ALB's minimums (interval 5 s, healthy threshold 2) so a started instance serves fast.
+      expect(app.healthCheck).to.include({ path: "/healthz", interval: 5, healthyThreshold: 2 });
     });
   });
 

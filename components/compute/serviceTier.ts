@@ -6,6 +6,7 @@ import { certificateCovers, loadBalancerAlias, TierCertificate, validatedCertifi
 import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD } from "./targetHealth";
 import { tierFleet } from "./tierFleet";
 import { tierLoadBalancer } from "./tierLoadBalancer";
+import { WarmPoolPlan } from "./warmPool";
 
 export { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD };
 export type { TierCertificate } from "../dns/tierDns";
@@ -33,9 +34,9 @@ export interface TierCapacity {
 export interface TierHealthCheck {
   /** Path the load balancer requests. Default "/healthz". */
   readonly path?: string;
-  /** Seconds between checks, 5 to 300. Default 15. */
+  /** Seconds between checks, 5 to 300. Default 5. */
   readonly intervalSeconds?: number;
-  /** Consecutive passes before a target serves, 2 to 10. Default 3. */
+  /** Consecutive passes before an unhealthy target serves again, 2 to 10. Default 2. */
   readonly healthyThreshold?: number;
   /** Consecutive failures before a target is taken out, 2 to 10. Default 3. */
   readonly unhealthyThreshold?: number;
@@ -70,7 +71,7 @@ export interface ServiceTierArgs {
   readonly instancePort?: number;
   /** HTTPS listener port. Default 443. */
   readonly httpsPort?: number;
-  /** Target-group health check. Default { path "/healthz", 15 s, 3 healthy, 3 unhealthy }. */
+  /** Target-group health check. Default { path "/healthz", 5 s, 2 healthy, 3 unhealthy } (targetHealth.ts). */
   readonly healthCheck?: TierHealthCheck;
   /** Certificate of the HTTPS listener, created and DNS-validated here. Required. */
   readonly certificate: TierCertificate;
@@ -82,6 +83,8 @@ export interface ServiceTierArgs {
   readonly secretArns?: readonly pulumi.Input<string>[];
   /** KMS key of those secrets; required when secretArns is not empty. Default none. */
   readonly secretsKmsKeyArn?: pulumi.Input<string>;
+  /** Warm pool behind the group (warmPoolFor / stackWarmPools). Default: none. */
+  readonly warmPool?: WarmPoolPlan;
   /** Seconds after launch before failed ELB checks replace an instance. Default 300. */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Average CPU percentage the scaling policy holds. Default 50. */
@@ -164,6 +167,7 @@ export class ServiceTier extends pulumi.ComponentResource {
       targetCpuUtilization: args.targetCpuUtilization ?? DEFAULT_TARGET_CPU_UTILIZATION,
       tags,
       launchTags: { ...(args.launchTags ?? {}), ...tags },
+      warmPool: args.warmPool,
     });
 
     this.loadBalancerArn = loadBalancer.arn;

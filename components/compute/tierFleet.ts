@@ -7,6 +7,7 @@
  * `groupArgs`; the group's options (ignoreChanges) are in one place below.
  */
 import * as aws from "@pulumi/aws";
+import { WarmPoolPlan } from "./warmPool";
 import * as pulumi from "@pulumi/pulumi";
 
 /** A rolling refresh keeps nearly the whole fleet serving. */
@@ -48,6 +49,8 @@ export interface TierFleetArgs {
   readonly tags: Record<string, string>;
   /** Tags written onto the group and every instance, volume and interface the template launches (the stack's tags, then `tags`). */
   readonly launchTags: Record<string, string>;
+  /** Warm pool behind the group; none when undefined. */
+  readonly warmPool?: WarmPoolPlan;
 }
 
 export interface TierFleet {
@@ -110,6 +113,13 @@ export function tierFleet(parent: pulumi.Resource, name: string, args: TierFleet
     metricsGranularity: "1Minute",
     // Provider default tags never reach a group; instances get theirs from the template, so none propagate.
     tags: [...Object.entries(args.launchTags).filter(([k]) => k !== "Name"), ["Name", name]].map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+    // Pre-initialized, stopped instances: a failover scale-out starts them instead of launching new ones.
+    warmPool: args.warmPool && {
+      poolState: args.warmPool.poolState,
+      minSize: args.warmPool.minSize,
+      maxGroupPreparedCapacity: args.warmPool.maxGroupPreparedCapacity,
+      instanceReusePolicy: { reuseOnScaleIn: args.warmPool.reuseOnScaleIn },
+    },
   };
   const group = new aws.autoscaling.Group(`${name}-asg`, groupArgs, { parent, ignoreChanges: [...GROUP_IGNORED_PROPERTIES] });
 

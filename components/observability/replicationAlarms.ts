@@ -80,8 +80,8 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
     failOnRegionMismatch(provider, args.region, `ReplicationAlarms ${name}`, [{ input: "alarmTopicArn", arn: args.alarmTopicArn, service: "sns" }]);
     const actions = [args.alarmTopicArn];
     const rules = args.s3 ?? [];
-    if (args.aurora && rules.length && args.aurora.rpoTargetSeconds < S3_RTC_BOUND_SECONDS)
-      pulumi.log.warn(`the RPO target is ${args.aurora.rpoTargetSeconds} s but S3 RTC only promises replication within ${S3_RTC_BOUND_SECONDS} s: objects written just before a failover can be missing in the other region even when the database meets its RPO`, this);
+    // RPO targets are per data store (dr:objectives.rpoSeconds); the recovery model checks the
+    // objects' target against RTC's bound, so the database's target is no longer compared with it here.
 
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
     const alarm = (key: string, spec: AlarmSpec) =>

@@ -4,6 +4,7 @@
  * own estimate; the plan meets its objectives only when every one of them passes.
  */
 import { estimateRecovery, formatRecovery, RecoveryEstimate } from "../model/recovery";
+import { formatReadiness, readinessByStrategy } from "../model/readiness";
 import type { PlannedStack } from "./stackSet";
 
 export interface RecoverySection {
@@ -13,6 +14,8 @@ export interface RecoverySection {
   readonly summary: readonly string[];
   /** Whether every failover target meets its RTO and RPO targets. */
   readonly objectivesMet: boolean;
+  /** Why the objectives are not met, one line per failing verdict (empty when met). */
+  readonly failures: readonly string[];
   readonly estimates: readonly { readonly stack: string; readonly estimate: RecoveryEstimate }[];
 }
 
@@ -26,14 +29,36 @@ export function recoverySection(stacks: readonly PlannedStack[]): RecoverySectio
     `RPO ${e.rpo.seconds} s / target ${e.rpo.targetSeconds} s ${e.rpo.pass ? "PASS" : "FAIL"} (dominant: ${e.rpo.dominant})`;
   const markdown = ["## Recovery objectives (RTO/RPO)", ""];
   for (const { stack, estimate } of estimates) {
-    markdown.push(`### Failover from ${primary!.stack} (${primary!.config.region}) to ${stack} (${stacks.find((s) => s.stack === stack)!.config.region})`, "",
-      `**${verdict(estimate)}**`, "", "```text", formatRecovery(estimate), "```", "");
+    const secondary = stacks.find((s) => s.stack === stack)!.config;
+    markdown.push(`### Failover from ${primary!.stack} (${primary!.config.region}) to ${stack} (${secondary.region})`, "",
+      `**${verdict(estimate)}**`, "", "```text", formatRecovery(estimate), "```", "",
+      ...sensitivity(primary!.config, secondary, estimate), "",
+      "#### Cost of readiness by strategy", "", formatReadiness(readinessByStrategy(primary!.config, secondary), secondary.strategy), "");
   }
   if (!estimates.length) markdown.push("No secondary stack: nothing to fail over to, so no recovery estimate.", "");
   return {
     markdown: markdown.join("\n"),
     summary: estimates.map(({ stack, estimate }) => `RTO/RPO to ${stack}: ${verdict(estimate)}`),
     objectivesMet: estimates.length > 0 && estimates.every(({ estimate }) => estimate.rto.pass && estimate.rpo.pass),
+    failures: estimates.flatMap(({ stack, estimate }) => [
+      ...(estimate.rto.pass ? [] : [`${stack}: RTO ${estimate.rto.seconds} s exceeds the ${estimate.rto.targetSeconds} s target (dominant: ${estimate.rto.dominant})`]),
+      ...estimate.stores.filter((v) => !v.pass).map((v) => `${stack}: ${v.message}`),
+    ]),
     estimates,
   };
+}
+
+/**
+ * The figures the model's default assumptions hide, so no reader takes the headline for a bound:
+ * the RTO when the runbook waits for the health-check alarm instead of automation, and when the
+ * database failover takes twice AWS's "less than a minute".
+ */
+function sensitivity(primary: PlannedStack["config"], secondary: PlannedStack["config"], e: RecoveryEstimate): string[] {
+  const alarm = estimateRecovery({ primary, secondary, assumptions: { ...e.assumptions, trigger: "health-check-alarm" } });
+  const slowDb = estimateRecovery({ primary, secondary, assumptions: { ...e.assumptions, databaseFailoverSeconds: 2 * e.assumptions.databaseFailoverSeconds } });
+  return [
+    "Sensitivity (same configuration, other assumptions):", "",
+    `- runbook started by the HealthCheckAlarm (Route 53's one-minute metric) instead of automation: RTO ${alarm.rto.seconds} s (dominant: ${alarm.rto.dominant})`,
+    `- database failover taking ${slowDb.assumptions.databaseFailoverSeconds} s instead of ${e.assumptions.databaseFailoverSeconds} s: RTO ${slowDb.rto.seconds} s`,
+  ];
 }

@@ -48,7 +48,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     "topology.svg": svg,
   });
   const strictFailures: string[] = [];
-  if (options.strict && !recovery.objectivesMet) strictFailures.push("the RTO/RPO objectives are not met (see the recovery section of report.md)");
+  if (options.strict && !recovery.objectivesMet)
+    strictFailures.push(`the RTO/RPO objectives are not met (see the recovery section of report.md)${recovery.failures.length ? `:\n  - ${recovery.failures.join("\n  - ")}` : ""}`);
   if (options.strict) strictFailures.push(...policyStrictFailures(policies));
   const result: PlanResult = { document, outDir, evaluated, recovery, policies, seconds: (performance.now() - start) / 1000, strictFailures };
   for (const line of summaryLines(result)) log(line);

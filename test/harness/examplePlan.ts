@@ -11,12 +11,12 @@ import { PROJECT_DIR } from "./stack";
 
 let example: Promise<PlanResult> | undefined;
 
-/** The plan of the example, written to `<fresh temporary folder>/plan`. */
+/** The plan of the example with --strict (its verdicts in strictFailures), written to `<fresh temporary folder>/plan`. */
 export function examplePlan(): Promise<PlanResult> {
   if (!example) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "dr-example-plan-"));
     process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
-    example = runPlan({ projectDir: PROJECT_DIR, outDir: path.join(root, "plan") });
+    example = runPlan({ projectDir: PROJECT_DIR, outDir: path.join(root, "plan"), strict: true });
   }
   return example;
 }

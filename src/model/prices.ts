@@ -1,0 +1,59 @@
+/**
+ * The price table the plan uses to state what readiness costs: on-demand Linux prices per hour
+ * for the instance types the examples use and common ones, EBS gp3 per GiB-month, and Aurora
+ * instance hours. Prices change: update the table (and PRICE_TABLE_DATE) from the sources below.
+ *
+ * Recorded for us-east-1 and us-west-2, which price these types identically. The machines that
+ * build this project have no internet access, so the figures were taken from the public price
+ * pages (and third-party copies of them, e.g. t3.medium $0.0416 and m7g.large $0.0816 in 2026)
+ * rather than fetched by code; check them against the sources before relying on them.
+ */
+export const PRICE_TABLE_DATE = "2026-11-28";
+export const PRICE_TABLE_REGIONS: readonly string[] = ["us-east-1", "us-west-2"];
+export const PRICE_SOURCES = {
+  ec2: "https://aws.amazon.com/ec2/pricing/on-demand/",
+  ebs: "https://aws.amazon.com/ebs/pricing/",
+  aurora: "https://aws.amazon.com/rds/aurora/pricing/",
+  stoppedInstances: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html",
+} as const;
+
+/** Hours in an average month, the convention AWS's pricing calculator uses. */
+export const HOURS_PER_MONTH = 730;
+
+/** EC2 on-demand, Linux, USD per instance-hour. */
+export const EC2_HOURLY_USD: Readonly<Record<string, number>> = {
+  "t3.micro": 0.0104,
+  "t3.small": 0.0208,
+  "t3.medium": 0.0416,
+  "t3.large": 0.0832,
+  "m5.large": 0.096,
+  "m6i.large": 0.096,
+  "m7i.large": 0.1008,
+  "m6g.large": 0.077,
+  "m7g.large": 0.0816,
+  "c6i.large": 0.085,
+  "c7g.large": 0.0725,
+};
+
+/** Aurora (standard storage configuration) on-demand, USD per DB instance-hour. */
+export const AURORA_HOURLY_USD: Readonly<Record<string, number>> = {
+  "db.r5.large": 0.29,
+  "db.r6g.large": 0.26,
+};
+
+/** EBS gp3 storage, USD per GiB-month (baseline IOPS and throughput included). */
+export const GP3_USD_PER_GIB_MONTH = 0.08;
+/**
+ * Root volume size the launch template leaves to the AMI (the platform sets no size). 8 GiB is
+ * Amazon Linux's default root volume; an assumption: use your AMI's size.
+ */
+export const ROOT_VOLUME_GIB = 8;
+
+/** The hourly price of an EC2 type, or undefined when the table does not list it (the report says so). */
+export function ec2Hourly(instanceType: string): number | undefined {
+  return EC2_HOURLY_USD[instanceType];
+}
+
+export function auroraHourly(instanceClass: string): number | undefined {
+  return AURORA_HOURLY_USD[instanceClass];
+}
