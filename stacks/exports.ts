@@ -14,6 +14,7 @@ export function regionExports(region: Region, regionName: string, extra: { amiId
     webLoadBalancerDnsName: web?.loadBalancerDnsName ?? null,
     autoScalingGroupNames: pulumi.all(Object.values(region.tiers).map((t) => t.autoScalingGroupName)),
     healthCheckId: region.dns?.healthCheckId ?? null,
+    servesTraffic: region.servesTraffic,
     dataBucketName: region.dataBucket.bucketName,
     dataBucketArn: region.dataBucket.bucketArn,
     alarmTopicArn: region.alarms.topicArn,

@@ -54,3 +54,16 @@ export function regionalKeyPolicy(accountId: string, region: string): string {
     ],
   });
 }
+
+/** The statements a key needs that only encrypts SNS topics CloudWatch alarms publish to. */
+const ALARM_TOPIC_KEY_STATEMENTS = ["AccountAdministersKeyThroughIam", "CloudWatchAlarmsPublishToEncryptedTopics"];
+
+/**
+ * The policy of a key that encrypts alarm topics only: the account's administration through IAM
+ * and CloudWatch publishing, nothing for logs or Auto Scaling. Least privilege, and it names no
+ * principal that may not exist in a fresh account.
+ */
+export function alarmTopicKeyPolicy(accountId: string, region: string): string {
+  const all = JSON.parse(regionalKeyPolicy(accountId, region)) as { Version: string; Statement: { Sid: string }[] };
+  return JSON.stringify({ ...all, Statement: all.Statement.filter((s) => ALARM_TOPIC_KEY_STATEMENTS.includes(s.Sid)) });
+}

@@ -4,7 +4,7 @@
  * own estimate; the plan meets its objectives only when every one of them passes.
  */
 import { estimateRecovery, formatRecovery, RecoveryEstimate } from "../model/recovery";
-import type { PlannedStack } from "./stackSet";
+import { isRegionStack, PlannedStack } from "./stackSet";
 
 export interface RecoverySection {
   /** Markdown for report.md (a "## Recovery objectives" section). */
@@ -16,7 +16,9 @@ export interface RecoverySection {
   readonly estimates: readonly { readonly stack: string; readonly estimate: RecoveryEstimate }[];
 }
 
-export function recoverySection(stacks: readonly PlannedStack[]): RecoverySection {
+export function recoverySection(planned: readonly PlannedStack[]): RecoverySection {
+  // Only region stacks fail over; the links stack joins them.
+  const stacks = planned.filter(isRegionStack);
   const primary = stacks.find((s) => s.config.role === "primary");
   const estimates = primary
     ? stacks.filter((s) => s !== primary).map((s) => ({ stack: s.stack, estimate: estimateRecovery({ primary: primary.config, secondary: s.config }) }))
