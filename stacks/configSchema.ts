@@ -275,7 +275,7 @@ function parseWith<S extends z.ZodType & { shape: Record<string, unknown> }>(sch
       else problems.push({ key, value, message: "is set on a links stack; remove it (a links stack has no home region: each link is created in the region the primary and secondaries export)" });
     } else if (ns === CONFIG_NAMESPACE && name !== undefined) {
       if (name in schema.shape) fields[name] = value;
-      else problems.push({ key, value, message: `is not a setting of ${hasRegion ? "a region stack" : "a links stack"}; remove it or use one of ${Object.keys(schema.shape).filter((k) => k !== "region").map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}` });
+      else problems.push({ key, value, message: `is not a setting of this platform${hasRegion ? "" : " for a links stack"}; remove it or use one of ${Object.keys(schema.shape).filter((k) => k !== "region").map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}` });
     }
   }
   const result = schema.safeParse(fields);
