@@ -181,11 +181,11 @@ export const linksConfigSchema = z
     ...commonFields,
     primaryStack: stackName("is required on a links stack: name the primary stack, such as myorg/dr-platform/primary"),
     secondaryStacks: structured(z.array(stackName("must be a stack name"), { error: "must be a list of stack names" })
-      .min(1, { error: "must name at least one secondary stack, such as [myorg/dr-platform/secondary]: the links stack joins the primary to its secondaries" })),
+      .min(1, { error: "must name at least one secondary stack, such as [myorg/dr-platform/secondary]: the links stack joins the primary to its secondaries" })
+      .refine((list) => new Set(list).size === list.length, { error: "names a stack twice; name each secondary stack once" })),
   })
   .superRefine((c, ctx) => {
     const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    if (new Set(c.secondaryStacks).size !== c.secondaryStacks.length) fail(["secondaryStacks"], "names a stack twice; name each secondary stack once");
     if (c.secondaryStacks.includes(c.primaryStack)) fail(["secondaryStacks"], `includes the primary stack ${c.primaryStack}; name only secondary stacks`);
   });
 
@@ -288,7 +288,8 @@ function parseWith<S extends z.ZodType & { shape: Record<string, unknown> }>(sch
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") return `has unknown field(s) ${issue.keys.join(", ")}; remove them (check the spelling against the README)`;
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+  // A required field's own message says what to set; zod's generic one does not.
+  if (issue.code === "invalid_type" && issue.input === undefined) return issue.message.startsWith("is required") ? issue.message : "is required";
   if (issue.code === "invalid_type") return `must be ${issue.expected === "object" ? "a map of fields" : `a ${issue.expected}`}`;
   return issue.message;
 }

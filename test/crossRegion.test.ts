@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { Evaluation, RecordedResourceWithRegion } from "../src/engine/evaluate";
+import { Evaluation, EvaluationError, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { keyArnRegion, kmsKeyReferences } from "./harness/kmsKeys";
-import { failureOf, givenStackFile, oneOf, resourcesOf, whenAllEvaluated, whenEvaluated, PRIMARY_STACK_REF } from "./harness/stack";
+import { failureOf, givenStackFile, oneOf, resourcesOf, whenAllEvaluated, whenEvaluated, PRIMARY_STACK_REF, SECONDARY_STACK_REF } from "./harness/stack";
 
 /** Issue 4's acceptance: the primary evaluated, its outputs answering the secondary's stack reference; then the links stack. */
 describe("cross-region wiring: primary, secondary, links", () => {
@@ -210,6 +210,23 @@ describe("cross-region wiring: primary, secondary, links", () => {
       const outputs = { ...primary.outputs, replicaKeyArns: {} };
       const message = await failureOf(() => whenEvaluated("secondary", givenStackFile("secondary"), { [PRIMARY_STACK_REF]: outputs }));
       expect(message).to.contain(`replicaKeyArns.${secondaryRegion}`).and.contain(PRIMARY_STACK_REF);
+    });
+
+    it("stops the links stack, naming the secondary and the deploy order, when a secondary has not been deployed", async () => {
+      const message = await failureOf(() => whenEvaluated("links", givenStackFile("links"), { [PRIMARY_STACK_REF]: primary.outputs, [SECONDARY_STACK_REF]: {} }));
+      expect(message).to.contain(`secondary stack "${SECONDARY_STACK_REF}"`).and.contain('"regional"').and.contain("primary, then each secondary, then links");
+    });
+
+    it("stops the links stack before registering anything when a replica region of the primary has no secondary stack", async () => {
+      const shared = { ...(primary.outputs.shared as Record<string, unknown>), replicaRegions: [secondaryRegion, "eu-west-1"] };
+      let failure: EvaluationError | undefined;
+      try {
+        await whenEvaluated("links", givenStackFile("links"), { [PRIMARY_STACK_REF]: { ...primary.outputs, shared }, [SECONDARY_STACK_REF]: secondary.outputs });
+      } catch (err) {
+        failure = err as EvaluationError;
+      }
+      expect(failure?.message).to.match(/dr:secondaryStacks = .*has no stack in eu-west-1, a replica region of organization\/dr-platform\/primary/);
+      expect(failure!.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("dr:"))).to.deep.equal([]);
     });
   });
 });
