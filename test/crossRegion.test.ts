@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Evaluation, EvaluationError, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { keyArnRegion, kmsKeyReferences } from "./harness/kmsKeys";
+import { foreignRegionUse } from "./harness/staticStability";
 import { failureOf, givenStackFile, oneOf, resourcesOf, whenAllEvaluated, whenEvaluated, PRIMARY_STACK_REF, SECONDARY_STACK_REF } from "./harness/stack";
 
 /** Issue 4's acceptance: the primary evaluated, its outputs answering the secondary's stack reference; then the links stack. */
@@ -202,6 +203,36 @@ describe("cross-region wiring: primary, secondary, links", () => {
       const key = oneOf(primary, "aws:kms/key:Key");
       expect(key.inputs).to.include({ multiRegion: true, enableKeyRotation: true });
       expect(oneOf(primary, "aws:kms/replicaKey:ReplicaKey").inputs.primaryKeyArn).to.match(new RegExp(`^arn:aws:kms:${primaryRegion}:`));
+    });
+  });
+
+  describe("static stability (warm standby; the other strategies in staticStability.test.ts)", () => {
+    const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+    it("evaluates all three stacks without a duplicate URN (the engine would refuse one)", () => {
+      for (const ev of [primary, secondary, links]) {
+        const urns = ev.resources.map((r) => r.urn);
+        expect(new Set(urns).size, ev.stack).to.equal(urns.length);
+      }
+    });
+
+    it("gives the secondary one AWS provider, for its own region, and nothing registered in or invoked through another region", () => {
+      expect(resourcesOf(secondary, "pulumi:providers:aws").map((p) => p.inputs.region)).to.deep.equal([secondaryRegion]);
+      expect(foreignRegionUse(secondary, secondaryRegion)).to.deep.equal([]);
+      expect(secondary.invokes).to.not.be.empty;
+    });
+
+    it("alarms on the lag of the member that has instances, and on the standby's health check from us-east-1 (links stack), under a retained key", () => {
+      expect(resourcesOf(secondary, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB")).map((a) => a.region)).to.deep.equal([secondaryRegion, secondaryRegion]);
+      const healthCheck = (secondary.outputs.regional as Record<string, string>).healthCheckId;
+      const on = (ev: Evaluation, id: string) => resourcesOf(ev, ALARM).filter((a) => (a.inputs.dimensions as Record<string, string> | undefined)?.HealthCheckId === id).map((a) => a.region);
+      expect(on(secondary, healthCheck)).to.deep.equal([]);
+      expect(on(links, healthCheck)).to.deep.equal(["us-east-1"]);
+      expect(resourcesOf(links, "aws:kms/key:Key").map((k) => [k.region, k.retainOnDelete])).to.deep.equal([["us-east-1", true]]);
+      // A primary in us-east-1 alarms on its own health check; elsewhere the links stack does.
+      const own = (primary.outputs.regional as Record<string, string>).healthCheckId;
+      const home = primaryRegion === "us-east-1";
+      expect([on(primary, own), on(links, own)]).to.deep.equal(home ? [["us-east-1"], []] : [[], ["us-east-1"]]);
     });
   });
 
