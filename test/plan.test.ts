@@ -151,7 +151,8 @@ describe("plan", function () {
 
     it("names both regions, the strategy, each stack and the recovery verdict in report.md", () => {
       for (const region of [primaryConfig["aws:region"], secondaryConfig["aws:region"]]) expect(report).to.contain(String(region));
-      expect(report).to.contain(`Strategy **${primaryConfig["dr:strategy"]}**`);
+      expect(report).to.contain(`Strategy **${primaryConfig["dr:strategy"]}**: ${primaryConfig["aws:region"]} serves traffic; ${secondaryConfig["aws:region"]} stands by.`);
+      expect(report).to.contain("Stacks in deploy order: primary (primary, us-east-1), secondary (secondary, us-west-2), links (links, multi-region); destroy in the reverse order.".replace("us-east-1", String(primaryConfig["aws:region"])).replace("us-west-2", String(secondaryConfig["aws:region"])));
       expect(report).to.contain("## Stack primary").and.to.contain("## Stack secondary");
       expect(report).to.contain("## Cross-region links");
       expect(report).to.match(/RTO \d+ s \/ target \d+ s (PASS|FAIL)/);
