@@ -281,6 +281,11 @@ describe("plan", function () {
       for (const s of three.document.stacks.slice(1, 3)) expect(Object.values(s.stackReferences)).to.deep.equal([primary.outputs]);
       expect(Object.values(three.document.stacks[3].stackReferences)).to.deep.equal(three.document.stacks.slice(0, 3).map((s) => s.outputs));
       for (const region of regions) expect(three.document.resources.some((r) => r.region === region && r.type.startsWith("aws:")), String(region)).to.equal(true);
+      // The engine refuses a duplicate URN within a stack; the evaluator does too, and none slipped through.
+      for (const s of three.document.stacks) {
+        const urns = three.document.resources.filter((r) => r.stack === s.stack).map((r) => r.urn);
+        expect(new Set(urns).size, s.stack).to.equal(urns.length);
+      }
     });
 
     it("replicates the primary bucket to BOTH secondaries through one configuration (S3 keeps one per bucket), owned by the links stack", () => {
