@@ -17,6 +17,10 @@ import { WARM_POOL_STATES, WARM_POOL_STRATEGIES } from "../components/compute/wa
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
+/** The role of the stack that owns the cross-region links living outside their owner's region. */
+export const LINKS_ROLE = "links";
+export const STACK_ROLES = [...REGION_ROLES, LINKS_ROLE] as const;
+export type StackRole = (typeof STACK_ROLES)[number];
 export const DB_ENGINES = ["aurora-postgresql", "aurora-mysql"] as const;
 export type DbEngine = (typeof DB_ENGINES)[number];
 /** Strategies whose standby may share one NAT gateway: they do not serve traffic until failover. */
@@ -90,13 +94,26 @@ const tierCapacity = structured(
     .strict(),
 ).default({ ...DEFAULT_TIER_CAPACITY });
 
+const knownRegion = (required: string) => z.string({ error: required }).refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` });
+const stackName = (required: string) => z.string({ error: required }).regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" });
+/** Settings every stack has, whatever its role: names, tags, and which region serves traffic. */
+const commonFields = {
+  appName: z.string({ error: "is required" }).regex(APP_NAME, { error: "must be 3-16 characters of lower-case letters, digits and hyphens, starting with a letter (it prefixes load balancer names, which AWS caps at 32)" }),
+  environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: "must be a short lower-case word such as prod or staging" }).default("prod"),
+  tags: structured(z.record(z.string(), z.string({ error: "tag values must be strings" }))).default({}),
+  /**
+   * The region that serves traffic (DESIGN.md: a fact the platform keeps true). Default: the
+   * primary's region. After a failover the drill prints `pulumi config set dr:activeRegion <region>`
+   * for every stack, so the next `pulumi up` keeps DNS pointing at the region that now serves.
+   */
+  activeRegion: knownRegion("must be a region name").optional(),
+};
+
 export const stackConfigSchema = z
   .object({
-    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
-    appName: z.string({ error: "is required" }).regex(APP_NAME, { error: "must be 3-16 characters of lower-case letters, digits and hyphens, starting with a letter (it prefixes load balancer names, which AWS caps at 32)" }),
-    environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: "must be a short lower-case word such as prod or staging" }).default("prod"),
-    tags: structured(z.record(z.string(), z.string({ error: "tag values must be strings" }))).default({}),
-    region: z.string({ error: "is required" }).refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }),
+    role: z.enum(ROLES, { error: `must be one of ${[...ROLES, LINKS_ROLE].join(", ")}` }),
+    ...commonFields,
+    region: knownRegion("is required"),
     vpcCidr: z.string({ error: "is required" }).superRefine((cidr, ctx) => {
       const problem = vpcCidrProblem(cidr);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -194,7 +211,7 @@ export const stackConfigSchema = z
     // a key policy naming a principal that does not exist yet; creating the role when it exists fails.
     // A custom check, not z.boolean(): a type issue would be reported as "is required" (see issueMessage).
     createAutoScalingServiceLinkedRole: structured(z.unknown().refine((v) => typeof v === "boolean", { error: "must be true or false" }).transform((v) => v as boolean)).default(false),
-    primaryStack: z.string().regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" }).optional(),
+    primaryStack: stackName("must be a stack name").optional(),
   })
   .superRefine((c, ctx) => {
     const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -205,6 +222,8 @@ export const stackConfigSchema = z
     if (c.role === "secondary" && !c.primaryStack) fail(["primaryStack"], "is required on a secondary stack: name the primary stack, such as myorg/dr-platform/primary");
     if (c.role === "primary" && c.primaryStack) fail(["primaryStack"], "is set on a primary stack; remove it (only secondaries reference the primary)");
     if (c.role === "primary" && !c.replicaRegions?.length) fail(["replicaRegions"], "is required on the primary stack: list the secondary regions, such as [us-west-2] (the primary replicates its key and secret there)");
+    if (c.role === "primary" && c.activeRegion && c.activeRegion !== c.region && !c.replicaRegions?.includes(c.activeRegion))
+      fail(["activeRegion"], `is neither ${c.region} nor one of dr:replicaRegions (${(c.replicaRegions ?? []).join(", ") || "none"}); name the region of a stack of this deployment`);
     if (c.role === "primary" && c.replicaRegions?.includes(c.region)) fail(["replicaRegions"], `includes ${c.region}, the primary's own region; list only secondary regions`);
     if (c.replicaRegions && new Set(c.replicaRegions).size !== c.replicaRegions.length) fail(["replicaRegions"], "lists a region twice; list each secondary region once");
     if (c.role === "secondary" && c.replicaRegions) fail(["replicaRegions"], "is set on a secondary stack; remove it (the primary lists the replica regions)");
@@ -259,12 +278,39 @@ export function residencyProblems(c: { role: string; region: string; allowedRegi
   return problems;
 }
 
+/**
+ * A links stack: the cross-region pieces that would otherwise sit in a region other than their
+ * owner's (DESIGN.md's ownership table). It needs the stacks it joins and names for what it
+ * creates; every region comes from what those stacks export.
+ */
+export const linksConfigSchema = z
+  .object({
+    role: z.literal(LINKS_ROLE),
+    ...commonFields,
+    primaryStack: stackName("is required on a links stack: name the primary stack, such as myorg/dr-platform/primary"),
+    secondaryStacks: structured(z.array(stackName("must be a stack name"), { error: "must be a list of stack names" })
+      .min(1, { error: "must name at least one secondary stack, such as [myorg/dr-platform/secondary]: the links stack joins the primary to its secondaries" })
+      .refine((list) => new Set(list).size === list.length, { error: "names a stack twice; name each secondary stack once" })),
+  })
+  .superRefine((c, ctx) => {
+    const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    if (c.secondaryStacks.includes(c.primaryStack)) fail(["secondaryStacks"], `includes the primary stack ${c.primaryStack}; name only secondary stacks`);
+  });
+
+export type LinksConfig = z.output<typeof linksConfigSchema>;
+
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 type Parsed = z.output<typeof stackConfigSchema>;
 export interface StackConfig extends Omit<Parsed, "database"> {
   readonly database: Parsed["database"] & { readonly engineVersion: string };
 }
 export type TierCapacity = StackConfig["capacity"]["web"];
+/** The config of any stack of the project: a region stack (primary, secondary) or the links stack. */
+export type DrConfig = StackConfig | LinksConfig;
+
+export function isLinksConfig(c: DrConfig): c is LinksConfig {
+  return c.role === LINKS_ROLE;
+}
 
 /** One problem in a stack's config: its key, the value found, and what to do. */
 export interface ConfigProblem {
@@ -310,24 +356,40 @@ function valueAt(raw: Record<string, unknown>, path: readonly PropertyKey[]): un
 }
 
 /**
- * Turns a stack's raw config (keys such as "dr:vpcCidr" and "aws:region") into a typed config, or
- * throws one ConfigError naming every problem. `source` names where the values came from.
+ * Turns a region stack's raw config (keys such as "dr:vpcCidr" and "aws:region") into a typed
+ * config, or throws one ConfigError naming every problem. `source` names where the values came from.
  */
 export function parseStackConfig(raw: Record<string, unknown>, source: string): StackConfig {
+  return withResolvedDefaults(parseWith(stackConfigSchema, raw, source, true));
+}
+
+/** Any stack's raw config, parsed by the contract of the role it names (region stacks or links). */
+export function parseDrConfig(raw: Record<string, unknown>, source: string): DrConfig {
+  return raw[`${CONFIG_NAMESPACE}:role`] === LINKS_ROLE ? parseLinksConfig(raw, source) : parseStackConfig(raw, source);
+}
+
+/** A links stack's raw config into a typed config, or one ConfigError naming every problem. */
+export function parseLinksConfig(raw: Record<string, unknown>, source: string): LinksConfig {
+  return parseWith(linksConfigSchema, raw, source, false);
+}
+
+function parseWith<S extends z.ZodType & { shape: Record<string, unknown> }>(schema: S, raw: Record<string, unknown>, source: string, hasRegion: boolean): z.output<S> {
   const fields: Record<string, unknown> = {};
   const problems: ConfigProblem[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const [ns, name] = key.split(":", 2);
-    if (key === "aws:region") fields.region = value;
-    else if (ns === CONFIG_NAMESPACE && name !== undefined) {
-      if (name in stackConfigSchema.shape) fields[name] = value;
-      else problems.push({ key, value, message: `is not a setting of this platform; remove it or use one of ${Object.keys(stackConfigSchema.shape).filter((k) => k !== "region").map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}` });
+    if (key === "aws:region") {
+      if (hasRegion) fields.region = value;
+      else problems.push({ key, value, message: "is set on a links stack; remove it (a links stack has no home region: each link is created in the region the primary and secondaries export)" });
+    } else if (ns === CONFIG_NAMESPACE && name !== undefined) {
+      if (name in schema.shape) fields[name] = value;
+      else problems.push({ key, value, message: `is not a setting of this platform${hasRegion ? "" : " for a links stack"}; remove it or use one of ${Object.keys(schema.shape).filter((k) => k !== "region").map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}` });
     }
   }
-  const legacy = legacyRpoProblem(fields);
+  const legacy = hasRegion ? legacyRpoProblem(fields) : undefined;
   if (legacy) problems.push(legacy);
-  const result = stackConfigSchema.safeParse(fields);
-  if (result.success && problems.length === 0) return withResolvedDefaults(result.data);
+  const result = schema.safeParse(fields);
+  if (result.success && problems.length === 0) return result.data;
   for (const issue of result.success ? [] : result.error.issues) {
     const key = configKey(issue.path);
     // The migration message already explains the old single-value RPO; the schema's "must be a map" would only repeat it.
@@ -365,7 +427,8 @@ export function legacyRpoProblem(fields: Record<string, unknown>): ConfigProblem
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") return `has unknown field(s) ${issue.keys.join(", ")}; remove them (check the spelling against the README)`;
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+  // A required field's own message says what to set; zod's generic one does not.
+  if (issue.code === "invalid_type" && issue.input === undefined) return issue.message.startsWith("is required") ? issue.message : "is required";
   if (issue.code === "invalid_type") return `must be ${issue.expected === "object" ? "a map of fields" : `a ${issue.expected}`}`;
   return issue.message;
 }

@@ -1,6 +1,7 @@
 /**
- * The typed contract between the stacks: every output the primary exports, and the one way a
- * secondary reads them. Adding a cross-region link means adding its output here first.
+ * The typed contract between the stacks: every output the primary and the secondaries export,
+ * and the one way another stack reads them (a secondary reads the primary; the links stack reads
+ * the primary and every secondary). Adding a cross-region link means adding its output here first.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SharedSettings } from "./stackSet";
@@ -41,6 +42,12 @@ export interface RegionExports {
   readonly appEndpoint: string | null;
   readonly autoScalingGroupNames: readonly string[];
   readonly healthCheckId: string | null;
+  /**
+   * Whether the region serves traffic by design: its web tier runs instances, or it is the active
+   * region. A pilot-light standby serves nothing, so its health check is unhealthy by design and
+   * no alarm pages on it.
+   */
+  readonly servesTraffic: boolean;
   readonly dataBucketName: string;
   readonly dataBucketArn: string;
   readonly alarmTopicArn: string;
@@ -64,10 +71,36 @@ export interface PrimaryExports {
   readonly dbSecretReplicaArns: Readonly<Record<string, string>>;
 }
 
+/** What a secondary stack exports, as plain values once read (the links stack reads it). */
+export interface SecondaryExports {
+  /** The primary stack this secondary joined (its dr:primaryStack). */
+  readonly primaryStack: string;
+  /** The secondary's own settings, active region resolved against the primary's. */
+  readonly shared: SharedSettings;
+  /** The secondary region's operational identifiers; kmsKeyArn is the replica key of its region. */
+  readonly regional: RegionExports;
+  /** The role S3 assumes to replicate this secondary's bucket back to the primary's. */
+  readonly replicationRoleArn: string;
+}
+
+/** What the links stack exports: the cross-region pieces it owns, for drills and runbooks. */
+export interface LinksExports {
+  /** The region serving traffic, as every stack agreed on it. */
+  readonly activeRegion: string;
+  /** The one replication configuration on the primary bucket: its role and a rule id per secondary region. */
+  readonly primaryReplication: { readonly roleArn: string; readonly ruleIds: Readonly<Record<string, string>> };
+  /** Alarms in the primary region on S3 replication metrics published there, by name. */
+  readonly replicationAlarmNames: readonly string[];
+  /** Route 53 health-check alarms in us-east-1, by the region whose health check they watch. */
+  readonly healthCheckAlarmNames: Readonly<Record<string, string>>;
+}
+
 /** The names of all outputs in the contract; a secondary reads each of them. */
 export const PRIMARY_OUTPUT_NAMES = ["shared", "regional", "globalClusterIdentifier", "replicaKeyArns", "dbSecretReplicaArns"] as const satisfies readonly (keyof PrimaryExports)[];
-type ContractComplete = Exclude<keyof PrimaryExports, (typeof PRIMARY_OUTPUT_NAMES)[number]> extends never ? true : never;
-const contractComplete: ContractComplete = true;
+/** The names of a secondary's outputs; the links stack reads each of them. */
+export const SECONDARY_OUTPUT_NAMES = ["primaryStack", "shared", "regional", "replicationRoleArn"] as const satisfies readonly (keyof SecondaryExports)[];
+type Complete<T, Names extends readonly PropertyKey[]> = Exclude<keyof T, Names[number]> extends never ? true : never;
+const contractComplete: [Complete<PrimaryExports, typeof PRIMARY_OUTPUT_NAMES>, Complete<SecondaryExports, typeof SECONDARY_OUTPUT_NAMES>] = [true, true];
 void contractComplete;
 
 /** A plain value as a program may return it: the value, an Output of it, or an object of such. */
@@ -75,26 +108,45 @@ export type Exported<T> = [T] extends [readonly unknown[]] ? pulumi.Input<T> : [
 /** The primary's program returns this. */
 export type PrimaryStackOutputs = { readonly [K in keyof PrimaryExports]: Exported<PrimaryExports[K]> };
 export type RegionStackOutputs = { readonly [K in keyof RegionExports]: Exported<RegionExports[K]> };
+export type SecondaryStackOutputs = { readonly [K in keyof SecondaryExports]: Exported<SecondaryExports[K]> };
+export type LinksStackOutputs = { readonly [K in keyof LinksExports]: Exported<LinksExports[K]> };
 
-/** A missing output means the primary has not been deployed with this version of the program. */
-export class MissingPrimaryOutputError extends Error {
-  constructor(readonly primaryStack: string, readonly missing: readonly string[]) {
-    super(`Stack reference to primary stack "${primaryStack}" lacks output(s) ${missing.map((m) => `"${m}"`).join(", ")}. ` +
-      `Run 'pulumi up' on "${primaryStack}" with this version of the program first (deploy order: primary, then secondaries), ` +
-      `and check dr:primaryStack names the right stack.`);
+/** A missing output means the referenced stack has not been deployed with this version of the program. */
+export class MissingStackOutputError extends Error {
+  constructor(readonly stack: string, readonly missing: readonly string[], kind: string, configKey: string) {
+    super(`Stack reference to ${kind} stack "${stack}" lacks output(s) ${missing.map((m) => `"${m}"`).join(", ")}. ` +
+      `Run 'pulumi up' on "${stack}" with this version of the program first (deploy order: primary, then each secondary, then links), ` +
+      `and check ${configKey} names the right stack.`);
+    this.name = "MissingStackOutputError";
+  }
+}
+
+export class MissingPrimaryOutputError extends MissingStackOutputError {
+  constructor(readonly primaryStack: string, missing: readonly string[]) {
+    super(primaryStack, missing, "primary", "dr:primaryStack");
     this.name = "MissingPrimaryOutputError";
   }
 }
 
+/** Reads every named output through a stack reference and waits for the values; fails naming what is missing. */
+async function readExports<T>(ref: pulumi.StackReference, names: readonly string[], missingError: (missing: string[]) => Error): Promise<T> {
+  const details = await Promise.all(names.map(async (name) => [name, await ref.getOutputDetails(name)] as const));
+  const missing = details.filter(([, d]) => d.value === undefined && d.secretValue === undefined).map(([name]) => name);
+  if (missing.length) throw missingError(missing);
+  return Object.fromEntries(details.map(([name, d]) => [name, d.value ?? d.secretValue])) as T;
+}
+
 /**
  * Reads the primary's exports through a stack reference and waits for their values, so a
- * secondary can validate itself against the primary before registering anything else.
+ * secondary (or the links stack) can validate itself against the primary before registering anything else.
  */
-export async function readPrimaryExports(ref: pulumi.StackReference, primaryStack: string): Promise<PrimaryExports> {
-  const details = await Promise.all(PRIMARY_OUTPUT_NAMES.map(async (name) => [name, await ref.getOutputDetails(name)] as const));
-  const missing = details.filter(([, d]) => d.value === undefined && d.secretValue === undefined).map(([name]) => name);
-  if (missing.length) throw new MissingPrimaryOutputError(primaryStack, missing);
-  return Object.fromEntries(details.map(([name, d]) => [name, d.value ?? d.secretValue])) as unknown as PrimaryExports;
+export function readPrimaryExports(ref: pulumi.StackReference, primaryStack: string): Promise<PrimaryExports> {
+  return readExports(ref, PRIMARY_OUTPUT_NAMES, (missing) => new MissingPrimaryOutputError(primaryStack, missing));
+}
+
+/** Reads a secondary's exports (the links stack does, for each secondary it joins). */
+export function readSecondaryExports(ref: pulumi.StackReference, secondaryStack: string): Promise<SecondaryExports> {
+  return readExports(ref, SECONDARY_OUTPUT_NAMES, (missing) => new MissingStackOutputError(secondaryStack, missing, "secondary", "dr:secondaryStacks"));
 }
 
 /** A value the primary keeps per replica region, for this region; fails naming the fix when absent. */

@@ -7,7 +7,8 @@ import { StackConfig } from "./configSchema";
 import { PrimaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
 import { backupExports, regionBackups } from "./backup";
-import { buildRegion, regionalProvider } from "./region";
+import { RegionalProviders } from "./providers";
+import { buildRegion, providerTags } from "./region";
 import { sharedSettings } from "./stackSet";
 
 /** The Aurora master user; the password is generated and lives only in the replicated secret. */
@@ -20,9 +21,10 @@ export const DB_MASTER_USERNAME = "dbadmin";
  */
 export async function primaryStack(config: StackConfig): Promise<PrimaryStackOutputs> {
   const app = config.appName;
-  const provider = regionalProvider(config, config.region);
+  const providers = new RegionalProviders(providerTags(config));
+  const provider = providers.for(config.region);
   const replicaRegions = config.replicaRegions ?? [];
-  const replicaProviders = Object.fromEntries(replicaRegions.map((region) => [region, regionalProvider(config, region)]));
+  const replicaProviders = Object.fromEntries(replicaRegions.map((region) => [region, providers.for(region)]));
 
   const autoScalingRole = autoScalingServiceLinkedRole(config, provider);
   const key = new MultiRegionKey(`${app}-key`, { region: config.region, alias: `${app}-${config.environment}-dr`, replicaProviders, autoScalingRoleArn: autoScalingRole?.arn }, { provider });
@@ -47,6 +49,7 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     kmsKeyArn: key.keyArn,
     amiId: config.amiId!,
     dbSecretArn: credentials.secretArn,
+    activeRegion: config.activeRegion ?? config.region,
     database: {
       globalClusterIdentifier: globalCluster?.id,
       credentials: { username: credentials.username, password: credentials.password, databaseName: config.database.databaseName },

@@ -12,7 +12,6 @@ import { DataBucket } from "../components/storage/dataBucket";
 import { DataTier } from "../components/data/dataTier";
 import { DEFAULT_PORTS } from "../components/data/dataPlacement";
 import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
-import { regionalKeyPolicy } from "../components/security/keyPolicy";
 import { RegionalNetwork } from "../components/network/network";
 import { RegionAlarms } from "../components/observability/regionAlarms";
 import { RegionalDns } from "../components/dns/regionalDns";
@@ -21,23 +20,16 @@ import { ServiceTier, TierName } from "../components/compute/serviceTier";
 import { chooseFleetZones, offeringsOf } from "../components/compute/fleetZones";
 import { appEndpointName } from "../components/dns/tierDns";
 import { StackConfig } from "./configSchema";
+import { ProviderTags, stackTags } from "./providers";
 
-/** The tags every resource of the stack carries: app, environment and DR role first (the policy pack requires them). */
-export function platformTags(config: StackConfig): Record<string, string> {
-  return {
-    app: config.appName,
-    environment: config.environment,
-    "dr:role": config.role,
-    "dr:strategy": config.strategy,
-    "dr:stack": pulumi.getStack(),
-    "managed-by": "pulumi",
-    ...config.tags,
-  };
+/** What a region stack's providers tag everything with. */
+export function providerTags(config: StackConfig): ProviderTags {
+  return { appName: config.appName, environment: config.environment, role: config.role, strategy: config.strategy, tags: config.tags };
 }
 
-/** A provider pinned to one region, tagging everything it creates with the app and its DR role. */
-export function regionalProvider(config: StackConfig, region: string): aws.Provider {
-  return new aws.Provider(`aws-${region}`, { region, defaultTags: { tags: platformTags(config) } });
+/** The tags of everything the stack creates, for what provider default tags do not reach (groups, launched instances). */
+export function platformTags(config: StackConfig): Record<string, string> {
+  return stackTags(providerTags(config));
 }
 
 /**
@@ -70,6 +62,8 @@ export interface RegionInputs {
   /** The DB secret in this region (the primary secret or its read-only replica). */
   readonly dbSecretArn: pulumi.Input<string>;
   readonly database: DatabaseMembership;
+  /** The region serving traffic (dr:activeRegion resolved): its failover record is PRIMARY. */
+  readonly activeRegion: string;
 }
 
 export interface Region {
@@ -82,6 +76,10 @@ export interface Region {
   readonly databaseSecurityGroupId: pulumi.Output<string>;
   readonly dns?: RegionalDns;
   readonly alarms: RegionAlarms;
+  /** DB instances of the region's Aurora member (0 for a headless pilot-light member). */
+  readonly databaseInstances: number;
+  /** Whether the region serves traffic by design (see RegionExports.servesTraffic). */
+  readonly servesTraffic: boolean;
 }
 
 /** Aurora cluster identifiers must be unique across every region of a global database. */
@@ -175,7 +173,9 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       domain: config.domain,
       region: config.region,
       routing: config.strategy === "active-active" ? "latency" : "failover",
-      failoverRole: config.strategy === "active-active" ? undefined : config.role === "primary" ? "PRIMARY" : "SECONDARY",
+      // The active region, not the stack's role, holds the PRIMARY record: after a failover the
+      // drill records the new active region so that `pulumi up` does not flip DNS back.
+      failoverRole: config.strategy === "active-active" ? undefined : config.region === inputs.activeRegion ? "PRIMARY" : "SECONDARY",
       loadBalancerDnsName: webTier.loadBalancerDnsName,
       loadBalancerZoneId: webTier.loadBalancerZoneId,
       healthCheck: config.healthCheck,
@@ -189,27 +189,12 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
     databaseClusterIdentifier: database && capacity.database.instances > 0 ? database.clusterIdentifier : undefined,
   }, { provider });
 
-  if (dns) healthCheckStatusAlarm(config, provider, alarms, dns);
-  return { provider, network, dataBucket, tiers, database, databaseSecurityGroupId: chain.databaseSecurityGroupId, dns, alarms };
-}
-
-/**
- * Route 53 publishes health-check metrics only in us-east-1, and an alarm notifies topics of its own
- * region. A stack in us-east-1 uses its regional topic; any other stack gets a us-east-1 provider and
- * a small key of its own there for the alarm's topic (its multi-region key has no replica there).
- */
-function healthCheckStatusAlarm(config: StackConfig, provider: aws.Provider, alarms: RegionAlarms, dns: RegionalDns): HealthCheckAlarm {
-  const name = `${config.appName}-health-alarm`;
-  if (config.region === ROUTE53_METRICS_REGION) {
-    return new HealthCheckAlarm(name, { healthCheckId: dns.healthCheckId, providerRegion: ROUTE53_METRICS_REGION, alarmTopicArn: alarms.topicArn, subject: dns.regionalName }, { provider });
+  const servesTraffic = capacity.web.builds && (capacity.web.desired > 0 || config.region === inputs.activeRegion);
+  // Route 53 publishes health-check metrics only in us-east-1: a stack there alarms on its own
+  // check; for every other region the links stack owns the alarm, so no stack reaches into another
+  // region. A standby serving nothing by design is unhealthy by design, so nothing pages on it.
+  if (dns && servesTraffic && config.region === ROUTE53_METRICS_REGION) {
+    new HealthCheckAlarm(`${app}-health-alarm`, { healthCheckId: dns.healthCheckId, providerRegion: ROUTE53_METRICS_REGION, alarmTopicArn: alarms.topicArn, subject: dns.regionalName }, { provider });
   }
-  const metricsProvider = regionalProvider(config, ROUTE53_METRICS_REGION);
-  const accountId = aws.getCallerIdentityOutput({}, { provider: metricsProvider }).accountId;
-  const topicKey = new aws.kms.Key(`${name}-key`, {
-    description: `${config.appName}: encrypts the ${config.region} health-check alarm topic in ${ROUTE53_METRICS_REGION}`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: accountId.apply((id) => regionalKeyPolicy(id, ROUTE53_METRICS_REGION)),
-  }, { provider: metricsProvider });
-  return new HealthCheckAlarm(name, { healthCheckId: dns.healthCheckId, providerRegion: ROUTE53_METRICS_REGION, topicKmsKeyArn: topicKey.arn, subject: dns.regionalName }, { provider: metricsProvider });
+  return { provider, network, dataBucket, tiers, database, databaseSecurityGroupId: chain.databaseSecurityGroupId, dns, alarms, databaseInstances: capacity.database.builds ? capacity.database.instances : 0, servesTraffic };
 }

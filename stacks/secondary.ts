@@ -1,31 +1,41 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AmiReplica } from "../components/compute/amiReplica";
-import { BucketReplication, DEFAULT_REPLICATION_RULE_ID } from "../components/storage/bucketReplication";
+import { BucketReplication, replicationRuleId } from "../components/storage/bucketReplication";
 import { ReplicationAlarms } from "../components/observability/replicationAlarms";
 import { ConfigError, StackConfig } from "./configSchema";
-import { forRegion, PrimaryExports, readPrimaryExports, RegionStackOutputs } from "./contract";
+import { forRegion, PrimaryExports, readPrimaryExports, SecondaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
 import { backupExports, regionBackups } from "./backup";
-import { buildRegion, Region, regionalProvider } from "./region";
-import { pairProblems, sharedSettings } from "./stackSet";
+import { RegionalProviders } from "./providers";
+import { buildRegion, providerTags, Region } from "./region";
+import { activeRegionProblems, pairProblems, sharedSettings } from "./stackSet";
 
 /**
  * A secondary region: validated against what the primary exports before anything is registered,
  * then built like any region from the primary's replicated key, secret and AMI, joined to the
- * global database, and owner of S3 replication in both directions (DESIGN.md's ownership table).
+ * global database, and owner of its own bucket's replication back to the primary.
+ *
+ * Static stability (DESIGN.md): it holds a provider for its own region only, so `pulumi up` works
+ * while the primary region answers nothing. What would sit in another region (the primary
+ * bucket's replication configuration, alarms on metrics published elsewhere) is the links stack's.
  */
-export async function secondaryStack(config: StackConfig): Promise<{ primaryStack: string; regional: RegionStackOutputs; replication: Record<string, unknown> }> {
+export async function secondaryStack(config: StackConfig): Promise<SecondaryStackOutputs> {
   const primaryStackName = config.primaryStack!;
   const primary = await readPrimaryExports(new pulumi.StackReference(primaryStackName), primaryStackName);
-  const problems = pairProblems(primary.shared, primaryStackName, sharedSettings(config));
+  const activeRegion = config.activeRegion ?? primary.shared.region;
+  const problems = [
+    ...pairProblems(primary.shared, primaryStackName, sharedSettings(config, activeRegion)),
+    ...activeRegionProblems(config.activeRegion, primary.shared, primaryStackName),
+  ];
   if (config.strategy !== "backup-restore" && !primary.globalClusterIdentifier)
     problems.push({ key: "dr:strategy", value: config.strategy, message: `needs the Aurora global database, but primary "${primaryStackName}" exports none; deploy the primary with the same strategy first` });
   if (problems.length) throw new ConfigError(`the config of stack "${pulumi.getStack()}" against primary "${primaryStackName}"`, problems);
 
   const app = config.appName;
-  const provider = regionalProvider(config, config.region);
+  const provider = new RegionalProviders(providerTags(config)).for(config.region);
   const kmsKeyArn = forRegion(primary.replicaKeyArns, config.region, "replicaKeyArns", primaryStackName);
   const dbSecretArn = forRegion(primary.dbSecretReplicaArns, config.region, "dbSecretReplicaArns", primaryStackName);
+  // CopyImage is called in the destination region, which pulls the image from the source region.
   const ami = new AmiReplica(`${app}-ami`, { sourceAmiId: primary.regional.amiId, sourceRegion: primary.shared.region, region: config.region, kmsKeyArn }, { provider });
 
   const region = await buildRegion(config, {
@@ -33,67 +43,52 @@ export async function secondaryStack(config: StackConfig): Promise<{ primaryStac
     kmsKeyArn,
     amiId: ami.amiId,
     dbSecretArn,
+    activeRegion,
     // A secondary member joins by global cluster id and gets no credentials: it has none of its own.
     database: { globalClusterIdentifier: primary.globalClusterIdentifier ?? undefined },
   });
-  const replication = replicateDataBuckets(config, primary, region, kmsKeyArn);
+  const replication = replicateBackToPrimary(config, primary, region, kmsKeyArn);
   const backups = regionBackups(config, region, kmsKeyArn);
 
   return {
     primaryStack: primaryStackName,
+    shared: sharedSettings(config, activeRegion),
     regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn, backup: backupExports(config, backups) }),
-    replication,
+    replicationRoleArn: replication.roleArn,
   };
 }
 
 /**
- * S3 replication in both directions, so objects written after a failover flow back for failback.
- * Each direction's configuration lives in its source bucket's region; metrics are split across
- * the two regions, so each region gets alarms for both rules.
+ * This bucket's replication to the primary's, so objects written after a failover flow back for
+ * failback. The configuration lives on this bucket, in this region. This region's alarms cover
+ * what S3 publishes here (https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html):
+ * latency of the primary's rule into this bucket (destination region) and failures of this
+ * bucket's rule (source region). The other halves are published in the primary's region: the
+ * links stack alarms on them.
  */
-function replicateDataBuckets(config: StackConfig, primary: PrimaryExports, region: Region, kmsKeyArn: string): Record<string, unknown> {
+function replicateBackToPrimary(config: StackConfig, primary: PrimaryExports, region: Region, kmsKeyArn: string): BucketReplication {
   const app = config.appName;
   const primaryRegion = primary.shared.region;
-  const primaryProvider = regionalProvider(config, primaryRegion);
   const local = region.dataBucket;
-  // The primary's outputs exist only once its `pulumi up` finished, versioning included; this bucket's is a resource to wait for.
-  const afterVersioning = { dependsOn: [local.versioning] };
-  const toSecondary = new BucketReplication(`${app}-replication-to-${config.region}`, {
-    sourceBucketName: primary.regional.dataBucketName,
-    sourceBucketArn: primary.regional.dataBucketArn,
-    sourceKmsKeyArn: primary.regional.kmsKeyArn,
-    sourceRegion: primaryRegion,
-    destinationBucketArn: local.bucketArn,
-    destinationKmsKeyArn: kmsKeyArn,
-    destinationRegion: config.region,
-    ruleId: `${DEFAULT_REPLICATION_RULE_ID}-to-${config.region}`,
-  }, { provider: primaryProvider, ...afterVersioning });
   const toPrimary = new BucketReplication(`${app}-replication-to-${primaryRegion}`, {
     sourceBucketName: local.bucketName,
     sourceBucketArn: local.bucketArn,
     sourceKmsKeyArn: kmsKeyArn,
     sourceRegion: config.region,
-    destinationBucketArn: primary.regional.dataBucketArn,
-    destinationKmsKeyArn: primary.regional.kmsKeyArn,
-    destinationRegion: primaryRegion,
-    ruleId: `${DEFAULT_REPLICATION_RULE_ID}-to-${primaryRegion}`,
-  }, { provider: region.provider, ...afterVersioning });
+    destinations: [{ bucketArn: primary.regional.dataBucketArn, kmsKeyArn: primary.regional.kmsKeyArn, region: primaryRegion }],
+    // This bucket's versioning is a resource to wait for; the primary's was on when its `pulumi up` finished.
+  }, { provider: region.provider, dependsOn: [local.versioning] });
 
-  const rules = [
-    { sourceBucketName: primary.regional.dataBucketName, destinationBucketName: local.bucketName, ruleId: `${DEFAULT_REPLICATION_RULE_ID}-to-${config.region}`, sourceRegion: primaryRegion, destinationRegion: config.region },
-    { sourceBucketName: local.bucketName, destinationBucketName: primary.regional.dataBucketName, ruleId: `${DEFAULT_REPLICATION_RULE_ID}-to-${primaryRegion}`, sourceRegion: config.region, destinationRegion: primaryRegion },
-  ];
   new ReplicationAlarms(`${app}-replication-alarms-${config.region}`, {
     region: config.region,
     alarmTopicArn: region.alarms.topicArn,
-    aurora: region.database ? { clusterIdentifier: region.database.clusterIdentifier, rpoTargetSeconds: config.objectives.rpoSeconds.database } : undefined,
-    s3: rules,
+    aurora: region.database && region.databaseInstances > 0
+      ? { clusterIdentifier: region.database.clusterIdentifier, rpoTargetSeconds: config.objectives.rpoSeconds.database, instances: region.databaseInstances }
+      : undefined,
+    s3: [
+      { sourceBucketName: primary.regional.dataBucketName, destinationBucketName: local.bucketName, ruleId: replicationRuleId(primaryRegion, config.region), sourceRegion: primaryRegion, destinationRegion: config.region },
+      { sourceBucketName: local.bucketName, destinationBucketName: primary.regional.dataBucketName, ruleId: replicationRuleId(config.region, primaryRegion), sourceRegion: config.region, destinationRegion: primaryRegion },
+    ],
   }, { provider: region.provider });
-  new ReplicationAlarms(`${app}-replication-alarms-${primaryRegion}`, {
-    region: primaryRegion,
-    alarmTopicArn: primary.regional.alarmTopicArn,
-    s3: rules,
-  }, { provider: primaryProvider });
-
-  return { toSecondaryRoleArn: toSecondary.roleArn, toPrimaryRoleArn: toPrimary.roleArn };
+  return toPrimary;
 }

@@ -4,7 +4,7 @@
  * the stack files and by the secondary stack on what the primary exports, before registering anything.
  */
 import { overlaps, parseCidr } from "../components/network/cidrPlan";
-import { ConfigError, ConfigProblem, StackConfig } from "./configSchema";
+import { ConfigError, ConfigProblem, DrConfig, isLinksConfig, LinksConfig, StackConfig } from "./configSchema";
 
 /** What a secondary must agree on with its primary; the primary exports exactly this. */
 export interface SharedSettings {
@@ -19,10 +19,28 @@ export interface SharedSettings {
   readonly replicaRegions: readonly string[];
   /** dr:allowedRegions, sorted; empty when the stack sets no residency limit. Every stack of a set must agree. */
   readonly allowedRegions: readonly string[];
+  /** The region serving traffic, as this stack was deployed with it (dr:activeRegion, resolved). */
+  readonly activeRegion: string;
 }
 
-export function sharedSettings(c: StackConfig): SharedSettings {
-  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [], allowedRegions: [...(c.allowedRegions ?? [])].sort() };
+/** `activeRegion` resolves dr:activeRegion: a secondary passes the primary's region as the default. */
+export function sharedSettings(c: StackConfig, activeRegion = c.activeRegion ?? c.region): SharedSettings {
+  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [], allowedRegions: [...(c.allowedRegions ?? [])].sort(), activeRegion };
+}
+
+/**
+ * Problems with a stack's dr:activeRegion against the primary's exported settings: it defaults to
+ * the primary's region, must be a region of the deployment, and must be what the primary was
+ * deployed with, or the stacks would disagree on which region's record is PRIMARY.
+ */
+export function activeRegionProblems(own: string | undefined, primary: SharedSettings, primaryName: string): ConfigProblem[] {
+  const resolved = own ?? primary.region;
+  const regions = [primary.region, ...primary.replicaRegions];
+  if (!regions.includes(resolved))
+    return [{ key: "dr:activeRegion", value: own, message: `is not a region of this deployment (${regions.join(", ")}); set it to the region that serves traffic` }];
+  if (resolved !== primary.activeRegion)
+    return [{ key: "dr:activeRegion", value: own, message: `resolves to ${resolved}, but stack ${primaryName} says ${primary.activeRegion}; set the same dr:activeRegion in every stack file (pulumi config set dr:activeRegion ${primary.activeRegion}), deploying the primary first` }];
+  return [];
 }
 
 const MUST_MATCH: ReadonlyArray<[keyof SharedSettings, string]> = [
@@ -59,33 +77,51 @@ export function pairProblems(other: SharedSettings, otherName: string, self: Sha
 
 export interface NamedStackConfig {
   readonly stack: string;
-  readonly config: StackConfig;
+  readonly config: DrConfig;
 }
 
-/** Whether a secondary's `dr:primaryStack` names the given stack ("primary", "proj/primary" and "org/proj/primary" all do). */
+/** Whether a stack reference name ("primary", "proj/primary" and "org/proj/primary" all do) names the given stack. */
 export function referencesStack(primaryStack: string, stack: string): boolean {
   return primaryStack === stack || primaryStack.split("/").pop() === stack;
 }
 
-/** Validates a whole deployment: one primary, each secondary pointing at it, distinct regions and CIDRs. */
+type Named<C> = { readonly stack: string; readonly config: C };
+
+/**
+ * Validates a whole deployment: one primary, each secondary pointing at it with distinct regions
+ * and CIDRs, at most one links stack naming exactly the primary and secondaries of the set, and
+ * one active region for all.
+ */
 export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
   const errors: string[] = [];
-  const primaries = stacks.filter((s) => s.config.role === "primary");
+  const regionStacks = stacks.filter((s): s is Named<StackConfig> => !isLinksConfig(s.config));
+  const linksStacks = stacks.filter((s): s is Named<LinksConfig> => isLinksConfig(s.config));
+  const primaries = regionStacks.filter((s) => s.config.role === "primary");
   if (primaries.length !== 1) {
     const names = primaries.map((p) => p.stack).join(", ") || "none";
     throw new ConfigError("the stack set", [{ key: "dr:role", value: names, message: "exactly one stack must have role primary; set dr:role to secondary on the others" }]);
   }
+  if (linksStacks.length > 1)
+    throw new ConfigError("the stack set", [{ key: "dr:role", value: linksStacks.map((l) => l.stack).join(", "), message: "more than one stack has role links; one links stack owns every cross-region link of a deployment, so keep one" }]);
   const primary = primaries[0];
-  const roleProblem = serviceLinkedRoleProblem(stacks, primary.stack);
+  const roleProblem = serviceLinkedRoleProblem(regionStacks, primary.stack);
   if (roleProblem) errors.push(new ConfigError("the stack set", [roleProblem]).message);
-  const seen: NamedStackConfig[] = [primary];
-  for (const s of stacks.filter((x) => x !== primary)) {
+  const primaryShared = sharedSettings(primary.config);
+  const secondaries = regionStacks.filter((x) => x !== primary);
+  const seen: Named<StackConfig>[] = [primary];
+  for (const s of secondaries) {
     const problems: ConfigProblem[] = [];
     if (!referencesStack(s.config.primaryStack ?? "", primary.stack))
       problems.push({ key: "dr:primaryStack", value: s.config.primaryStack, message: `does not name the primary stack ${primary.stack}; set it to ${primary.stack}` });
-    for (const earlier of seen) problems.push(...pairProblems(sharedSettings(earlier.config), earlier.stack, sharedSettings(s.config), earlier === primary));
+    for (const earlier of seen) problems.push(...pairProblems(sharedSettings(earlier.config), earlier.stack, sharedSettings(s.config, primaryShared.activeRegion), earlier === primary));
+    problems.push(...activeRegionProblems(s.config.activeRegion, primaryShared, primary.stack));
     if (problems.length) errors.push(new ConfigError(`Pulumi.${s.stack}.yaml`, problems).message);
     seen.push(s);
+  }
+  for (const l of linksStacks) {
+    const problems = linksProblems(l.config, primary, secondaries);
+    problems.push(...activeRegionProblems(l.config.activeRegion, primaryShared, primary.stack));
+    if (problems.length) errors.push(new ConfigError(`Pulumi.${l.stack}.yaml`, problems).message);
   }
   if (errors.length) throw new Error(errors.join("\n\n"));
 }
@@ -94,7 +130,7 @@ export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
  * The Auto Scaling service-linked role is one per account and creating it when it exists fails, so
  * at most one stack may create it, and that must be the primary: its KMS keys, created first, name it.
  */
-export function serviceLinkedRoleProblem(stacks: readonly NamedStackConfig[], primaryStack: string): ConfigProblem | undefined {
+export function serviceLinkedRoleProblem(stacks: readonly Named<StackConfig>[], primaryStack: string): ConfigProblem | undefined {
   const creators = stacks.filter((s) => s.config.createAutoScalingServiceLinkedRole).map((s) => s.stack);
   const key = "dr:createAutoScalingServiceLinkedRole";
   if (creators.length > 1)
@@ -102,4 +138,20 @@ export function serviceLinkedRoleProblem(stacks: readonly NamedStackConfig[], pr
   if (creators.length === 1 && creators[0] !== primaryStack)
     return { key, value: true, message: `is true in stack ${creators[0]}, but the primary ${primaryStack}'s KMS keys are created first and name the role; set it on ${primaryStack} instead and false on ${creators[0]}` };
   return undefined;
+}
+
+/** A links stack must name the set's primary and exactly its secondaries, under the same app name. */
+function linksProblems(links: LinksConfig, primary: Named<StackConfig>, secondaries: readonly Named<StackConfig>[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!referencesStack(links.primaryStack, primary.stack))
+    problems.push({ key: "dr:primaryStack", value: links.primaryStack, message: `does not name the primary stack ${primary.stack}; set it to ${primary.stack}` });
+  const unknown = links.secondaryStacks.filter((ref) => !secondaries.some((s) => referencesStack(ref, s.stack)));
+  if (unknown.length)
+    problems.push({ key: "dr:secondaryStacks", value: links.secondaryStacks, message: `names ${unknown.join(", ")}, which ${unknown.length === 1 ? "is not a secondary stack" : "are not secondary stacks"} of this deployment (${secondaries.map((s) => s.stack).join(", ") || "none"}); list the secondary stacks` });
+  const missing = secondaries.filter((s) => !links.secondaryStacks.some((ref) => referencesStack(ref, s.stack)));
+  if (missing.length)
+    problems.push({ key: "dr:secondaryStacks", value: links.secondaryStacks, message: `lacks ${missing.map((s) => s.stack).join(", ")}; add every secondary stack, since the primary bucket's one replication configuration needs a rule per secondary` });
+  if (links.appName !== primary.config.appName)
+    problems.push({ key: "dr:appName", value: links.appName, message: `differs from ${JSON.stringify(primary.config.appName)} in stack ${primary.stack}; every stack must use the same value` });
+  return problems;
 }

@@ -3,7 +3,8 @@ import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaul
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
 import { recoveryCopyPlan } from "../stacks/backup";
-import { regionalProvider } from "../stacks/region";
+import { RegionalProviders } from "../stacks/providers";
+import { providerTags } from "../stacks/region";
 import { estimateRecovery } from "../src/model/recovery";
 import { evaluateStack, Evaluation } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
@@ -120,7 +121,7 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     const destination = (secondary.outputs.regional as { backup: BackupExports }).backup;
     const backup = parseStackConfig(primaryConfig, "p").backup;
     copy = await evaluateStack({ stack: "links", config: { "dr:appName": "orders" }, program: async () => {
-      recoveryCopyPlan("orders-prod-backup-copy", backup, source, [destination], regionalProvider(parseStackConfig(primaryConfig, "p"), "us-east-1"));
+      recoveryCopyPlan("orders-prod-backup-copy", backup, source, [destination], new RegionalProviders(providerTags(parseStackConfig(primaryConfig, "p"))).for("us-east-1"));
     } });
   });
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import * as fc from "fast-check";
 import {
-  BucketReplication, BucketReplicationArgs, kmsKeyArnProblems, kmsKeyRegion, replicationRolePolicy,
+  BucketReplication, BucketReplicationArgs, kmsKeyArnProblems, kmsKeyRegion, ReplicationDestination, replicationRolePolicy,
   validateBucketReplicationArgs, versioningDependencyWarning,
 } from "../components/storage/bucketReplication";
 import { DataBucket, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS, validateDataBucketArgs } from "../components/storage/dataBucket";
@@ -12,15 +12,21 @@ import { failureOf, oneOf, resourcesOf } from "./harness/stack";
 
 const EAST = "us-east-1";
 const WEST = "us-west-2";
-// A multi-region key and its replica: same key id, one ARN per region.
+const EU = "eu-west-1";
+// A multi-region key and its replicas: same key id, one ARN per region.
 const keyIn = (region: string) => `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/mrk-0123456789abcdef0123456789abcdef`;
-const KEY = { [EAST]: keyIn(EAST), [WEST]: keyIn(WEST) } as const;
-const OTHER = { [EAST]: WEST, [WEST]: EAST } as const;
-/** Component names of the two directions, by source region. */
-const DIRECTION = { [EAST]: "east-to-west", [WEST]: "west-to-east" } as const;
-const BUCKET = { [EAST]: "data-east", [WEST]: "data-west" } as const;
-type Region = typeof EAST | typeof WEST;
-const REGIONS: readonly Region[] = [EAST, WEST];
+const KEY = { [EAST]: keyIn(EAST), [WEST]: keyIn(WEST), [EU]: keyIn(EU) } as const;
+type Region = typeof EAST | typeof WEST | typeof EU;
+type Source = typeof EAST | typeof WEST;
+/** As the platform replicates: the primary (east) to two secondaries in ONE configuration, a secondary back. */
+const DESTINATIONS: Record<Source, readonly Region[]> = { [EAST]: [WEST, EU], [WEST]: [EAST] };
+/** Component names, by source region. */
+const DIRECTION = { [EAST]: "east-out", [WEST]: "west-to-east" } as const;
+const BUCKET = { [EAST]: "data-east", [WEST]: "data-west", [EU]: "data-eu" } as const;
+const REGIONS: readonly Region[] = [EAST, WEST, EU];
+const SOURCES: readonly Source[] = [EAST, WEST];
+/** Every (source, destination) pair that replicates. */
+const PAIRS: ReadonlyArray<readonly [Source, Region]> = SOURCES.flatMap((s) => DESTINATIONS[s].map((d) => [s, d] as const));
 
 const T = {
   bucket: "aws:s3/bucket:Bucket",
@@ -39,15 +45,14 @@ type Obj = Record<string, any>;
 interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Obj; Principal?: unknown }
 const list = <X>(x: X | X[]): X[] => (Array.isArray(x) ? x : [x]);
 
-function validArgs(overrides: Partial<BucketReplicationArgs> = {}): BucketReplicationArgs {
+/** Valid arguments (east to west); `destination` overrides fields of the one destination. */
+function validArgs(overrides: Partial<BucketReplicationArgs> = {}, destination: Partial<ReplicationDestination> = {}): BucketReplicationArgs {
   return {
     sourceBucketName: "data-east-1234",
     sourceBucketArn: "arn:aws:s3:::data-east-1234",
     sourceKmsKeyArn: KEY[EAST],
     sourceRegion: EAST,
-    destinationBucketArn: "arn:aws:s3:::data-west-5678",
-    destinationKmsKeyArn: KEY[WEST],
-    destinationRegion: WEST,
+    destinations: [{ bucketArn: "arn:aws:s3:::data-west-5678", kmsKeyArn: KEY[WEST], region: WEST, ...destination }],
     ...overrides,
   };
 }
@@ -74,25 +79,22 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       stack: "s3-replication",
       config: {},
       program: async () => {
-        const providers = { [EAST]: new aws.Provider("east", { region: EAST }), [WEST]: new aws.Provider("west", { region: WEST }) };
+        const providers = { [EAST]: new aws.Provider("east", { region: EAST }), [WEST]: new aws.Provider("west", { region: WEST }), [EU]: new aws.Provider("eu", { region: EU }) };
         const buckets = Object.fromEntries(REGIONS.map((r) => [r, new DataBucket(BUCKET[r], { kmsKeyArn: KEY[r] }, { provider: providers[r] })])) as Record<Region, DataBucket>;
-        for (const source of REGIONS) {
-          const destination = OTHER[source];
+        for (const source of SOURCES) {
           new BucketReplication(DIRECTION[source], {
             sourceBucketName: buckets[source].bucketName,
             sourceBucketArn: buckets[source].bucketArn,
             sourceKmsKeyArn: KEY[source],
             sourceRegion: source,
-            destinationBucketArn: buckets[destination].bucketArn,
-            destinationKmsKeyArn: KEY[destination],
-            destinationRegion: destination,
-          }, { provider: providers[source], dependsOn: [buckets[source].versioning, buckets[destination].versioning] });
+            destinations: DESTINATIONS[source].map((d) => ({ bucketArn: buckets[d].bucketArn, kmsKeyArn: KEY[d], region: d })),
+          }, { provider: providers[source], dependsOn: [buckets[source].versioning, ...DESTINATIONS[source].map((d) => buckets[d].versioning)] });
         }
         warningWithoutVersioning = versioningDependencyWarning([buckets[EAST], buckets[WEST]]);
         warningWithVersioning = versioningDependencyWarning([buckets[WEST].versioning]);
         return {
-          arns: { [EAST]: buckets[EAST].bucketArn, [WEST]: buckets[WEST].bucketArn },
-          names: { [EAST]: buckets[EAST].bucketName, [WEST]: buckets[WEST].bucketName },
+          arns: Object.fromEntries(REGIONS.map((r) => [r, buckets[r].bucketArn])),
+          names: Object.fromEntries(REGIONS.map((r) => [r, buckets[r].bucketName])),
         };
       },
     });
@@ -102,12 +104,14 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
 
   /** The one resource of a type inside a named component. */
   const within = (component: string, type: string): RecordedResourceWithRegion => oneOf(ev, type, new RegExp(`^${component}-`));
-  const ruleOf = (source: Region): Obj => {
-    const rules = within(DIRECTION[source], T.replication).inputs.rules as Obj[];
-    expect(rules).to.have.length(1);
+  const rulesOf = (source: Source): Obj[] => within(DIRECTION[source], T.replication).inputs.rules as Obj[];
+  /** The one rule of a source's configuration that replicates into a destination's bucket. */
+  const ruleOf = (source: Source, destination: Region): Obj => {
+    const rules = rulesOf(source).filter((r) => r.destination.bucket === bucketArnOf[destination]);
+    expect(rules, `${source} -> ${destination}`).to.have.length(1);
     return rules[0];
   };
-  const policyOf = (source: Region): Statement[] => JSON.parse(String(within(DIRECTION[source], T.rolePolicy).inputs.policy)).Statement;
+  const policyOf = (source: Source): Statement[] => JSON.parse(String(within(DIRECTION[source], T.rolePolicy).inputs.policy)).Statement;
 
   describe("the data bucket of each region", () => {
     it("is versioned (replication's prerequisite) in its own region", () => {
@@ -180,70 +184,75 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
   });
 
   describe("replication in each direction", () => {
-    it("is configured on the source bucket and points to the other region's bucket", () => {
-      for (const source of REGIONS) {
+    it("is ONE configuration on the source bucket, with one rule per destination bucket (S3 keeps one configuration per bucket)", () => {
+      for (const source of SOURCES) {
         const config = within(DIRECTION[source], T.replication);
         expect(config.inputs.bucket).to.equal(bucketNameOf[source]);
-        expect(ruleOf(source).destination.bucket).to.equal(bucketArnOf[OTHER[source]]);
-        expect(ruleOf(source).status).to.equal("Enabled");
+        expect(rulesOf(source).map((r) => r.destination.bucket)).to.have.members(DESTINATIONS[source].map((d) => bucketArnOf[d]));
+        for (const rule of rulesOf(source)) expect(rule.status).to.equal("Enabled");
       }
+      expect(resourcesOf(ev, T.replication).map((r) => r.inputs.bucket)).to.have.members(SOURCES.map((s) => bucketNameOf[s]));
     });
 
     it("is registered in the source bucket's region (S3 looks the bucket up in the provider's region)", () => {
-      for (const source of REGIONS) {
+      for (const source of SOURCES) {
         for (const type of [T.replication, T.role, T.rolePolicy]) {
           expect(within(DIRECTION[source], type).region, type).to.equal(source);
         }
       }
     });
 
-    it("covers all objects: one rule with an empty filter and no prefix", () => {
-      for (const source of REGIONS) {
-        const rule = ruleOf(source);
-        expect(rule.filter).to.deep.equal({});
-        expect(rule).not.to.have.property("prefix");
-        expect(rule.priority).to.be.a("number");
+    it("covers all objects: rules with an empty filter, no prefix, and distinct priorities", () => {
+      for (const source of SOURCES) {
+        for (const rule of rulesOf(source)) {
+          expect(rule.filter).to.deep.equal({});
+          expect(rule).not.to.have.property("prefix");
+          expect(rule.priority).to.be.a("number");
+        }
+        const priorities = rulesOf(source).map((r) => r.priority);
+        expect(new Set(priorities).size, "S3 rejects two rules of one configuration with the same priority").to.equal(priorities.length);
+        const ids = rulesOf(source).map((r) => r.id);
+        expect(new Set(ids).size).to.equal(ids.length);
       }
     });
 
-    it("uses Replication Time Control at 15 minutes, with metrics on (RTC requires them)", () => {
-      for (const source of REGIONS) {
-        const destination = ruleOf(source).destination;
+    it("uses Replication Time Control at 15 minutes, with metrics on (RTC requires them), on every rule", () => {
+      for (const [source, dest] of PAIRS) {
+        const destination = ruleOf(source, dest).destination;
         expect(destination.replicationTime).to.deep.equal({ status: "Enabled", time: { minutes: 15 } });
         expect(destination.metrics).to.deep.equal({ status: "Enabled", eventThreshold: { minutes: 15 } });
         expect(destination.storageClass).to.equal("STANDARD");
       }
     });
 
-    it("replicates delete markers (AWS does so only when asked)", () => {
-      for (const source of REGIONS) expect(ruleOf(source).deleteMarkerReplication).to.deep.equal({ status: "Enabled" });
+    it("replicates delete markers (AWS does so only when asked) on every rule", () => {
+      for (const [source, dest] of PAIRS) expect(ruleOf(source, dest).deleteMarkerReplication).to.deep.equal({ status: "Enabled" });
     });
 
-    it("replicates KMS-encrypted objects, re-encrypting with a key of the destination region", () => {
-      for (const source of REGIONS) {
-        const rule = ruleOf(source);
+    it("replicates KMS-encrypted objects, re-encrypting each rule's replicas with a key of that rule's destination region", () => {
+      for (const [source, dest] of PAIRS) {
+        const rule = ruleOf(source, dest);
         expect(rule.sourceSelectionCriteria.sseKmsEncryptedObjects).to.deep.equal({ status: "Enabled" });
         const replicaKey = rule.destination.encryptionConfiguration.replicaKmsKeyId;
-        expect(replicaKey).to.equal(KEY[OTHER[source]]);
-        expect(kmsKeyRegion(replicaKey)).to.equal(OTHER[source]);
-        expect(kmsKeyRegion(replicaKey)).not.to.equal(within(DIRECTION[source], T.replication).region);
+        expect(replicaKey).to.equal(KEY[dest]);
+        expect(kmsKeyRegion(replicaKey)).to.equal(dest);
       }
     });
 
     it("syncs replica modifications, so the reverse direction keeps metadata identical", () => {
-      for (const source of REGIONS) expect(ruleOf(source).sourceSelectionCriteria.replicaModifications).to.deep.equal({ status: "Enabled" });
+      for (const [source, dest] of PAIRS) expect(ruleOf(source, dest).sourceSelectionCriteria.replicaModifications).to.deep.equal({ status: "Enabled" });
     });
 
-    it("depends on the versioning of both buckets (S3 rejects replication of an unversioned bucket)", () => {
+    it("depends on the versioning of every bucket involved (S3 rejects replication of an unversioned bucket)", () => {
       const versioningUrn = (r: Region) => within(BUCKET[r], T.versioning).urn;
-      for (const source of REGIONS) {
+      for (const source of SOURCES) {
         // The configuration's inputs never mention the versioning resources: only dependsOn orders them.
-        expect(within(DIRECTION[source], T.replication).dependsOn).to.include.members([versioningUrn(EAST), versioningUrn(WEST)]);
+        expect(within(DIRECTION[source], T.replication).dependsOn).to.include.members([source, ...DESTINATIONS[source]].map(versioningUrn));
       }
     });
 
     it("uses a role S3 alone may assume, for this account only, and that role carries the policy", () => {
-      for (const source of REGIONS) {
+      for (const source of SOURCES) {
         const role = within(DIRECTION[source], T.role);
         const [trust] = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement as Statement[];
         expect(trust.Principal).to.deep.equal({ Service: "s3.amazonaws.com" });
@@ -256,7 +265,7 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
     });
 
     it("grants no wildcard action or resource, and only Allow statements", () => {
-      for (const source of REGIONS) {
+      for (const source of SOURCES) {
         for (const s of policyOf(source)) {
           expect(s.Effect).to.equal("Allow");
           for (const action of list(s.Action)) expect(action, s.Sid).not.to.include("*");
@@ -265,44 +274,52 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       }
     });
 
-    it("reads only from the source bucket and writes replicas only into the destination bucket", () => {
-      for (const source of REGIONS) {
+    it("reads only from the source bucket and writes replicas only into the destination buckets", () => {
+      for (const source of SOURCES) {
         const src = bucketArnOf[source];
-        const dst = bucketArnOf[OTHER[source]];
         const s3 = policyOf(source).filter((s) => list(s.Action).some((a) => a.startsWith("s3:")));
         const resourcesFor = (action: string) => s3.filter((s) => list(s.Action).includes(action)).flatMap((s) => list(s.Resource));
         expect(resourcesFor("s3:GetReplicationConfiguration")).to.deep.equal([src]);
         expect(resourcesFor("s3:ListBucket")).to.deep.equal([src]);
         for (const a of ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]) expect(resourcesFor(a), a).to.deep.equal([`${src}/*`]);
-        for (const a of ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]) expect(resourcesFor(a), a).to.deep.equal([`${dst}/*`]);
+        for (const a of ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]) expect(resourcesFor(a), a).to.have.members(DESTINATIONS[source].map((d) => `${bucketArnOf[d]}/*`));
       }
     });
 
-    it("lets KMS be used only through S3 of each key's region: decrypt with the source key, encrypt with the destination key", () => {
-      for (const source of REGIONS) {
-        const destination = OTHER[source];
+    it("lets KMS be used only through S3 of each key's region: decrypt with the source key, encrypt with each destination's key", () => {
+      for (const source of SOURCES) {
         const kms = policyOf(source).filter((s) => list(s.Action).some((a) => a.startsWith("kms:")));
         const decrypt = kms.filter((s) => list(s.Action).includes("kms:Decrypt"));
         const encrypt = kms.filter((s) => list(s.Action).includes("kms:Encrypt"));
         expect(decrypt).to.have.length(1);
-        expect(encrypt).to.have.length(1);
         expect(list(decrypt[0].Resource)).to.deep.equal([KEY[source]]);
         expect(decrypt[0].Condition?.StringEquals?.["kms:ViaService"]).to.equal(`s3.${source}.amazonaws.com`);
-        expect(list(encrypt[0].Resource)).to.deep.equal([KEY[destination]]);
-        expect(encrypt[0].Condition?.StringEquals?.["kms:ViaService"]).to.equal(`s3.${destination}.amazonaws.com`);
-        // Every KMS grant is region-scoped, and none lets the destination key decrypt.
+        expect(encrypt).to.have.length(DESTINATIONS[source].length);
+        for (const dest of DESTINATIONS[source]) {
+          const forDest = encrypt.filter((s) => list(s.Resource).includes(KEY[dest]));
+          expect(forDest, dest).to.have.length(1);
+          expect(list(forDest[0].Resource)).to.deep.equal([KEY[dest]]);
+          expect(forDest[0].Condition?.StringEquals?.["kms:ViaService"]).to.equal(`s3.${dest}.amazonaws.com`);
+          expect(forDest[0].Condition?.StringLike?.["kms:EncryptionContext:aws:s3:arn"]).to.deep.equal([bucketArnOf[dest], `${bucketArnOf[dest]}/*`]);
+          expect(list(forDest[0].Action)).not.to.include("kms:Decrypt");
+        }
+        // Every KMS grant is region-scoped.
         for (const s of kms) expect(s.Condition?.StringEquals?.["kms:ViaService"], s.Sid).to.match(/^s3\.[a-z0-9-]+\.amazonaws\.com$/);
-        expect(list(encrypt[0].Action)).not.to.include("kms:Decrypt");
       }
     });
 
-    it("registers roleArn, ruleId, sourceBucketName and destinationBucketArn as component outputs", () => {
-      for (const source of REGIONS) {
+    it("registers roleArn, ruleIds, sourceBucketName and destinationBucketArns as component outputs", () => {
+      for (const source of SOURCES) {
         const component = oneOf(ev, "dr:storage:BucketReplication", new RegExp(`^${DIRECTION[source]}$`));
         const outputs = ev.componentOutputs.get(component.urn)!;
-        expect(outputs).to.deep.include({ ruleId: ruleOf(source).id, sourceBucketName: bucketNameOf[source], destinationBucketArn: bucketArnOf[OTHER[source]] });
+        expect(outputs).to.deep.include({
+          ruleIds: Object.fromEntries(DESTINATIONS[source].map((d) => [d, ruleOf(source, d).id])),
+          sourceBucketName: bucketNameOf[source],
+          destinationBucketArns: DESTINATIONS[source].map((d) => bucketArnOf[d]),
+        });
         expect(outputs.roleArn).to.equal(within(DIRECTION[source], T.replication).inputs.role);
-        expect(ruleOf(source).id).to.equal("dr-replication");
+        // Rule ids name both regions, so every secondary's rule back to the primary gets its own alarms.
+        for (const d of DESTINATIONS[source]) expect(ruleOf(source, d).id).to.equal(`dr-replication-${source}-to-${d}`);
       }
     });
 
@@ -317,16 +334,16 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       expect(() => validateBucketReplicationArgs(validArgs(), SOME_DEPENDENCY)).not.to.throw();
     });
 
-    const cases: { title: string; args: Partial<BucketReplicationArgs>; dependsOn?: unknown; expected: RegExp[] }[] = [
+    const cases: { title: string; args?: Partial<BucketReplicationArgs>; destination?: Partial<ReplicationDestination>; dependsOn?: unknown; expected: RegExp[] }[] = [
       {
         title: "the same region on both sides",
-        args: { destinationRegion: EAST, destinationKmsKeyArn: KEY[EAST] },
-        expected: [/sourceRegion and destinationRegion are both "us-east-1"/, /another region/],
+        destination: { region: EAST, kmsKeyArn: KEY[EAST] },
+        expected: [/destinations\[0\]\.region is "us-east-1", the source region too/, /another region/],
       },
       {
         title: "a destination key from the source region (the replica key must be in the destination region)",
-        args: { destinationKmsKeyArn: KEY[EAST] },
-        expected: [/destinationKmsKeyArn is "arn:aws:kms:us-east-1:[^"]+", a key in us-east-1; pass a key in us-west-2/],
+        destination: { kmsKeyArn: KEY[EAST] },
+        expected: [/destinations\[0\]\.kmsKeyArn is "arn:aws:kms:us-east-1:[^"]+", a key in us-east-1; pass a key in us-west-2/],
       },
       {
         title: "a source key from the destination region",
@@ -335,13 +352,13 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       },
       {
         title: "a key alias instead of a key ARN",
-        args: { destinationKmsKeyArn: `arn:aws:kms:${WEST}:${MOCK_ACCOUNT_ID}:alias/data` },
-        expected: [/destinationKmsKeyArn is "arn:aws:kms:us-west-2:\d+:alias\/data"; pass a KMS key ARN/],
+        destination: { kmsKeyArn: `arn:aws:kms:${WEST}:${MOCK_ACCOUNT_ID}:alias/data` },
+        expected: [/destinations\[0\]\.kmsKeyArn is "arn:aws:kms:us-west-2:\d+:alias\/data"; pass a KMS key ARN/],
       },
       {
         title: "a malformed destination bucket ARN",
-        args: { destinationBucketArn: "data-west-5678" },
-        expected: [/destinationBucketArn is "data-west-5678"; pass a bucket ARN of the form arn:aws:s3:::<bucket-name>/],
+        destination: { bucketArn: "data-west-5678" },
+        expected: [/destinations\[0\]\.bucketArn is "data-west-5678"; pass a bucket ARN of the form arn:aws:s3:::<bucket-name>/],
       },
       {
         title: "a source bucket ARN with a region and account (not an S3 bucket ARN)",
@@ -350,8 +367,8 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       },
       {
         title: "replication into the source bucket itself",
-        args: { destinationBucketArn: "arn:aws:s3:::data-east-1234" },
-        expected: [/destinationBucketArn is "arn:aws:s3:::data-east-1234", the source bucket itself/],
+        destination: { bucketArn: "arn:aws:s3:::data-east-1234" },
+        expected: [/destinations\[0\]\.bucketArn is "arn:aws:s3:::data-east-1234", the source bucket itself/],
       },
       {
         title: "a source bucket name that is not the source ARN's bucket",
@@ -360,8 +377,18 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       },
       {
         title: "an unknown storage class and an empty rule id",
-        args: { storageClass: "COLD" as never, ruleId: "" },
-        expected: [/storageClass is "COLD"; use one of STANDARD/, /ruleId is "" \(0 characters\); use 1 to 255/],
+        destination: { storageClass: "COLD" as never, ruleId: "" },
+        expected: [/destinations\[0\]\.storageClass is "COLD"; use one of STANDARD/, /destinations\[0\]\.ruleId is "" \(0 characters\); use 1 to 255/],
+      },
+      {
+        title: "two destinations in one region, and two rules with one id",
+        args: { destinations: [validArgs().destinations[0], { ...validArgs().destinations[0], bucketArn: "arn:aws:s3:::data-west-other" }] },
+        expected: [/destinations\[1\]\.region is "us-west-2", a region another destination already covers/, /destinations\[1\]\.ruleId is "dr-replication-us-east-1-to-us-west-2", the id of another rule/],
+      },
+      {
+        title: "no destination at all",
+        args: { destinations: [] },
+        expected: [/destinations is empty/],
       },
       {
         title: "no dependency on the buckets' versioning",
@@ -371,14 +398,15 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       },
       {
         title: "several problems at once, all in one error",
-        args: { destinationRegion: EAST, sourceBucketArn: "nope", sourceKmsKeyArn: "key-1" },
+        args: { sourceBucketArn: "nope", sourceKmsKeyArn: "key-1" },
+        destination: { region: EAST },
         dependsOn: undefined,
-        expected: [/sourceRegion and destinationRegion/, /sourceBucketArn is "nope"/, /sourceKmsKeyArn is "key-1"/, /opts\.dependsOn/],
+        expected: [/destinations\[0\]\.region is "us-east-1", the source region too/, /sourceBucketArn is "nope"/, /sourceKmsKeyArn is "key-1"/, /opts\.dependsOn/],
       },
     ];
     for (const c of cases) {
       it(`rejects ${c.title}, naming the input, its value and the fix`, () => {
-        const message = validationMessage(validArgs(c.args), "dependsOn" in c ? c.dependsOn : SOME_DEPENDENCY);
+        const message = validationMessage(validArgs(c.args, c.destination), "dependsOn" in c ? c.dependsOn : SOME_DEPENDENCY);
         expect(message).to.match(/^BucketReplication: invalid arguments/);
         for (const pattern of c.expected) expect(message).to.match(pattern);
       });
@@ -397,7 +425,8 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
       const region = fc.constantFrom("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1");
       fc.assert(fc.property(region, region, (src, dst) => {
         const statements = replicationRolePolicy({
-          sourceBucketArn: "arn:aws:s3:::a", destinationBucketArn: "arn:aws:s3:::b", sourceKmsKeyArn: keyIn(src), destinationKmsKeyArn: keyIn(dst), sourceRegion: src, destinationRegion: dst,
+          sourceBucketArn: "arn:aws:s3:::a", sourceKmsKeyArn: keyIn(src), sourceRegion: src,
+          destinations: [{ bucketArn: "arn:aws:s3:::b", kmsKeyArn: keyIn(dst), region: dst }],
         }).Statement as unknown as Statement[];
         for (const s of statements.filter((x) => list(x.Action).some((a) => a.startsWith("kms:")))) {
           const keyRegion = kmsKeyRegion(list(s.Resource)[0]);
@@ -431,14 +460,14 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
           config: {},
           program: async () => {
             const provider = new aws.Provider("east", { region: EAST });
-            new BucketReplication("bad", validArgs({ destinationRegion: EAST }), { provider, dependsOn: [provider] });
+            new BucketReplication("bad", validArgs({}, { region: EAST }), { provider, dependsOn: [provider] });
           },
         });
       } catch (err) {
         error = err;
       }
       expect(error).to.be.instanceOf(EvaluationError);
-      expect((error as EvaluationError).message).to.match(/sourceRegion and destinationRegion are both "us-east-1"/);
+      expect((error as EvaluationError).message).to.match(/destinations\[0\]\.region is "us-east-1", the source region too/);
       expect((error as EvaluationError).resources.filter((r) => r.type.startsWith("dr:") || r.type.startsWith("aws:"))).to.be.empty;
     });
 
@@ -477,8 +506,8 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
   });
 
   it("records the expected number of resources per component (no stray children)", () => {
-    expect(resourcesOf(ev, T.replication)).to.have.length(2);
-    expect(resourcesOf(ev, T.role)).to.have.length(2);
-    expect(resourcesOf(ev, T.bucket)).to.have.length(2);
+    expect(resourcesOf(ev, T.replication)).to.have.length(SOURCES.length);
+    expect(resourcesOf(ev, T.role)).to.have.length(SOURCES.length);
+    expect(resourcesOf(ev, T.bucket)).to.have.length(REGIONS.length);
   });
 });

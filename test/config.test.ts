@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError, DEFAULT_HEALTH_CHECK, parseStackConfig, StackConfig } from "../stacks/configSchema";
+import { ConfigError, DEFAULT_HEALTH_CHECK, DrConfig, parseDrConfig, parseStackConfig, StackConfig } from "../stacks/configSchema";
 import { validateStackSet } from "../stacks/stackSet";
 import { EvaluationError } from "../src/engine/evaluate";
 import { readStackConfig } from "../src/engine/stackFiles";
@@ -7,6 +7,7 @@ import { givenStackFile, PROJECT_DIR, whenEvaluated, withOverrides } from "./har
 
 const primaryFile = () => readStackConfig(PROJECT_DIR, "primary");
 const secondaryFile = () => readStackConfig(PROJECT_DIR, "secondary");
+const linksFile = () => readStackConfig(PROJECT_DIR, "links");
 
 function problemsOf(raw: Record<string, unknown>): ConfigError {
   try {
@@ -210,6 +211,84 @@ describe("stack configuration contract", () => {
 
     it("rejects a secondary that points at another primary", () => {
       expect(set({ "dr:primaryStack": "organization/dr-platform/prod-east" })).to.throw(/does not name the primary stack primary/);
+    });
+  });
+
+  describe("the links stack", () => {
+    const linksProblems = (overrides: Record<string, unknown>): string => {
+      try {
+        parseDrConfig(withOverrides(linksFile(), overrides), "Pulumi.links.yaml");
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error("expected a ConfigError");
+    };
+
+    it("parses Pulumi.links.yaml: the primary and every secondary it joins, no region of its own", () => {
+      const c = parseDrConfig(linksFile(), "Pulumi.links.yaml");
+      expect(c.role).to.equal("links");
+      expect(c).to.deep.include({ primaryStack: secondaryFile()["dr:primaryStack"], secondaryStacks: JSON.parse(linksFile()["dr:secondaryStacks"]) });
+      expect(c).not.to.have.property("region");
+    });
+
+    it("names every problem at once: a region, a region-stack setting, a missing primary, a secondary named twice", () => {
+      const message = linksProblems({ "aws:region": "us-east-1", "dr:vpcCidr": "10.30.0.0/16", "dr:primaryStack": undefined, "dr:secondaryStacks": ["s", "s"] });
+      expect(message).to.contain("Pulumi.links.yaml").and.contain("4 problems");
+      expect(message).to.match(/aws:region = "us-east-1": is set on a links stack; remove it/);
+      expect(message).to.match(/dr:vpcCidr = "10.30.0.0\/16": is not a setting of this platform for a links stack/);
+      expect(message).to.match(/dr:primaryStack = \(not set\): is required on a links stack/);
+      expect(message).to.match(/dr:secondaryStacks = .*names a stack twice/);
+    });
+
+    it("needs at least one secondary and a known active region", () => {
+      expect(linksProblems({ "dr:secondaryStacks": [] })).to.match(/dr:secondaryStacks = "\[\]": must name at least one secondary stack/);
+      expect(linksProblems({ "dr:activeRegion": "mars-1" })).to.match(/dr:activeRegion = "mars-1": is not a known AWS region/);
+    });
+
+    const named = (stack: string, raw: Record<string, string>): { stack: string; config: DrConfig } => ({ stack, config: parseDrConfig(raw, stack) });
+    const setWith = (links: Record<string, unknown>, extra: Array<{ stack: string; config: DrConfig }> = []) => () => validateStackSet([
+      named("primary", primaryFile()), named("secondary", secondaryFile()), named("links", withOverrides(linksFile(), links)), ...extra,
+    ]);
+
+    it("accepts the example files as one deployment", () => {
+      expect(setWith({})).not.to.throw();
+    });
+
+    it("must name exactly the secondaries of the set, and the primary", () => {
+      expect(setWith({ "dr:secondaryStacks": ["organization/dr-platform/secondary", "organization/dr-platform/eu"] }))
+        .to.throw(/dr:secondaryStacks = .*names organization\/dr-platform\/eu, which is not a secondary stack of this deployment \(secondary\)/);
+      const eu = named("eu", withOverrides(secondaryFile(), { "aws:region": "eu-west-1", "dr:vpcCidr": "10.30.0.0/16" }));
+      expect(setWith({}, [eu])).to.throw(/lacks eu; add every secondary stack/);
+      expect(setWith({ "dr:primaryStack": "other" })).to.throw(/dr:primaryStack = "other": does not name the primary stack primary/);
+      expect(setWith({ "dr:appName": "billing" })).to.throw(/dr:appName = "billing": differs from "orders" in stack primary/);
+    });
+
+    it("allows one links stack per deployment", () => {
+      expect(setWith({}, [named("links2", linksFile())])).to.throw(/more than one stack has role links/);
+    });
+  });
+
+  describe("dr:activeRegion across the stack set", () => {
+    const set = (overrides: Record<string, Record<string, unknown>>) => () => validateStackSet([
+      { stack: "primary", config: parseStackConfig(withOverrides(primaryFile(), overrides.primary ?? {}), "p") },
+      { stack: "secondary", config: parseStackConfig(withOverrides(secondaryFile(), overrides.secondary ?? {}), "s") },
+      { stack: "links", config: parseDrConfig(withOverrides(linksFile(), overrides.links ?? {}), "l") },
+    ]);
+    const west = secondaryFile()["aws:region"];
+
+    it("defaults to the primary's region, and may name the secondary's when set the same in every stack file", () => {
+      expect(set({})).not.to.throw();
+      expect(set({ primary: { "dr:activeRegion": west }, secondary: { "dr:activeRegion": west }, links: { "dr:activeRegion": west } })).not.to.throw();
+    });
+
+    it("must be the same in every stack file, naming the command that fixes it", () => {
+      expect(set({ primary: { "dr:activeRegion": west } })).to.throw(/Pulumi\.secondary\.yaml[\s\S]*dr:activeRegion = \(not set\): resolves to us-east-1, but stack primary says us-west-2; .*pulumi config set dr:activeRegion us-west-2/);
+      expect(set({ secondary: { "dr:activeRegion": west } })).to.throw(/dr:activeRegion = "us-west-2": resolves to us-west-2, but stack primary says us-east-1/);
+    });
+
+    it("must be a region of the deployment", () => {
+      expect(() => parseStackConfig(withOverrides(primaryFile(), { "dr:activeRegion": "eu-west-1" }), "p")).to.throw(/dr:activeRegion = "eu-west-1": is neither us-east-1 nor one of dr:replicaRegions \(us-west-2\)/);
+      expect(set({ secondary: { "dr:activeRegion": "eu-west-1" } })).to.throw(/dr:activeRegion = "eu-west-1": is not a region of this deployment \(us-east-1, us-west-2\)/);
     });
   });
 

@@ -1,15 +1,18 @@
 import { expect } from "chai";
-import { Evaluation, RecordedResourceWithRegion } from "../src/engine/evaluate";
-import { failureOf, givenStackFile, oneOf, resourcesOf, whenBothEvaluated, whenEvaluated, PRIMARY_STACK_REF } from "./harness/stack";
+import { Evaluation, EvaluationError, RecordedResourceWithRegion } from "../src/engine/evaluate";
+import { keyArnRegion, kmsKeyReferences } from "./harness/kmsKeys";
+import { foreignRegionUse } from "./harness/staticStability";
+import { failureOf, givenStackFile, oneOf, resourcesOf, whenAllEvaluated, whenEvaluated, PRIMARY_STACK_REF, SECONDARY_STACK_REF } from "./harness/stack";
 
-/** Issue 4's acceptance: the primary evaluated, its outputs answering the secondary's stack reference. */
-describe("cross-region wiring: primary then secondary", () => {
+/** Issue 4's acceptance: the primary evaluated, its outputs answering the secondary's stack reference; then the links stack. */
+describe("cross-region wiring: primary, secondary, links", () => {
   let primary: Evaluation;
   let secondary: Evaluation;
+  let links: Evaluation;
   const primaryRegion = givenStackFile("primary")["aws:region"];
   const secondaryRegion = givenStackFile("secondary")["aws:region"];
   before(async () => {
-    ({ primary, secondary } = await whenBothEvaluated());
+    ({ primary, secondary, links } = await whenAllEvaluated());
   });
 
   describe("Aurora global database", () => {
@@ -43,28 +46,30 @@ describe("cross-region wiring: primary then secondary", () => {
   });
 
   describe("S3 replication", () => {
-    const config = (ev: Evaluation, region: string) => resourcesOf(ev, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").find((r) => r.region === region)!;
-    const rule = (r: RecordedResourceWithRegion) => (r.inputs.rules as Array<Record<string, any>>)[0];
+    const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+    const bucketOf = (ev: Evaluation) => (ev.outputs.regional as Record<string, string>).dataBucketName;
+    const rule = (r: RecordedResourceWithRegion) => {
+      const rules = r.inputs.rules as Array<Record<string, any>>;
+      expect(rules, r.name).to.have.length(1);
+      return rules[0];
+    };
 
-    it("is owned by the secondary in both directions", () => {
-      expect(resourcesOf(primary, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).to.deep.equal([]);
-      expect(resourcesOf(secondary, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).to.have.length(2);
+    it("puts the primary bucket's configuration in the links stack and the secondary bucket's in the secondary, each in its bucket's region", () => {
+      expect(resourcesOf(primary, REPLICATION)).to.deep.equal([]);
+      const forward = oneOf(links, REPLICATION);
+      const back = oneOf(secondary, REPLICATION);
+      expect([forward.inputs.bucket, forward.region]).to.deep.equal([bucketOf(primary), primaryRegion]);
+      expect([back.inputs.bucket, back.region]).to.deep.equal([bucketOf(secondary), secondaryRegion]);
     });
 
     it("replicates the primary bucket into the secondary bucket and back", () => {
-      const forward = config(secondary, primaryRegion);
-      const back = config(secondary, secondaryRegion);
-      const primaryBucket = (primary.outputs.regional as Record<string, string>).dataBucketName;
-      const secondaryBucket = (secondary.outputs.regional as Record<string, string>).dataBucketName;
-      expect(forward.inputs.bucket).to.equal(primaryBucket);
-      expect(rule(forward).destination.bucket).to.equal(`arn:aws:s3:::${secondaryBucket}`);
-      expect(back.inputs.bucket).to.equal(secondaryBucket);
-      expect(rule(back).destination.bucket).to.equal(`arn:aws:s3:::${primaryBucket}`);
+      expect(rule(oneOf(links, REPLICATION)).destination.bucket).to.equal(`arn:aws:s3:::${bucketOf(secondary)}`);
+      expect(rule(oneOf(secondary, REPLICATION)).destination.bucket).to.equal(`arn:aws:s3:::${bucketOf(primary)}`);
     });
 
     it("uses Replication Time Control with metrics, replicates delete markers and KMS objects with the destination's key", () => {
-      for (const [source, destination] of [[primaryRegion, secondaryRegion], [secondaryRegion, primaryRegion]]) {
-        const r = rule(config(secondary, source));
+      for (const [ev, destination] of [[links, secondaryRegion], [secondary, primaryRegion]] as const) {
+        const r = rule(oneOf(ev, REPLICATION));
         expect(r.destination.replicationTime).to.deep.include({ status: "Enabled" });
         expect(r.destination.metrics).to.deep.include({ status: "Enabled" });
         expect(r.deleteMarkerReplication.status).to.equal("Enabled");
@@ -74,9 +79,22 @@ describe("cross-region wiring: primary then secondary", () => {
       }
     });
 
-    it("waits for the secondary bucket's versioning before configuring replication", () => {
+    it("waits for versioning: the secondary's own bucket's resource, and the links stack for the stacks that versioned both buckets", () => {
       const versioning = oneOf(secondary, "aws:s3/bucketVersioning:BucketVersioning");
-      for (const region of [primaryRegion, secondaryRegion]) expect(config(secondary, region).dependsOn).to.include(versioning.urn);
+      expect(oneOf(secondary, REPLICATION).dependsOn).to.include(versioning.urn);
+      const refs = resourcesOf(links, "pulumi:pulumi:StackReference").map((r) => r.urn);
+      expect(refs).to.have.length(2);
+      expect(oneOf(links, REPLICATION).dependsOn).to.include.members(refs);
+    });
+
+    it("alarms on each rule's metrics in the region S3 publishes them: failures at the source, latency at the destination", () => {
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html
+      const alarms = [...secondary.resources, ...links.resources].filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.namespace === "AWS/S3");
+      const where = (metric: string, source: string) => alarms.filter((a) => a.inputs.metricName === metric && (a.inputs.dimensions as Record<string, string>).SourceBucket === source).map((a) => `${a.region}`);
+      expect(where("OperationsFailedReplication", bucketOf(primary))).to.deep.equal([primaryRegion]);
+      expect(where("ReplicationLatency", bucketOf(primary))).to.deep.equal([secondaryRegion]);
+      expect(where("OperationsFailedReplication", bucketOf(secondary))).to.deep.equal([secondaryRegion]);
+      expect(where("ReplicationLatency", bucketOf(secondary))).to.deep.equal([primaryRegion]);
     });
   });
 
@@ -129,20 +147,20 @@ describe("cross-region wiring: primary then secondary", () => {
   });
 
   describe("regions and keys", () => {
-    // Resources a stack deliberately creates in another region, by type: everything else stays home.
+    // Resources a stack deliberately creates in another region than its own, by type.
     const crossRegion: Record<string, Record<string, string>> = {
       primary: { "aws:kms/replicaKey:ReplicaKey": secondaryRegion, "aws:kms/alias:Alias": "either" },
-      secondary: { "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "either", "aws:iam/role:Role": "either", "aws:iam/rolePolicy:RolePolicy": "either", "aws:cloudwatch/metricAlarm:MetricAlarm": "either", "aws:kms/key:Key": "us-east-1", "aws:sns/topic:Topic": "either", "aws:sns/topicPolicy:TopicPolicy": "either" },
+      secondary: {},
     };
 
     it("creates every AWS resource through an explicit provider of a known region", () => {
-      for (const ev of [primary, secondary]) {
+      for (const ev of [primary, secondary, links]) {
         const unpinned = ev.resources.filter((r) => r.custom && r.type.startsWith("aws:") && (!r.provider || !/^[a-z]{2}-[a-z]+-\d$/.test(r.region)));
         expect(unpinned.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
       }
     });
 
-    it("keeps each stack's resources in its own region except the cross-region links it owns", () => {
+    it("keeps each region stack's resources in its own region except the cross-region links it owns", () => {
       for (const [ev, home] of [[primary, primaryRegion], [secondary, secondaryRegion]] as const) {
         const allowed = crossRegion[ev.stack];
         const strays = ev.resources.filter((r) => r.custom && r.type.startsWith("aws:") && r.region !== home && !(r.type in allowed && (allowed[r.type] === "either" || allowed[r.type] === r.region)));
@@ -151,16 +169,36 @@ describe("cross-region wiring: primary then secondary", () => {
       expect(oneOf(primary, "aws:kms/replicaKey:ReplicaKey").region).to.equal(secondaryRegion);
     });
 
-    it("never encrypts a resource with a key from another region", () => {
-      const keyFields = ["kmsKeyId", "kmsKeyArn", "kmsMasterKeyId", "performanceInsightsKmsKeyId"];
-      for (const ev of [primary, secondary]) {
+    it("puts the links stack's resources only in the primary's region and us-east-1 (Route 53 metrics), one provider each", () => {
+      const regions = new Set(links.resources.filter((r) => r.custom && r.type.startsWith("aws:")).map((r) => r.region));
+      expect([...regions].every((r) => r === primaryRegion || r === "us-east-1"), [...regions].join(", ")).to.equal(true);
+      const providers = resourcesOf(links, "pulumi:providers:aws").map((p) => p.inputs.region);
+      expect(new Set(providers).size).to.equal(providers.length);
+    });
+
+    it("never encrypts with a key from another region, at any depth of the inputs (secret replicas, replication destinations, launch-template volumes)", () => {
+      const bucketRegion = new Map([primary, secondary].map((ev) => {
+        const regional = ev.outputs.regional as Record<string, string>;
+        return [regional.dataBucketArn, regional.region] as const;
+      }));
+      const checked = new Set<string>();
+      for (const ev of [primary, secondary, links]) {
         for (const r of ev.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-          for (const field of keyFields) {
-            const value = r.inputs[field];
-            if (typeof value === "string" && value.startsWith("arn:aws:kms:")) expect(value.split(":")[3], `${r.type} ${r.name}.${field}`).to.equal(r.region);
+          for (const ref of kmsKeyReferences(r.inputs)) {
+            const keyRegion = keyArnRegion(ref.value);
+            if (!keyRegion) continue;
+            // A key serves the region of what it encrypts: a secret replica's region, a replication
+            // destination's bucket, otherwise the resource's own region.
+            const scoped = [...ref.ancestors].reverse().find((a) => typeof a.region === "string");
+            const destination = [...ref.ancestors].reverse().find((a) => typeof a.bucket === "string" && bucketRegion.has(a.bucket as string) && ref.path.includes("destination"));
+            const expected = (scoped?.region as string | undefined) ?? (destination ? bucketRegion.get(destination.bucket as string) : undefined) ?? r.region;
+            expect(keyRegion, `${ev.stack}: ${r.type} ${r.name}.${ref.path}`).to.equal(expected);
+            checked.add(ref.path.replace(/\[\d+\]/g, "[]"));
           }
         }
       }
+      // The walker reaches the nested inputs that matter, so the check above covers them.
+      expect([...checked]).to.include.members(["replicas[].kmsKeyId", "rules[].destination.encryptionConfiguration.replicaKmsKeyId", "blockDeviceMappings[].ebs.kmsKeyId"]);
     });
 
     it("uses multi-region keys with rotation, so replicas decrypt what the primary encrypted", () => {
@@ -170,11 +208,58 @@ describe("cross-region wiring: primary then secondary", () => {
     });
   });
 
+  describe("static stability (warm standby; the other strategies in staticStability.test.ts)", () => {
+    const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+    it("evaluates all three stacks without a duplicate URN (the engine would refuse one)", () => {
+      for (const ev of [primary, secondary, links]) {
+        const urns = ev.resources.map((r) => r.urn);
+        expect(new Set(urns).size, ev.stack).to.equal(urns.length);
+      }
+    });
+
+    it("gives the secondary one AWS provider, for its own region, and nothing registered in or invoked through another region", () => {
+      expect(resourcesOf(secondary, "pulumi:providers:aws").map((p) => p.inputs.region)).to.deep.equal([secondaryRegion]);
+      expect(foreignRegionUse(secondary, secondaryRegion)).to.deep.equal([]);
+      expect(secondary.invokes).to.not.be.empty;
+    });
+
+    it("alarms on the lag of the member that has instances, and on the standby's health check from us-east-1 (links stack), under a retained key", () => {
+      expect(resourcesOf(secondary, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB")).map((a) => a.region)).to.deep.equal([secondaryRegion, secondaryRegion]);
+      const healthCheck = (secondary.outputs.regional as Record<string, string>).healthCheckId;
+      const on = (ev: Evaluation, id: string) => resourcesOf(ev, ALARM).filter((a) => (a.inputs.dimensions as Record<string, string> | undefined)?.HealthCheckId === id).map((a) => a.region);
+      expect(on(secondary, healthCheck)).to.deep.equal([]);
+      expect(on(links, healthCheck)).to.deep.equal(["us-east-1"]);
+      expect(resourcesOf(links, "aws:kms/key:Key").map((k) => [k.region, k.retainOnDelete])).to.deep.equal([["us-east-1", true]]);
+      // A primary in us-east-1 alarms on its own health check; elsewhere the links stack does.
+      const own = (primary.outputs.regional as Record<string, string>).healthCheckId;
+      const home = primaryRegion === "us-east-1";
+      expect([on(primary, own), on(links, own)]).to.deep.equal(home ? [["us-east-1"], []] : [[], ["us-east-1"]]);
+    });
+  });
+
   describe("stack reference contract", () => {
     it("fails naming the missing output and the primary when the primary lacks a replica for this region", async () => {
       const outputs = { ...primary.outputs, replicaKeyArns: {} };
       const message = await failureOf(() => whenEvaluated("secondary", givenStackFile("secondary"), { [PRIMARY_STACK_REF]: outputs }));
       expect(message).to.contain(`replicaKeyArns.${secondaryRegion}`).and.contain(PRIMARY_STACK_REF);
+    });
+
+    it("stops the links stack, naming the secondary and the deploy order, when a secondary has not been deployed", async () => {
+      const message = await failureOf(() => whenEvaluated("links", givenStackFile("links"), { [PRIMARY_STACK_REF]: primary.outputs, [SECONDARY_STACK_REF]: {} }));
+      expect(message).to.contain(`secondary stack "${SECONDARY_STACK_REF}"`).and.contain('"regional"').and.contain("primary, then each secondary, then links");
+    });
+
+    it("stops the links stack before registering anything when a replica region of the primary has no secondary stack", async () => {
+      const shared = { ...(primary.outputs.shared as Record<string, unknown>), replicaRegions: [secondaryRegion, "eu-west-1"] };
+      let failure: EvaluationError | undefined;
+      try {
+        await whenEvaluated("links", givenStackFile("links"), { [PRIMARY_STACK_REF]: { ...primary.outputs, shared }, [SECONDARY_STACK_REF]: secondary.outputs });
+      } catch (err) {
+        failure = err as EvaluationError;
+      }
+      expect(failure?.message).to.match(/dr:secondaryStacks = .*has no stack in eu-west-1, a replica region of organization\/dr-platform\/primary/);
+      expect(failure!.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("dr:"))).to.deep.equal([]);
     });
   });
 });

@@ -7,7 +7,7 @@ import { registerDeployCommands } from "../src/cli/deployCommands";
 import { countManagedResources, PreflightEnv, preflight } from "../src/deploy/automation";
 import { PreflightAws } from "../src/deploy/preflight/awsPort";
 import {
-  ChangeSummary, deployStacks, destroyStacks, OrchestrationError, orderStacks, previewStacks, StackHandle, StackWorkspace,
+  ChangeSummary, deployOrder, deployStacks, destroyOrder, destroyStacks, OrchestrationError, orderStacks, previewStacks, StackHandle, StackWorkspace,
 } from "../src/deploy/orchestrator";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -56,7 +56,14 @@ async function failure(fn: () => Promise<unknown>): Promise<OrchestrationError> 
 describe("deploy order", () => {
   it("orders the primary first whatever order the stacks are named in", () => {
     expect(orderStacks([{ name: "west", role: "secondary" }, { name: "main", role: "primary" }, { name: "eu", role: "secondary" }]))
-      .to.deep.equal({ primary: "main", secondaries: ["west", "eu"] });
+      .to.deep.equal({ primary: "main", secondaries: ["west", "eu"], links: undefined });
+  });
+
+  it("puts the links stack last on deploy and first on destroy, whatever order the stacks are named in", () => {
+    const order = orderStacks([{ name: "links", role: "links" }, { name: "west", role: "secondary" }, { name: "main", role: "primary" }, { name: "eu", role: "secondary" }]);
+    expect(deployOrder(order)).to.deep.equal(["main", "west", "eu", "links"]);
+    expect(destroyOrder(order)).to.deep.equal(["links", "eu", "west", "main"]);
+    expect(() => orderStacks([{ name: "l1", role: "links" }, { name: "l2", role: "links" }])).to.throw(/l1 and l2 both have dr:role links/);
   });
 
   it("rejects two primaries and a stack named twice", () => {
@@ -65,12 +72,12 @@ describe("deploy order", () => {
     expect(() => orderStacks([{ name: "s", role: "secondary" }, { name: "s", role: "secondary" }])).to.throw(/s is named twice/);
   });
 
-  it("deploys the primary, then each secondary in order", async () => {
+  it("deploys the primary, then each secondary in order, then links", async () => {
     const ws = new FakeWorkspace();
-    const outcomes = await deployStacks(ws, { primary: "primary", secondaries: ["secondary", "tertiary"] });
-    expect(ws.ops()).to.deep.equal(["up primary", "up secondary", "up tertiary"]);
+    const outcomes = await deployStacks(ws, { primary: "primary", secondaries: ["secondary", "tertiary"], links: "links" });
+    expect(ws.ops()).to.deep.equal(["up primary", "up secondary", "up tertiary", "up links"]);
     expect(ws.calls).to.include("select primary create");
-    expect(outcomes.map((o) => o.stack)).to.deep.equal(["primary", "secondary", "tertiary"]);
+    expect(outcomes.map((o) => o.stack)).to.deep.equal(["primary", "secondary", "tertiary", "links"]);
   });
 
   it("stops at the first failure, naming the stack, what was deployed and what was not attempted", async () => {
@@ -100,10 +107,10 @@ describe("deploy order", () => {
 });
 
 describe("destroy order and refusal", () => {
-  it("destroys the secondaries last-first, then the primary", async () => {
-    const ws = new FakeWorkspace({ primary: 40, secondary: 30, tertiary: 20 });
-    await destroyStacks(ws, { primary: "primary", secondaries: ["secondary", "tertiary"] });
-    expect(ws.ops()).to.deep.equal(["destroy tertiary", "destroy secondary", "destroy primary"]);
+  it("destroys links first, then the secondaries last-first, then the primary", async () => {
+    const ws = new FakeWorkspace({ primary: 40, secondary: 30, tertiary: 20, links: 9 });
+    await destroyStacks(ws, { primary: "primary", secondaries: ["secondary", "tertiary"], links: "links" });
+    expect(ws.ops()).to.deep.equal(["destroy links", "destroy tertiary", "destroy secondary", "destroy primary"]);
     expect(ws.calls.filter((c) => c.startsWith("select")).every((c) => !c.endsWith("create"))).to.equal(true);
   });
 
@@ -140,11 +147,21 @@ describe("destroy order and refusal", () => {
     expect(lines.join("\n")).to.contain("stack secondary does not exist; nothing to destroy");
   });
 
-  it("destroying only secondaries needs no check", async () => {
-    const ws = new FakeWorkspace({ primary: 40, secondary: 30 });
+  it("destroying only secondaries checks only a links stack outside the run (it replicates into their buckets)", async () => {
+    const ws = new FakeWorkspace({ primary: 40, secondary: 30, links: 9 });
+    const err = await failure(() => destroyStacks(ws, { secondaries: ["secondary"] }, { otherLinks: ["links"] }));
+    expect(ws.ops()).to.deep.equal([]);
+    expect(err.message).to.contain("Refusing to destroy secondary stack secondary").and.contain("links (9 resources)").and.contain("--force");
     await destroyStacks(ws, { secondaries: ["secondary"] });
     expect(ws.ops()).to.deep.equal(["destroy secondary"]);
-    expect(ws.calls.some((c) => c.startsWith("count"))).to.equal(false);
+    expect(ws.calls.filter((c) => c.startsWith("count"))).to.deep.equal(["count links"]);
+  });
+
+  it("refuses to destroy the primary while a links stack outside the run has resources", async () => {
+    const ws = new FakeWorkspace({ primary: 40, secondary: 0, links: 9 });
+    const err = await failure(() => destroyStacks(ws, { primary: "primary", secondaries: ["secondary"] }, { otherSecondaries: ["links"], otherLinks: ["links"] }));
+    expect(ws.ops()).to.deep.equal([]);
+    expect(err.message).to.contain("Refusing to destroy the primary stack primary").and.contain("links (9 resources)");
   });
 
   it("stops when a secondary's destroy fails and leaves the primary alone", async () => {
@@ -211,7 +228,7 @@ describe("dr deploy / destroy / preview commands", () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-deploy-"));
-    for (const s of ["primary", "secondary"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+    for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -225,12 +242,21 @@ describe("dr deploy / destroy / preview commands", () => {
     return { out, err, code };
   }
 
-  it("deploys the stack whose config says primary first, whatever order --stacks gives", async () => {
+  it("deploys the stack whose config says primary first and links last, whatever order --stacks gives", async () => {
     const ws = new FakeWorkspace();
-    const r = await run(["deploy", "--stacks", "secondary", "primary"], ws);
+    const r = await run(["deploy", "--stacks", "links", "secondary", "primary"], ws);
     expect(r.code).to.equal(0);
-    expect(ws.ops()).to.deep.equal(["up primary", "up secondary"]);
-    expect(r.out.join("\n")).to.contain("deploy order: primary -> secondary");
+    expect(ws.ops()).to.deep.equal(["up primary", "up secondary", "up links"]);
+    expect(r.out.join("\n")).to.contain("deploy order: primary -> secondary -> links");
+  });
+
+  it("deploys and destroys primary, secondary and links by default, links destroyed first", async () => {
+    const ws = new FakeWorkspace();
+    expect((await run(["deploy"], ws)).code).to.equal(0);
+    expect(ws.ops()).to.deep.equal(["up primary", "up secondary", "up links"]);
+    const destroyed = await run(["destroy"], ws);
+    expect(destroyed.code, destroyed.err.join()).to.equal(0);
+    expect(ws.ops().slice(3)).to.deep.equal(["destroy links", "destroy secondary", "destroy primary"]);
   });
 
   it("exits 1 with the preflight message and touches no stack when the CLI or credentials are missing", async () => {

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { evaluateStack } from "../src/engine/evaluate";
+import { evaluateStack, EvaluationError } from "../src/engine/evaluate";
 import { SECRET_PLACEHOLDER } from "../src/engine/recordingMonitor";
-import { failureOf, oneOf } from "./harness/stack";
+import { failureOf, oneOf, resourcesOf } from "./harness/stack";
 
 describe("mock engine harness", () => {
   it("records each resource's inputs, parent and the region of its provider", async () => {
@@ -92,5 +92,67 @@ describe("mock engine harness", () => {
     expect(out.privateSubnetIds).to.deep.equal([]);
     expect(new Set([...(out.publicSubnetIds as string[]), ...(out.isolatedSubnetIds as string[])]).size).to.equal(4);
     expect(() => emulateAwsxVpc("v", { availabilityZoneNames: ["a", "b"], subnetSpecs: [{ type: "Public", cidrBlocks: ["10.0.0.0/24"] }] })).to.throw(/one CIDR block per AZ/);
+  });
+
+  it("refuses a second resource with a URN already taken, as the engine does, naming the URN", async () => {
+    let error: unknown;
+    try {
+      await evaluateStack({
+        stack: "harness",
+        config: {},
+        program: async () => {
+          // Two providers named for one region: the bug one provider per region per stack prevents.
+          new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+          new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+        },
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(EvaluationError);
+    const message = (error as Error).message;
+    expect(message).to.contain("Duplicate resource URN");
+    expect(message).to.contain("urn:pulumi:harness::dr-platform::pulumi:providers:aws::aws-us-east-1");
+    // The first registration stands; the second was refused.
+    expect((error as EvaluationError).resources.filter((r) => r.type === "pulumi:providers:aws")).to.have.length(1);
+  });
+
+  it("tells apart children of one name under parents of different types (their URNs differ), and refuses them under two parents of one type", async () => {
+    const ok = await evaluateStack({
+      stack: "harness",
+      config: {},
+      program: async () => {
+        const provider = new aws.Provider("east", { region: "us-east-1" });
+        for (const type of ["test:index:A", "test:index:B"]) new aws.sns.Topic("alerts", {}, { parent: new pulumi.ComponentResource(type, type.split(":").pop()!, {}, { provider }) });
+      },
+    });
+    expect(resourcesOf(ok, "aws:sns/topic:Topic")).to.have.length(2);
+    // Parent NAMES are not part of a URN: the engine sees two children "alerts" of an A.
+    const message = await failureOf(() => evaluateStack({
+      stack: "harness",
+      config: {},
+      program: async () => {
+        const provider = new aws.Provider("east", { region: "us-east-1" });
+        for (const name of ["first", "second"]) new aws.sns.Topic("alerts", {}, { parent: new pulumi.ComponentResource("test:index:A", name, {}, { provider }) });
+      },
+    }));
+    expect(message).to.contain("Duplicate resource URN 'urn:pulumi:harness::dr-platform::test:index:A$aws:sns/topic:Topic::alerts'");
+  });
+
+  it("records every invoke with the region of the provider it went through", async () => {
+    const ev = await evaluateStack({
+      stack: "harness",
+      config: {},
+      program: async () => {
+        const west = new aws.Provider("west", { region: "us-west-2" });
+        const parent = new pulumi.ComponentResource("test:index:Parent", "parent", {}, { provider: west });
+        await aws.getCallerIdentity({}, { provider: new aws.Provider("east", { region: "us-east-1" }) });
+        await aws.getRegion({}, { parent });
+      },
+    });
+    expect(ev.invokes.map((i) => [i.token, i.region])).to.deep.equal([
+      ["aws:index/getCallerIdentity:getCallerIdentity", "us-east-1"],
+      ["aws:index/getRegion:getRegion", "us-west-2"],
+    ]);
   });
 });

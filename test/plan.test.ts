@@ -65,6 +65,7 @@ describe("plan", function () {
   let out: string;
   const primaryConfig = stackFile(PROJECT_DIR, "primary").config;
   const secondaryConfig = stackFile(PROJECT_DIR, "secondary").config;
+  const linksConfig = stackFile(PROJECT_DIR, "links").config;
   let result: PlanResult;
   let doc: PlanDocument;
   let report: string;
@@ -85,12 +86,31 @@ describe("plan", function () {
       expect(fs.readdirSync(path.dirname(out))).to.deep.equal(["plan"]);
     });
 
-    it("lists the stacks primary first, with the role, region and strategy of each stack file", () => {
+    it("lists the three stacks in deploy order (primary, secondary, links), with the role, region and strategy of each stack file", () => {
       expect(doc.formatVersion).to.equal(1);
       expect(doc.stacks.map((s) => [s.stack, s.role, s.region, s.strategy])).to.deep.equal([
         ["primary", primaryConfig["dr:role"], primaryConfig["aws:region"], primaryConfig["dr:strategy"]],
         ["secondary", secondaryConfig["dr:role"], secondaryConfig["aws:region"], secondaryConfig["dr:strategy"]],
+        // The links stack has no region of its own and serves the deployment's strategy.
+        ["links", linksConfig["dr:role"], "multi-region", primaryConfig["dr:strategy"]],
       ]);
+    });
+
+    it("answers the links stack's references with the primary's and the secondary's outputs", () => {
+      const [primary, secondary, links] = doc.stacks;
+      expect(links.stackReferences).to.deep.equal({
+        [String(linksConfig["dr:primaryStack"])]: primary.outputs,
+        [String((linksConfig["dr:secondaryStacks"] as string[])[0])]: secondary.outputs,
+      });
+    });
+
+    it("names in report.md the stack that owns each cross-region link, the links stack owning the primary bucket's replication", () => {
+      const linksSection = report.split("## Cross-region links")[1];
+      for (const link of doc.links) expect(linksSection, link.detail).to.contain(`| ${link.stack} | ${link.detail.replace(/\|/g, "\\|")} |`);
+      const fromPrimary = doc.links.filter((l) => l.kind === "s3-replication" && l.from.region === primaryConfig["aws:region"]);
+      expect(fromPrimary.map((l) => l.stack)).to.deep.equal(["links"]);
+      const back = doc.links.filter((l) => l.kind === "s3-replication" && l.from.region === secondaryConfig["aws:region"]);
+      expect(back.map((l) => l.stack)).to.deep.equal(["secondary"]);
     });
 
     it("lists resources of both stacks, each with a region, a type, a name and a URN of its stack", () => {
@@ -134,7 +154,8 @@ describe("plan", function () {
 
     it("names both regions, the strategy, each stack and the recovery verdict in report.md", () => {
       for (const region of [primaryConfig["aws:region"], secondaryConfig["aws:region"]]) expect(report).to.contain(String(region));
-      expect(report).to.contain(`Strategy **${primaryConfig["dr:strategy"]}**`);
+      expect(report).to.contain(`Strategy **${primaryConfig["dr:strategy"]}**: ${primaryConfig["aws:region"]} serves traffic; ${secondaryConfig["aws:region"]} stands by.`);
+      expect(report).to.contain("Stacks in deploy order: primary (primary, us-east-1), secondary (secondary, us-west-2), links (links, multi-region); destroy in the reverse order.".replace("us-east-1", String(primaryConfig["aws:region"])).replace("us-west-2", String(secondaryConfig["aws:region"])));
       expect(report).to.contain("## Stack primary").and.to.contain("## Stack secondary");
       expect(report).to.contain("## Cross-region links");
       expect(report).to.match(/RTO \d+ s \/ target \d+ s (PASS|FAIL)/);
@@ -261,8 +282,8 @@ describe("plan", function () {
 
   describe("stack order and output", () => {
     it("puts the primary first whatever order the stacks are named in", () => {
-      expect(loadStackSet(PROJECT_DIR, ["secondary", "primary"]).map((s) => s.stack)).to.deep.equal(["primary", "secondary"]);
-      expect(loadStackSet(path.join(FIXTURES, "three-region")).map((s) => s.config.role)).to.deep.equal(["primary", "secondary", "secondary"]);
+      expect(loadStackSet(PROJECT_DIR, ["links", "secondary", "primary"]).map((s) => s.stack)).to.deep.equal(["primary", "secondary", "links"]);
+      expect(loadStackSet(path.join(FIXTURES, "three-region")).map((s) => s.config.role)).to.deep.equal(["primary", "secondary", "secondary", "links"]);
     });
 
     it("replaces an earlier output folder as a whole", () => {
@@ -281,18 +302,38 @@ describe("plan", function () {
       three = await runPlan({ projectDir: dir, outDir: path.join(tmpRoot, "three") });
     });
 
-    it("plans one primary and two secondaries in three distinct regions, each secondary answered with the primary's outputs", () => {
-      const regions = ["primary", "secondary", "tertiary"].map((s) => stackFile(dir, s).config["aws:region"]);
+    const regionStacks = ["primary", "secondary", "tertiary"];
+
+    it("plans one primary and two secondaries in three distinct regions, each secondary answered with the primary's outputs, then links", () => {
+      const regions = regionStacks.map((s) => stackFile(dir, s).config["aws:region"]);
       expect(new Set(regions).size).to.equal(3);
-      expect(three.document.stacks.map((s) => s.region)).to.deep.equal(regions);
+      expect(three.document.stacks.map((s) => s.region)).to.deep.equal([...regions, "multi-region"]);
       const primary = three.document.stacks[0];
-      for (const s of three.document.stacks.slice(1)) expect(Object.values(s.stackReferences)).to.deep.equal([primary.outputs]);
+      for (const s of three.document.stacks.slice(1, 3)) expect(Object.values(s.stackReferences)).to.deep.equal([primary.outputs]);
+      expect(Object.values(three.document.stacks[3].stackReferences)).to.deep.equal(three.document.stacks.slice(0, 3).map((s) => s.outputs));
       for (const region of regions) expect(three.document.resources.some((r) => r.region === region && r.type.startsWith("aws:")), String(region)).to.equal(true);
+      // The engine refuses a duplicate URN within a stack; the evaluator does too, and none slipped through.
+      for (const s of three.document.stacks) {
+        const urns = three.document.resources.filter((r) => r.stack === s.stack).map((r) => r.urn);
+        expect(new Set(urns).size, s.stack).to.equal(urns.length);
+      }
+    });
+
+    it("replicates the primary bucket to BOTH secondaries through one configuration (S3 keeps one per bucket), owned by the links stack", () => {
+      const primaryBucket = (three.document.stacks[0].outputs.regional as Record<string, string>).dataBucketName;
+      const onPrimaryBucket = three.document.resources.filter((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig" && r.inputs.bucket === primaryBucket);
+      expect(onPrimaryBucket.map((r) => r.stack)).to.deep.equal(["links"]);
+      const destinations = (onPrimaryBucket[0].inputs.rules as Array<{ destination: { bucket: string } }>).map((r) => r.destination.bucket);
+      const secondaryBuckets = three.document.stacks.slice(1, 3).map((s) => `arn:aws:s3:::${(s.outputs.regional as Record<string, string>).dataBucketName}`);
+      expect(destinations).to.have.members(secondaryBuckets);
+      // Every bucket carries at most one configuration.
+      const buckets = three.document.resources.filter((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig").map((r) => r.inputs.bucket);
+      expect(new Set(buckets).size).to.equal(buckets.length);
     });
 
     it("draws all three regions", () => {
       const texts = svgTexts(fs.readFileSync(path.join(three.outDir, "topology.svg"), "utf8"));
-      for (const s of three.document.stacks) expect(texts.some((t) => t.includes(s.region)), s.region).to.equal(true);
+      for (const s of three.document.stacks.filter((x) => x.role !== "links")) expect(texts.some((t) => t.includes(s.region)), s.region).to.equal(true);
     });
   });
 });

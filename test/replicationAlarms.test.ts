@@ -37,7 +37,7 @@ describe("replication and health-check alarms", () => {
         new ReplicationAlarms("repl-west", {
           region: SECONDARY,
           alarmTopicArn: topicIn(SECONDARY),
-          aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS },
+          aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS, instances: 1 },
           s3: RULES,
         }, { provider: west });
         new ReplicationAlarms("repl-east", { region: PRIMARY, alarmTopicArn: topicIn(PRIMARY), s3: RULES }, { provider: east });
@@ -112,8 +112,9 @@ describe("replication and health-check alarms", () => {
       expect(resourcesOf(ev, ALARM).filter((a) => a.inputs.metricName === "OperationsFailedReplication")).to.have.length(RULES.length);
     });
 
-    it("treats silence deliberately: missing latency is a broken link, missing failures are none", () => {
-      for (const a of resourcesOf(ev, ALARM).filter((x) => x.inputs.metricName === "ReplicationLatency")) expect(a.inputs.treatMissingData).to.equal("breaching");
+    it("does not page on a fresh deploy: latency is reported only 15 minutes after RTC is enabled, failures only when replication happens", () => {
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html: metrics start 15 minutes after RTC is on.
+      for (const a of resourcesOf(ev, ALARM).filter((x) => x.inputs.metricName === "ReplicationLatency")) expect(a.inputs.treatMissingData).to.equal("missing");
       for (const a of resourcesOf(ev, ALARM).filter((x) => x.inputs.metricName === "OperationsFailedReplication")) expect(a.inputs.treatMissingData).to.equal("notBreaching");
     });
   });
@@ -131,7 +132,7 @@ describe("replication and health-check alarms", () => {
     });
 
     it("says explicitly what missing data means", () => {
-      for (const a of resourcesOf(ev, ALARM)) expect(["breaching", "notBreaching"], a.name).to.include(a.inputs.treatMissingData);
+      for (const a of resourcesOf(ev, ALARM)) expect(["breaching", "notBreaching", "missing"], a.name).to.include(a.inputs.treatMissingData);
     });
 
     it("is listed in its component's alarmNames output", () => {
@@ -232,10 +233,11 @@ describe("replication and health-check alarms", () => {
       });
     }
 
-    const replBase: ReplicationAlarmsArgs = { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY), aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS }, s3: RULES };
+    const replBase: ReplicationAlarmsArgs = { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY), aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS, instances: 1 }, s3: RULES };
     const replCases: { what: string; args: ReplicationAlarmsArgs; expect: RegExp[] }[] = [
       { what: "a topic outside the alarms' region", args: { ...replBase, alarmTopicArn: topicIn(PRIMARY) }, expect: [/alarmTopicArn/, /in us-east-1/, /pass one in us-west-2/] },
-      { what: "a non-positive RPO target", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: 0 } }, expect: [/aurora\.rpoTargetSeconds is 0/, /positive number of seconds/] },
+      { what: "a non-positive RPO target", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: 0, instances: 1 } }, expect: [/aurora\.rpoTargetSeconds is 0/, /positive number of seconds/] },
+      { what: "lag alarms on a headless member (no documented lag metrics, so ALARM by design)", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS, instances: 0 } }, expect: [/aurora\.instances is 0/, /headless/, /omit aurora/] },
       { what: "nothing to alarm on", args: { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY) }, expect: [/aurora and s3 are both empty/, /give the secondary Aurora cluster/] },
       { what: "a rule whose metrics are published elsewhere", args: { ...replBase, s3: [{ ...RULES[0], sourceRegion: "eu-west-1", destinationRegion: "eu-central-1" }] }, expect: [/s3\[0\]/, /eu-west-1 -> eu-central-1/, /create these alarms in eu-central-1 \(latency\) and eu-west-1 \(failures\)/] },
       { what: "two rules with one id on the same side", args: { ...replBase, s3: [RULES[0], { ...RULES[0], sourceBucketName: "other-use1" }] }, expect: [/s3\[1\]\.ruleId "to-secondary"/, /distinct ids/] },

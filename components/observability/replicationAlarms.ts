@@ -28,6 +28,15 @@ export interface AuroraReplicationAlarmArgs {
   readonly clusterIdentifier: pulumi.Input<string>;
   /** The RPO target in seconds; lag above it means a failover now would lose more than promised. Required. */
   readonly rpoTargetSeconds: number;
+  /**
+   * DB instances of the member cluster; must be at least 1. AWS documents the lag metrics for
+   * secondary clusters but nowhere that a headless member (no instances, pilot light) publishes
+   * them (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attach.console.headless.html,
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-monitoring.html):
+   * with missing data breaching, an alarm on a headless member would sit in ALARM by design.
+   * Required.
+   */
+  readonly instances: number;
 }
 
 export interface S3ReplicationRuleAlarmArgs {
@@ -137,9 +146,11 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
           evaluationPeriods: S3_LATENCY_EVALUATION_PERIODS,
           comparisonOperator: "GreaterThanThreshold",
           threshold: S3_RTC_BOUND_SECONDS,
-          // S3 keeps publishing latency while nothing replicates, and stops when the destination
-          // bucket is gone or metrics were switched off: silence is a broken link.
-          treatMissingData: "breaching",
+          // CloudWatch starts reporting replication metrics only 15 minutes after RTC is enabled
+          // on a rule (https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html):
+          // breaching silence would page on every fresh deploy. "missing" keeps the alarm in
+          // INSUFFICIENT_DATA until the first datapoint, then judges the datapoints there are.
+          treatMissingData: "missing",
         });
       }
       if (rule.sourceRegion === args.region) {
@@ -178,6 +189,8 @@ export function replicationAlarmsProblems(args: ReplicationAlarmsArgs): string[]
   if (args.aurora) {
     const rpo = args.aurora.rpoTargetSeconds;
     if (!Number.isFinite(rpo) || rpo <= 0) problems.push(`aurora.rpoTargetSeconds is ${rpo}; use a positive number of seconds (the stack's objectives.rpoSeconds)`);
+    if (!(args.aurora.instances >= 1))
+      problems.push(`aurora.instances is ${args.aurora.instances}; a headless member (no DB instances) has no documented lag metrics, so an alarm on it would sit in ALARM by design: omit aurora for a headless member`);
   }
   // Child alarms are named by rule id and side; two rules producing the same name would collide.
   const childNames = new Set<string>();

@@ -69,3 +69,16 @@ export const AUTOSCALING_SERVICE = "autoscaling.amazonaws.com";
 export function autoScalingServiceRoleArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:role/aws-service-role/${AUTOSCALING_SERVICE}/AWSServiceRoleForAutoScaling`;
 }
+
+/** The statements a key needs that only encrypts SNS topics CloudWatch alarms publish to. */
+const ALARM_TOPIC_KEY_STATEMENTS = ["AccountAdministersKeyThroughIam", "CloudWatchAlarmsPublishToEncryptedTopics"];
+
+/**
+ * The policy of a key that encrypts alarm topics only: the account's administration through IAM
+ * and CloudWatch publishing, nothing for logs or Auto Scaling. Least privilege, and it names no
+ * principal that may not exist in a fresh account.
+ */
+export function alarmTopicKeyPolicy(accountId: string, region: string): string {
+  const all = JSON.parse(regionalKeyPolicy(accountId, region)) as { Version: string; Statement: { Sid: string }[] };
+  return JSON.stringify({ ...all, Statement: all.Statement.filter((s) => ALARM_TOPIC_KEY_STATEMENTS.includes(s.Sid)) });
+}

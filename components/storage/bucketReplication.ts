@@ -4,14 +4,21 @@ import { requireAwsProvider } from "../providers";
 
 /** Replication Time Control offers one threshold only: 99.99% of objects within 15 minutes. */
 export const REPLICATION_TIME_MINUTES = 15;
-/** Default id of the single replication rule. */
+/** Prefix of every replication rule id; the id names the direction (see replicationRuleId). */
 export const DEFAULT_REPLICATION_RULE_ID = "dr-replication";
 /** Replicas stay immediately readable after a failover; colder classes trade that for cost. */
 export const DEFAULT_REPLICA_STORAGE_CLASS = "STANDARD";
-/** The only rule on the bucket; priority matters once a second rule exists. */
-const RULE_PRIORITY = 1;
 /** AWS caps a replication rule id at 255 characters. */
 const MAX_RULE_ID_LENGTH = 255;
+
+/**
+ * The id of the rule replicating a bucket in `source` to one in `destination`. It names both
+ * regions, so rules of different source buckets into one destination (every secondary's rule back
+ * to the primary) stay distinct wherever they meet: in CloudWatch dimensions and in alarm names.
+ */
+export function replicationRuleId(source: string, destination: string): string {
+  return `${DEFAULT_REPLICATION_RULE_ID}-${source}-to-${destination}`;
+}
 
 /** Storage classes a replication destination accepts. */
 export const REPLICA_STORAGE_CLASSES = [
@@ -51,6 +58,20 @@ export function kmsKeyArnProblems(input: string, value: pulumi.Input<string>, re
   return [];
 }
 
+/** One rule of the configuration: where replicas of every object go. */
+export interface ReplicationDestination {
+  /** ARN of the destination bucket, arn:aws:s3:::<name>. Required. */
+  readonly bucketArn: pulumi.Input<string>;
+  /** KMS key ARN replicas are encrypted with; must be a key in `region`. Required. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Region of the destination bucket; must differ from the source's and from every other destination's. Required. */
+  readonly region: string;
+  /** Id of the rule. Default replicationRuleId(sourceRegion, region). */
+  readonly ruleId?: string;
+  /** Storage class of the replicas. Default "STANDARD". */
+  readonly storageClass?: ReplicaStorageClass;
+}
+
 export interface BucketReplicationArgs {
   /** Name of the source bucket (the bucket the replication configuration is attached to). Required. */
   readonly sourceBucketName: pulumi.Input<string>;
@@ -60,46 +81,47 @@ export interface BucketReplicationArgs {
   readonly sourceKmsKeyArn: pulumi.Input<string>;
   /** Region of the source bucket; must be the region of the provider passed in opts. Required. */
   readonly sourceRegion: string;
-  /** ARN of the destination bucket, arn:aws:s3:::<name>. Required. */
-  readonly destinationBucketArn: pulumi.Input<string>;
-  /** KMS key ARN replicas are encrypted with; must be a key in destinationRegion. Required. */
-  readonly destinationKmsKeyArn: pulumi.Input<string>;
-  /** Region of the destination bucket; must differ from sourceRegion. Required. */
-  readonly destinationRegion: string;
-  /** Id of the replication rule. Default "dr-replication". */
-  readonly ruleId?: string;
-  /** Storage class of the replicas. Default "STANDARD". */
-  readonly storageClass?: ReplicaStorageClass;
+  /**
+   * One rule per destination bucket, in priority order. S3 keeps ONE replication configuration
+   * per bucket (PutBucketReplication replaces it), so every destination of a bucket belongs in
+   * this one list, never in a second BucketReplication on the same bucket. Required, at least one.
+   */
+  readonly destinations: readonly ReplicationDestination[];
 }
 
 /**
- * One direction of cross-region replication of a versioned, KMS-encrypted bucket: a replication
- * role limited to these two buckets and keys, and a replication configuration on the source bucket
- * with Replication Time Control (15 minutes) and its metrics, delete-marker replication,
- * replication of KMS-encrypted objects re-encrypted under the destination region's key, and
- * replica-modification sync so that a reverse BucketReplication keeps both buckets identical.
+ * Cross-region replication of a versioned, KMS-encrypted bucket to one or more buckets: a
+ * replication role limited to these buckets and keys, and the bucket's one replication
+ * configuration with a rule per destination, each with Replication Time Control (15 minutes) and
+ * its metrics, delete-marker replication, replication of KMS-encrypted objects re-encrypted under
+ * the destination region's key, and replica-modification sync so that a reverse BucketReplication
+ * keeps the buckets identical.
  *
- * Pass the provider of the SOURCE bucket's region in `opts.provider`, and in `opts.dependsOn` the
- * `BucketVersioning` of each bucket this stack creates (DataBucket.versioning): S3 rejects a
- * replication configuration unless both buckets are versioned, and nothing in the configuration's
- * inputs refers to the versioning resources, so without `dependsOn` Pulumi may create them in
- * either order. A bucket owned by an earlier-deployed stack is versioned by that stack; name the
- * stack reference instead. `opts.dependsOn` is forwarded to the replication configuration itself.
+ * Pass the provider of the SOURCE bucket's region in `opts.provider`, and in `opts.dependsOn` what
+ * versions the buckets: the `BucketVersioning` of each bucket this stack creates
+ * (DataBucket.versioning), or the stack reference of an earlier-deployed stack that versioned
+ * its bucket. S3 rejects a replication configuration unless both buckets are versioned, and
+ * nothing in the configuration's inputs refers to the versioning, so without `dependsOn` Pulumi
+ * may create them in either order. `opts.dependsOn` is forwarded to the configuration itself.
  */
 export class BucketReplication extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
-  readonly ruleId: pulumi.Output<string>;
+  /** Rule id per destination region. */
+  readonly ruleIds: pulumi.Output<Record<string, string>>;
   readonly sourceBucketName: pulumi.Output<string>;
-  readonly destinationBucketArn: pulumi.Output<string>;
+  readonly destinationBucketArns: pulumi.Output<string[]>;
 
   constructor(name: string, args: BucketReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     validateBucketReplicationArgs(args, opts?.dependsOn);
     super("dr:storage:BucketReplication", name, {}, opts);
     requireAwsProvider(this, `BucketReplication ${name}`);
-    const ruleId = args.ruleId ?? DEFAULT_REPLICATION_RULE_ID;
-    const storageClass = args.storageClass ?? DEFAULT_REPLICA_STORAGE_CLASS;
-    if (ARCHIVE_STORAGE_CLASSES.includes(storageClass)) {
-      pulumi.log.warn(`replicas go to ${storageClass}: after a failover every object must be restored before the application can read it; use STANDARD or STANDARD_IA for a warm standby`, this);
+    const destinations = args.destinations.map((d) => ({
+      ...d,
+      ruleId: d.ruleId ?? replicationRuleId(args.sourceRegion, d.region),
+      storageClass: d.storageClass ?? DEFAULT_REPLICA_STORAGE_CLASS,
+    }));
+    for (const d of destinations.filter((x) => ARCHIVE_STORAGE_CLASSES.includes(x.storageClass))) {
+      pulumi.log.warn(`replicas in ${d.region} go to ${d.storageClass}: after a failover every object must be restored before the application can read it; use STANDARD or STANDARD_IA for a warm standby`, this);
     }
     const versioningDeps = versioningDependencyWarning(opts?.dependsOn);
     if (versioningDeps) pulumi.log.warn(versioningDeps, this);
@@ -116,7 +138,7 @@ export class BucketReplication extends pulumi.ComponentResource {
     });
 
     const role = new aws.iam.Role(`${name}-role`, {
-      description: `Lets S3 replicate ${args.sourceRegion} -> ${args.destinationRegion} for one bucket pair`,
+      description: `Lets S3 replicate one ${args.sourceRegion} bucket to ${destinations.map((d) => d.region).join(", ")}`,
       assumeRolePolicy: account.apply((accountId) => JSON.stringify({
         Version: "2012-10-17",
         Statement: [{
@@ -131,10 +153,10 @@ export class BucketReplication extends pulumi.ComponentResource {
 
     const policy = new aws.iam.RolePolicy(`${name}-policy`, {
       role: role.id,
-      policy: pulumi.all([args.sourceBucketArn, args.destinationBucketArn, args.sourceKmsKeyArn, args.destinationKmsKeyArn])
-        .apply(([sourceBucketArn, destinationBucketArn, sourceKmsKeyArn, destinationKmsKeyArn]) => JSON.stringify(replicationRolePolicy({
-          sourceBucketArn, destinationBucketArn, sourceKmsKeyArn, destinationKmsKeyArn,
-          sourceRegion: args.sourceRegion, destinationRegion: args.destinationRegion,
+      policy: pulumi.all([args.sourceBucketArn, args.sourceKmsKeyArn, pulumi.all(destinations.map((d) => pulumi.all([d.bucketArn, d.kmsKeyArn])))])
+        .apply(([sourceBucketArn, sourceKmsKeyArn, resolved]) => JSON.stringify(replicationRolePolicy({
+          sourceBucketArn, sourceKmsKeyArn, sourceRegion: args.sourceRegion,
+          destinations: resolved.map(([bucketArn, kmsKeyArn], i) => ({ bucketArn, kmsKeyArn, region: destinations[i].region })),
         }))),
     }, { parent: this });
 
@@ -142,10 +164,11 @@ export class BucketReplication extends pulumi.ComponentResource {
       bucket: sourceBucket,
       // Through the policy's id, so S3 gets the role only once it holds its permissions.
       role: pulumi.all([role.arn, policy.id]).apply(([arn]) => arn),
-      rules: [{
-        id: ruleId,
+      rules: destinations.map((d, i) => ({
+        id: d.ruleId,
         status: "Enabled",
-        priority: RULE_PRIORITY,
+        // S3 requires a distinct priority per rule once a configuration holds several.
+        priority: i + 1,
         // An empty filter selects every object and opts into the current rule schema, which the
         // delete-marker, replica-modification and RTC settings below require.
         filter: {},
@@ -158,48 +181,46 @@ export class BucketReplication extends pulumi.ComponentResource {
           replicaModifications: { status: "Enabled" },
         },
         destination: {
-          bucket: args.destinationBucketArn,
-          storageClass,
+          bucket: d.bucketArn,
+          storageClass: d.storageClass,
           // The replica key must live in the destination region: KMS keys never leave their region.
-          encryptionConfiguration: { replicaKmsKeyId: args.destinationKmsKeyArn },
+          encryptionConfiguration: { replicaKmsKeyId: d.kmsKeyArn },
           replicationTime: { status: "Enabled", time: { minutes: REPLICATION_TIME_MINUTES } },
-          // RTC is rejected without metrics; the metrics also feed the replication-latency alarms.
+          // RTC is rejected without metrics; the metrics also feed the replication alarms.
           metrics: { status: "Enabled", eventThreshold: { minutes: REPLICATION_TIME_MINUTES } },
         },
-      }],
+      })),
     }, {
       parent: this,
-      // The versioning of both buckets, from the caller (see the class comment).
+      // What versions the buckets, from the caller (see the class comment).
       dependsOn: opts?.dependsOn,
     });
 
     this.roleArn = role.arn;
-    this.ruleId = pulumi.output(ruleId);
+    this.ruleIds = pulumi.output(Object.fromEntries(destinations.map((d) => [d.region, d.ruleId])));
     this.sourceBucketName = pulumi.output(args.sourceBucketName);
-    this.destinationBucketArn = pulumi.output(args.destinationBucketArn);
+    this.destinationBucketArns = pulumi.all(destinations.map((d) => d.bucketArn));
     this.registerOutputs({
       roleArn: this.roleArn,
-      ruleId: this.ruleId,
+      ruleIds: this.ruleIds,
       sourceBucketName: this.sourceBucketName,
-      destinationBucketArn: this.destinationBucketArn,
+      destinationBucketArns: this.destinationBucketArns,
     });
   }
 }
 
 export interface ReplicationPolicyInputs {
   readonly sourceBucketArn: string;
-  readonly destinationBucketArn: string;
   readonly sourceKmsKeyArn: string;
-  readonly destinationKmsKeyArn: string;
   readonly sourceRegion: string;
-  readonly destinationRegion: string;
+  readonly destinations: readonly { readonly bucketArn: string; readonly kmsKeyArn: string; readonly region: string }[];
 }
 
 /**
- * The replication role's permissions, scoped to one bucket pair and one key per side. KMS use is
- * limited to S3 in each key's region (kms:ViaService) and to these buckets' objects (encryption
- * context); with S3 Bucket Keys on, the context is the bucket ARN rather than the object ARN, so
- * both forms are allowed.
+ * The replication role's permissions, scoped to one source bucket and its destinations, one key
+ * per bucket. KMS use is limited to S3 in each key's region (kms:ViaService) and to that bucket's
+ * objects (encryption context); with S3 Bucket Keys on, the context is the bucket ARN rather than
+ * the object ARN, so both forms are allowed.
  */
 export function replicationRolePolicy(p: ReplicationPolicyInputs): { Version: string; Statement: Record<string, unknown>[] } {
   const objectsOf = (bucketArn: string) => `${bucketArn}/*`;
@@ -223,7 +244,7 @@ export function replicationRolePolicy(p: ReplicationPolicyInputs): { Version: st
         Sid: "WriteReplicas",
         Effect: "Allow",
         Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-        Resource: [objectsOf(p.destinationBucketArn)],
+        Resource: p.destinations.map((d) => objectsOf(d.bucketArn)),
       },
       {
         Sid: "DecryptSourceObjects",
@@ -235,16 +256,17 @@ export function replicationRolePolicy(p: ReplicationPolicyInputs): { Version: st
           StringLike: encryptionContext(p.sourceBucketArn),
         },
       },
-      {
-        Sid: "EncryptReplicas",
+      // One statement per destination: each key may be used only through S3 of its own region.
+      ...p.destinations.map((d) => ({
+        Sid: `EncryptReplicas${d.region.replace(/-/g, "")}`,
         Effect: "Allow",
         Action: ["kms:Encrypt", "kms:GenerateDataKey"],
-        Resource: [p.destinationKmsKeyArn],
+        Resource: [d.kmsKeyArn],
         Condition: {
-          StringEquals: { "kms:ViaService": `s3.${p.destinationRegion}.amazonaws.com` },
-          StringLike: encryptionContext(p.destinationBucketArn),
+          StringEquals: { "kms:ViaService": `s3.${d.region}.amazonaws.com` },
+          StringLike: encryptionContext(d.bucketArn),
         },
-      },
+      })),
     ],
   };
 }
@@ -261,12 +283,7 @@ export function validateBucketReplicationArgs(args: BucketReplicationArgs, depen
     return false;
   };
   const sourceRegionOk = regionOk("sourceRegion", args.sourceRegion);
-  const destinationRegionOk = regionOk("destinationRegion", args.destinationRegion);
-  if (args.sourceRegion === args.destinationRegion) {
-    problems.push(`sourceRegion and destinationRegion are both "${args.sourceRegion}"; cross-region replication needs a destination bucket in another region (the DR region)`);
-  }
   problems.push(...kmsKeyArnProblems("sourceKmsKeyArn", args.sourceKmsKeyArn, sourceRegionOk ? args.sourceRegion : undefined));
-  problems.push(...kmsKeyArnProblems("destinationKmsKeyArn", args.destinationKmsKeyArn, destinationRegionOk ? args.destinationRegion : undefined));
 
   const bucketArnName = (input: string, value: pulumi.Input<string>): string | undefined => {
     if (typeof value !== "string") return undefined;
@@ -275,22 +292,38 @@ export function validateBucketReplicationArgs(args: BucketReplicationArgs, depen
     return bucketName;
   };
   const sourceName = bucketArnName("sourceBucketArn", args.sourceBucketArn);
-  const destinationName = bucketArnName("destinationBucketArn", args.destinationBucketArn);
-  if (sourceName !== undefined && sourceName === destinationName) {
-    problems.push(`destinationBucketArn is "${args.destinationBucketArn}", the source bucket itself; pass the other region's bucket`);
-  }
   if (typeof args.sourceBucketName === "string" && sourceName !== undefined && args.sourceBucketName !== sourceName) {
     problems.push(`sourceBucketName is "${args.sourceBucketName}" but sourceBucketArn names "${sourceName}"; pass the name and ARN of the same bucket`);
   }
 
-  if (args.ruleId !== undefined && (args.ruleId.length === 0 || args.ruleId.length > MAX_RULE_ID_LENGTH)) {
-    problems.push(`ruleId is "${args.ruleId}" (${args.ruleId.length} characters); use 1 to ${MAX_RULE_ID_LENGTH} characters`);
-  }
-  if (args.storageClass !== undefined && !(REPLICA_STORAGE_CLASSES as readonly string[]).includes(args.storageClass)) {
-    problems.push(`storageClass is "${args.storageClass}"; use one of ${REPLICA_STORAGE_CLASSES.join(", ")}`);
-  }
+  if (args.destinations.length === 0) problems.push("destinations is empty; give at least one destination bucket in another region");
+  const seenRegions = new Set<string>();
+  const seenRuleIds = new Set<string>();
+  args.destinations.forEach((d, i) => {
+    const at = `destinations[${i}]`;
+    const destinationRegionOk = regionOk(`${at}.region`, d.region);
+    if (d.region === args.sourceRegion) {
+      problems.push(`${at}.region is "${d.region}", the source region too; cross-region replication needs a destination bucket in another region (the DR region)`);
+    }
+    if (seenRegions.has(d.region)) problems.push(`${at}.region is "${d.region}", a region another destination already covers; replicate to one bucket per region`);
+    seenRegions.add(d.region);
+    problems.push(...kmsKeyArnProblems(`${at}.kmsKeyArn`, d.kmsKeyArn, destinationRegionOk ? d.region : undefined));
+    const destinationName = bucketArnName(`${at}.bucketArn`, d.bucketArn);
+    if (sourceName !== undefined && sourceName === destinationName) {
+      problems.push(`${at}.bucketArn is "${d.bucketArn}", the source bucket itself; pass the other region's bucket`);
+    }
+    if (d.ruleId !== undefined && (d.ruleId.length === 0 || d.ruleId.length > MAX_RULE_ID_LENGTH)) {
+      problems.push(`${at}.ruleId is "${d.ruleId}" (${d.ruleId.length} characters); use 1 to ${MAX_RULE_ID_LENGTH} characters`);
+    }
+    const ruleId = d.ruleId ?? replicationRuleId(args.sourceRegion, d.region);
+    if (seenRuleIds.has(ruleId)) problems.push(`${at}.ruleId is "${ruleId}", the id of another rule; give each rule its own id`);
+    seenRuleIds.add(ruleId);
+    if (d.storageClass !== undefined && !(REPLICA_STORAGE_CLASSES as readonly string[]).includes(d.storageClass)) {
+      problems.push(`${at}.storageClass is "${d.storageClass}"; use one of ${REPLICA_STORAGE_CLASSES.join(", ")}`);
+    }
+  });
   if (dependsOn === undefined || (Array.isArray(dependsOn) && dependsOn.length === 0)) {
-    problems.push("opts.dependsOn is empty; pass the BucketVersioning of each bucket this stack creates (DataBucket.versioning), since S3 rejects replication to or from an unversioned bucket");
+    problems.push("opts.dependsOn is empty; pass the BucketVersioning of each bucket this stack creates (DataBucket.versioning), or the stack reference of the stack that versioned it, since S3 rejects replication to or from an unversioned bucket");
   }
   if (problems.length) throw new Error(`BucketReplication: invalid arguments:\n  - ${problems.join("\n  - ")}`);
 }
@@ -299,6 +332,7 @@ export function validateBucketReplicationArgs(args: BucketReplicationArgs, depen
 export function versioningDependencyWarning(dependsOn: pulumi.ResourceOptions["dependsOn"]): string | undefined {
   if (!Array.isArray(dependsOn) || dependsOn.length === 0) return undefined;
   if (!dependsOn.every((d) => pulumi.Resource.isInstance(d))) return undefined;
-  if (dependsOn.some((d) => aws.s3.BucketVersioning.isInstance(d))) return undefined;
-  return "opts.dependsOn holds no aws.s3.BucketVersioning; unless both buckets come from an earlier-deployed stack, pass DataBucket.versioning, because a bucket can exist before its versioning is on";
+  // A stack reference stands for an earlier-deployed stack, which versioned its bucket before it finished.
+  if (dependsOn.some((d) => aws.s3.BucketVersioning.isInstance(d) || d instanceof pulumi.StackReference)) return undefined;
+  return "opts.dependsOn holds no aws.s3.BucketVersioning; unless both buckets come from an earlier-deployed stack (pass its stack reference), pass DataBucket.versioning, because a bucket can exist before its versioning is on";
 }

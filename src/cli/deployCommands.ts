@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { parseStackConfig, StackConfig } from "../../stacks/configSchema";
+import { DrConfig, parseDrConfig } from "../../stacks/configSchema";
 import { validateStackSet } from "../../stacks/stackSet";
 import { readStackConfig } from "../engine/stackFiles";
 import { automationWorkspace, preflight as realPreflight } from "../deploy/automation";
@@ -15,7 +15,7 @@ import { PreflightAws } from "../deploy/preflight/awsPort";
 import { destroyPreflightHook, DestroyPreflightOptions, outputsCoverEveryStack, sdkPreflightAws, serviceLinkedRoleHook } from "../deploy/preflight/hooks";
 import { deployOrder, deployStacks, describeChanges, destroyOrder, destroyStacks, orderStacks, previewStacks, StackOrder, StackOutcome, StackRole, StackWorkspace } from "../deploy/orchestrator";
 
-export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary"];
+export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary", "links"];
 
 export interface DeployCommandDeps {
   /** The workspace over a project directory; default: the Pulumi Automation API. */
@@ -72,12 +72,12 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
   };
   const common = (cmd: Command): Command =>
     cmd
-      .option("--stacks <names...>", "stacks to act on (the one with dr:role primary always goes first on deploy, last on destroy)", [...DEFAULT_STACKS])
+      .option("--stacks <names...>", "stacks to act on, in any order: deploy runs primary, secondaries, links; destroy the reverse", [...DEFAULT_STACKS])
       .option("--cwd <dir>", "project directory holding Pulumi.yaml and the Pulumi.<stack>.yaml files", process.cwd());
 
   common(program.command("deploy"))
-    .description("deploy the primary stack, then each secondary, with the Pulumi CLI (needs AWS credentials)")
-    .addHelpText("after", "\nStops at the first stack that fails and names what was already deployed.\nExample: dr deploy --stacks primary secondary")
+    .description("deploy the primary stack, then each secondary, then links, with the Pulumi CLI (needs AWS credentials)")
+    .addHelpText("after", "\nStops at the first stack that fails and names what was already deployed.\nExample: dr deploy --stacks primary secondary links")
     .action(run(async (opts) => {
       const order = validatedOrder(opts.cwd, opts.stacks);
       if (!ready() || !(await roleReady(opts))) return;
@@ -87,7 +87,7 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
 
   common(program.command("preview"))
     .description("preview the changes to every stack in deploy order, with the Pulumi CLI (needs AWS credentials)")
-    .addHelpText("after", "\nA secondary's preview reads the primary's outputs, so preview after the primary is deployed.\nFor an offline view without credentials use: npm run plan")
+    .addHelpText("after", "\nA secondary's preview reads the primary's outputs, and the links stack's every other stack's,\nso preview each after the stacks it reads are deployed.\nFor an offline view without credentials use: npm run plan")
     .action(run(async (opts) => {
       const order = validatedOrder(opts.cwd, opts.stacks);
       if (!ready() || !(await roleReady(opts))) return;
@@ -95,26 +95,27 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     }));
 
   common(program.command("destroy"))
-    .description("destroy the secondary stacks (last first), then the primary, with the Pulumi CLI (needs AWS credentials)")
-    .option("--force", "destroy the primary even while a secondary stack still has resources", false)
+    .description("destroy the links stack, then the secondary stacks (last first), then the primary, with the Pulumi CLI (needs AWS credentials)")
+    .option("--force", "destroy even while a stack that depends on a target still has resources", false)
     .option("--lift-deletion-protection", "before destroying, turn off deletion protection on the stacks' load balancers, Aurora clusters and global database (each is named first)", false)
     .option("--empty-buckets", "before destroying, delete every object version and delete marker in the stacks' data and access-log buckets (the data is gone for good)", false)
     .option("--outputs <stack=file...>", "read a stack's outputs from 'pulumi stack output --json' files instead of its state, e.g. primary=primary.json")
     .option("--check", "only run the preflight: list what would stop or trap the destroy, change nothing", false)
-    .addHelpText("after", "\nRefuses to destroy the primary while any secondary stack (listed or not) still has resources,\nbecause it owns the global database and keys they depend on; --force overrides that.\n" +
+    .addHelpText("after", "\nRefuses to destroy the primary while any secondary or links stack (listed or not) still has resources,\nbecause it owns the global database and keys they depend on, and a secondary while a links stack\nstill replicates into its bucket; --force overrides that.\n" +
       "Before anything is destroyed, a preflight lists per stack and region what would stop or trap the destroy\n(deletion protection, non-empty buckets, an existing final snapshot, secret names held for the recovery window,\nretained KMS keys) with the flag or the exact AWS CLI steps for each; it exits 1 while a blocker is not handled.\n" +
-      "Example: dr destroy --stacks secondary primary --check")
+      "Example: dr destroy --stacks links secondary primary --check")
     .action(run(async (opts: CommonOptions & DestroyPreflightOptions & { force?: boolean; check?: boolean }) => {
       const order = orderStacks(opts.stacks.map((name) => ({ name, role: roleOf(opts.cwd, name) })));
       const otherSecondaries = order.primary ? otherSecondaryStacks(opts.cwd, opts.stacks) : [];
+      const otherLinks = otherLinksStacks(opts.cwd, opts.stacks);
       // --check over --outputs files reads no state, so it runs without the Pulumi CLI.
       if (!(opts.check && outputsCoverEveryStack(opts, opts.stacks)) && !ready()) return;
       const ws = workspaceFor(opts.cwd);
       const preflightRun = await destroyPreflightHook(preflightAws, ws, destroyOrder(order), opts, out);
       if (!preflightRun.ok) return setExitCode(1);
       if (opts.check) return;
-      out(`destroy order: ${destroyOrder(order).join(" -> ")}${opts.force ? " (--force: no check for live secondaries)" : ""}`);
-      report(out, "destroyed", await destroyStacks(ws, order, { force: opts.force === true, otherSecondaries, beforeDestroy: preflightRun.beforeDestroy }, out));
+      out(`destroy order: ${destroyOrder(order).join(" -> ")}${opts.force ? " (--force: no check for live dependent stacks)" : ""}`);
+      report(out, "destroyed", await destroyStacks(ws, order, { force: opts.force === true, otherSecondaries, otherLinks, beforeDestroy: preflightRun.beforeDestroy }, out));
     }));
   return program;
 }
@@ -128,28 +129,39 @@ export function validatedOrder(projectDir: string, stacks: readonly string[]): S
 }
 
 /** Each named stack file's config, parsed and validated; throws naming the file and key. */
-export function stackConfigs(projectDir: string, stacks: readonly string[]): StackConfig[] {
-  return stacks.map((stack) => parseStackConfig(readStackConfig(projectDir, stack), `Pulumi.${stack}.yaml`));
+export function stackConfigs(projectDir: string, stacks: readonly string[]): DrConfig[] {
+  return stacks.map((stack) => parseDrConfig(readStackConfig(projectDir, stack), `Pulumi.${stack}.yaml`));
 }
 
 /**
  * The role alone, without validating the rest: destroying must work even after a config went bad.
  * A missing or unknown role counts as secondary, the safe side for the refusal check.
  */
-function roleOf(projectDir: string, stack: string): "primary" | "secondary" {
-  return readStackConfig(projectDir, stack)["dr:role"] === "primary" ? "primary" : "secondary";
+function roleOf(projectDir: string, stack: string): StackRole["role"] {
+  const role = readStackConfig(projectDir, stack)["dr:role"];
+  return role === "primary" || role === "links" ? role : "secondary";
 }
 
-/** Stack files in the project that are not in this run and are not primaries: the refusal check covers them too. */
-export function otherSecondaryStacks(projectDir: string, listed: readonly string[]): string[] {
+/** Stack files in the project that are not in this run, with their roles (an unreadable file counts as secondary). */
+function otherStacks(projectDir: string, listed: readonly string[]): StackRole[] {
   const names = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
-  return names.filter((n) => !listed.includes(n)).filter((n) => {
+  return names.filter((n) => !listed.includes(n)).sort().map((name) => {
     try {
-      return roleOf(projectDir, n) !== "primary";
+      return { name, role: roleOf(projectDir, name) };
     } catch {
-      return true;
+      return { name, role: "secondary" as const };
     }
-  }).sort();
+  });
+}
+
+/** Stack files not in this run that depend on the primary (secondaries and links): the refusal check covers them too. */
+export function otherSecondaryStacks(projectDir: string, listed: readonly string[]): string[] {
+  return otherStacks(projectDir, listed).filter((s) => s.role !== "primary").map((s) => s.name);
+}
+
+/** Links stack files not in this run: they depend on every secondary. */
+export function otherLinksStacks(projectDir: string, listed: readonly string[]): string[] {
+  return otherStacks(projectDir, listed).filter((s) => s.role === "links").map((s) => s.name);
 }
 
 function report(out: (l: string) => void, verb: string, outcomes: readonly StackOutcome[]): void {

@@ -3,9 +3,11 @@
  * injected workspace so the ordering and refusal rules are tested without the Pulumi CLI.
  *
  * Each cross-region link lives in one stack, and the secondaries read the primary's outputs and
- * join its global database: deploy the primary first, then each secondary; destroy the secondaries
- * first (newest first), then the primary. Destroying a primary under a live secondary would delete
- * the global cluster and KMS key the secondary depends on, so it is refused unless forced.
+ * join its global database; the links stack reads every other stack's outputs: deploy the primary
+ * first, then each secondary, then links; destroy links first, then the secondaries (newest
+ * first), then the primary. Destroying a stack under a live stack that depends on it (a primary
+ * under its secondaries or links, a secondary under links, whose replication rule targets its
+ * bucket) is refused unless forced.
  */
 
 /** Resource changes of one operation ("create" -> 12, "same" -> 40, ...). */
@@ -31,36 +33,40 @@ export interface StackWorkspace {
   select(stack: string, create: boolean): Promise<StackHandle | undefined>;
 }
 
-/** The stacks an operation covers: the primary (if included) and the secondaries in deploy order. */
+/** The stacks an operation covers: the primary (if included), the secondaries in deploy order, and the links stack (if included). */
 export interface StackOrder {
   readonly primary?: string;
   readonly secondaries: readonly string[];
+  readonly links?: string;
 }
 
 export interface StackRole {
   readonly name: string;
-  readonly role: "primary" | "secondary";
+  readonly role: "primary" | "secondary" | "links";
 }
 
-/** Orders stacks for an operation: the primary first, then the secondaries in the order given. At most one primary. */
+/** Orders stacks for an operation: the primary first, the secondaries in the order given, links last. At most one primary and one links stack. */
 export function orderStacks(stacks: readonly StackRole[]): StackOrder {
   const primaries = stacks.filter((s) => s.role === "primary").map((s) => s.name);
   if (primaries.length > 1)
     throw new Error(`stacks ${primaries.join(" and ")} both have dr:role primary; a deployment has exactly one primary, so set dr:role secondary on the others`);
+  const links = stacks.filter((s) => s.role === "links").map((s) => s.name);
+  if (links.length > 1)
+    throw new Error(`stacks ${links.join(" and ")} both have dr:role links; one links stack owns every cross-region link of a deployment, so keep one`);
   const seen = new Set<string>();
   for (const s of stacks) {
     if (seen.has(s.name)) throw new Error(`stack ${s.name} is named twice; name each stack once`);
     seen.add(s.name);
   }
-  return { primary: primaries[0], secondaries: stacks.filter((s) => s.role === "secondary").map((s) => s.name) };
+  return { primary: primaries[0], secondaries: stacks.filter((s) => s.role === "secondary").map((s) => s.name), links: links[0] };
 }
 
 export function deployOrder(order: StackOrder): string[] {
-  return [...(order.primary ? [order.primary] : []), ...order.secondaries];
+  return [...(order.primary ? [order.primary] : []), ...order.secondaries, ...(order.links ? [order.links] : [])];
 }
 
 export function destroyOrder(order: StackOrder): string[] {
-  return [...order.secondaries].reverse().concat(order.primary ? [order.primary] : []);
+  return deployOrder(order).reverse();
 }
 
 export interface StackOutcome {
@@ -81,7 +87,7 @@ export type Progress = (line: string) => void;
 
 const quiet: Progress = () => undefined;
 
-/** Deploys the primary, then each secondary; stops at the first failure. */
+/** Deploys the primary, then each secondary, then links; stops at the first failure. */
 export async function deployStacks(ws: StackWorkspace, order: StackOrder, progress: Progress = quiet): Promise<StackOutcome[]> {
   return runInOrder("deploy", deployOrder(order), async (name) => {
     progress(`deploying stack ${name} ...`);
@@ -100,29 +106,38 @@ export async function previewStacks(ws: StackWorkspace, order: StackOrder, progr
 }
 
 export interface DestroyOptions {
-  /** Destroy the primary even while a secondary still has resources. */
+  /** Destroy even while a stack that depends on a target still has resources. */
   readonly force?: boolean;
-  /** Secondary stacks outside this run that also depend on the primary (checked before the primary goes). */
+  /** Stacks outside this run that depend on the primary: secondaries and links (checked before the primary goes). */
   readonly otherSecondaries?: readonly string[];
   /** Runs after the refusal check and before the first stack is destroyed (the preflight's flagged fixes). */
   readonly beforeDestroy?: () => Promise<void>;
+  /** Links stacks outside this run: they depend on every secondary (checked before a secondary goes). */
+  readonly otherLinks?: readonly string[];
 }
 
 /**
- * Destroys the secondaries (last first), then the primary. Before touching anything, refuses when
- * the primary is a target and a secondary outside the run still has resources; after destroying the
- * targeted secondaries, checks them again before the primary goes. `force` skips both checks.
+ * Destroys links, then the secondaries (last first), then the primary. Before touching anything,
+ * refuses when a stack outside the run that depends on a target still has resources (any
+ * dependent of the primary; a links stack, for a secondary). After destroying the targeted
+ * dependents, checks them again before the primary goes. `force` skips every check.
  */
 export async function destroyStacks(ws: StackWorkspace, order: StackOrder, options: DestroyOptions = {}, progress: Progress = quiet): Promise<StackOutcome[]> {
-  const others = (options.otherSecondaries ?? []).filter((s) => !order.secondaries.includes(s) && s !== order.primary);
-  if (order.primary && !options.force) await refuseIfLive(ws, order.primary, others, []);
+  const inRun = new Set(deployOrder(order));
+  const others = (options.otherSecondaries ?? []).filter((s) => !inRun.has(s));
+  const otherLinks = (options.otherLinks ?? []).filter((s) => !inRun.has(s));
+  if (!options.force) {
+    if (order.primary) await refuseIfLive(ws, `the primary stack ${order.primary}`, [...new Set([...others, ...otherLinks])], []);
+    else if (order.secondaries.length) await refuseIfLive(ws, `secondary stack${order.secondaries.length === 1 ? "" : "s"} ${order.secondaries.join(", ")}`, otherLinks, []);
+  }
   await options.beforeDestroy?.();
-  const secondaryOutcomes = await runInOrder("destroy", [...order.secondaries].reverse(), (name) => destroyOne(ws, name, progress), progress);
-  if (!order.primary) return secondaryOutcomes;
-  const done = secondaryOutcomes.map((o) => o.stack);
-  if (!options.force) await refuseIfLive(ws, order.primary, order.secondaries, done);
+  const dependents = [...(order.links ? [order.links] : []), ...[...order.secondaries].reverse()];
+  const dependentOutcomes = await runInOrder("destroy", dependents, (name) => destroyOne(ws, name, progress), progress);
+  if (!order.primary) return dependentOutcomes;
+  const done = dependentOutcomes.map((o) => o.stack);
+  if (!options.force) await refuseIfLive(ws, `the primary stack ${order.primary}`, dependents, done);
   const primaryOutcome = await runInOrder("destroy", [order.primary], (name) => destroyOne(ws, name, progress), progress, done);
-  return [...secondaryOutcomes, ...primaryOutcome];
+  return [...dependentOutcomes, ...primaryOutcome];
 }
 
 async function destroyOne(ws: StackWorkspace, name: string, progress: Progress): Promise<ChangeSummary> {
@@ -135,9 +150,9 @@ async function destroyOne(ws: StackWorkspace, name: string, progress: Progress):
   return handle.destroy();
 }
 
-async function refuseIfLive(ws: StackWorkspace, primary: string, secondaries: readonly string[], completed: readonly string[]): Promise<void> {
+async function refuseIfLive(ws: StackWorkspace, target: string, dependents: readonly string[], completed: readonly string[]): Promise<void> {
   const live: string[] = [];
-  for (const name of secondaries) {
+  for (const name of dependents) {
     const handle = await ws.select(name, false);
     const count = handle ? await handle.resourceCount() : 0;
     if (count > 0) live.push(`${name} (${count} resource${count === 1 ? "" : "s"})`);
@@ -145,8 +160,8 @@ async function refuseIfLive(ws: StackWorkspace, primary: string, secondaries: re
   if (live.length === 0) return;
   const names = live.map((l) => l.split(" ")[0]);
   throw new OrchestrationError("destroy", undefined, completed,
-    `Refusing to destroy the primary stack ${primary}: secondary stack${live.length === 1 ? "" : "s"} ${live.join(", ")} still ` +
-    `${live.length === 1 ? "has" : "have"} resources that depend on it (global database membership, replica key, replication). ` +
+    `Refusing to destroy ${target}: stack${live.length === 1 ? "" : "s"} ${live.join(", ")} still ` +
+    `${live.length === 1 ? "has" : "have"} resources that depend on it (global database membership, replica key, replication rules and their alarms). ` +
     `Destroy ${live.length === 1 ? "it" : "them"} first (dr destroy --stacks ${names.join(" ")}), or pass --force to destroy the primary anyway. ` +
     `Already destroyed: ${completed.length ? completed.join(", ") : "none"}.`);
 }

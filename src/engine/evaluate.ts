@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack, setAllConfig, setMocks } from "@pulumi/pulumi/runtime";
 import { MockCloud, MockCloudOptions } from "./mockCloud";
-import { RecordedResource, RecordingMonitor } from "./recordingMonitor";
+import { RecordedInvoke, RecordedResource, RecordingMonitor } from "./recordingMonitor";
 
 // Internal SDK entry points: the supported setMocks installs a monitor we cannot observe, and
 // waitForRPCs is how the language host waits for registrations to finish.
@@ -35,9 +35,17 @@ export interface RecordedResourceWithRegion extends RecordedResource {
   readonly region: string;
 }
 
+/** A data-source call with the region of the provider it went through. */
+export interface RecordedInvokeWithRegion extends RecordedInvoke {
+  /** Region of the provider; DEFAULT_PROVIDER_REGION when the call used the default provider. */
+  readonly region: string;
+}
+
 export interface Evaluation {
   readonly stack: string;
   readonly resources: readonly RecordedResourceWithRegion[];
+  /** Every invoke (data source) the program made, with its provider's region. */
+  readonly invokes: readonly RecordedInvokeWithRegion[];
   readonly outputs: Record<string, unknown>;
   readonly componentOutputs: ReadonlyMap<string, Record<string, unknown>>;
   /** What the program logged with pulumi.log.warn, in order. */
@@ -87,8 +95,11 @@ export async function evaluateStack(req: EvaluationRequest): Promise<Evaluation>
     await settings.waitForRPCs();
     // Let rejected promises of failed registrations surface before deciding.
     await new Promise((resolve) => setImmediate(resolve));
-    if (programError || failures.length) throw new EvaluationError(programError ?? failures[0], monitor.recorded);
-    return { stack: req.stack, resources: withRegions(monitor.recorded, cloud), outputs: plainOutputs(outputs), componentOutputs: monitor.componentOutputs, warnings };
+    // The engine stops at a duplicate URN whatever the program does with the failed registration.
+    const refusal = monitor.duplicates[0];
+    if (refusal || programError || failures.length) throw new EvaluationError(refusal ?? programError ?? failures[0], monitor.recorded);
+    const invokes = monitor.invokes.map((i) => ({ ...i, region: cloud.regionOf(i.provider) }));
+    return { stack: req.stack, resources: withRegions(monitor.recorded, cloud), invokes, outputs: plainOutputs(outputs), componentOutputs: monitor.componentOutputs, warnings };
   } finally {
     process.off("unhandledRejection", onRejection);
     console.warn = consoleWarn;

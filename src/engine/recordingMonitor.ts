@@ -4,6 +4,7 @@
  * Built on the SDK's MockMonitor so that resource construction stays the SDK's own code path.
  */
 import { MockMonitor, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import { getProject, getStack } from "@pulumi/pulumi/runtime/settings";
 
 /** A resource as the engine would have received it. */
 export interface RecordedResource {
@@ -79,8 +80,38 @@ function propertyDependenciesOf(req: RegisterRequest): Record<string, string[]> 
   return out;
 }
 
+/** A data-source call as the engine would receive it: its token and the provider it goes through. */
+export interface RecordedInvoke {
+  /** Invoke token, such as "aws:index/getCallerIdentity:getCallerIdentity". */
+  readonly token: string;
+  /** Provider reference ("<urn>::<id>"); undefined means the default provider. */
+  readonly provider: string | undefined;
+}
+
+/**
+ * The engine's refusal of a second resource with a URN already registered in the stack (type,
+ * name and parent chain make the URN). The mock monitor would silently overwrite the first; the
+ * real engine stops the update. `details` is where the SDK reads a gRPC error's message from.
+ */
+export class DuplicateUrnError extends Error {
+  readonly details: string;
+  constructor(readonly urn: string) {
+    super(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    this.name = "DuplicateUrnError";
+    this.details = this.message;
+  }
+}
+
 export class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
+  /** Every invoke the program made, in order, with the provider it went through. */
+  readonly invokes: RecordedInvoke[] = [];
+  /** Registrations the engine would refuse because their URN was taken, in order. */
+  readonly duplicates: DuplicateUrnError[] = [];
+  /** The engine's URN of each registration, by the URN the mock monitor gave it. */
+  private readonly engineUrns = new Map<string, string>();
+  private readonly urns = new Set<string>();
+  private readonly pendingEngineUrns = new Map<RegisterRequest, string>();
   /** Outputs registered by components (registerOutputs), by URN. */
   readonly componentOutputs = new Map<string, Record<string, unknown>>();
 
@@ -89,11 +120,45 @@ export class RecordingMonitor extends MockMonitor {
   }
 
   async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+    if (this.refuseDuplicate(req, callback)) return;
     return super.registerResource(req, this.recording(req, false, callback));
   }
 
   async readResource(req: RegisterRequest, callback: Callback): Promise<void> {
+    if (this.refuseDuplicate(req, callback)) return;
     return super.readResource(req, this.recording(req, true, callback));
+  }
+
+  async invoke(req: { getTok(): string; getProvider(): string }, callback: Callback): Promise<void> {
+    this.invokes.push({ token: req.getTok(), provider: req.getProvider() || undefined });
+    return super.invoke(req, callback);
+  }
+
+  /**
+   * The URN the engine gives a registration: stack, project, the types of every ancestor below the
+   * stack, the type and the name. Parent NAMES are not part of it, which is why two components of
+   * one type must not give their children the same name. (The mock monitor keeps only the
+   * parent's own type, so its URNs are looser than the engine's.)
+   */
+  private urnOf(req: RegisterRequest): string {
+    const parent = req.getParent();
+    const parentUrn = parent ? this.engineUrns.get(parent) ?? parent : undefined;
+    const parentType = parentUrn?.split("::")[2];
+    const prefix = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
+    return `urn:pulumi:${getStack()}::${getProject()}::${prefix}${req.getType()}::${req.getName()}`;
+  }
+
+  private refuseDuplicate(req: RegisterRequest, callback: Callback): boolean {
+    const urn = this.urnOf(req);
+    if (!this.urns.has(urn)) {
+      this.urns.add(urn);
+      this.pendingEngineUrns.set(req, urn);
+      return false;
+    }
+    const error = new DuplicateUrnError(urn);
+    this.duplicates.push(error);
+    callback(error, undefined);
+    return true;
   }
 
   registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: Callback): void {
@@ -104,6 +169,9 @@ export class RecordingMonitor extends MockMonitor {
 
   private recording(req: RegisterRequest, read: boolean, callback: Callback): Callback {
     return (err, response) => {
+      const engineUrn = this.pendingEngineUrns.get(req);
+      this.pendingEngineUrns.delete(req);
+      if (!err && engineUrn) this.engineUrns.set((response as { getUrn(): string }).getUrn(), engineUrn);
       if (!err) {
         const struct = (read ? req.getProperties?.() : req.getObject?.())?.toJavaScript() ?? {};
         this.recorded.push({

@@ -9,7 +9,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { evaluateStack } from "../engine/evaluate";
 import { evaluatePlan } from "./evaluatePlan";
-import { loadStackSet } from "./stackSet";
+import { loadStackSet, stackRegion } from "./stackSet";
 
 export const DEFAULT_BENCH_RUNS = 3;
 /** The three-region fixture, relative to the project folder. */
@@ -82,7 +82,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const threeDir = path.resolve(projectDir, options.threeRegionDir ?? THREE_REGION_FIXTURE);
   const [three, threeRegionSeconds] = await timed(() => plan(threeDir));
   const threeRegionResources = three.reduce((a, e) => a + e.evaluation.resources.length, 0);
-  log(`three-region plan (${three.map((e) => `${e.planned.stack} ${e.planned.config.region}`).join(", ")}): ${threeRegionSeconds.toFixed(2)} s, ${threeRegionResources} resources`);
+  log(`three-region plan (${three.map((e) => `${e.planned.stack} ${stackRegion(e.planned.config)}`).join(", ")}): ${threeRegionSeconds.toFixed(2)} s, ${threeRegionResources} resources`);
   log(`plan/floor ratio: ${ratio.toFixed(2)}`);
   return { resourceCounts, planSeconds, floorSeconds, threeRegionSeconds, threeRegionResources, ratio };
 }

@@ -2,13 +2,15 @@
  * The shape of plan.json, the offline plan as data: its stacks, resources and cross-region links.
  * Types only, so that building, deriving and rendering the plan all read one definition.
  */
-import type { DrStrategy, Role } from "../../stacks/configSchema";
+import type { DrStrategy, StackRole } from "../../stacks/configSchema";
 
 export const PLAN_FORMAT_VERSION = 1;
 
 export interface PlanStack {
   readonly stack: string;
-  readonly role: Role;
+  /** primary, secondary or links. */
+  readonly role: StackRole;
+  /** The stack's region; "multi-region" for the links stack, which has none of its own. */
   readonly region: string;
   readonly strategy: DrStrategy;
   readonly outputs: Record<string, unknown>;

@@ -7,13 +7,17 @@ import { PROJECT_NAME } from "../engine/evaluate";
 import { EvaluatedStack } from "./evaluatePlan";
 import { PLAN_FORMAT_VERSION, PlanDocument, PlanResource, PlanStack } from "./document";
 import { deriveLinks } from "./links";
+import { isRegionStack, stackRegion } from "./stackSet";
 
 export function buildPlanDocument(evaluated: readonly EvaluatedStack[]): PlanDocument {
+  const regionStacks = evaluated.map((e) => e.planned).filter(isRegionStack);
+  // A links stack has no strategy of its own: it serves the deployment's.
+  const strategy = (regionStacks.find((s) => s.config.role === "primary") ?? regionStacks[0])?.config.strategy;
   const stacks = evaluated.map(({ planned, evaluation, stackReferences }): PlanStack => ({
     stack: planned.stack,
     role: planned.config.role,
-    region: planned.config.region,
-    strategy: planned.config.strategy,
+    region: stackRegion(planned.config),
+    strategy: isRegionStack(planned) ? planned.config.strategy : strategy ?? "warm-standby",
     outputs: evaluation.outputs,
     stackReferences,
   }));

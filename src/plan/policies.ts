@@ -6,7 +6,9 @@
 import { viewsOfRecorded } from "../../policy/recorded";
 import { countByPillar, mandatoryViolations, PolicyOutcome, runPolicies, Violation } from "../../policy/run";
 import type { DrPolicy } from "../../policy/model";
+import { isLinksConfig, StackConfig } from "../../stacks/configSchema";
 import type { EvaluatedStack } from "./evaluatePlan";
+import { stackRegion } from "./stackSet";
 
 export interface PolicySection {
   readonly outcomes: readonly PolicyOutcome[];
@@ -18,9 +20,12 @@ export interface PolicySection {
 
 /** Runs the pack (or the given policies) on the evaluated stacks. */
 export function policySection(evaluated: readonly EvaluatedStack[], policies?: readonly DrPolicy[]): PolicySection {
+  // Every region stack lists the same regions (validateStackSet); the links stack, which keeps no
+  // data of its own but writes the replication that puts data there, is held to that list.
+  const setAllowed = evaluated.map(({ planned }) => planned.config).find((c): c is StackConfig => !isLinksConfig(c))?.allowedRegions;
   const stacks = evaluated.map(({ planned, evaluation }) => ({
-    view: { stack: planned.stack, role: planned.config.role, region: planned.config.region, resources: viewsOfRecorded(evaluation.resources) },
-    allowedRegions: planned.config.allowedRegions,
+    view: { stack: planned.stack, role: planned.config.role, region: stackRegion(planned.config), resources: viewsOfRecorded(evaluation.resources) },
+    allowedRegions: isLinksConfig(planned.config) ? setAllowed : planned.config.allowedRegions,
   }));
   const outcomes = runPolicies(stacks, policies);
   return { outcomes, markdown: renderPolicies(outcomes), summary: summarizePolicies(outcomes) };

@@ -5,7 +5,8 @@
  */
 import { estimateRecovery, formatRecovery, RecoveryEstimate } from "../model/recovery";
 import { formatReadiness, readinessByStrategy } from "../model/readiness";
-import type { PlannedStack } from "./stackSet";
+import type { StackConfig } from "../../stacks/configSchema";
+import { isRegionStack, PlannedStack } from "./stackSet";
 
 export interface RecoverySection {
   /** Markdown for report.md (a "## Recovery objectives" section). */
@@ -19,7 +20,9 @@ export interface RecoverySection {
   readonly estimates: readonly { readonly stack: string; readonly estimate: RecoveryEstimate }[];
 }
 
-export function recoverySection(stacks: readonly PlannedStack[]): RecoverySection {
+export function recoverySection(planned: readonly PlannedStack[]): RecoverySection {
+  // Only region stacks fail over; the links stack joins them.
+  const stacks = planned.filter(isRegionStack);
   const primary = stacks.find((s) => s.config.role === "primary");
   const estimates = primary
     ? stacks.filter((s) => s !== primary).map((s) => ({ stack: s.stack, estimate: estimateRecovery({ primary: primary.config, secondary: s.config }) }))
@@ -53,7 +56,7 @@ export function recoverySection(stacks: readonly PlannedStack[]): RecoverySectio
  * the RTO when the runbook waits for the health-check alarm instead of automation, and when the
  * database failover takes twice AWS's "less than a minute".
  */
-function sensitivity(primary: PlannedStack["config"], secondary: PlannedStack["config"], e: RecoveryEstimate): string[] {
+function sensitivity(primary: StackConfig, secondary: StackConfig, e: RecoveryEstimate): string[] {
   const alarm = estimateRecovery({ primary, secondary, assumptions: { ...e.assumptions, trigger: "health-check-alarm" } });
   const slowDb = estimateRecovery({ primary, secondary, assumptions: { ...e.assumptions, databaseFailoverSeconds: 2 * e.assumptions.databaseFailoverSeconds } });
   return [

@@ -22,15 +22,19 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
 
 export function renderReport(doc: PlanDocument, recovery: RecoverySection, policies?: Pick<PolicySection, "markdown">): string {
   const primary = doc.stacks.find((s) => s.role === "primary");
+  // The active region (dr:activeRegion, resolved) is what the primary exported; it defaults to the primary's region.
+  const exported = (primary?.outputs.shared as { activeRegion?: unknown } | undefined)?.activeRegion;
+  const active = typeof exported === "string" ? exported : primary?.region;
+  const standby = doc.stacks.filter((s) => s.role !== "links" && s.region !== active).map((s) => s.region);
   const out: string[] = [
     `# DR plan: ${doc.project}`,
     "",
-    `Offline plan under the Pulumi mock engine: no AWS calls were made. Stacks in deploy order: ${doc.stacks.map((s) => `${s.stack} (${s.role}, ${s.region})`).join(", ")}.`,
+    `Offline plan under the Pulumi mock engine: no AWS calls were made. Stacks in deploy order: ${doc.stacks.map((s) => `${s.stack} (${s.role}, ${s.region})`).join(", ")}; destroy in the reverse order.`,
     "",
     "## DR strategy",
     "",
-    `Strategy **${primary?.strategy ?? doc.stacks[0]?.strategy}**: ${primary ? `${primary.region} serves traffic` : "no primary"}; ` +
-      `${doc.stacks.filter((s) => s.role !== "primary").map((s) => s.region).join(", ") || "no region"} stand${doc.stacks.length > 2 ? "" : "s"} by.`,
+    `Strategy **${primary?.strategy ?? doc.stacks[0]?.strategy}**: ${active ? `${active} serves traffic` : "no primary"}; ` +
+      `${standby.join(", ") || "no region"} stand${standby.length > 1 ? "" : "s"} by.`,
     "",
   ];
   for (const s of doc.stacks) out.push(...stackSection(doc, s.stack));

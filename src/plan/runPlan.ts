@@ -10,7 +10,7 @@ import { writeFolderAtomically } from "./output";
 import { recoverySection } from "./recovery";
 import { renderReport } from "./report";
 import { policySection, policyStrictFailures } from "./policies";
-import { loadStackSet } from "./stackSet";
+import { loadStackSet, stackRegion } from "./stackSet";
 import type { PlanResult } from "./result";
 import { progressLine, summaryLines } from "./summary";
 import { renderSvg, topologyDot } from "./topology";
@@ -36,7 +36,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const projectDir = path.resolve(options.projectDir);
   const outDir = path.resolve(projectDir, options.outDir ?? DEFAULT_OUT_DIR);
   const stacks = loadStackSet(projectDir, options.stacks);
-  log(`Planning ${stacks.length} stack(s) from ${projectDir}: ${stacks.map((s) => `${s.stack} (${s.config.role}, ${s.config.region})`).join(", ")}`);
+  log(`Planning ${stacks.length} stack(s) from ${projectDir}: ${stacks.map((s) => `${s.stack} (${s.config.role}, ${stackRegion(s.config)})`).join(", ")}`);
   const evaluated = await evaluatePlan(stacks, (done) => log(progressLine(done)));
   const document = buildPlanDocument(evaluated);
   const recovery = recoverySection(stacks);

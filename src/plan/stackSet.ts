@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readStackConfig, stackFilePath } from "../engine/stackFiles";
-import { parseStackConfig, StackConfig } from "../../stacks/configSchema";
+import { DrConfig, isLinksConfig, parseDrConfig, StackConfig } from "../../stacks/configSchema";
 import { validateStackSet } from "../../stacks/stackSet";
 import { messageOf, PlanInputError } from "./errors";
 
@@ -17,7 +17,23 @@ export interface PlannedStack {
   readonly stack: string;
   readonly file: string;
   readonly rawConfig: Readonly<Record<string, string>>;
+  readonly config: DrConfig;
+}
+
+/** A planned region stack (primary or secondary). */
+export interface PlannedRegionStack extends PlannedStack {
   readonly config: StackConfig;
+}
+
+/** What the plan shows as a links stack's region: it has none of its own, its resources sit where the links need them. */
+export const LINKS_STACK_REGION = "multi-region";
+
+export function stackRegion(config: DrConfig): string {
+  return isLinksConfig(config) ? LINKS_STACK_REGION : config.region;
+}
+
+export function isRegionStack(s: PlannedStack): s is PlannedRegionStack {
+  return !isLinksConfig(s.config);
 }
 
 /** Names of the stacks whose files sit in the project folder, sorted by name. */
@@ -32,8 +48,9 @@ export function discoverStacks(projectDir: string): string[] {
 
 /**
  * Reads and validates the named stacks (or every stack file). Collects the problems of all files
- * before failing, then checks the set (one primary, distinct regions and CIDRs). Returns the
- * stacks primary first, secondaries in the order given: the order they deploy in.
+ * before failing, then checks the set (one primary, distinct regions and CIDRs, one links stack
+ * naming them). Returns the stacks in the order they deploy in: the primary, the secondaries in
+ * the order given, then the links stack (it reads every other stack's outputs).
  */
 export function loadStackSet(projectDir: string, stacks?: readonly string[]): PlannedStack[] {
   const names = stacks && stacks.length ? [...new Set(stacks)] : discoverStacks(projectDir);
@@ -43,7 +60,7 @@ export function loadStackSet(projectDir: string, stacks?: readonly string[]): Pl
     const file = stackFilePath(projectDir, stack);
     try {
       const rawConfig = readStackConfig(projectDir, stack);
-      const config = parseStackConfig(rawConfig, path.basename(file));
+      const config = parseDrConfig(rawConfig, path.basename(file));
       loaded.push({ stack, file, rawConfig, config });
     } catch (err) {
       problems.push(messageOf(err));
@@ -55,5 +72,6 @@ export function loadStackSet(projectDir: string, stacks?: readonly string[]): Pl
   } catch (err) {
     throw new PlanInputError(messageOf(err));
   }
-  return [...loaded.filter((s) => s.config.role === "primary"), ...loaded.filter((s) => s.config.role !== "primary")];
+  const rank = (s: PlannedStack) => (s.config.role === "primary" ? 0 : s.config.role === "secondary" ? 1 : 2);
+  return [...loaded].sort((a, b) => rank(a) - rank(b));
 }

@@ -3,10 +3,11 @@ import * as path from "path";
 import type { EvaluatedStack } from "./evaluatePlan";
 import { countByRegion, resourcesOfStack } from "./inventory";
 import type { PlanResult } from "./result";
+import { stackRegion } from "./stackSet";
 
 export function progressLine(done: EvaluatedStack): string {
   const { planned, evaluation, seconds } = done;
-  return `  ${planned.stack} (${planned.config.role}, ${planned.config.region}): ${evaluation.resources.length} resources registered in ${seconds.toFixed(2)} s`;
+  return `  ${planned.stack} (${planned.config.role}, ${stackRegion(planned.config)}): ${evaluation.resources.length} resources registered in ${seconds.toFixed(2)} s`;
 }
 
 export function summaryLines(result: PlanResult): string[] {

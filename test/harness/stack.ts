@@ -10,6 +10,7 @@ import { program } from "../../stacks/program";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../../..");
 export const PRIMARY_STACK_REF = "organization/dr-platform/primary";
+export const SECONDARY_STACK_REF = "organization/dr-platform/secondary";
 
 /** GIVEN: the config of a stack file, with overrides ("dr:key" -> value; objects are JSON-encoded, undefined deletes). */
 export function givenStackFile(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
@@ -35,6 +36,16 @@ export async function whenBothEvaluated(primaryConfig = givenStackFile("primary"
   const primary = await whenEvaluated("primary", primaryConfig, {}, cloud);
   const secondary = await whenEvaluated("secondary", secondaryConfig, { [PRIMARY_STACK_REF]: primary.outputs }, cloud);
   return { primary, secondary };
+}
+
+/**
+ * Evaluates the whole deployment in deploy order: the primary, the secondary (the primary's
+ * outputs answering its reference), then the links stack (both stacks' outputs answering its references).
+ */
+export async function whenAllEvaluated(primaryConfig = givenStackFile("primary"), secondaryConfig = givenStackFile("secondary"), linksConfig = givenStackFile("links")): Promise<{ primary: Evaluation; secondary: Evaluation; links: Evaluation }> {
+  const { primary, secondary } = await whenBothEvaluated(primaryConfig, secondaryConfig);
+  const links = await whenEvaluated("links", linksConfig, { [PRIMARY_STACK_REF]: primary.outputs, [SECONDARY_STACK_REF]: secondary.outputs });
+  return { primary, secondary, links };
 }
 
 /** THEN: the resources of a type (optionally filtered by logical-name pattern). */

@@ -2,7 +2,7 @@
  * The two hooks the `dr` commands call: the service-linked-role check before deploy and preview,
  * and the destroy preflight before destroy. Kept here so the command file only calls them.
  */
-import { StackConfig } from "../../../stacks/configSchema";
+import { DrConfig } from "../../../stacks/configSchema";
 import { StackWorkspace } from "../orchestrator";
 import { PreflightAws } from "./awsPort";
 import { EMPTY_BUCKETS_FLAG, FixFlag, LIFT_DELETION_PROTECTION_FLAG } from "./destroyBlockers";
@@ -17,7 +17,7 @@ export async function sdkPreflightAws(): Promise<PreflightAws> {
 }
 
 /** The role check of `dr deploy` / `dr preview`: the message to print and exit 1 with, or undefined. */
-export async function serviceLinkedRoleHook(aws: () => Promise<PreflightAws>, configs: readonly StackConfig[]): Promise<string | undefined> {
+export async function serviceLinkedRoleHook(aws: () => Promise<PreflightAws>, configs: readonly DrConfig[]): Promise<string | undefined> {
   return checkServiceLinkedRole(await aws(), configs);
 }
 

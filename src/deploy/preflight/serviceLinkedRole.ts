@@ -6,7 +6,7 @@
  * which it creates if it does not exist" (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html);
  * the key policy a customer key needs for it: https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
  */
-import { StackConfig } from "../../../stacks/configSchema";
+import { DrConfig, isLinksConfig } from "../../../stacks/configSchema";
 import { PreflightAws } from "./awsPort";
 
 export const AUTO_SCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForAutoScaling";
@@ -15,8 +15,8 @@ export const CREATE_AUTO_SCALING_ROLE_COMMAND = "aws iam create-service-linked-r
 export const CREATE_ROLE_CONFIG_KEY = "dr:createAutoScalingServiceLinkedRole";
 
 /** Whether a stack's config creates the role (only the primary may). */
-export function createsAutoScalingRole(config: StackConfig): boolean {
-  return config.createAutoScalingServiceLinkedRole;
+export function createsAutoScalingRole(config: DrConfig): boolean {
+  return !isLinksConfig(config) && config.createAutoScalingServiceLinkedRole;
 }
 
 /** The message when the role is missing and no stack creates it; undefined when deploy can go on. */
@@ -29,7 +29,7 @@ export function serviceLinkedRoleProblem(roleExists: boolean, anyStackCreatesIt:
 }
 
 /** Asks IAM only when no stack creates the role; returns the problem to print, if any. */
-export async function checkServiceLinkedRole(aws: PreflightAws, configs: readonly StackConfig[]): Promise<string | undefined> {
+export async function checkServiceLinkedRole(aws: PreflightAws, configs: readonly DrConfig[]): Promise<string | undefined> {
   const creates = configs.some(createsAutoScalingRole);
   if (creates) return undefined;
   return serviceLinkedRoleProblem(await aws.roleExists(AUTO_SCALING_SERVICE_LINKED_ROLE), false);

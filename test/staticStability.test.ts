@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import { DR_STRATEGIES, DrStrategy } from "../components/strategy";
+import { Evaluation } from "../src/engine/evaluate";
+import { foreignRegionUse, GLOBAL_SERVICE_TYPES } from "./harness/staticStability";
+import { givenStackFile, resourcesOf, whenAllEvaluated } from "./harness/stack";
+
+/**
+ * Static stability (DESIGN.md): a secondary registers nothing in, holds no provider for, and
+ * invokes nothing through another region, so `pulumi up` of a secondary works while the primary
+ * region answers nothing. Checked for every strategy: warm-standby (the example files) in
+ * crossRegion.test.ts, the others here, each deployment evaluated once (primary, secondary,
+ * links). backup-restore is evaluated switched over (dr:activeRegion = the secondary's region),
+ * which also checks that DNS follows the active region.
+ */
+
+const PRIMARY_REGION = givenStackFile("primary")["aws:region"];
+const SECONDARY_REGION = givenStackFile("secondary")["aws:region"];
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+describe("static stability: a secondary stays in its region, for every strategy", function () {
+  this.timeout(120_000);
+  const deployments = new Map<DrStrategy, { primary: Evaluation; secondary: Evaluation; links: Evaluation }>();
+  const switchedOver: DrStrategy = "backup-restore";
+  // warm-standby, the example files' strategy, is checked on crossRegion.test.ts's evaluation.
+  const strategies = DR_STRATEGIES.filter((s) => s !== "warm-standby");
+
+  before(async () => {
+    for (const strategy of strategies) {
+      const common = { "dr:strategy": strategy, ...(strategy === switchedOver ? { "dr:activeRegion": SECONDARY_REGION } : {}) };
+      // A standby that may share one NAT gateway keeps its file's setting; a serving one needs per-az.
+      deployments.set(strategy, await whenAllEvaluated(
+        givenStackFile("primary", common),
+        givenStackFile("secondary", { ...common, "dr:natStrategy": "per-az" }),
+        givenStackFile("links", strategy === switchedOver ? { "dr:activeRegion": SECONDARY_REGION } : {}),
+      ));
+    }
+  });
+
+  for (const strategy of strategies) {
+    describe(strategy, () => {
+      const ev = () => deployments.get(strategy)!;
+
+      it("evaluates primary, secondary and links without a duplicate URN (the engine would refuse one)", () => {
+        for (const e of Object.values(ev())) {
+          const urns = e.resources.map((r) => r.urn);
+          expect(new Set(urns).size, e.stack).to.equal(urns.length);
+        }
+      });
+
+      it("holds one AWS provider, for its own region, and registers and invokes nothing elsewhere", () => {
+        const { secondary } = ev();
+        expect(resourcesOf(secondary, "pulumi:providers:aws").map((p) => p.inputs.region)).to.deep.equal([SECONDARY_REGION]);
+        expect(foreignRegionUse(secondary, SECONDARY_REGION)).to.deep.equal([]);
+        // The check sees invokes and global-service resources (IAM roles exist in every strategy).
+        expect(secondary.invokes).to.not.be.empty;
+        expect(secondary.resources.some((r) => GLOBAL_SERVICE_TYPES.test(r.type) && r.region === SECONDARY_REGION)).to.equal(true);
+      });
+
+      it("leaves the primary bucket's replication configuration and the alarms published elsewhere to the links stack", () => {
+        const { secondary, links } = ev();
+        expect(resourcesOf(links, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").map((r) => r.region)).to.deep.equal([PRIMARY_REGION]);
+        for (const a of resourcesOf(links, ALARM)) expect([PRIMARY_REGION, "us-east-1"], a.name).to.include(a.region);
+        expect(resourcesOf(secondary, ALARM).filter((a) => a.inputs.namespace === "AWS/Route53")).to.deep.equal([]);
+      });
+
+      it("does not page on a fresh deploy: S3 replication latency alarms wait for the first datapoint", () => {
+        const latency = [...ev().secondary.resources, ...ev().links.resources].filter((r) => r.type === ALARM && r.inputs.metricName === "ReplicationLatency");
+        expect(latency).to.have.length(2);
+        for (const a of latency) expect(a.inputs.treatMissingData, a.name).to.not.equal("breaching");
+      });
+    });
+  }
+
+  it("pilot light: no lag alarm on the headless Aurora member and no health-check alarm on the standby that serves nothing", () => {
+    const { secondary, links } = deployments.get("pilot-light")!;
+    const cluster = resourcesOf(secondary, "aws:rds/cluster:Cluster");
+    expect(cluster).to.have.length(1);
+    expect(resourcesOf(secondary, "aws:rds/clusterInstance:ClusterInstance")).to.deep.equal([]);
+    expect(resourcesOf(secondary, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB"))).to.deep.equal([]);
+    const healthCheck = (secondary.outputs.regional as Record<string, string>).healthCheckId;
+    expect(healthCheck).to.be.a("string");
+    const onIt = [...secondary.resources, ...links.resources].filter((r) => r.type === ALARM && (r.inputs.dimensions as Record<string, string> | undefined)?.HealthCheckId === healthCheck);
+    expect(onIt).to.deep.equal([]);
+  });
+
+  it("DNS follows dr:activeRegion: switched over, the primary's failover record is SECONDARY", () => {
+    const failoverType = (e: Evaluation) => resourcesOf(e, "aws:route53/record:Record")
+      .flatMap((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }> | undefined) ?? []).map((p) => p.type);
+    const normal = deployments.get("pilot-light")!;
+    expect([failoverType(normal.primary), failoverType(normal.secondary)]).to.deep.equal([["PRIMARY"], ["SECONDARY"]]);
+    const switched = deployments.get(switchedOver)!;
+    expect(failoverType(switched.primary)).to.deep.equal(["SECONDARY"]);
+    expect(switched.links.outputs.activeRegion).to.equal(SECONDARY_REGION);
+    expect((switched.secondary.outputs.shared as Record<string, string>).activeRegion).to.equal(SECONDARY_REGION);
+  });
+});
