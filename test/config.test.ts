@@ -257,7 +257,7 @@ describe("stack configuration contract", () => {
     it("must name exactly the secondaries of the set, and the primary", () => {
       expect(setWith({ "dr:secondaryStacks": ["organization/dr-platform/secondary", "organization/dr-platform/eu"] }))
         .to.throw(/dr:secondaryStacks = .*names organization\/dr-platform\/eu, which is not a secondary stack of this deployment \(secondary\)/);
-      const eu = named("eu", withOverrides(secondaryFile(), { "aws:region": "eu-west-1", "dr:vpcCidr": "10.30.0.0/16" }));
+      const eu = named("eu", withOverrides(secondaryFile(), { "aws:region": "eu-west-1", "dr:vpcCidr": "10.30.0.0/16", "dr:allowedRegions": undefined }));
       expect(setWith({}, [eu])).to.throw(/lacks eu; add every secondary stack/);
       expect(setWith({ "dr:primaryStack": "other" })).to.throw(/dr:primaryStack = "other": does not name the primary stack primary/);
       expect(setWith({ "dr:appName": "billing" })).to.throw(/dr:appName = "billing": differs from "orders" in stack primary/);

@@ -210,7 +210,7 @@ describe("dr destroy / deploy with the preflights", () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-preflight-"));
-    for (const s of ["primary", "secondary"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+    for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -226,7 +226,7 @@ describe("dr destroy / deploy with the preflights", () => {
     return aws;
   }
 
-  async function run(args: string[], aws: FakeAws, log: string[], outputs: Record<string, Record<string, unknown>> = { primary: PRIMARY_OUTPUTS, secondary: SECONDARY_OUTPUTS }, missing?: string) {
+  async function run(args: string[], aws: FakeAws, log: string[], outputs: Record<string, Record<string, unknown>> = { primary: PRIMARY_OUTPUTS, secondary: SECONDARY_OUTPUTS, links: {} }, missing?: string) {
     const out: string[] = [];
     const err: string[] = [];
     let code = 0;
@@ -262,7 +262,7 @@ describe("dr destroy / deploy with the preflights", () => {
     const log: string[] = [];
     const r = await run(["deploy"], account(log), log);
     expect(r.code).to.equal(0);
-    expect(log).to.deep.equal(["aws GetRole", "up primary", "up secondary"]);
+    expect(log).to.deep.equal(["aws GetRole", "up primary", "up secondary", "up links"]);
   });
 
   it("without flags lists every blocker per stack and region with its flag and steps, exits 1 and changes nothing", async () => {
@@ -292,6 +292,7 @@ describe("dr destroy / deploy with the preflights", () => {
       `aws lift lb ${LB_ARN} us-east-1`,
       "aws lift cluster orders-prod-us-east-1 us-east-1",
       "aws lift global orders-prod us-east-1",
+      "destroy links",
       "destroy secondary",
       "destroy primary",
     ]);

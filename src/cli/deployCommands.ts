@@ -108,8 +108,10 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
       const order = orderStacks(opts.stacks.map((name) => ({ name, role: roleOf(opts.cwd, name) })));
       const otherSecondaries = order.primary ? otherSecondaryStacks(opts.cwd, opts.stacks) : [];
       const otherLinks = otherLinksStacks(opts.cwd, opts.stacks);
-      // --check over --outputs files reads no state, so it runs without the Pulumi CLI.
-      if (!(opts.check && outputsCoverEveryStack(opts, opts.stacks)) && !ready()) return;
+      // --check over --outputs files reads no state, so it runs without the Pulumi CLI. The links
+      // stack holds nothing the preflight checks (no data, no protection), so it needs no file.
+      const regionStacks = [...(order.primary ? [order.primary] : []), ...order.secondaries];
+      if (!(opts.check && outputsCoverEveryStack(opts, regionStacks)) && !ready()) return;
       const ws = workspaceFor(opts.cwd);
       const preflightRun = await destroyPreflightHook(preflightAws, ws, destroyOrder(order), opts, out);
       if (!preflightRun.ok) return setExitCode(1);

@@ -1,9 +1,8 @@
 /**
  * Plan documents for diagram tests, synthesized from one evaluated plan instead of evaluating more
- * stacks: more secondary regions (clones of a secondary), and a `links` stack that takes over the
- * links a secondary makes from the primary's region.
+ * stacks: more secondary regions (clones of a secondary).
  */
-import type { PlanDocument, PlanStack } from "../../src/plan/document";
+import type { PlanDocument } from "../../src/plan/document";
 
 /** Regions for synthesized secondaries, none of them the example's. */
 export const EXTRA_REGIONS = ["eu-west-1", "eu-central-1", "eu-north-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1", "sa-east-1", "us-east-2", "ap-south-1"];
@@ -34,23 +33,5 @@ export function withMoreSecondaries(doc: PlanDocument, template: string, count: 
     stacks: [...doc.stacks, ...clones.map((c) => c.stack)],
     resources: [...doc.resources, ...clones.flatMap((c) => c.resources)],
     links: [...doc.links, ...clones.flatMap((c) => c.links)],
-  };
-}
-
-/**
- * The document with a stack of role `links` in `region` that takes over what stacks of other
- * regions register in `region` (as the links stack takes over the primary bucket's replication
- * configuration and the alarms on metrics published only there), with the links those make.
- */
-export function withLinksStack(doc: PlanDocument, name: string, region: string): PlanDocument {
-  const primary = doc.stacks.find((s) => s.role === "primary")!;
-  const foreign = (stack: string) => doc.stacks.find((s) => s.stack === stack)?.region !== region;
-  const links: PlanStack = { ...primary, stack: name, role: "links" as PlanStack["role"], region, outputs: {}, stackReferences: {} };
-  const moved = new Set(doc.resources.filter((r) => r.region === region && foreign(r.stack)).map((r) => r.urn));
-  return {
-    ...doc,
-    stacks: [...doc.stacks, links],
-    resources: doc.resources.map((r) => (moved.has(r.urn) ? { ...r, stack: name } : r)),
-    links: doc.links.map((l) => (moved.has(l.urn) ? { ...l, stack: name } : l)),
   };
 }
