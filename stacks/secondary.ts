@@ -5,14 +5,15 @@ import { ReplicationAlarms } from "../components/observability/replicationAlarms
 import { ConfigError, StackConfig } from "./configSchema";
 import { forRegion, PrimaryExports, readPrimaryExports, RegionStackOutputs } from "./contract";
 import { regionExports } from "./exports";
-import { backupExports, regionBackups } from "./backup";
+import { backupExports, copyRetentionProblem, regionBackups } from "./backup";
 import { buildRegion, Region, regionalProvider } from "./region";
 import { pairProblems, sharedSettings } from "./stackSet";
 
 /**
  * A secondary region: validated against what the primary exports before anything is registered,
  * then built like any region from the primary's replicated key, secret and AMI, joined to the
- * global database, and owner of S3 replication in both directions (DESIGN.md's ownership table).
+ * global database, and owner of S3 replication in both directions and of the copy of its own
+ * backups into the primary's vault (DESIGN.md's ownership table).
  */
 export async function secondaryStack(config: StackConfig): Promise<{ primaryStack: string; regional: RegionStackOutputs; replication: Record<string, unknown> }> {
   const primaryStackName = config.primaryStack!;
@@ -20,6 +21,9 @@ export async function secondaryStack(config: StackConfig): Promise<{ primaryStac
   const problems = pairProblems(primary.shared, primaryStackName, sharedSettings(config));
   if (config.strategy !== "backup-restore" && !primary.globalClusterIdentifier)
     problems.push({ key: "dr:strategy", value: config.strategy, message: `needs the Aurora global database, but primary "${primaryStackName}" exports none; deploy the primary with the same strategy first` });
+  // The copy lands in the primary's vault, whose lock refuses recovery points kept outside its range.
+  const copyProblem = copyRetentionProblem(config.backup.copyRetentionDays, [primary.regional.backup]);
+  if (copyProblem) problems.push({ key: "dr:backup.copyRetentionDays", value: config.backup.copyRetentionDays, message: `this stack's backups are copied into the vault of primary "${primaryStackName}", and ${config.backup.copyRetentionDays} days is ${copyProblem}` });
   if (problems.length) throw new ConfigError(`the config of stack "${pulumi.getStack()}" against primary "${primaryStackName}"`, problems);
 
   const app = config.appName;
@@ -37,7 +41,8 @@ export async function secondaryStack(config: StackConfig): Promise<{ primaryStac
     database: { globalClusterIdentifier: primary.globalClusterIdentifier ?? undefined },
   });
   const replication = replicateDataBuckets(config, primary, region, kmsKeyArn);
-  const backups = regionBackups(config, region, kmsKeyArn);
+  // The copy names the primary's vault by ARN only: the copy job runs here, so no provider for the primary's region is needed.
+  const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays }]);
 
   return {
     primaryStack: primaryStackName,
