@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy } from "../components/data/backupRules";
+import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
 import { recoveryCopyPlan } from "../stacks/backup";
@@ -84,6 +85,19 @@ describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
   it("accepts compliance mode with a changeable period and a retention inside the lock", () => {
     const c = parseStackConfig(primary({ "dr:backup": { vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 30, maxRetentionDays: 90 } } }), "test");
     expect(c.backup.vaultLock).to.deep.equal({ mode: "compliance", changeableForDays: 3, minRetentionDays: 30, maxRetentionDays: 90 });
+  });
+});
+
+describe("backup job alarm arguments", () => {
+  it("names a region that is not one, and a topic in another region than the alarms", () => {
+    expect(backupJobAlarmsProblems({ region: "us-west", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal([
+      'region is "us-west", not an AWS region name; pass the region of the provider in opts, such as us-west-2',
+    ]);
+    // CloudWatch alarms notify topics of their own region only.
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t" })[0])
+      .to.contain("alarmTopicArn is in us-east-1").and.contain("pass one in us-west-2");
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal(["vaultName is empty; pass the name of the region's backup vault"]);
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal([]);
   });
 });
 
