@@ -1,25 +1,30 @@
 /**
- * Each region's backups: a locked, encrypted vault everywhere; in the primary a plan that backs up
- * the Aurora cluster and the data bucket into it; in a secondary a restore role for the restore
- * runbook. The plan's copy to the recovery regions needs every destination vault to exist, so it
- * belongs to the links stack (deployed after the primary and every secondary, DESIGN.md's
- * ownership table); `recoveryCopyPlan` is what that stack calls.
+ * Each region's backups: a locked, encrypted vault, a plan that backs up the region's Aurora cluster
+ * (if any) and data bucket into it, and alarms on failed backup and copy jobs, everywhere; in a
+ * secondary also a restore role for the restore runbook, and a copy of every recovery point into
+ * the primary's vault (the primary deploys first, so its vault ARN is a stack-reference output; the
+ * copy job runs in the secondary's region, so the secondary holds no provider for the primary's).
+ * The primary's copy to the recovery regions needs every destination vault to exist, so it belongs
+ * to the links stack (deployed after the primary and every secondary, DESIGN.md's ownership table);
+ * `recoveryCopyPlan` is what that stack calls.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupPlan } from "../components/data/backupPlan";
+import { BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
 import { BackupSettings, backupVaultName } from "../components/data/backupRules";
 import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
+import { BackupJobAlarms } from "../components/observability/backupJobAlarms";
 import { StackConfig } from "./configSchema";
 import { BackupExports } from "./contract";
 import { clusterIdentifier, Region } from "./region";
 
 export interface RegionBackups {
   readonly vault: BackupVault;
-  /** The primary's local plan (no copy: the links stack owns the copy rule). */
-  readonly plan?: BackupPlan;
-  readonly backupRole?: BackupServiceRole;
+  /** The region's own plan: the primary's copies nowhere (the links stack owns that copy), a secondary's copies to the primary's vault. */
+  readonly plan: BackupPlan;
+  readonly backupRole: BackupServiceRole;
+  readonly alarms: BackupJobAlarms;
   readonly restoreRole?: BackupServiceRole;
   /** Where a restore lands when the region keeps no cluster (backup-restore): isolated subnets, database security group. */
   readonly restoreTarget?: { readonly dbSubnetGroupName: pulumi.Output<string>; readonly securityGroupId: pulumi.Output<string> };
@@ -27,7 +32,11 @@ export interface RegionBackups {
   readonly protectedArns: pulumi.Input<string>[];
 }
 
-export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>): RegionBackups {
+/**
+ * The region's vault, plan, roles and job alarms. `copyTo` names vaults of other regions the plan
+ * copies into (a secondary passes the primary's vault; check it with copyRetentionProblem first).
+ */
+export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>, copyTo: readonly BackupCopyTarget[] = []): RegionBackups {
   const app = config.appName;
   const { provider } = region;
   // The deployer keeps the right to update the vault policy, so `pulumi up` works; the account root
@@ -42,19 +51,12 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     policyAdminArns: admins,
   }, { provider });
 
-  if (config.role !== "primary") {
-    // Restores run in the recovery region during an outage: the role must already exist there (IAM is global).
-    const restoreRole = new BackupServiceRole(`${app}-restore-role`, { purpose: "restore" }, { provider });
-    // Without a standing cluster, the restore needs a subnet group in the isolated subnets ready (free, and
-    // creating it mid-outage would need `pulumi up`); named like the cluster the runbook restores.
-    const subnets = region.database ? undefined : new aws.rds.SubnetGroup(`${app}-restore-subnets`, {
-      name: clusterIdentifier(config),
-      description: `Isolated subnets for restoring ${clusterIdentifier(config)} from backup`,
-      subnetIds: region.network.isolatedSubnetIds,
-    }, { provider });
-    const restoreTarget = subnets && { dbSubnetGroupName: subnets.name, securityGroupId: region.databaseSecurityGroupId };
-    return { vault, restoreRole, restoreTarget, protectedArns: [] };
-  }
+  const alarms = new BackupJobAlarms(`${app}-backup-alarms`, { region: config.region, vaultName: vault.vaultName, alarmTopicArn: region.alarms.topicArn }, { provider });
+
+  // The region's own data stores. A secondary's Aurora member is selected too: Aurora backs up every
+  // cluster volume, and the global-database limitations exclude no backups or snapshots of a
+  // secondary cluster (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html#aurora-global-database.limitations);
+  // after a failover it is the writer, and its backups are the ones that matter.
   const protectedArns = [region.dataBucket.bucketArn, ...(region.database ? [region.database.clusterArn] : [])];
   const backupRole = new BackupServiceRole(`${app}-backup-role`, { purpose: "backup" }, { provider });
   const plan = new BackupPlan(`${app}-${config.environment}-backup`, {
@@ -62,12 +64,36 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     schedule: config.backup.schedule,
     retentionDays: config.backup.retentionDays,
     continuous: config.backup.continuous,
+    copyTo,
     resourceArns: protectedArns,
     roleArn: backupRole.roleArn,
     // AWS Backup for S3 requires versioning on the bucket: https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
     selectionDependsOn: [region.dataBucket.versioning],
   }, { provider });
-  return { vault, plan, backupRole, protectedArns };
+  const own = { vault, plan, backupRole, alarms, protectedArns };
+  if (config.role === "primary") return own;
+
+  // Restores run in the recovery region during an outage: the role must already exist there (IAM is global).
+  const restoreRole = new BackupServiceRole(`${app}-restore-role`, { purpose: "restore" }, { provider });
+  // Without a standing cluster, the restore needs a subnet group in the isolated subnets ready (free, and
+  // creating it mid-outage would need `pulumi up`); named like the cluster the runbook restores.
+  const subnets = region.database ? undefined : new aws.rds.SubnetGroup(`${app}-restore-subnets`, {
+    name: clusterIdentifier(config),
+    description: `Isolated subnets for restoring ${clusterIdentifier(config)} from backup`,
+    subnetIds: region.network.isolatedSubnetIds,
+  }, { provider });
+  const restoreTarget = subnets && { dbSubnetGroupName: subnets.name, securityGroupId: region.databaseSecurityGroupId };
+  return { ...own, restoreRole, restoreTarget };
+}
+
+/**
+ * Why copies kept `days` would fail in some destination vault: its lock refuses a recovery point
+ * whose retention is outside its range. Undefined when every destination accepts them.
+ */
+export function copyRetentionProblem(days: number, destinations: readonly BackupExports[]): string | undefined {
+  const outside = destinations.filter((d) => days < d.lockMinRetentionDays || days > d.lockMaxRetentionDays);
+  if (!outside.length) return undefined;
+  return `outside the vault lock range of ${outside.map((d) => `${d.vaultName} (${d.lockMinRetentionDays}-${d.lockMaxRetentionDays} days)`).join(", ")}; every copy job would fail, so choose a value in the range`;
 }
 
 /** The backup part of a region's exports. */
@@ -77,8 +103,8 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
     vaultArn: b.vault.vaultArn,
     lockMinRetentionDays: config.backup.vaultLock.minRetentionDays,
     lockMaxRetentionDays: config.backup.vaultLock.maxRetentionDays,
-    planId: b.plan?.planId ?? null,
-    backupRoleArn: b.backupRole?.roleArn ?? null,
+    planId: b.plan.planId,
+    backupRoleArn: b.backupRole.roleArn,
     restoreRoleArn: b.restoreRole?.roleArn ?? null,
     restoreDbSubnetGroupName: b.restoreTarget?.dbSubnetGroupName ?? null,
     restoreSecurityGroupId: b.restoreTarget?.securityGroupId ?? null,
@@ -94,9 +120,8 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
  */
 export function recoveryCopyPlan(planName: string, backup: BackupSettings, source: BackupExports, destinations: readonly BackupExports[], primaryProvider: aws.Provider): BackupPlan {
-  const outside = destinations.filter((d) => backup.copyRetentionDays < d.lockMinRetentionDays || backup.copyRetentionDays > d.lockMaxRetentionDays);
-  if (outside.length)
-    throw new Error(`dr:backup.copyRetentionDays = ${backup.copyRetentionDays} is outside the vault lock range of ${outside.map((d) => `${d.vaultName} (${d.lockMinRetentionDays}-${d.lockMaxRetentionDays} days)`).join(", ")}; every copy job would fail, so choose a value in the range`);
+  const outside = copyRetentionProblem(backup.copyRetentionDays, destinations);
+  if (outside) throw new Error(`dr:backup.copyRetentionDays = ${backup.copyRetentionDays} is ${outside}`);
   if (!source.backupRoleArn) throw new Error(`the source vault ${source.vaultName} exports no backup role; deploy the primary with this version of the program first`);
   return new BackupPlan(planName, {
     vaultName: source.vaultName,

@@ -13,16 +13,16 @@ export interface BackupExports {
   /** The vault lock's retention range: a copy job into this vault fails unless its retention fits. */
   readonly lockMinRetentionDays: number;
   readonly lockMaxRetentionDays: number;
-  /** The region's own backup plan (primary), or null. */
+  /** The region's own backup plan (every stack since secondaries back up too; null from older primaries). */
   readonly planId: string | null;
-  /** Role AWS Backup assumes to back up (primary), or null. */
+  /** Role AWS Backup assumes to back up and copy (every stack; null from older primaries). */
   readonly backupRoleArn: string | null;
   /** Role AWS Backup assumes to restore (secondary: the restore runbook passes it), or null. */
   readonly restoreRoleArn: string | null;
   /** backup-restore secondary: the DB subnet group and security group a restored cluster uses, or null. */
   readonly restoreDbSubnetGroupName: string | null;
   readonly restoreSecurityGroupId: string | null;
-  /** ARNs the region's plan selects (the Aurora cluster and the data bucket); empty where no plan. */
+  /** ARNs the region's plan selects (its Aurora cluster, if any, and its data bucket). */
   readonly protectedArns: readonly string[];
 }
 

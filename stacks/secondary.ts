@@ -5,7 +5,7 @@ import { ReplicationAlarms } from "../components/observability/replicationAlarms
 import { ConfigError, StackConfig } from "./configSchema";
 import { forRegion, PrimaryExports, readPrimaryExports, SecondaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
-import { backupExports, regionBackups } from "./backup";
+import { backupExports, copyRetentionProblem, regionBackups } from "./backup";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, Region } from "./region";
 import { activeRegionProblems, pairProblems, sharedSettings } from "./stackSet";
@@ -18,6 +18,7 @@ import { activeRegionProblems, pairProblems, sharedSettings } from "./stackSet";
  * Static stability (DESIGN.md): it holds a provider for its own region only, so `pulumi up` works
  * while the primary region answers nothing. What would sit in another region (the primary
  * bucket's replication configuration, alarms on metrics published elsewhere) is the links stack's.
+ * It copies its own backups into the primary's vault (a copy action naming that vault's ARN).
  */
 export async function secondaryStack(config: StackConfig): Promise<SecondaryStackOutputs> {
   const primaryStackName = config.primaryStack!;
@@ -29,6 +30,9 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   ];
   if (config.strategy !== "backup-restore" && !primary.globalClusterIdentifier)
     problems.push({ key: "dr:strategy", value: config.strategy, message: `needs the Aurora global database, but primary "${primaryStackName}" exports none; deploy the primary with the same strategy first` });
+  // The copy lands in the primary's vault, whose lock refuses recovery points kept outside its range.
+  const copyProblem = copyRetentionProblem(config.backup.copyRetentionDays, [primary.regional.backup]);
+  if (copyProblem) problems.push({ key: "dr:backup.copyRetentionDays", value: config.backup.copyRetentionDays, message: `this stack's backups are copied into the vault of primary "${primaryStackName}", and ${config.backup.copyRetentionDays} days is ${copyProblem}` });
   if (problems.length) throw new ConfigError(`the config of stack "${pulumi.getStack()}" against primary "${primaryStackName}"`, problems);
 
   const app = config.appName;
@@ -48,7 +52,8 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
     database: { globalClusterIdentifier: primary.globalClusterIdentifier ?? undefined },
   });
   const replication = replicateBackToPrimary(config, primary, region, kmsKeyArn);
-  const backups = regionBackups(config, region, kmsKeyArn);
+  // The copy names the primary's vault by ARN only: the copy job runs here, so no provider for the primary's region is needed.
+  const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays }]);
 
   return {
     primaryStack: primaryStackName,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy } from "../components/data/backupRules";
+import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
 import { recoveryCopyPlan } from "../stacks/backup";
@@ -8,7 +9,11 @@ import { providerTags } from "../stacks/region";
 import { estimateRecovery } from "../src/model/recovery";
 import { evaluateStack, Evaluation } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
-import { failureOf, givenStackFile, oneOf, resourcesOf, whenBothEvaluated } from "./harness/stack";
+import { failureOf, givenStackFile, oneOf, PRIMARY_STACK_REF, resourcesOf, whenBothEvaluated, whenEvaluated } from "./harness/stack";
+import { viewsOfRecorded } from "../policy/recorded";
+import { runPolicies } from "../policy/run";
+import { policyNamed } from "./harness/policyResources";
+import type { StackView } from "../policy/model";
 
 const HOUR = 3600;
 
@@ -84,6 +89,19 @@ describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
   });
 });
 
+describe("backup job alarm arguments", () => {
+  it("names a region that is not one, and a topic in another region than the alarms", () => {
+    expect(backupJobAlarmsProblems({ region: "us-west", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal([
+      'region is "us-west", not an AWS region name; pass the region of the provider in opts, such as us-west-2',
+    ]);
+    // CloudWatch alarms notify topics of their own region only.
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t" })[0])
+      .to.contain("alarmTopicArn is in us-east-1").and.contain("pass one in us-west-2");
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal(["vaultName is empty; pass the name of the region's backup vault"]);
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal([]);
+  });
+});
+
 describe("vault names and the vault access policy", () => {
   it("names vaults by app, environment and region, within AWS's 50 characters", () => {
     expect(backupVaultName("orders", "prod", "us-west-2")).to.equal("orders-prod-us-west-2");
@@ -110,7 +128,8 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
   const primaryConfig = givenStackFile("primary", { ...strategy, "dr:backup": { schedule: "cron(0 0/6 ? * * *)" } });
   const secondaryConfig = givenStackFile("secondary", {
     ...strategy,
-    "dr:backup": { schedule: "cron(0 0/6 ? * * *)", vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 14, maxRetentionDays: 90 } },
+    // Copies into the primary's vault kept 30 days (inside its 7-365 lock), apart from the 35 of everything else.
+    "dr:backup": { schedule: "cron(0 0/6 ? * * *)", copyRetentionDays: 30, vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 14, maxRetentionDays: 90 } },
   });
   let primary: Evaluation;
   let secondary: Evaluation;
@@ -186,7 +205,6 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(groups).to.have.length(2);
     for (const g of groups) expect(g.inputs).to.include({ minSize: 0, desiredCapacity: 0 });
     expect(resourcesOf(secondary, "aws:ec2/launchTemplate:LaunchTemplate")).to.have.length(2);
-    expect(resourcesOf(secondary, "aws:backup/plan:Plan")).to.deep.equal([]);
     const restore = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /restore-role/).map((a) => a.inputs.policyArn);
     expect(restore).to.have.members([...BACKUP_ROLE_POLICY_ARNS.restore]);
     // The restore lands in the isolated subnets, under the name a cluster of this region gets.
@@ -227,5 +245,104 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
       recoveryCopyPlan("copy", backup, source, [destination], undefined as never);
     } }));
     expect(message).to.match(/copyRetentionDays = 35 is outside the vault lock range of orders-prod-us-west-2 \(60-90 days\)/);
+  });
+
+  const regional = (ev: Evaluation) => ev.outputs.regional as { backup: BackupExports; dataBucketName: string; alarmTopicArn: string };
+
+  it("gives the secondary its own plan in its own region: its data bucket, copied into the primary's vault for dr:backup.copyRetentionDays", () => {
+    const plan = oneOf(secondary, "aws:backup/plan:Plan");
+    expect(plan.region).to.equal("us-west-2");
+    const [rule] = plan.inputs.rules as Array<Record<string, unknown>>;
+    expect(rule).to.include({ targetVaultName: "orders-prod-us-west-2", schedule: "cron(0 0/6 ? * * *)", enableContinuousBackup: true });
+    // The ARN the primary exported through the stack reference, and the secondary's own copy retention (30).
+    expect(rule.copyActions).to.deep.equal([{ destinationVaultArn: regional(primary).backup.vaultArn, lifecycle: { deleteAfter: 30 } }]);
+    expect(regional(primary).backup.vaultArn).to.equal(`arn:aws:backup:us-east-1:${MOCK_ACCOUNT_ID}:backup-vault:orders-prod-us-east-1`);
+    const selection = oneOf(secondary, "aws:backup/selection:Selection");
+    // backup-restore: no Aurora member here, so the bucket is the region's only data store.
+    expect(selection.inputs.resources).to.deep.equal([`arn:aws:s3:::${regional(secondary).dataBucketName}`]);
+    expect(selection.dependsOn).to.include(oneOf(secondary, "aws:s3/bucketVersioning:BucketVersioning", /orders-data-/).urn);
+    const attached = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /backup-role/).map((a) => a.inputs.policyArn);
+    expect(attached).to.have.members([...BACKUP_ROLE_POLICY_ARNS.backup]);
+    expect(regional(secondary).backup.planId).to.be.a("string").and.not.equal("");
+    // Static stability: every backup resource of the secondary lives in its own region.
+    for (const r of secondary.resources.filter((x) => x.type.startsWith("aws:backup/")))
+      expect(r.region, `${r.type} ${r.name}`).to.equal("us-west-2");
+  });
+
+  it("alarms on failed backup and copy jobs of each region's vault, in that region, to that region's topic; no jobs is no alarm", () => {
+    for (const [ev, region] of [[primary, "us-east-1"], [secondary, "us-west-2"]] as const) {
+      const alarms = resourcesOf(ev, "aws:cloudwatch/metricAlarm:MetricAlarm", /backup-alarms/);
+      expect(alarms.map((a) => a.inputs.metricName)).to.have.members(["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed"]);
+      for (const a of alarms) {
+        expect(a.region).to.equal(region);
+        expect(a.inputs).to.include({ namespace: "AWS/Backup", statistic: "Sum", comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching", period: 300 });
+        expect(a.inputs.dimensions).to.deep.equal({ BackupVaultName: `orders-prod-${region}` });
+        expect(a.inputs.alarmActions).to.deep.equal([regional(ev).alarmTopicArn]);
+        expect(a.inputs.okActions).to.deep.equal([regional(ev).alarmTopicArn]);
+        expect(regional(ev).alarmTopicArn).to.match(new RegExp(`^arn:aws:sns:${region}:`));
+      }
+    }
+  });
+
+  it("refuses a secondary whose copy retention the primary's vault lock would refuse, naming the key, before registering anything", async () => {
+    const narrow = structuredClone(primary.outputs) as { regional: { backup: BackupExports } };
+    Object.assign(narrow.regional.backup, { lockMinRetentionDays: 60, lockMaxRetentionDays: 90 });
+    const message = await failureOf(() => whenEvaluated("secondary", secondaryConfig, { [PRIMARY_STACK_REF]: narrow }));
+    expect(message).to.contain("dr:backup.copyRetentionDays = 30").and.contain("outside the vault lock range of orders-prod-us-east-1 (60-90 days)")
+      .and.contain(`primary "${PRIMARY_STACK_REF}"`);
+  });
+
+  describe("policy backup-cross-region-copy on these stacks", () => {
+    const view = (ev: Evaluation, stack: string, role: string, region: string): StackView => ({ stack, role, region, resources: viewsOfRecorded(ev.resources) });
+    const set = (views: StackView[], peersKnown = true) => runPolicies(views.map((v) => ({ view: v })), [policyNamed("backup-cross-region-copy"), policyNamed("backup-cross-region-copy-awaiting-links")], peersKnown);
+    const messagesOf = (outcome: ReturnType<typeof set>, policy: string) => outcome.find((o) => o.policy.name === policy)!.violations.map((v) => `${v.stack}: ${v.message}`);
+    const views = () => ({ p: view(primary, "primary", "primary", "us-east-1"), s: view(secondary, "secondary", "secondary", "us-west-2"), l: view(copy, "links", "links", "us-east-1") });
+    /** The stack with each backup plan's copy actions rewritten. */
+    const withCopies = (v: StackView, edit: (copies: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): StackView => ({
+      ...v,
+      resources: v.resources.map((r) => r.type !== "aws:backup/plan:Plan" ? r : {
+        ...r, inputs: { ...r.inputs, rules: (r.inputs.rules as Array<Record<string, unknown>>).map((rule) => ({ ...rule, copyActions: edit((rule.copyActions as Array<Record<string, unknown>>) ?? []) })) },
+      }),
+    });
+    const clusterArn = () => oneOf(primary, "aws:rds/cluster:Cluster").outputs.arn as string;
+    const bucketArn = (ev: Evaluation) => `arn:aws:s3:::${regional(ev).dataBucketName}`;
+
+    it("passes with the links stack's copy plan in the set: every data store of both stacks copies to the other region", () => {
+      const { p, s, l } = views();
+      const outcome = set([p, s, l]);
+      expect(messagesOf(outcome, "backup-cross-region-copy")).to.deep.equal([]);
+      expect(messagesOf(outcome, "backup-cross-region-copy-awaiting-links")).to.deep.equal([]);
+    });
+
+    it("without a links stack, reports the primary's cluster and bucket under the awaiting-links fallback (advisory), naming each ARN and the fix", () => {
+      const { p, s } = views();
+      const outcome = set([p, s]);
+      expect(messagesOf(outcome, "backup-cross-region-copy")).to.deep.equal([]);
+      const pending = messagesOf(outcome, "backup-cross-region-copy-awaiting-links");
+      expect(pending).to.have.length(2);
+      for (const arn of [clusterArn(), bucketArn(primary)])
+        expect(pending.find((m) => m.includes(arn)), arn).to.contain("primary: ").and.contain("links stack's copy plan").and.contain(`must select ${arn}`);
+      expect(outcome.find((o) => o.policy.name === "backup-cross-region-copy-awaiting-links")!.policy.enforcement).to.equal("advisory");
+    });
+
+    it("fails (mandatory) when a links stack is in the set but its plan copies within the primary's region", () => {
+      const { p, s, l } = views();
+      const local = withCopies(l, (copies) => copies.map((c) => ({ ...c, destinationVaultArn: `arn:aws:backup:us-east-1:${MOCK_ACCOUNT_ID}:backup-vault:other` })));
+      const failing = messagesOf(set([p, s, local]), "backup-cross-region-copy");
+      expect(failing).to.have.length(2);
+      expect(failing.join("\n")).to.contain(`Cluster orders-db-cluster (${clusterArn()}, us-east-1): no backup plan in the stack set copies it to another region`)
+        .and.contain(`Bucket orders-data-bucket (${bucketArn(primary)}, us-east-1)`);
+    });
+
+    it("fails (mandatory) when the secondary's plan loses its copy action, also where CrossGuard sees the secondary alone", () => {
+      const { p, s, l } = views();
+      const noCopy = withCopies(s, () => []);
+      for (const peersKnown of [true, false]) {
+        const failing = messagesOf(set([p, noCopy, l], peersKnown), "backup-cross-region-copy");
+        expect(failing, `peers known: ${peersKnown}`).to.deep.equal([`secondary: Bucket orders-data-bucket (${bucketArn(secondary)}, us-west-2): its backup plan copies nowhere outside us-west-2; add a copyActions entry to the rule with destinationVaultArn the primary's vault (regional.backup.vaultArn) and a retention inside that vault's lock range.`]);
+      }
+      // CrossGuard cannot see the links stack, so the primary's copy is not judged there.
+      expect(messagesOf(set([p], false), "backup-cross-region-copy")).to.deep.equal([]);
+    });
   });
 });

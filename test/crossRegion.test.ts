@@ -33,6 +33,19 @@ describe("cross-region wiring: primary, secondary, links", () => {
       }
     });
 
+    it("backs up the secondary member with the secondary's data bucket, in its region, copying into the primary's vault", () => {
+      const member = oneOf(secondary, "aws:rds/cluster:Cluster");
+      const selection = oneOf(secondary, "aws:backup/selection:Selection");
+      const bucketName = (secondary.outputs.regional as { dataBucketName: string }).dataBucketName;
+      expect(selection.inputs.resources).to.have.members([member.outputs.arn, `arn:aws:s3:::${bucketName}`]);
+      expect(member.outputs.arn).to.match(new RegExp(`^arn:aws:rds:${secondaryRegion}:\\d{12}:cluster:${member.inputs.clusterIdentifier as string}$`));
+      const [rule] = oneOf(secondary, "aws:backup/plan:Plan").inputs.rules as Array<{ copyActions: Array<{ destinationVaultArn: string }> }>;
+      const primaryVault = (primary.outputs.regional as { backup: { vaultArn: string } }).backup.vaultArn;
+      expect(rule.copyActions.map((c) => c.destinationVaultArn)).to.deep.equal([primaryVault]);
+      expect(primaryVault.split(":")[3]).to.equal(primaryRegion);
+      expect(selection.region).to.equal(secondaryRegion);
+    });
+
     it("gives each member a cluster identifier unique across regions", () => {
       const ids = [primary, secondary].map((ev) => oneOf(ev, "aws:rds/cluster:Cluster").inputs.clusterIdentifier);
       expect(new Set(ids).size).to.equal(2);
