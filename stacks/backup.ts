@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
-import { BackupSettings, backupVaultName } from "../components/data/backupRules";
+import { backupVaultName } from "../components/data/backupRules";
 import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
 import { BackupJobAlarms } from "../components/observability/backupJobAlarms";
@@ -109,6 +109,9 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
     restoreDbSubnetGroupName: b.restoreTarget?.dbSubnetGroupName ?? null,
     restoreSecurityGroupId: b.restoreTarget?.securityGroupId ?? null,
     protectedArns: pulumi.all(b.protectedArns),
+    schedule: config.backup.schedule,
+    retentionDays: config.backup.retentionDays,
+    copyRetentionDays: config.backup.copyRetentionDays,
   };
 }
 
@@ -119,7 +122,9 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
  * continuous backup of an S3 bucket in one plan only, the primary's.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
  */
-export function recoveryCopyPlan(planName: string, backup: BackupSettings, source: BackupExports, destinations: readonly BackupExports[], primaryProvider: aws.Provider): BackupPlan {
+export function recoveryCopyPlan(planName: string, source: BackupExports, destinations: readonly BackupExports[], primaryProvider: aws.Provider): BackupPlan {
+  // The primary's own dr:backup decides schedule and retentions; the links stack has none of its own.
+  const backup = source;
   const outside = copyRetentionProblem(backup.copyRetentionDays, destinations);
   if (outside) throw new Error(`dr:backup.copyRetentionDays = ${backup.copyRetentionDays} is ${outside}`);
   if (!source.backupRoleArn) throw new Error(`the source vault ${source.vaultName} exports no backup role; deploy the primary with this version of the program first`);

@@ -24,6 +24,10 @@ export interface BackupExports {
   readonly restoreSecurityGroupId: string | null;
   /** ARNs the region's plan selects (its Aurora cluster, if any, and its data bucket). */
   readonly protectedArns: readonly string[];
+  /** dr:backup of the region: the links stack copies the primary's backups on this schedule, with these retentions. */
+  readonly schedule: string;
+  readonly retentionDays: number;
+  readonly copyRetentionDays: number;
 }
 
 /** What an operator needs of one region in an outage; both stacks export it (drills read it). */
@@ -93,6 +97,8 @@ export interface LinksExports {
   readonly replicationAlarmNames: readonly string[];
   /** Route 53 health-check alarms in us-east-1, by the region whose health check they watch. */
   readonly healthCheckAlarmNames: Readonly<Record<string, string>>;
+  /** The plan in the primary's region that copies its backups into every secondary's vault. */
+  readonly backupCopyPlanId: string;
 }
 
 /** The names of all outputs in the contract; a secondary reads each of them. */

@@ -18,6 +18,7 @@ import { KEY_DELETION_WINDOW_DAYS } from "../components/security/multiRegionKey"
 import { BucketReplication, replicationRuleId } from "../components/storage/bucketReplication";
 import { ConfigError, ConfigProblem, LinksConfig } from "./configSchema";
 import { LinksStackOutputs, PrimaryExports, readPrimaryExports, readSecondaryExports, RegionExports, SecondaryExports } from "./contract";
+import { recoveryCopyPlan } from "./backup";
 import { RegionalProviders } from "./providers";
 import { activeRegionProblems, referencesStack } from "./stackSet";
 
@@ -60,11 +61,17 @@ export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs
 
   const healthCheckAlarmNames = healthCheckAlarms(app, providers, [primary.regional, ...secondaries.map((s) => s.regional)]);
 
+  // Replication copies every delete and corruption within seconds; point-in-time backups copied into
+  // each recovery region's locked vault are what recover from that. The copy needs every destination
+  // vault, which exists only once the secondaries are deployed: hence here, in the primary's region.
+  const backupCopy = recoveryCopyPlan(`${app}-backup-copy`, primary.regional.backup, secondaries.map((s) => s.regional.backup), primaryProvider);
+
   return {
     activeRegion,
     primaryReplication: { roleArn: replication.roleArn, ruleIds: replication.ruleIds },
     replicationAlarmNames: replicationAlarms.alarmNames,
     healthCheckAlarmNames,
+    backupCopyPlanId: backupCopy.planId,
   };
 }
 

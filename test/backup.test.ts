@@ -138,9 +138,8 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     ({ primary, secondary } = await whenBothEvaluated(primaryConfig, secondaryConfig));
     const source = (primary.outputs.regional as { backup: BackupExports }).backup;
     const destination = (secondary.outputs.regional as { backup: BackupExports }).backup;
-    const backup = parseStackConfig(primaryConfig, "p").backup;
     copy = await evaluateStack({ stack: "links", config: { "dr:appName": "orders" }, program: async () => {
-      recoveryCopyPlan("orders-prod-backup-copy", backup, source, [destination], new RegionalProviders(providerTags(parseStackConfig(primaryConfig, "p"))).for("us-east-1"));
+      recoveryCopyPlan("orders-prod-backup-copy", source, [destination], new RegionalProviders(providerTags(parseStackConfig(primaryConfig, "p"))).for("us-east-1"));
     } });
   });
 
@@ -239,10 +238,9 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
   it("refuses a copy retention outside the destination vault's lock range before registering the plan", async () => {
     const source = (primary.outputs.regional as { backup: BackupExports }).backup;
     const destination = { ...(secondary.outputs.regional as { backup: BackupExports }).backup, lockMinRetentionDays: 60 };
-    const backup = parseStackConfig(primaryConfig, "p").backup;
     const message = await failureOf(() => evaluateStack({ stack: "links", config: {}, program: async () => {
       // The check runs before any provider is used, so none is given.
-      recoveryCopyPlan("copy", backup, source, [destination], undefined as never);
+      recoveryCopyPlan("copy", source, [destination], undefined as never);
     } }));
     expect(message).to.match(/copyRetentionDays = 35 is outside the vault lock range of orders-prod-us-west-2 \(60-90 days\)/);
   });
