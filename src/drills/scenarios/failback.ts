@@ -1,0 +1,35 @@
+import { Scenario } from "../step";
+import { DrillInputError } from "../inputs";
+import { restoreStandbyCapacity } from "./capacity";
+import { copyBackRotatedSecret, reestablishSecretReplica } from "./data";
+import { checkRegions } from "./database";
+import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
+import { recoverySteps } from "./recovery";
+
+/**
+ * Back to the original primary after a failover: the secret replica is re-established first (the
+ * password rotated during the outage copied back), the old primary must have rejoined the global
+ * database as a secondary, then a switchover with no data loss and the DNS roles restored.
+ */
+export const failback: Scenario = {
+  name: "failback",
+  summary: "return to the original primary after a failover: secret replica re-established, old primary rejoined, switchover back with no data loss",
+  direction: (inputs, active) => {
+    if (active === inputs.primary.region)
+      throw new DrillInputError([`the active region is already ${active}, the original primary (stack ${inputs.primary.stack}); failback applies after a failover. Set dr:activeRegion (or pass --from) to the region serving now`]);
+    return { from: inputs.secondary, to: inputs.primary };
+  },
+  steps: (inputs, from, to) => [
+    checkRegions(inputs, from, to, true),
+    copyBackRotatedSecret(from, to),
+    reestablishSecretReplica(from, to),
+    gateReplicationLag(to),
+    gateRecoveryHealth(to),
+    gateSecretReplica(from, to, true),
+    gateAmi(to),
+    ...recoverySteps("switchover", inputs, from, to),
+    restoreStandbyCapacity(from),
+  ],
+  modelRto: "planned-switchover",
+  movesActiveRegion: true,
+};
