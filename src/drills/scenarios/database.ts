@@ -12,6 +12,7 @@
 import { call, CloudError, GlobalClusterView } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS } from "../model";
+import { retrying } from "../runner";
 import { Step, StepContext } from "../step";
 
 export type CutoverKind = "switchover" | "failover";
@@ -51,7 +52,8 @@ export function checkRegions(inputs: DrillInputs, from: DrillRegion, to: DrillRe
       const problem = topologyProblem(await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier), from, to, rejoinHint);
       if (problem) return problem;
       try {
-        await ctx.cloud.describeDbCluster(from.region, from.dbClusterIdentifier);
+        // Retried here (not by the runner) so that a region that stays silent becomes this check's answer.
+        await retrying(ctx, { n: 0 }, () => ctx.cloud.describeDbCluster(from.region, from.dbClusterIdentifier));
       } catch (err) {
         if (err instanceof CloudError) return `${from.region} does not answer (${err.message}); a planned cut-over needs both regions: run 'drill failover' instead`;
         throw err;

@@ -1,5 +1,4 @@
 import { Scenario } from "../step";
-import { DrillInputError } from "../inputs";
 import { restoreStandbyCapacity } from "./capacity";
 import { copyBackRotatedSecret, reestablishSecretReplica } from "./data";
 import { checkRegions } from "./database";
@@ -14,11 +13,8 @@ import { recoverySteps } from "./recovery";
 export const failback: Scenario = {
   name: "failback",
   summary: "return to the original primary after a failover: secret replica re-established, old primary rejoined, switchover back with no data loss",
-  direction: (inputs, active) => {
-    if (active === inputs.primary.region)
-      throw new DrillInputError([`the active region is already ${active}, the original primary (stack ${inputs.primary.stack}); failback applies after a failover. Set dr:activeRegion (or pass --from) to the region serving now`]);
-    return { from: inputs.secondary, to: inputs.primary };
-  },
+  // Always back to the stack whose role is primary; check-regions refuses when it already writes.
+  direction: (inputs) => ({ from: inputs.secondary, to: inputs.primary }),
   steps: (inputs, from, to) => [
     checkRegions(inputs, from, to, true),
     copyBackRotatedSecret(from, to),

@@ -40,11 +40,10 @@ export function gateReplicationLag(to: DrillRegion): Step {
 export function gateRecoveryHealth(to: DrillRegion): Step {
   return {
     name: "gate-recovery-health", gate: "recovery-health", region: to.region, required: true, operation: "RDS.DescribeDBClusters",
-    purpose: `${to.region}'s cluster is available and whatever it runs passes its health check`,
+    purpose: `${to.region}'s cluster is available and every group that runs instances has healthy ones`,
     calls: [
       ...describeCluster(to),
       call(to.region, "AutoScaling", "DescribeAutoScalingGroups", { AutoScalingGroupNames: to.groups.map((g) => g.name) }),
-      call(to.region, "HTTPS", "GET", { Url: healthUrl(to) }),
     ],
     precondition: (ctx) => asProblem(async () => {
       const cluster = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
@@ -52,10 +51,10 @@ export function gateRecoveryHealth(to: DrillRegion): Step {
       const groups = await ctx.cloud.describeGroups(to.region, to.groups.map((g) => g.name));
       const missing = to.groups.filter((g) => !groups.some((x) => x.name === g.name));
       if (missing.length) return `Auto Scaling group(s) ${missing.map((g) => g.name).join(", ")} do not exist in ${to.region}`;
-      // A pilot light runs no instances: nothing answers yet, and scale-out comes before the cut-over.
-      if (groups.every((g) => g.desired === 0)) return undefined;
-      const status = await ctx.cloud.httpStatus(healthUrl(to));
-      return status === 200 ? undefined : `${healthUrl(to)} answers ${status}, not 200`;
+      // Target health through the groups (health-check type ELB), not the health URL: a fenced region answers 503 there on purpose.
+      // A pilot light runs no instances: nothing to check yet, and scale-out comes before the cut-over.
+      const down = groups.filter((g) => g.desired > 0 && g.inService === 0);
+      return down.length ? `no healthy instance in ${down.map((g) => g.name).join(", ")}` : undefined;
     }),
   };
 }
