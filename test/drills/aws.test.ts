@@ -50,11 +50,11 @@ describe("AWS adapter", () => {
     rds.on(DescribeGlobalClustersCommand, { GlobalClusterIdentifier: GC }).resolves({ GlobalClusters: [{
       Status: "available",
       GlobalClusterMembers: [{ DBClusterArn: "arn:e", IsWriter: true }, { DBClusterArn: W_ARN, IsWriter: false }],
-      FailoverState: { Status: "switching-over" as const, ToDbClusterArn: W_ARN, IsDataLossAllowed: false },
+      FailoverState: { Status: "pending", ToDbClusterArn: W_ARN, IsDataLossAllowed: false },
     }] });
     const gc = await new AwsCloud().describeGlobalCluster("us-west-2", GC);
     expect(gc.members).to.deep.equal([{ arn: "arn:e", writer: true }, { arn: W_ARN, writer: false }]);
-    expect(gc.failover).to.deep.equal({ status: "switching-over", toArn: W_ARN, dataLossAllowed: false });
+    expect(gc.failover).to.deep.equal({ status: "pending", toArn: W_ARN, dataLossAllowed: false });
   });
 
   it("asks CloudWatch for AuroraGlobalDBReplicationLag of the cluster and converts milliseconds to seconds", async () => {
