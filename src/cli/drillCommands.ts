@@ -33,7 +33,7 @@ const collect = <T extends string>(allowed: readonly T[], what: string) => (valu
 
 function modeOf(o: DrillOpts): Mode {
   const chosen = [o.dryRun && "dry-run", o.simulate && "simulate", o.execute && "execute"].filter((x): x is Mode => !!x);
-  if (chosen.length > 1) throw new InvalidArgumentError(`choose one of --dry-run, --simulate, --execute (got ${chosen.map((m) => `--${m}`).join(" ")})`);
+  if (chosen.length > 1) throw new DrillError(`choose one of --dry-run, --simulate, --execute (got ${chosen.map((m) => `--${m}`).join(" ")})`);
   return chosen[0] ?? "dry-run";
 }
 
@@ -82,8 +82,10 @@ export function registerDrillCommands(program: Command): void {
 
   withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
     .action(async (journal: string, o: DrillOpts) => {
-      const mode = modeOf(o);
-      const result = await userErrors(() => resumeDrill(journal, { mode, yes: o.yes, force: o.force, ...environment(), confirm: async (q) => (await ask(q)).trim() !== "" }));
+      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, ...environment(), confirm: async (q) => {
+        const answer = (await ask(q)).trim();
+        return answer !== "" && q.includes(`"${answer}"`);
+      } }));
       process.exitCode = result.exitCode;
     });
 
@@ -93,9 +95,8 @@ export function registerDrillCommands(program: Command): void {
       .option("--journal <file>", "JSON Lines journal to write (default: drills/<scenario>-<time>.jsonl)")
       .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json'; give both stacks (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])
       .action(async (o: DrillOpts) => {
-        const mode = modeOf(o);
-        const result = await userErrors(() => runDrill({
-          scenario: name, mode, faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes,
+        const result = await userErrors(async () => runDrill({
+          scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes,
           ...environment(), confirm: async (q) => (await ask(q)).trim() === name,
         }));
         process.exitCode = result.exitCode;

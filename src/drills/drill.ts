@@ -110,6 +110,10 @@ export async function resumeDrill(journalFile: string, r: Omit<DrillRequest, "sc
   const steps = sc.steps(inputs, from, to);
   const sim = r.mode === "simulate" ? SimulatedCloud.load(inputs, simFile(journalFile)) : undefined;
   const finished = finishedSteps(entries);
+  if (r.mode === "execute" && !r.yes && !(await r.confirm?.(`This resumes the ${sc.name} drill against AWS (${from.region} -> ${to.region}). Type "${sc.name}" to continue: `))) {
+    r.log("aborted: nothing was changed");
+    return { exitCode: EXIT.aborted };
+  }
   const next = steps.find((s) => !finished.has(s.name));
   r.log(`resuming ${sc.name} from ${journalFile}: ${finished.size} step(s) finished${next ? `, continuing at ${next.name}` : ", nothing left to run"}`);
   const force = [...new Set([...header.force, ...(r.force ?? [])])];
