@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { estimateRecovery } from "../../src/model/recovery";
-import { AURORA_SWITCHOVER_SECONDS, AURORA_INSTANCE_CREATE_SECONDS, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS } from "../../src/model/recovery";
+import { AURORA_SWITCHOVER_SECONDS, AURORA_INSTANCE_CREATE_SECONDS, AURORA_TYPICAL_LAG_SECONDS, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS } from "../../src/model/recovery";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { FAULTS } from "../../src/drills/simulator";
@@ -117,6 +117,8 @@ describe("drills in the simulator", function () {
     // Steps finished before the crash are not run again.
     expect(second.journal.filter((e) => e.step === "scale-out-recovery" && e.event === "start")).to.have.length(1);
     within10(printed(second.lines, "measured RTO"), AURORA_SWITCHOVER_SECONDS);
+    // The lag at the cut-over was journaled by its own step before the crash.
+    expect(second.result.measurements?.lagAtCutoverSeconds).to.equal(AURORA_TYPICAL_LAG_SECONDS);
   });
 
   it("failback re-establishes the secret replica (password rotated during the outage copied back), switches back and restores DNS", () => {

@@ -17,6 +17,10 @@ import { Step, StepContext } from "../step";
 
 export type CutoverKind = "switchover" | "failover";
 
+/** AuroraGlobalDBReplicationLag of a secondary cluster, published in its own region. */
+export const lagCall = (r: DrillRegion) =>
+  call(r.region, "CloudWatch", "GetMetricData", { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: r.dbClusterIdentifier, Stat: "Maximum", Period: 60 });
+
 const describeGlobal = (inputs: DrillInputs, r: DrillRegion) => call(r.region, "RDS", "DescribeGlobalClusters", { GlobalClusterIdentifier: inputs.globalClusterIdentifier });
 /** DescribeDBClusters, then DescribeDBInstances for the members' status. */
 export const describeCluster = (r: DrillRegion) => [
@@ -110,7 +114,23 @@ export function waitWriterInstance(to: DrillRegion): Step {
   };
 }
 
-/** The cut-over: records the lag it starts from (the RPO of a failover), then moves the writer. */
+/**
+ * The replication lag the cut-over starts from (the data a failover loses), read just before it and
+ * journaled as its own step, so a crash right after the cut-over cannot lose the measurement.
+ */
+export function readLagAtCutover(to: DrillRegion): Step {
+  return {
+    name: "read-lag-at-cutover", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
+    purpose: `record the replication lag into ${to.region} at the moment of the cut-over`,
+    calls: [lagCall(to)],
+    action: async (ctx) => {
+      const lag = await ctx.cloud.replicationLagSeconds(to.region, to.dbClusterIdentifier);
+      if (lag !== undefined) ctx.facts.lagAtCutoverSeconds = lag;
+    },
+  };
+}
+
+/** The cut-over: moves the writer; its FailoverState makes it safe to resume. */
 export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step {
   const operation = kind === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster";
   const params = { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: to.dbClusterArn, ...(kind === "failover" ? { AllowDataLoss: true } : {}) };
@@ -118,7 +138,6 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
     name: `${kind}-database`, region: to.region, required: true, operation: `RDS.${operation}`, marks: ["cutover"],
     purpose: kind === "switchover" ? `move the writer to ${to.region} with no data loss (secondaries synchronize first)` : `promote ${to.region} to writer now, losing what had not replicated (AllowDataLoss)`,
     calls: [
-      call(to.region, "CloudWatch", "GetMetricData", { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: to.dbClusterIdentifier, Stat: "Maximum", Period: 60 }),
       call(to.region, "RDS", operation, params),
       describeGlobal(inputs, to),
     ],
@@ -129,7 +148,6 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
       return undefined;
     },
     action: async (ctx: StepContext) => {
-      ctx.facts.lagAtCutoverSeconds = (await ctx.cloud.replicationLagSeconds(to.region, to.dbClusterIdentifier)) ?? ctx.facts.lagAtCutoverSeconds;
       if (kind === "switchover") await ctx.cloud.switchoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
       else await ctx.cloud.failoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
     },

@@ -5,7 +5,7 @@
 import { call, CloudError } from "../cloud";
 import { DrillRegion } from "../inputs";
 import { Step, StepContext } from "../step";
-import { describeCluster } from "./database";
+import { describeCluster, lagCall } from "./database";
 
 /** The health endpoint Route 53 checks: HTTPS on the regional name (components/dns/regionalDns.ts). */
 export function healthUrl(r: DrillRegion): string {
@@ -28,7 +28,7 @@ export function gateReplicationLag(to: DrillRegion): Step {
   return {
     name: "gate-replication-lag", gate: "replication-lag", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
     purpose: `Aurora replication lag into ${to.region} is within the ${rpo} s RPO target`,
-    calls: [call(to.region, "CloudWatch", "GetMetricData", { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: to.dbClusterIdentifier, Stat: "Maximum", Period: 60 })],
+    calls: [lagCall(to)],
     precondition: async (ctx) => {
       const lag = await ctx.cloud.replicationLagSeconds(to.region, to.dbClusterIdentifier);
       if (lag === undefined) return `no AuroraGlobalDBReplicationLag data for ${to.dbClusterIdentifier} in the last minutes; is it a member of the global database?`;

@@ -11,7 +11,7 @@ import { DrillInputs, DrillRegion } from "../inputs";
 import { Step } from "../step";
 import { scaleOut, waitCapacity } from "./capacity";
 import { checkCanary, promoteSecretReplica, recordActiveRegion, writeCanary } from "./data";
-import { createWriterInstance, cutover, CutoverKind, waitDatabaseCutover, waitWriterInstance } from "./database";
+import { createWriterInstance, cutover, CutoverKind, readLagAtCutover, waitDatabaseCutover, waitWriterInstance } from "./database";
 import { fenceOldPrimary, unfenceRecovery, verifyService } from "./traffic";
 
 export function isHeadless(r: DrillRegion): boolean {
@@ -20,10 +20,10 @@ export function isHeadless(r: DrillRegion): boolean {
 
 export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step[] {
   const planned = kind === "switchover";
-  const db = cutover(kind, inputs, from, to);
+  const db = [readLagAtCutover(to), cutover(kind, inputs, from, to)];
   const prepare = isHeadless(to)
-    ? [createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), db]
-    : [scaleOut(inputs, to), db, waitCapacity(to)];
+    ? [createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), ...db]
+    : [scaleOut(inputs, to), ...db, waitCapacity(to)];
   return [
     writeCanary(from, planned),
     ...prepare,
