@@ -52,14 +52,17 @@ async function mapped<T>(where: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-type Ctor<C> = new (config: { region: string; maxAttempts: number }) => C;
+/** A silent region must fail fast (then the engine retries or moves on), not hang on the socket. */
+const REQUEST_HANDLER = { connectionTimeout: 5000, requestTimeout: 30_000 };
+
+type Ctor<C> = new (config: { region: string; maxAttempts: number; requestHandler: typeof REQUEST_HANDLER }) => C;
 
 export class AwsCloud implements Cloud {
   private readonly clients = new Map<string, unknown>();
 
   private client<C>(ctor: Ctor<C>, region: string): C {
     const key = `${ctor.name}:${region}`;
-    if (!this.clients.has(key)) this.clients.set(key, new ctor({ region, maxAttempts: 1 }));
+    if (!this.clients.has(key)) this.clients.set(key, new ctor({ region, maxAttempts: 1, requestHandler: REQUEST_HANDLER }));
     return this.clients.get(key) as C;
   }
 

@@ -12,6 +12,8 @@ import { Facts, Gate, Step, StepContext } from "./step";
 export const MAX_ATTEMPTS = 6;
 export const FIRST_BACKOFF_SECONDS = 1;
 export const MAX_BACKOFF_SECONDS = 20;
+/** A best-effort step aims at a region that may answer nothing: one retry, then move on, so it costs seconds, not a minute. */
+export const BEST_EFFORT_ATTEMPTS = 2;
 
 export type Outcome =
   | { readonly kind: "completed"; readonly failedBestEffort: readonly string[]; readonly failedChecks: readonly string[] }
@@ -50,7 +52,7 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
     entry("start");
     ctx.log(`- ${step.name} (${step.region}${step.required ? "" : ", best effort"}): ${step.purpose}`);
     const before: Facts = { ...ctx.facts };
-    const retries = { n: 0 };
+    const retries = { n: 0, max: step.required ? MAX_ATTEMPTS : BEST_EFFORT_ATTEMPTS };
     try {
       const problem = step.precondition ? await retrying(ctx, retries, () => step.precondition!(ctx)) : undefined;
       if (problem !== undefined) {
@@ -114,20 +116,20 @@ export function backoffSeconds(attempt: number): number {
 }
 
 /** Retries throttling and transient errors with backoff; rethrows anything else at once. */
-export async function retrying<T>(ctx: StepContext, retries: { n: number }, fn: () => Promise<T>): Promise<T> {
+export async function retrying<T>(ctx: StepContext, retries: { n: number; max?: number }, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       const retryable = err instanceof CloudError && (err.kind === "throttling" || err.kind === "transient");
-      if (!retryable || attempt + 1 >= MAX_ATTEMPTS) throw err;
+      if (!retryable || attempt + 1 >= (retries.max ?? MAX_ATTEMPTS)) throw err;
       retries.n++;
       await ctx.clock.sleep(backoffSeconds(attempt));
     }
   }
 }
 
-async function poll(ctx: StepContext, step: Step, retries: { n: number }): Promise<void> {
+async function poll(ctx: StepContext, step: Step, retries: { n: number; max?: number }): Promise<void> {
   const v = step.verify!;
   const start = ctx.clock.now();
   let interval = v.pollSeconds;
