@@ -26,7 +26,7 @@ export interface Measurements {
   readonly targetRtoSeconds: number;
   readonly targetRpoSeconds: number;
   readonly lagAtCutoverSeconds?: number;
-  readonly canary: "found" | "missing" | "not written" | "not used";
+  readonly canary: "found" | "missing" | "not written" | "not checked" | "not used";
   readonly facts: Facts;
   readonly steps: readonly StepTiming[];
 }
@@ -52,12 +52,16 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
   const end = lastDone(marked("recovered"));
   const rtoSeconds = start && end ? Math.round((ms(end) - ms(start)) / 1000) : undefined;
   const cutoverAt = firstStart(marked("cutover"));
-  const canary: Measurements["canary"] = marked("cutover").length === 0 ? "not used" : facts.canaryKey === undefined ? "not written" : facts.canaryFound ? "found" : "missing";
+  const looked = entries.some((e) => e.step === "check-canary" && (e.event === "done" || e.event === "skipped"));
+  const canary: Measurements["canary"] = marked("cutover").length === 0 ? "not used" : facts.canaryKey === undefined ? "not written"
+    : facts.canaryFound ? "found" : looked ? "missing" : "not checked";
   const planned = scenario.modelRto === "planned-switchover";
   const lost = canary === "missing" && cutoverAt && facts.canaryWrittenAt ? Math.max(0, (ms(cutoverAt) - facts.canaryWrittenAt) / 1000) : 0;
   // A switchover synchronizes the secondaries before it swaps roles: what lag there was is not lost.
   const lag = planned ? 0 : facts.lagAtCutoverSeconds;
-  const rpoSeconds = cutoverAt === undefined || (lag === undefined && canary !== "found" && canary !== "missing") ? undefined : Math.round((lag ?? 0) + lost);
+  // Unknown until the drill looked for the canary (or could not write one and knows the lag).
+  const known = canary === "found" || canary === "missing" || (canary === "not written" && lag !== undefined);
+  const rpoSeconds = cutoverAt === undefined || !known ? undefined : Math.round((lag ?? 0) + lost);
   return {
     rtoSeconds, rpoSeconds, modelRtoSeconds: modelRtoSeconds(estimate, scenario.modelRto),
     targetRtoSeconds: estimate.rto.targetSeconds, targetRpoSeconds: estimate.rpo.targetSeconds,
