@@ -9,6 +9,7 @@ import * as readline from "readline";
 import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
 import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
+import { undoDrill } from "../drills/undo";
 import { parseOutputsOption } from "../drills/load";
 import { scenarioNames } from "../drills/scenarios";
 import { Fault, FAULTS } from "../drills/simulator";
@@ -47,6 +48,12 @@ function withModeOptions(cmd: Command): Command {
     .option("--cwd <dir>", "project folder with the stack files (default: the current folder)");
 }
 
+/** Confirmation by typing the drill's name, which the question quotes. */
+async function confirmByName(question: string): Promise<boolean> {
+  const answer = (await ask(question)).trim();
+  return answer !== "" && question.includes(`"${answer}"`);
+}
+
 async function ask(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
   const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
@@ -82,10 +89,13 @@ export function registerDrillCommands(program: Command): void {
 
   withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
     .action(async (journal: string, o: DrillOpts) => {
-      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, ...environment(), confirm: async (q) => {
-        const answer = (await ask(q)).trim();
-        return answer !== "" && q.includes(`"${answer}"`);
-      } }));
+      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, ...environment(), confirm: confirmByName }));
+      process.exitCode = result.exitCode;
+    });
+
+  withModeOptions(drill.command("undo <journal>").description("run the undo of every finished step, newest first (cut-overs: prints the drill to run instead)"))
+    .action(async (journal: string, o: DrillOpts) => {
+      const result = await userErrors(() => undoDrill(journal, { mode: modeOf(o), yes: o.yes, ...environment(), confirm: confirmByName }));
       process.exitCode = result.exitCode;
     });
 
@@ -97,7 +107,7 @@ export function registerDrillCommands(program: Command): void {
       .action(async (o: DrillOpts) => {
         const result = await userErrors(async () => runDrill({
           scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes,
-          ...environment(), confirm: async (q) => (await ask(q)).trim() === name,
+          ...environment(), confirm: confirmByName,
         }));
         process.exitCode = result.exitCode;
       });

@@ -53,7 +53,7 @@ export interface DrillResult {
   readonly reportFiles?: readonly string[];
 }
 
-const simFile = (journal: string) => `${journal}.sim.json`;
+export const simFile = (journal: string) => `${journal}.sim.json`;
 
 function outputsSource(r: DrillRequest): OutputsSource {
   if (r.outputs && Object.keys(r.outputs).length) return "files";
@@ -96,11 +96,13 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   return execute({ r, sc, inputs, from, to, steps, journal, header, sim, clock, facts: {}, finished: new Set() });
 }
 
-/** Continues a journal at its first unfinished step; a finished cut-over is never issued again. */
-export async function resumeDrill(journalFile: string, r: Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & { cwd?: string }): Promise<DrillResult> {
+export type ReopenRequest = Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & { cwd?: string };
+
+/** A journal's drill rebuilt: its header, steps and (simulated) cloud, for resume and undo. */
+export async function reopenJournal(journalFile: string, r: ReopenRequest, verb: "resume" | "undo") {
   const entries = readJournal(journalFile);
   const header = journalHeader(entries, journalFile);
-  if (header.mode !== r.mode) throw new DrillError(`journal ${journalFile} was written by a --${header.mode} drill; resume it with --${header.mode}`);
+  if (header.mode !== r.mode) throw new DrillError(`journal ${journalFile} was written by a --${header.mode} drill; ${verb} it with --${header.mode}`);
   const sc = scenarioNamed(header.scenario);
   const project = readProjectStacks(header.cwd);
   const hasFiles = Object.keys(header.outputs).length > 0;
@@ -109,11 +111,19 @@ export async function resumeDrill(journalFile: string, r: Omit<DrillRequest, "sc
   const to = regionOf(inputs, header.to);
   const steps = sc.steps(inputs, from, to);
   const sim = r.mode === "simulate" ? SimulatedCloud.load(inputs, simFile(journalFile)) : undefined;
-  const finished = finishedSteps(entries);
-  if (r.mode === "execute" && !r.yes && !(await r.confirm?.(`This resumes the ${sc.name} drill against AWS (${from.region} -> ${to.region}). Type "${sc.name}" to continue: `))) {
+  const cloud: Cloud = sim ?? r.awsCloud!(inputs);
+  const confirmed = r.mode !== "execute" || r.yes || !!(await r.confirm?.(`This will ${verb} the ${sc.name} drill against AWS (${from.region} -> ${to.region}). Type "${sc.name}" to continue: `));
+  return { entries, header, sc, inputs, from, to, steps, sim, cloud, confirmed, persist: () => sim?.save(simFile(journalFile)) };
+}
+
+/** Continues a journal at its first unfinished step; a finished cut-over is never issued again. */
+export async function resumeDrill(journalFile: string, r: ReopenRequest): Promise<DrillResult> {
+  const { entries, header, sc, inputs, from, to, steps, sim, confirmed } = await reopenJournal(journalFile, r, "resume");
+  if (!confirmed) {
     r.log("aborted: nothing was changed");
     return { exitCode: EXIT.aborted };
   }
+  const finished = finishedSteps(entries);
   const next = steps.find((s) => !finished.has(s.name));
   r.log(`resuming ${sc.name} from ${journalFile}: ${finished.size} step(s) finished${next ? `, continuing at ${next.name}` : ", nothing left to run"}`);
   const force = [...new Set([...header.force, ...(r.force ?? [])])];
@@ -160,6 +170,7 @@ async function execute(x: Run): Promise<DrillResult> {
     r.log(`stopped at ${outcome.step}: ${outcome.reason}`);
     r.log(outcome.undo.length ? "undo offered (newest first):" : "nothing to undo");
     for (const u of outcome.undo) r.log(`  - ${u.step}: ${u.description}`);
+    if (outcome.undo.length) r.log(`to run these undos: npm run dr -- drill undo ${x.journal.file} --${r.mode}`);
     r.log(`after fixing the cause, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}`);
   }
   if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);

@@ -1,6 +1,11 @@
 /** The `dr drill` command line: modes, exit codes and the printed measurement lines. */
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
+import { stackCapacity } from "../../components/compute/capacity";
+import { SimState } from "../../src/drills/simulator";
+import { readStackConfig } from "../../src/engine/stackFiles";
+import { parseStackConfig } from "../../stacks/configSchema";
 import { main } from "../../src/cli/dr";
 import { readJournal } from "../../src/drills/journal";
 import { PROJECT_DIR, tempDir } from "./harness";
@@ -53,5 +58,24 @@ describe("dr drill (CLI)", function () {
     expect(code).to.equal(0);
     expect(out.some((l) => l.startsWith("us-west-2 RDS.FailoverGlobalCluster "))).to.equal(true);
     expect(out.some((l) => l.startsWith("drill failover (") || l.includes("journal"))).to.equal(false);
+  });
+});
+
+describe("dr drill undo", function () {
+  this.timeout(10_000);
+
+  it("after a stopped drill, runs the automated undos newest first and prints the manual ones", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    expect((await dr("drill", "switchover", "--simulate", "--fault", "timeout", "--cwd", PROJECT_DIR, "--journal", journal)).code).to.equal(1);
+    const { code, out } = await dr("drill", "undo", journal, "--simulate");
+    expect(code).to.equal(0);
+    const text = out.join("\n");
+    expect(text).to.include("- undone scale-out-recovery");
+    expect(text).to.match(/by hand \(not automated\):\n {2}- switchover-database: switch back/);
+    const sim = JSON.parse(fs.readFileSync(`${journal}.sim.json`, "utf8")) as SimState;
+    const standby = stackCapacity(parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary"));
+    expect(sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal([standby.web.desired, standby.app.desired]);
+    // A second undo finds nothing left to undo.
+    expect((await dr("drill", "undo", journal, "--simulate")).out.join("\n")).not.to.include("undone scale-out-recovery");
   });
 });
