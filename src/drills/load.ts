@@ -10,6 +10,8 @@ import { readStackConfig } from "../engine/stackFiles";
 import { DrillInputError, DrillInputs, drillInputs, RawOutputs, readOutputsFile, simulatedOutputs } from "./inputs";
 
 export const ACTIVE_REGION_KEY = "dr:activeRegion";
+/** The roles a drill moves traffic between. */
+const PAIR_ROLES: readonly (string | undefined)[] = ["primary", "secondary"];
 
 export interface ProjectStacks {
   readonly primary: { readonly stack: string; readonly config: StackConfig };
@@ -23,24 +25,28 @@ export function stackNamesIn(dir: string): string[] {
   return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
 }
 
-/** Reads every stack file; the pair is the primary and the first secondary that references it. */
+/**
+ * Reads every stack file; the pair is the primary and the first secondary that references it.
+ * Files of other roles (the links stack) are not parsed here, but get the dr:activeRegion commands too.
+ */
 export function readProjectStacks(dir: string): ProjectStacks {
   const names = stackNamesIn(dir);
   let active: string | undefined;
-  const configs = names.map((stack) => {
+  const configs = names.flatMap((stack) => {
     const raw: Record<string, string> = readStackConfig(dir, stack);
     // dr:activeRegion may be newer than this schema; the drill reads it either way.
     if (raw[ACTIVE_REGION_KEY] !== undefined) {
       active = active ?? raw[ACTIVE_REGION_KEY];
       if (!("activeRegion" in stackConfigSchema.shape)) delete raw[ACTIVE_REGION_KEY];
     }
-    return { stack, config: parseStackConfig(raw, `Pulumi.${stack}.yaml`) };
+    if (!PAIR_ROLES.includes(raw["dr:role"])) return [];
+    return [{ stack, config: parseStackConfig(raw, `Pulumi.${stack}.yaml`) }];
   });
   const primary = configs.find((c) => c.config.role === "primary");
   const secondary = primary && configs.find((c) => c.config.role === "secondary" && referencesStack(c.config.primaryStack ?? "", primary.stack));
   if (!primary || !secondary)
     throw new DrillInputError([`the folder ${dir} needs a primary stack file and a secondary stack file that references it (found ${names.map((n) => `Pulumi.${n}.yaml`).join(", ") || "none"}); run the drill in the project folder or pass --cwd`]);
-  return { primary, secondary, stackNames: configs.filter((c) => c.config.role !== undefined).map((c) => c.stack), activeRegion: active ?? primary.config.region };
+  return { primary, secondary, stackNames: names, activeRegion: active ?? primary.config.region };
 }
 
 /** Parses `--outputs primary=p.json` values into stack -> file. */

@@ -40,6 +40,12 @@ describe("drill inputs", () => {
     expect(err.message).to.match(/exports no globalClusterIdentifier: strategy backup-restore .* use the restore drill/);
   });
 
+  it("prints the dr:activeRegion commands for every stack file, the links stack's too, without parsing it", async () => {
+    const dir = projectWith((t) => t);
+    fs.writeFileSync(path.join(dir, "Pulumi.links.yaml"), "config:\n  dr:role: links\n  dr:primaryStack: primary\n");
+    expect(readProjectStacks(dir).stackNames).to.deep.equal(["links", "primary", "secondary"]);
+  });
+
   it("reads dr:activeRegion from the stack files: the drill runs from the region that is active", async () => {
     const dir = projectWith((t) => t.replace("dr:role: primary", "dr:role: primary\n  dr:activeRegion: us-west-2"));
     expect(readProjectStacks(dir).activeRegion).to.equal("us-west-2");
