@@ -8,6 +8,10 @@
  * While either runs, DescribeGlobalClusters reports a FailoverState (pending, switching-over,
  * failing-over): resume reads it so a cut-over is never issued twice:
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverState.html
+ * After a FailoverGlobalCluster the old primary comes back as a secondary once its region recovers
+ * (the Aurora guide and https://aws.amazon.com/blogs/database/introducing-aurora-global-database-failover/);
+ * SwitchoverGlobalCluster is documented for falling back to it. Failback checks membership rather
+ * than trusting that, because a cluster detached in the outage must be re-added first.
  */
 import { call, CloudError, GlobalClusterView } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
