@@ -67,7 +67,7 @@ function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "rea
     pulumiAvailable: findPulumiCli(processPreflightEnv()) !== undefined,
     // The SDK and the Automation API load only when a real drill needs them.
     awsCloud: (inputs) => (require("../drills/aws") as typeof import("../drills/aws")).awsCloud(inputs),
-    readOutputs: async (stack) => (await import("../deploy/automation")).readStackOutputs(process.cwd(), stack),
+    readOutputs: async (dir, stack) => (await import("../deploy/automation")).readStackOutputs(dir, stack),
   };
 }
 

@@ -14,6 +14,8 @@ export const ACTIVE_REGION_KEY = "dr:activeRegion";
 const PAIR_ROLES: readonly (string | undefined)[] = ["primary", "secondary"];
 
 export interface ProjectStacks {
+  /** The project folder holding Pulumi.yaml and the stack files. */
+  readonly dir: string;
   readonly primary: { readonly stack: string; readonly config: StackConfig };
   readonly secondary: { readonly stack: string; readonly config: StackConfig };
   readonly stackNames: readonly string[];
@@ -46,7 +48,7 @@ export function readProjectStacks(dir: string): ProjectStacks {
   const secondary = primary && configs.find((c) => c.config.role === "secondary" && referencesStack(c.config.primaryStack ?? "", primary.stack));
   if (!primary || !secondary)
     throw new DrillInputError([`the folder ${dir} needs a primary stack file and a secondary stack file that references it (found ${names.map((n) => `Pulumi.${n}.yaml`).join(", ") || "none"}); run the drill in the project folder or pass --cwd`]);
-  return { primary, secondary, stackNames: names, activeRegion: active ?? primary.config.region };
+  return { dir, primary, secondary, stackNames: names, activeRegion: active ?? primary.config.region };
 }
 
 /** Parses `--outputs primary=p.json` values into stack -> file. */
@@ -63,12 +65,18 @@ export function parseOutputsOption(values: readonly string[]): Record<string, st
 export type OutputsSource = "files" | "derived" | "automation";
 
 /** Reads a stack's outputs through the Automation API (needs the Pulumi CLI and a login). */
-export type StackOutputsReader = (stack: string) => Promise<RawOutputs>;
+export type StackOutputsReader = (projectDir: string, stack: string) => Promise<RawOutputs>;
 
 export async function loadInputs(project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader): Promise<DrillInputs> {
   const pick = async (s: { stack: string; config: StackConfig }): Promise<RawOutputs> => {
     if (source === "derived") return simulatedOutputs(s.config);
-    if (source === "automation") return reader!(s.stack);
+    if (source === "automation") {
+      try {
+        return await reader!(project.dir, s.stack);
+      } catch (err) {
+        throw new DrillInputError([`reading the outputs of stack "${s.stack}" through the Automation API failed (${(err as Error).message.split("\n")[0]}); check 'pulumi login' and 'pulumi stack ls', or pass --outputs ${s.stack}=<file> from 'pulumi stack output --json --stack ${s.stack}'`]);
+      }
+    }
     const file = files[s.stack];
     if (!file) throw new DrillInputError([`no --outputs for stack "${s.stack}"; add --outputs ${s.stack}=<file> (pulumi stack output --json --stack ${s.stack} > <file>)`]);
     return readOutputsFile(file);

@@ -64,3 +64,19 @@ describe("drill inputs", () => {
     expect(fs.existsSync(path.join(path.dirname(done.journalFile), "drill-report.md"))).to.equal(true);
   });
 });
+
+describe("drill inputs through the Automation API", () => {
+  it("reads each stack's outputs in the project folder, and turns a failure into the fix", async () => {
+    const asked: string[] = [];
+    const files: Record<string, string> = FIXTURE_OUTPUTS;
+    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "automation", {}, async (dir, stack) => {
+      asked.push(`${dir}:${stack}`);
+      return JSON.parse(fs.readFileSync(files[stack], "utf8")) as Record<string, unknown>;
+    });
+    expect(asked).to.deep.equal([`${PROJECT_DIR}:primary`, `${PROJECT_DIR}:secondary`]);
+    expect(inputs.primary.dbClusterArn).to.equal("arn:aws:rds:us-east-1:123456789012:cluster:orders-prod-us-east-1");
+    const err = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "automation", {}, async () => { throw new Error("no stack named 'primary' found"); }));
+    expect(err).to.be.instanceOf(DrillInputError);
+    expect(err.message).to.include("pulumi login").and.include("--outputs primary=<file>");
+  });
+});
