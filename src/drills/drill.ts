@@ -12,7 +12,7 @@ import { DrillInputs, DrillRegion, regionOf } from "./inputs";
 import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal } from "./journal";
 import { loadInputs, OutputsSource, readProjectStacks, StackOutputsReader } from "./load";
 import { measure, measurementLines, Measurements } from "./measure";
-import { modelFor, modelRtoSeconds } from "./model";
+import { scenarioModelRto } from "./model";
 import { writeReport } from "./report";
 import { Outcome, runSteps, SimulatedCrash } from "./runner";
 import { activeRegionCommands } from "./scenarios/data";
@@ -76,7 +76,7 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
     if (source === "derived") r.log(`# no stack outputs given${r.pulumiAvailable ? "" : " and no Pulumi CLI"}: identifiers are placeholders derived from the stack files; pass --outputs <stack>=<file> for the real ones`);
     r.log(`# drill ${sc.name} --dry-run: ${from.region} -> ${to.region}; nothing is changed`);
     for (const line of dryRunLines(steps)) r.log(line);
-    const model = modelRtoSeconds(modelFor(inputs), sc.modelRto);
+    const model = scenarioModelRto(inputs, sc.modelRto);
     if (model !== undefined) r.log(`model RTO ${model} s`);
     return { exitCode: EXIT.completed };
   }
@@ -163,7 +163,7 @@ async function execute(x: Run): Promise<DrillResult> {
   }
   persist();
   x.journal.append({ at: new Date(x.clock.now()).toISOString(), step: HEADER_STEP, event: outcome.kind === "completed" ? "done" : "failed", operation: `drill ${sc.name}`, region: x.to.region });
-  const m = measure(x.journal.entries(), sc, x.steps, modelFor(inputs));
+  const m = measure(x.journal.entries(), sc, x.steps, inputs);
   const followUp = outcome.kind === "completed" && m.facts.activeRegion ? activeRegionCommands(inputs, m.facts.activeRegion) : [];
   if (outcome.kind === "refused") r.log(`refused at ${outcome.step}: ${outcome.reason}`);
   if (outcome.kind === "failed") {

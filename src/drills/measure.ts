@@ -6,9 +6,9 @@
  * a canary written in the old primary before the cut-over and missing in the new one means
  * everything since it was written is presumed lost.
  */
-import { RecoveryEstimate } from "../model/recovery";
 import { HEADER_STEP, JournalEntry, journaledFacts } from "./journal";
-import { modelRtoSeconds } from "./model";
+import { DrillInputs } from "./inputs";
+import { scenarioModelRto } from "./model";
 import { Facts, Scenario, Step } from "./step";
 
 export interface StepTiming {
@@ -43,7 +43,7 @@ export function stepTimings(entries: readonly JournalEntry[]): StepTiming[] {
   return [...out].map(([step, t]) => ({ step, region: t.region, outcome: t.outcome, startedAt: t.start, seconds: t.end ? (ms(t.end) - ms(t.start)) / 1000 : 0 }));
 }
 
-export function measure(entries: readonly JournalEntry[], scenario: Scenario, steps: readonly Step[], estimate: RecoveryEstimate): Measurements {
+export function measure(entries: readonly JournalEntry[], scenario: Scenario, steps: readonly Step[], inputs: DrillInputs): Measurements {
   const facts = journaledFacts(entries);
   const marked = (mark: "recovery-start" | "cutover" | "recovered") => steps.filter((s) => s.marks?.includes(mark)).map((s) => s.name);
   const firstStart = (names: string[]) => entries.find((e) => names.includes(e.step) && e.event === "start")?.at;
@@ -63,8 +63,8 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
   const known = canary === "found" || canary === "missing" || (canary === "not written" && lag !== undefined);
   const rpoSeconds = cutoverAt === undefined || !known ? undefined : Math.round((lag ?? 0) + lost);
   return {
-    rtoSeconds, rpoSeconds, modelRtoSeconds: modelRtoSeconds(estimate, scenario.modelRto),
-    targetRtoSeconds: estimate.rto.targetSeconds, targetRpoSeconds: estimate.rpo.targetSeconds,
+    rtoSeconds, rpoSeconds, modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
+    targetRtoSeconds: inputs.primary.config.objectives.rtoSeconds, targetRpoSeconds: inputs.primary.config.objectives.rpoSeconds,
     lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, facts, steps: stepTimings(entries),
   };
 }

@@ -12,6 +12,11 @@ export {
   SECRET_REPLICA_BOUND_SECONDS, SECRET_TYPICAL_SECONDS, TARGET_GROUP_HEALTHY_THRESHOLD, TARGET_GROUP_INTERVAL_SECONDS,
 } from "../model/recovery";
 
+/*
+ * Everything the drills read from the model goes through the functions below, so a change of the
+ * model's shape (it grows per-store objectives, warm pools...) touches this file only.
+ */
+
 /** The model's estimate for failing over from the primary stack to the secondary. */
 export function modelFor(inputs: DrillInputs): RecoveryEstimate {
   return estimateRecovery({ primary: inputs.primary.config, secondary: inputs.secondary.config });
@@ -23,4 +28,21 @@ export function modelRtoSeconds(e: RecoveryEstimate, kind: "planned-switchover" 
   if (kind === "unplanned") return e.rto.seconds;
   if (kind === "dns") return e.terms.detection.seconds + e.terms.dns.seconds;
   return undefined;
+}
+
+/** Route 53 detection (failed checks until the record turns) and resolver caching, in seconds. */
+export function dnsTimings(inputs: DrillInputs): { detectionSeconds: number; cacheSeconds: number } {
+  const e = modelFor(inputs);
+  return { detectionSeconds: e.terms.detection.seconds, cacheSeconds: e.terms.dns.seconds };
+}
+
+/** The model's figure for a scenario's RTO. */
+export function scenarioModelRto(inputs: DrillInputs, kind: Parameters<typeof modelRtoSeconds>[1]): number | undefined {
+  return modelRtoSeconds(modelFor(inputs), kind);
+}
+
+/** Where the model misses the objectives (empty when it meets them). */
+export function modelShortfalls(inputs: DrillInputs): string[] {
+  const e = modelFor(inputs);
+  return [...(e.rto.pass ? [] : [`RTO ${e.rto.seconds} s > ${e.rto.targetSeconds} s`]), ...(e.rpo.pass ? [] : [`RPO ${e.rpo.seconds} s > ${e.rpo.targetSeconds} s`])];
 }

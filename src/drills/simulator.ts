@@ -11,7 +11,7 @@ import { Clock } from "./clock";
 import { DrillInputs, DrillRegion, Tier } from "./inputs";
 import {
   AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS, ELB_ALIAS_TTL_SECONDS,
-  INSTANCE_LAUNCH_SECONDS, modelFor, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, TARGET_GROUP_HEALTHY_THRESHOLD, TARGET_GROUP_INTERVAL_SECONDS,
+  dnsTimings, INSTANCE_LAUNCH_SECONDS, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, TARGET_GROUP_HEALTHY_THRESHOLD, TARGET_GROUP_INTERVAL_SECONDS,
 } from "./model";
 import { SimulatedCrash } from "./runner";
 import { Step } from "./step";
@@ -88,7 +88,7 @@ export class SimulatedCloud implements Cloud {
 
   constructor(private readonly inputs: DrillInputs, readonly state: SimState) {
     this.clock = { now: () => this.state.now, sleep: async (s) => void (this.state.now += Math.round(s * 1000)) };
-    this.detectionMs = modelFor(inputs).terms.detection.seconds * 1000;
+    this.detectionMs = dnsTimings(inputs).detectionSeconds * 1000;
   }
 
   static load(inputs: DrillInputs, file: string): SimulatedCloud {

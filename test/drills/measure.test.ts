@@ -2,7 +2,6 @@
 import { expect } from "chai";
 import { JournalEntry } from "../../src/drills/journal";
 import { measure, measurementLines } from "../../src/drills/measure";
-import { modelFor } from "../../src/drills/model";
 import { scenario } from "../../src/drills/scenarios";
 import { fixtureInputs } from "./harness";
 
@@ -24,7 +23,7 @@ describe("drill measurements", () => {
   it("RTO runs from the first recovery step to the recovered step; RPO is the lag at the cut-over when the canary arrived", async () => {
     const inputs = await fixtureInputs();
     const sc = scenario("failover");
-    const m = measure(journal(true), sc, sc.steps(inputs, inputs.primary, inputs.secondary), modelFor(inputs));
+    const m = measure(journal(true), sc, sc.steps(inputs, inputs.primary, inputs.secondary), inputs);
     expect(m.rtoSeconds).to.equal(250); // 10 s (scale-out start) -> 260 s (verify-service done)
     expect(m.rpoSeconds).to.equal(7);
     expect(m.canary).to.equal("found");
@@ -34,7 +33,7 @@ describe("drill measurements", () => {
   it("a canary that never arrived adds everything written since it to the loss", async () => {
     const inputs = await fixtureInputs();
     const sc = scenario("failover");
-    const m = measure(journal(false), sc, sc.steps(inputs, inputs.primary, inputs.secondary), modelFor(inputs));
+    const m = measure(journal(false), sc, sc.steps(inputs, inputs.primary, inputs.secondary), inputs);
     expect(m.canary).to.equal("missing");
     expect(m.rpoSeconds).to.equal(7 + 40); // lag + (cut-over start 40 s - canary 0 s)
   });
@@ -44,7 +43,7 @@ describe("drill measurements", () => {
     const sc = scenario("switchover");
     const entries = journal(true).map((x) => (x.step === "failover-database" ? { ...x, step: "switchover-database" } : x));
     const steps = sc.steps(inputs, inputs.primary, inputs.secondary);
-    expect(measure(entries, sc, steps, modelFor(inputs)).rpoSeconds).to.equal(0);
-    expect(measure(entries.filter((x) => x.step !== "check-canary"), sc, steps, modelFor(inputs))).to.include({ rpoSeconds: undefined, canary: "not checked" });
+    expect(measure(entries, sc, steps, inputs).rpoSeconds).to.equal(0);
+    expect(measure(entries.filter((x) => x.step !== "check-canary"), sc, steps, inputs)).to.include({ rpoSeconds: undefined, canary: "not checked" });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { call, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion, otherRegion, regionOf } from "../inputs";
-import { modelFor } from "../model";
+import { dnsTimings } from "../model";
 import { Scenario, Step, Verification } from "../step";
 import { fenceCalls } from "./fence";
 import { answersWith, resolveCalls } from "./traffic";
@@ -27,9 +27,9 @@ function wait(name: string, purpose: string, calls: Step["calls"], timeoutSecond
 }
 
 export function dnsSteps(inputs: DrillInputs, active: DrillRegion, standby: DrillRegion): Step[] {
-  const e = modelFor(inputs);
-  const detect = 3 * e.terms.detection.seconds;
-  const cached = 3 * (e.terms.detection.seconds + e.terms.dns.seconds);
+  const { detectionSeconds, cacheSeconds } = dnsTimings(inputs);
+  const detect = 3 * detectionSeconds;
+  const cached = 3 * (detectionSeconds + cacheSeconds);
   const path = active.config.healthCheck.path;
   const healthy = async (cloud: { healthCheckHealthy(id: string): Promise<boolean> }, r: DrillRegion) => cloud.healthCheckHealthy(r.healthCheckId);
   return [

@@ -5,7 +5,7 @@
  */
 import { call, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion, otherRegion, regionOf } from "../inputs";
-import { modelFor } from "../model";
+import { modelShortfalls } from "../model";
 import { Scenario, Step } from "../step";
 import { fullCapacity } from "./capacity";
 import { checkCanary, writeCanary } from "./data";
@@ -46,8 +46,7 @@ export function readinessSteps(inputs: DrillInputs, active: DrillRegion, standby
     writeCanary(active, true),
     checkCanary(standby, true),
     check("check-model", GLOBAL, "the RTO/RPO model meets the objectives", [], async () => {
-      const e = modelFor(inputs);
-      const bad = [...(e.rto.pass ? [] : [`RTO ${e.rto.seconds} s > ${e.rto.targetSeconds} s`]), ...(e.rpo.pass ? [] : [`RPO ${e.rpo.seconds} s > ${e.rpo.targetSeconds} s`])];
+      const bad = modelShortfalls(inputs);
       return bad.length ? `the model misses the objectives: ${bad.join("; ")} (see npm run plan)` : undefined;
     }, false), // a design verdict, reported but not a readiness failure: the deployment may still be ready to fail over
   ];

@@ -5,7 +5,7 @@
  */
 import { call, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
-import { modelFor } from "../model";
+import { dnsTimings } from "../model";
 import { Step } from "../step";
 import { fenceCalls } from "./fence";
 import { healthUrl } from "./gates";
@@ -45,14 +45,14 @@ export const resolveCalls = (inputs: DrillInputs, r: DrillRegion) => [
 
 /** The end of the RTO clock: clients resolve to the new region and its health endpoint passes. */
 export function verifyService(inputs: DrillInputs, to: DrillRegion): Step {
-  const e = modelFor(inputs);
+  const { detectionSeconds, cacheSeconds } = dnsTimings(inputs);
   return {
     name: "verify-service", region: to.region, required: true, operation: "DNS.Resolve", marks: ["recovered"],
     purpose: `${inputs.domain} resolves to ${to.region} and ${healthUrl(to)} answers 200`,
     calls: [...resolveCalls(inputs, to), call(to.region, "HTTPS", "GET", { Url: healthUrl(to) })],
     verify: {
       // Detection of the fenced record plus resolver caching, three times over, before giving up.
-      what: `clients reach ${to.region}`, timeoutSeconds: 3 * (e.terms.detection.seconds + e.terms.dns.seconds), pollSeconds: 5, maxPollSeconds: 10,
+      what: `clients reach ${to.region}`, timeoutSeconds: 3 * (detectionSeconds + cacheSeconds), pollSeconds: 5, maxPollSeconds: 10,
       check: async (ctx) => {
         const dns = await answersWith(ctx.cloud, inputs, to);
         if (dns !== true) return dns;
