@@ -5,7 +5,7 @@
 import { call } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { S3_RTC_BOUND_SECONDS, SECRET_REPLICA_BOUND_SECONDS } from "../model";
-import { Step } from "../step";
+import { Step, StepContext } from "../step";
 
 export const CANARY_PREFIX = "dr-drills/canary-";
 
@@ -80,7 +80,7 @@ export function copyBackRotatedSecret(from: DrillRegion, to: DrillRegion): Step 
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html
  */
 export function reestablishSecretReplica(from: DrillRegion, to: DrillRegion): Step {
-  const replicaInSync = async (ctx: { cloud: { describeSecret: (r: string, id: string) => Promise<{ replicas: readonly { region: string; status: string }[] }> } }) =>
+  const replicaInSync = async (ctx: StepContext) =>
     (await ctx.cloud.describeSecret(to.region, to.dbSecretArn)).replicas.find((r) => r.region === from.region)?.status;
   return {
     name: "reestablish-secret-replica", region: to.region, required: true, operation: "SecretsManager.ReplicateSecretToRegions",

@@ -4,17 +4,17 @@
  * the fence off and watch DNS come back. Uses Route 53's control plane (GetHealthCheckStatus,
  * TestDNSAnswer), which is fine for a test run while every region is up, never for a failover.
  */
-import { call, GLOBAL } from "../cloud";
+import { call, Cloud, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion, otherRegion, regionOf } from "../inputs";
 import { dnsTimings } from "../model";
-import { Scenario, Step, Verification } from "../step";
+import { Scenario, Step, StepContext, Verification } from "../step";
 import { fenceCalls } from "./fence";
 import { answersWith, resolveCalls } from "./traffic";
 
 const statusCall = (r: DrillRegion) => call(GLOBAL, "Route53", "GetHealthCheckStatus", { HealthCheckId: r.healthCheckId });
 const testAnswerCall = (inputs: DrillInputs) => call(GLOBAL, "Route53", "TestDNSAnswer", { HostedZoneId: inputs.hostedZoneId, RecordName: inputs.domain, RecordType: "A" });
 
-async function route53AnswersWith(ctx: { cloud: { testDnsAnswer(z: string, n: string): Promise<string[]>; resolve(n: string): Promise<string[]> } }, inputs: DrillInputs, r: DrillRegion): Promise<true | string> {
+async function route53AnswersWith(ctx: StepContext, inputs: DrillInputs, r: DrillRegion): Promise<true | string> {
   const [answer, lb] = await Promise.all([ctx.cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain), ctx.cloud.resolve(r.webLoadBalancerDnsName)]);
   return answer.some((a) => lb.includes(a)) || `Route 53 answers ${answer.join(", ") || "nothing"}, not ${r.region}`;
 }
@@ -31,7 +31,7 @@ export function dnsSteps(inputs: DrillInputs, active: DrillRegion, standby: Dril
   const detect = 3 * detectionSeconds;
   const cached = 3 * (detectionSeconds + cacheSeconds);
   const path = active.config.healthCheck.path;
-  const healthy = async (cloud: { healthCheckHealthy(id: string): Promise<boolean> }, r: DrillRegion) => cloud.healthCheckHealthy(r.healthCheckId);
+  const healthy = async (cloud: Cloud, r: DrillRegion) => cloud.healthCheckHealthy(r.healthCheckId);
   return [
     {
       name: "check-dns-baseline", region: GLOBAL, required: true, operation: "Route53.GetHealthCheckStatus",

@@ -3,7 +3,7 @@
  * it, then the proof that clients arrive: public resolvers answer with the new region's load
  * balancer and its health endpoint passes. No Route 53 control-plane call is made here.
  */
-import { call, GLOBAL } from "../cloud";
+import { call, Cloud, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { dnsTimings } from "../model";
 import { Step } from "../step";
@@ -33,7 +33,7 @@ export function fenceOldPrimary(from: DrillRegion, required: boolean): Step {
 }
 
 /** Whether public resolvers answer the app's name with `r`'s load balancer addresses. */
-export async function answersWith(cloud: { resolve(name: string): Promise<string[]> }, inputs: DrillInputs, r: DrillRegion): Promise<true | string> {
+export async function answersWith(cloud: Pick<Cloud, "resolve">, inputs: DrillInputs, r: DrillRegion): Promise<true | string> {
   const [answer, lb] = await Promise.all([cloud.resolve(inputs.domain), cloud.resolve(r.webLoadBalancerDnsName)]);
   return answer.some((a) => lb.includes(a)) || `${inputs.domain} resolves to ${answer.join(", ") || "nothing"}, not ${r.region}'s load balancer (${lb.join(", ")})`;
 }
