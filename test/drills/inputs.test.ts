@@ -80,3 +80,34 @@ describe("drill inputs through the Automation API", () => {
     expect(err.message).to.include("pulumi login").and.include("--outputs primary=<file>");
   });
 });
+
+describe("drill --execute", () => {
+  it("asks first; a wrong answer changes nothing: no journal, no AWS client", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    const questions: string[] = [];
+    let clients = 0;
+    const result = await runDrill({
+      scenario: "failover", mode: "execute", cwd: PROJECT_DIR, outputs: FIXTURE_OUTPUTS, journal, log: () => undefined,
+      confirm: async (q) => (questions.push(q), false),
+      awsCloud: () => { clients++; throw new Error("must not be built"); },
+    });
+    expect(result.exitCode).to.equal(4);
+    expect(questions).to.have.length(1);
+    expect(questions[0]).to.include("us-east-1 -> us-west-2").and.include('Type "failover"');
+    expect(fs.existsSync(journal)).to.equal(false);
+    expect(clients).to.equal(0);
+  });
+});
+
+describe("drill journal", () => {
+  it("writes JSON Lines of {at, step, event, operation, region[, detail]} with the events start, done, failed, skipped", async () => {
+    const r = await simulate("failover", { faults: ["primary-region-down"] });
+    const lines = fs.readFileSync(r.journalFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) {
+      expect(Object.keys(l).filter((k) => k !== "detail")).to.deep.equal(["at", "step", "event", "operation", "region"]);
+      expect(["start", "done", "failed", "skipped"]).to.include(l.event);
+      expect(Number.isNaN(Date.parse(String(l.at)))).to.equal(false);
+    }
+    expect(lines.filter((l) => l.event === "skipped").map((l) => l.step)).to.deep.equal(["write-canary", "fence-old-primary", "check-canary"]);
+  });
+});
