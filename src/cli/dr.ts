@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `dr` command line: `plan` (offline plan of every region), `bench`, and deploy / destroy /
- * preview (registered by ./deployCommands).
+ * The `dr` command line: `plan` (offline plan of every region), `bench`, deploy / destroy /
+ * preview (registered by ./deployCommands) and `drill` (./drillCommands).
  * Run in a clone as `npm run dr -- <command> [options]`; `npm run plan` and `npm run bench` are
  * shortcuts. Errors a user fixes (config, stack files, arguments) print as a message and exit 1,
  * never as a stack trace; set DR_DEBUG=1 to see the trace of an unexpected error.
@@ -12,6 +12,7 @@ import { DEFAULT_BENCH_RUNS, runBench, THREE_REGION_FIXTURE } from "../plan/benc
 import { isUserError } from "../plan/errors";
 import { DEFAULT_OUT_DIR, runPlan } from "../plan/runPlan";
 import { registerDeployCommands } from "./deployCommands";
+import { registerDrillCommands } from "./drillCommands";
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
     });
 
   registerDeployCommands(program);
+  registerDrillCommands(program);
   return program;
 }
 

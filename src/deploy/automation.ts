@@ -118,3 +118,10 @@ function changes(map: Readonly<Record<string, number | undefined>> | undefined):
   for (const [op, n] of Object.entries(map ?? {})) if (n !== undefined) out[op] = n;
   return out;
 }
+
+/** A stack's outputs as plain values (`pulumi stack output --json --show-secrets`), for drills. */
+export async function readStackOutputs(projectDir: string, stackName: string): Promise<Record<string, unknown>> {
+  const auto = await import("@pulumi/pulumi/automation");
+  const stack = await auto.LocalWorkspace.selectStack({ stackName, workDir: projectDir });
+  return Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+}

@@ -1,0 +1,115 @@
+/**
+ * `dr drill <scenario>` and `dr drill resume <journal>`. Modes: --dry-run (default: print every
+ * AWS call, change nothing), --simulate (the built-in region pair on a virtual clock, with
+ * --fault), --execute (real AWS; asks first unless --yes). Exit codes: 0 completed, 1 a step
+ * failed (or readiness found problems), 2 a gate refused, 3 the (simulated) process died, 4 aborted.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import * as readline from "readline";
+import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
+import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
+import { DrillError } from "../drills/errors";
+import { undoDrill } from "../drills/undo";
+import { parseOutputsOption } from "../drills/load";
+import { scenarioNames } from "../drills/scenarios";
+import { Fault, FAULTS } from "../drills/simulator";
+import { Gate, GATES } from "../drills/step";
+
+interface DrillOpts {
+  dryRun?: boolean;
+  simulate?: boolean;
+  execute?: boolean;
+  yes?: boolean;
+  fault: Fault[];
+  force: Gate[];
+  journal?: string;
+  outputs: string[];
+  cwd?: string;
+}
+
+const collect = <T extends string>(allowed: readonly T[], what: string) => (value: string, previous: T[]): T[] => {
+  if (!allowed.includes(value as T)) throw new InvalidArgumentError(`unknown ${what} "${value}"; use one of ${allowed.join(", ")}`);
+  return [...previous, value as T];
+};
+
+function modeOf(o: DrillOpts): Mode {
+  const chosen = [o.dryRun && "dry-run", o.simulate && "simulate", o.execute && "execute"].filter((x): x is Mode => !!x);
+  if (chosen.length > 1) throw new DrillError(`choose one of --dry-run, --simulate, --execute (got ${chosen.map((m) => `--${m}`).join(" ")})`);
+  return chosen[0] ?? "dry-run";
+}
+
+function withModeOptions(cmd: Command): Command {
+  return cmd
+    .option("--dry-run", "print every AWS call the drill would make, one per line, and change nothing (default)")
+    .option("--simulate", "run against the built-in simulated region pair on a virtual clock")
+    .option("--execute", "run against AWS for real (asks for confirmation)")
+    .option("--yes", "do not ask for confirmation (non-interactive --execute)")
+    .addOption(new Option("--force <gate>", `override a refusing safety gate (${GATES.join(", ")}); repeatable`).argParser(collect(GATES, "gate")).default([]))
+    .option("--cwd <dir>", "project folder with the stack files (default: the current folder)");
+}
+
+/** Confirmation by typing the drill's name, which the question quotes. */
+async function confirmByName(question: string): Promise<boolean> {
+  const answer = (await ask(question)).trim();
+  return answer !== "" && question.includes(`"${answer}"`);
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  return answer;
+}
+
+function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "readOutputs" | "pulumiAvailable"> {
+  return {
+    log: (line) => console.log(line),
+    pulumiAvailable: findPulumiCli(processPreflightEnv()) !== undefined,
+    // The SDK and the Automation API load only when a real drill needs them.
+    awsCloud: (inputs) => (require("../drills/aws") as typeof import("../drills/aws")).awsCloud(inputs),
+    readOutputs: async (dir, stack) => (await import("../deploy/automation")).readStackOutputs(dir, stack),
+  };
+}
+
+/** Operator errors print as one message and exit 1; anything else is a bug and keeps its trace. */
+async function userErrors(fn: () => Promise<{ exitCode: number }>): Promise<{ exitCode: number }> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof DrillError)) throw err;
+    console.error(`error: ${err.message}`);
+    return { exitCode: 1 };
+  }
+}
+
+export function registerDrillCommands(program: Command): void {
+  const drill = program
+    .command("drill")
+    .description(`run a recovery drill: ${scenarioNames().join(", ")}; or resume one from its journal`);
+
+  withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
+    .action(async (journal: string, o: DrillOpts) => {
+      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, ...environment(), confirm: confirmByName }));
+      process.exitCode = result.exitCode;
+    });
+
+  withModeOptions(drill.command("undo <journal>").description("run the undo of every finished step, newest first (cut-overs: prints the drill to run instead)"))
+    .action(async (journal: string, o: DrillOpts) => {
+      const result = await userErrors(() => undoDrill(journal, { mode: modeOf(o), yes: o.yes, ...environment(), confirm: confirmByName }));
+      process.exitCode = result.exitCode;
+    });
+
+  for (const name of scenarioNames()) {
+    withModeOptions(drill.command(name).description(`drill the ${name} scenario (runbooks/${name}.md)`))
+      .addOption(new Option("--fault <name>", `with --simulate, inject a fault (${FAULTS.join(", ")}); repeatable`).argParser(collect(FAULTS, "fault")).default([]))
+      .option("--journal <file>", "JSON Lines journal to write (default: drills/<scenario>-<time>.jsonl)")
+      .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json'; give both stacks (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+      .action(async (o: DrillOpts) => {
+        const result = await userErrors(async () => runDrill({
+          scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes,
+          ...environment(), confirm: confirmByName,
+        }));
+        process.exitCode = result.exitCode;
+      });
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The AWS adapter behind the cloud port: AWS SDK v3 clients, one per service and region. The SDK's
+ * own retries are off (maxAttempts 1) so the engine's backoff is the one retry policy and every
+ * retry is journaled; errors are mapped to throttling / transient (retried) or fatal (stop the step).
+ */
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CreateRuleCommand, DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand,
+} from "@aws-sdk/client-rds";
+import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ReplicateSecretToRegionsCommand, SecretsManagerClient, StopReplicationToReplicaCommand,
+} from "@aws-sdk/client-secrets-manager";
+import { promises as dnsPromises } from "dns";
+import { Cloud, CloudError, DbClusterView, ErrorKind, GlobalClusterView, GroupView, SecretView } from "./cloud";
+import { DrillInputs } from "./inputs";
+import { fenceRule, FENCE_RULE_PRIORITY, FENCE_STATUS_CODE } from "./scenarios/fence";
+
+/** Route 53 is a global service whose API is served from us-east-1. */
+const ROUTE53_API_REGION = "us-east-1";
+/** Route 53 counts an endpoint healthy when more than 18 % of its checkers do:
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html */
+export const HEALTHY_CHECKER_SHARE = 0.18;
+const HTTP_TIMEOUT_MS = 5000;
+const LAG_WINDOW_MS = 10 * 60_000;
+
+const THROTTLING = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "PriorRequestNotComplete", "SlowDown", "RequestThrottled", "RequestThrottledException"]);
+const TRANSIENT = new Set(["ServiceUnavailable", "InternalFailure", "InternalError", "InternalServiceError", "RequestTimeout", "TimeoutError", "ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+
+/** Maps an SDK (or network) error to the engine's kinds. */
+export function errorKind(err: unknown): ErrorKind {
+  const e = err as { name?: string; code?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } };
+  const code = e?.name ?? e?.code ?? "";
+  if (THROTTLING.has(code) || e?.$retryable?.throttling || e?.$metadata?.httpStatusCode === 429) return "throttling";
+  if (TRANSIENT.has(code) || TRANSIENT.has(e?.code ?? "") || (e?.$metadata?.httpStatusCode ?? 0) >= 500) return "transient";
+  return "fatal";
+}
+
+async function mapped<T>(where: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CloudError) throw err;
+    const e = err as { name?: string; code?: string; message?: string };
+    throw new CloudError(errorKind(err), e?.name ?? e?.code ?? "Error", where, e?.message ?? String(err));
+  }
+}
+
+/** A silent region must fail fast (then the engine retries or moves on), not hang on the socket. */
+const REQUEST_HANDLER = { connectionTimeout: 5000, requestTimeout: 30_000 };
+
+type Ctor<C> = new (config: { region: string; maxAttempts: number; requestHandler: typeof REQUEST_HANDLER }) => C;
+
+export class AwsCloud implements Cloud {
+  private readonly clients = new Map<string, unknown>();
+
+  private client<C>(ctor: Ctor<C>, region: string): C {
+    const key = `${ctor.name}:${region}`;
+    if (!this.clients.has(key)) this.clients.set(key, new ctor({ region, maxAttempts: 1, requestHandler: REQUEST_HANDLER }));
+    return this.clients.get(key) as C;
+  }
+
+  async describeGlobalCluster(region: string, id: string): Promise<GlobalClusterView> {
+    const out = await mapped(`${region} RDS.DescribeGlobalClusters`, () => this.client(RDSClient, region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })));
+    const gc = out.GlobalClusters?.[0];
+    if (!gc) throw new CloudError("fatal", "GlobalClusterNotFoundFault", `${region} RDS.DescribeGlobalClusters`, `no global cluster ${id}`);
+    const fs = gc.FailoverState;
+    return {
+      status: gc.Status ?? "unknown",
+      members: (gc.GlobalClusterMembers ?? []).map((m) => ({ arn: m.DBClusterArn ?? "", writer: !!m.IsWriter })),
+      failover: fs?.Status ? { status: fs.Status, toArn: fs.ToDbClusterArn ?? "", dataLossAllowed: !!fs.IsDataLossAllowed } : undefined,
+    };
+  }
+
+  async describeDbCluster(region: string, clusterId: string): Promise<DbClusterView> {
+    const rds = this.client(RDSClient, region);
+    const out = await mapped(`${region} RDS.DescribeDBClusters`, () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId })));
+    const c = out.DBClusters?.[0];
+    if (!c) throw new CloudError("fatal", "DBClusterNotFoundFault", `${region} RDS.DescribeDBClusters`, `no cluster ${clusterId}`);
+    const inst = await mapped(`${region} RDS.DescribeDBInstances`, () => rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [clusterId] }] })));
+    return { arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })) };
+  }
+
+  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void> {
+    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine })));
+  }
+
+  async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
+    await mapped(`${region} RDS.SwitchoverGlobalCluster`, () => this.client(RDSClient, region).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: targetArn })));
+  }
+
+  async failoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
+    await mapped(`${region} RDS.FailoverGlobalCluster`, () => this.client(RDSClient, region).send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: targetArn, AllowDataLoss: true })));
+  }
+
+  /** AuroraGlobalDBReplicationLag is reported in milliseconds by each secondary cluster, in its own region:
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html */
+  async replicationLagSeconds(region: string, clusterId: string): Promise<number | undefined> {
+    const end = new Date();
+    const out = await mapped(`${region} CloudWatch.GetMetricData`, () => this.client(CloudWatchClient, region).send(new GetMetricDataCommand({
+      StartTime: new Date(end.getTime() - LAG_WINDOW_MS), EndTime: end, ScanBy: "TimestampDescending",
+      MetricDataQueries: [{ Id: "lag", MetricStat: { Metric: { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", Dimensions: [{ Name: "DBClusterIdentifier", Value: clusterId }] }, Period: 60, Stat: "Maximum" } }],
+    })));
+    const latest = out.MetricDataResults?.[0]?.Values?.[0];
+    return latest === undefined ? undefined : latest / 1000;
+  }
+
+  async describeGroups(region: string, names: readonly string[]): Promise<GroupView[]> {
+    const out = await mapped(`${region} AutoScaling.DescribeAutoScalingGroups`, () => this.client(AutoScalingClient, region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [...names] })));
+    return (out.AutoScalingGroups ?? []).map((g) => ({
+      name: g.AutoScalingGroupName ?? "", desired: g.DesiredCapacity ?? 0, min: g.MinSize ?? 0, max: g.MaxSize ?? 0,
+      inService: (g.Instances ?? []).filter((i) => i.LifecycleState === "InService" && i.HealthStatus === "Healthy").length,
+    }));
+  }
+
+  async setDesiredCapacity(region: string, name: string, desired: number): Promise<void> {
+    await mapped(`${region} AutoScaling.SetDesiredCapacity`, () => this.client(AutoScalingClient, region).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: desired, HonorCooldown: false })));
+  }
+
+  private async fenceLookup(region: string, lb: string, path: string): Promise<{ listenerArn: string; rule?: Rule }> {
+    const elb = this.client(ElasticLoadBalancingV2Client, region);
+    const lbs = await mapped(`${region} ElasticLoadBalancingV2.DescribeLoadBalancers`, () => elb.send(new DescribeLoadBalancersCommand({ Names: [lb] })));
+    const lbArn = lbs.LoadBalancers?.[0]?.LoadBalancerArn;
+    if (!lbArn) throw new CloudError("fatal", "LoadBalancerNotFound", `${region} ElasticLoadBalancingV2.DescribeLoadBalancers`, `no load balancer ${lb}`);
+    const listeners = await mapped(`${region} ElasticLoadBalancingV2.DescribeListeners`, () => elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn })));
+    const https = listeners.Listeners?.find((l) => l.Protocol === "HTTPS");
+    if (!https?.ListenerArn) throw new CloudError("fatal", "ListenerNotFound", `${region} ElasticLoadBalancingV2.DescribeListeners`, `${lb} has no HTTPS listener`);
+    const rules = await mapped(`${region} ElasticLoadBalancingV2.DescribeRules`, () => elb.send(new DescribeRulesCommand({ ListenerArn: https.ListenerArn })));
+    const rule = rules.Rules?.find((r) => r.Priority === String(FENCE_RULE_PRIORITY) && r.Actions?.some((a) => a.Type === "fixed-response" && a.FixedResponseConfig?.StatusCode === FENCE_STATUS_CODE)
+      && r.Conditions?.some((c) => c.Field === "path-pattern" && (c.PathPatternConfig?.Values ?? c.Values ?? []).includes(path)));
+    return { listenerArn: https.ListenerArn, rule };
+  }
+
+  async isFenced(region: string, lb: string, path: string): Promise<boolean> {
+    return !!(await this.fenceLookup(region, lb, path)).rule;
+  }
+
+  async setFence(region: string, lb: string, path: string, on: boolean): Promise<void> {
+    const { listenerArn, rule } = await this.fenceLookup(region, lb, path);
+    const elb = this.client(ElasticLoadBalancingV2Client, region);
+    if (on && !rule) {
+      const r = fenceRule(path);
+      await mapped(`${region} ElasticLoadBalancingV2.CreateRule`, () => elb.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: r.Priority, Conditions: r.Conditions, Actions: r.Actions.map((a) => ({ ...a, Type: "fixed-response" as const })), Tags: [{ Key: "dr:fence", Value: "drill" }] })));
+    }
+    if (!on && rule?.RuleArn) await mapped(`${region} ElasticLoadBalancingV2.DeleteRule`, () => elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn })));
+  }
+
+  async healthCheckHealthy(id: string): Promise<boolean> {
+    const out = await mapped("global Route53.GetHealthCheckStatus", () => this.client(Route53Client, ROUTE53_API_REGION).send(new GetHealthCheckStatusCommand({ HealthCheckId: id })));
+    const obs = out.HealthCheckObservations ?? [];
+    const ok = obs.filter((o) => o.StatusReport?.Status?.startsWith("Success")).length;
+    return obs.length > 0 && ok / obs.length > HEALTHY_CHECKER_SHARE;
+  }
+
+  async testDnsAnswer(zone: string, name: string): Promise<string[]> {
+    const out = await mapped("global Route53.TestDNSAnswer", () => this.client(Route53Client, ROUTE53_API_REGION).send(new TestDNSAnswerCommand({ HostedZoneId: zone, RecordName: name, RecordType: "A" })));
+    return out.RecordData ?? [];
+  }
+
+  async resolve(name: string): Promise<string[]> {
+    try {
+      return await dnsPromises.resolve4(name);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "ENOTFOUND" || code === "ENODATA") return [];
+      throw new CloudError(errorKind(err), code ?? "DNS", `global DNS.Resolve ${name}`, (err as Error).message);
+    }
+  }
+
+  async httpStatus(url: string): Promise<number> {
+    try {
+      return (await fetch(url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) })).status;
+    } catch (err) {
+      throw new CloudError("transient", "HTTP", `HTTPS.GET ${url}`, (err as Error).message);
+    }
+  }
+
+  async describeSecret(region: string, id: string): Promise<SecretView> {
+    const out = await mapped(`${region} SecretsManager.DescribeSecret`, () => this.client(SecretsManagerClient, region).send(new DescribeSecretCommand({ SecretId: id })));
+    return { primaryRegion: out.PrimaryRegion && out.PrimaryRegion !== region ? out.PrimaryRegion : undefined, replicas: (out.ReplicationStatus ?? []).map((r) => ({ region: r.Region ?? "", status: r.Status ?? "unknown" })) };
+  }
+
+  async getSecretValue(region: string, id: string): Promise<string> {
+    const out = await mapped(`${region} SecretsManager.GetSecretValue`, () => this.client(SecretsManagerClient, region).send(new GetSecretValueCommand({ SecretId: id })));
+    return out.SecretString ?? "";
+  }
+
+  async putSecretValue(region: string, id: string, value: string): Promise<void> {
+    await mapped(`${region} SecretsManager.PutSecretValue`, () => this.client(SecretsManagerClient, region).send(new PutSecretValueCommand({ SecretId: id, SecretString: value })));
+  }
+
+  async stopReplicationToReplica(region: string, id: string): Promise<void> {
+    await mapped(`${region} SecretsManager.StopReplicationToReplica`, () => this.client(SecretsManagerClient, region).send(new StopReplicationToReplicaCommand({ SecretId: id })));
+  }
+
+  async replicateSecretToRegion(region: string, id: string, replicaRegion: string, kmsKeyId: string): Promise<void> {
+    await mapped(`${region} SecretsManager.ReplicateSecretToRegions`, () => this.client(SecretsManagerClient, region).send(new ReplicateSecretToRegionsCommand({ SecretId: id, AddReplicaRegions: [{ Region: replicaRegion, KmsKeyId: kmsKeyId }], ForceOverwriteReplicaSecret: true })));
+  }
+
+  async imageState(region: string, amiId: string): Promise<string | undefined> {
+    try {
+      const out = await this.client(EC2Client, region).send(new DescribeImagesCommand({ ImageIds: [amiId] }));
+      return out.Images?.[0]?.State;
+    } catch (err) {
+      if ((err as { name?: string }).name === "InvalidAMIID.NotFound") return undefined;
+      return mapped(`${region} EC2.DescribeImages`, () => Promise.reject(err));
+    }
+  }
+
+  async putObject(region: string, bucket: string, key: string, body: string): Promise<void> {
+    await mapped(`${region} S3.PutObject`, () => this.client(S3Client, region).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "text/plain" })));
+  }
+
+  async objectExists(region: string, bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.client(S3Client, region).send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === "NotFound" || e.$metadata?.httpStatusCode === 404) return false;
+      return mapped(`${region} S3.HeadObject`, () => Promise.reject(err));
+    }
+  }
+}
+
+export function awsCloud(_inputs: DrillInputs): Cloud {
+  return new AwsCloud();
+}

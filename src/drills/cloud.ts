@@ -1,0 +1,120 @@
+/**
+ * The narrow cloud interface (port) the drill engine talks to. Three things implement it: the AWS
+ * adapter (./aws), the simulator (./simulator), and nothing else: dry-run never calls it, it prints
+ * the calls each step declares. Every method names the AWS operation(s) behind it, so the declared
+ * calls, the simulator's call log and the adapter's requests can be compared in tests.
+ */
+
+/** Services as dry-run prints them; DNS and HTTPS are the public data planes (resolvers, the health endpoint). */
+export type Service = "RDS" | "Route53" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "ElasticLoadBalancingV2" | "DNS" | "HTTPS";
+
+/** The pseudo-region of global services (Route 53, public DNS). */
+export const GLOBAL = "global";
+
+/** One call as dry-run prints it: `<region> <Service>.<Operation> <parameters>`. */
+export interface Call {
+  readonly region: string;
+  readonly service: Service;
+  readonly operation: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export function call(region: string, service: Service, operation: string, params: Record<string, unknown> = {}): Call {
+  return { region, service, operation, params };
+}
+
+export function formatCall(c: Call): string {
+  const params = Object.entries(c.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return [`${c.region} ${c.service}.${c.operation}`, ...params].join(" ");
+}
+
+/** How the engine treats a failed call: throttling and transient errors are retried with backoff; the rest stop the step. */
+export type ErrorKind = "throttling" | "transient" | "fatal";
+
+export class CloudError extends Error {
+  constructor(readonly kind: ErrorKind, readonly code: string, readonly where: string, message: string) {
+    super(`${where}: ${code}: ${message}`);
+    this.name = "CloudError";
+  }
+}
+
+export interface GlobalClusterMember {
+  readonly arn: string;
+  readonly writer: boolean;
+}
+
+export interface GlobalClusterView {
+  readonly status: string;
+  readonly members: readonly GlobalClusterMember[];
+  /** Present while a switchover or failover is pending or in progress (RDS FailoverState). */
+  readonly failover?: { readonly status: string; readonly toArn: string; readonly dataLossAllowed: boolean };
+}
+
+export interface DbClusterView {
+  readonly arn: string;
+  readonly status: string;
+  readonly instances: readonly { readonly id: string; readonly status: string }[];
+}
+
+export interface GroupView {
+  readonly name: string;
+  readonly desired: number;
+  readonly min: number;
+  readonly max: number;
+  /** Instances InService and Healthy (the group counts target-group health with health-check type ELB). */
+  readonly inService: number;
+}
+
+export interface SecretView {
+  /** Set on a replica: the region of its primary secret. */
+  readonly primaryRegion?: string;
+  /** Set on a primary: each replica region and its status (InSync, Failed, InProgress). */
+  readonly replicas: readonly { readonly region: string; readonly status: string }[];
+}
+
+export interface Cloud {
+  /** RDS DescribeGlobalClusters, asked in `region`. */
+  describeGlobalCluster(region: string, globalClusterId: string): Promise<GlobalClusterView>;
+  /** RDS DescribeDBClusters (+ DescribeDBInstances for the members' status). */
+  describeDbCluster(region: string, clusterId: string): Promise<DbClusterView>;
+  /** RDS CreateDBInstance in an existing (headless) cluster. */
+  createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void>;
+  /** RDS SwitchoverGlobalCluster: no data loss; never AllowDataLoss. */
+  switchoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
+  /** RDS FailoverGlobalCluster with AllowDataLoss: the only call that may lose data; only `failover` uses it. */
+  failoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
+  /** CloudWatch GetMetricData, AuroraGlobalDBReplicationLag of a secondary cluster, in seconds; undefined without data. */
+  replicationLagSeconds(region: string, clusterId: string): Promise<number | undefined>;
+  /** Auto Scaling DescribeAutoScalingGroups. */
+  describeGroups(region: string, names: readonly string[]): Promise<GroupView[]>;
+  /** Auto Scaling SetDesiredCapacity. */
+  setDesiredCapacity(region: string, name: string, desired: number): Promise<void>;
+  /** Whether the fence rule (503 on the health path) is on the load balancer's HTTPS listener (ELBv2 Describe*). */
+  isFenced(region: string, loadBalancerName: string, healthPath: string): Promise<boolean>;
+  /** Puts the fence on (CreateRule) or takes it off (DeleteRule); idempotent. */
+  setFence(region: string, loadBalancerName: string, healthPath: string, on: boolean): Promise<void>;
+  /** Route 53 GetHealthCheckStatus: healthy when most checkers report success (control plane: readiness and dns only). */
+  healthCheckHealthy(healthCheckId: string): Promise<boolean>;
+  /** Route 53 TestDNSAnswer: what Route 53 itself answers for the name (control plane: readiness and dns only). */
+  testDnsAnswer(hostedZoneId: string, name: string): Promise<string[]>;
+  /** Public resolution (node:dns): what clients get, caches included. */
+  resolve(name: string): Promise<string[]>;
+  /** HTTPS GET of a health endpoint; the status code. */
+  httpStatus(url: string): Promise<number>;
+  /** Secrets Manager DescribeSecret. */
+  describeSecret(region: string, secretId: string): Promise<SecretView>;
+  /** Secrets Manager GetSecretValue (AWSCURRENT); the value never leaves the engine. */
+  getSecretValue(region: string, secretId: string): Promise<string>;
+  /** Secrets Manager PutSecretValue. */
+  putSecretValue(region: string, secretId: string, value: string): Promise<void>;
+  /** Secrets Manager StopReplicationToReplica, called in the replica's region. */
+  stopReplicationToReplica(region: string, secretId: string): Promise<void>;
+  /** Secrets Manager ReplicateSecretToRegions with ForceOverwriteReplicaSecret. */
+  replicateSecretToRegion(region: string, secretId: string, replicaRegion: string, kmsKeyId: string): Promise<void>;
+  /** EC2 DescribeImages: the image's state, or undefined when it does not exist. */
+  imageState(region: string, amiId: string): Promise<string | undefined>;
+  /** S3 PutObject. */
+  putObject(region: string, bucket: string, key: string, body: string): Promise<void>;
+  /** S3 HeadObject: whether the object exists. */
+  objectExists(region: string, bucket: string, key: string): Promise<boolean>;
+}

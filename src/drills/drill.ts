@@ -1,0 +1,191 @@
+/**
+ * One drill, start to finish: load the inputs, build the scenario's steps, then either print them
+ * (dry-run) or run them against the simulator or AWS with a journal, measure, report, and say what
+ * to do next. `resumeDrill` continues a journal at its first unfinished step.
+ */
+import * as path from "path";
+import { Cloud } from "./cloud";
+import { Clock, realClock } from "./clock";
+import { dryRunLines } from "./dryRun";
+import { DrillError } from "./errors";
+import { DrillInputs, DrillRegion, regionOf } from "./inputs";
+import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal } from "./journal";
+import { loadInputs, OutputsSource, readProjectStacks, StackOutputsReader } from "./load";
+import { measure, measurementLines, Measurements } from "./measure";
+import { scenarioModelRto } from "./model";
+import { writeReport } from "./report";
+import { Outcome, runSteps, SimulatedCrash } from "./runner";
+import { activeRegionCommands } from "./scenarios/data";
+import { scenario as scenarioNamed } from "./scenarios";
+import { Fault, initialState, SimulatedCloud } from "./simulator";
+import { Facts, Gate, Scenario, Step } from "./step";
+
+export type Mode = "dry-run" | "simulate" | "execute";
+
+export const EXIT = { completed: 0, failed: 1, refused: 2, crashed: 3, aborted: 4 } as const;
+export const DEFAULT_JOURNAL_DIR = "drills";
+
+export interface DrillRequest {
+  readonly scenario: string;
+  readonly mode: Mode;
+  readonly faults?: readonly Fault[];
+  readonly force?: readonly Gate[];
+  readonly journal?: string;
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly yes?: boolean;
+  readonly log: (line: string) => void;
+  /** Asks the operator before a real drill; `--yes` skips it. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+  /** The AWS adapter for `--execute` (injected so tests never build SDK clients). */
+  readonly awsCloud?: (inputs: DrillInputs) => Cloud;
+  /** Stack outputs through the Automation API when no --outputs are given. */
+  readonly readOutputs?: StackOutputsReader;
+  /** Whether the Pulumi CLI is available (a dry-run without it derives placeholder identifiers). */
+  readonly pulumiAvailable?: boolean;
+}
+
+export interface DrillResult {
+  readonly exitCode: number;
+  readonly outcome?: Outcome;
+  readonly measurements?: Measurements;
+  readonly journal?: string;
+  readonly reportFiles?: readonly string[];
+}
+
+export const simFile = (journal: string) => `${journal}.sim.json`;
+
+function outputsSource(r: DrillRequest): OutputsSource {
+  if (r.outputs && Object.keys(r.outputs).length) return "files";
+  if (r.mode === "simulate") return "derived";
+  if (r.mode === "dry-run" && !(r.pulumiAvailable && r.readOutputs)) return "derived";
+  if (!r.readOutputs) throw new DrillError("--execute needs the stacks' outputs: pass --outputs <stack>=<file> for both stacks, or install the Pulumi CLI so the Automation API can read them");
+  return "automation";
+}
+
+export async function runDrill(r: DrillRequest): Promise<DrillResult> {
+  const sc = scenarioNamed(r.scenario);
+  const cwd = path.resolve(r.cwd);
+  const project = readProjectStacks(cwd);
+  const source = outputsSource(r);
+  const inputs = await loadInputs(project, source, resolveFiles(r.outputs ?? {}), r.readOutputs);
+  const { from, to } = sc.direction(inputs, project.activeRegion);
+  const steps = sc.steps(inputs, from, to);
+  if ((r.faults ?? []).length && r.mode !== "simulate") throw new DrillError(`--fault ${r.faults!.join(", ")} only applies with --simulate`);
+  if (r.mode === "dry-run") {
+    if (source === "derived") r.log(`# no stack outputs given${r.pulumiAvailable ? "" : " and no Pulumi CLI"}: identifiers are placeholders derived from the stack files; pass --outputs <stack>=<file> for the real ones`);
+    r.log(`# drill ${sc.name} --dry-run: ${from.region} -> ${to.region}; nothing is changed`);
+    for (const line of dryRunLines(steps)) r.log(line);
+    const model = scenarioModelRto(inputs, sc.modelRto);
+    if (model !== undefined) r.log(`model RTO ${model} s`);
+    return { exitCode: EXIT.completed };
+  }
+  if (r.mode === "execute" && !r.yes) {
+    const ok = await r.confirm?.(`This runs the ${sc.name} drill against AWS: ${from.region} -> ${to.region} (${steps.length} steps). Type "${sc.name}" to continue: `);
+    if (!ok) {
+      r.log("aborted: nothing was changed");
+      return { exitCode: EXIT.aborted };
+    }
+  }
+  const journalFile = r.journal ?? path.join(cwd, DEFAULT_JOURNAL_DIR, `${sc.name}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`);
+  const journal = Journal.create(journalFile);
+  const header: DrillHeader = { scenario: sc.name, mode: r.mode, from: from.region, to: to.region, faults: [...(r.faults ?? [])], force: [...(r.force ?? [])], outputs: resolveFiles(r.outputs ?? {}), cwd };
+  const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], sc.name === "failback")) : undefined;
+  const clock = sim?.clock ?? realClock;
+  journal.append({ at: new Date(clock.now()).toISOString(), step: HEADER_STEP, event: "start", operation: `drill ${sc.name}`, region: to.region, detail: header });
+  return execute({ r, sc, inputs, from, to, steps, journal, header, sim, clock, facts: {}, finished: new Set() });
+}
+
+export type ReopenRequest = Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & { cwd?: string };
+
+/** A journal's drill rebuilt: its header, steps and (simulated) cloud, for resume and undo. */
+export async function reopenJournal(journalFile: string, r: ReopenRequest, verb: "resume" | "undo") {
+  const entries = readJournal(journalFile);
+  const header = journalHeader(entries, journalFile);
+  if (header.mode !== r.mode) throw new DrillError(`journal ${journalFile} was written by a --${header.mode} drill; ${verb} it with --${header.mode}`);
+  const sc = scenarioNamed(header.scenario);
+  const project = readProjectStacks(header.cwd);
+  const hasFiles = Object.keys(header.outputs).length > 0;
+  const inputs = await loadInputs(project, hasFiles ? "files" : r.mode === "simulate" ? "derived" : "automation", header.outputs, r.readOutputs);
+  const from = regionOf(inputs, header.from);
+  const to = regionOf(inputs, header.to);
+  const steps = sc.steps(inputs, from, to);
+  const sim = r.mode === "simulate" ? SimulatedCloud.load(inputs, simFile(journalFile)) : undefined;
+  const cloud: Cloud = sim ?? r.awsCloud!(inputs);
+  const confirmed = r.mode !== "execute" || r.yes || !!(await r.confirm?.(`This will ${verb} the ${sc.name} drill against AWS (${from.region} -> ${to.region}). Type "${sc.name}" to continue: `));
+  return { entries, header, sc, inputs, from, to, steps, sim, cloud, confirmed, persist: () => sim?.save(simFile(journalFile)) };
+}
+
+/** Continues a journal at its first unfinished step; a finished cut-over is never issued again. */
+export async function resumeDrill(journalFile: string, r: ReopenRequest): Promise<DrillResult> {
+  const { entries, header, sc, inputs, from, to, steps, sim, confirmed } = await reopenJournal(journalFile, r, "resume");
+  if (!confirmed) {
+    r.log("aborted: nothing was changed");
+    return { exitCode: EXIT.aborted };
+  }
+  const finished = finishedSteps(entries);
+  const next = steps.find((s) => !finished.has(s.name));
+  r.log(`resuming ${sc.name} from ${journalFile}: ${finished.size} step(s) finished${next ? `, continuing at ${next.name}` : ", nothing left to run"}`);
+  const force = [...new Set([...header.force, ...(r.force ?? [])])];
+  return execute({ r: { ...r, scenario: sc.name, cwd: header.cwd, force }, sc, inputs, from, to, steps, journal: new Journal(journalFile), header, sim, clock: sim?.clock ?? realClock, facts: journaledFacts(entries), finished });
+}
+
+interface Run {
+  readonly r: DrillRequest;
+  readonly sc: Scenario;
+  readonly inputs: DrillInputs;
+  readonly from: DrillRegion;
+  readonly to: DrillRegion;
+  readonly steps: Step[];
+  readonly journal: Journal;
+  readonly header: DrillHeader;
+  readonly sim?: SimulatedCloud;
+  readonly clock: Clock;
+  readonly facts: Facts;
+  readonly finished: ReadonlySet<string>;
+}
+
+async function execute(x: Run): Promise<DrillResult> {
+  const { r, sc, inputs, sim } = x;
+  const cloud: Cloud = sim ?? r.awsCloud!(inputs);
+  const persist = () => sim?.save(simFile(x.journal.file));
+  persist();
+  const ctx = { inputs, cloud, clock: x.clock, from: x.from, to: x.to, facts: x.facts, log: r.log };
+  r.log(`drill ${sc.name} (${r.mode}${x.header.faults.length ? `, faults: ${x.header.faults.join(", ")}` : ""}): ${x.from.region} -> ${x.to.region}; journal ${x.journal.file}`);
+  let outcome: Outcome;
+  try {
+    outcome = await runSteps({ steps: x.steps, ctx, journal: x.journal, force: r.force ?? [], finished: x.finished, continueOnFailure: sc.continueOnFailure, afterAction: sim ? (s) => sim.afterAction(s, persist) : undefined });
+  } catch (err) {
+    if (!(err instanceof SimulatedCrash)) throw err;
+    persist();
+    r.log(`the drill process died (simulated) right after ${err.step}; continue with: npm run dr -- drill resume ${x.journal.file} --simulate`);
+    return { exitCode: EXIT.crashed, journal: x.journal.file };
+  }
+  persist();
+  x.journal.append({ at: new Date(x.clock.now()).toISOString(), step: HEADER_STEP, event: outcome.kind === "completed" ? "done" : "failed", operation: `drill ${sc.name}`, region: x.to.region });
+  const m = measure(x.journal.entries(), sc, x.steps, inputs);
+  const followUp = outcome.kind === "completed" && m.facts.activeRegion ? activeRegionCommands(inputs, m.facts.activeRegion) : [];
+  if (outcome.kind === "refused") r.log(`refused at ${outcome.step}: ${outcome.reason}`);
+  if (outcome.kind === "failed") {
+    r.log(`stopped at ${outcome.step}: ${outcome.reason}`);
+    r.log(outcome.undo.length ? "undo offered (newest first):" : "nothing to undo");
+    for (const u of outcome.undo) r.log(`  - ${u.step}: ${u.description}`);
+    if (outcome.undo.length) r.log(`to run these undos: npm run dr -- drill undo ${x.journal.file} --${r.mode}`);
+    r.log(`after fixing the cause, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}`);
+  }
+  if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);
+  for (const line of measurementLines(m)) r.log(line);
+  if (followUp.length) {
+    r.log(`${m.facts.activeRegion} is now the active region. So that the next 'pulumi up' does not fight the drill (Route 53 roles follow dr:activeRegion), run:`);
+    for (const c of followUp) r.log(`  ${c}`);
+  }
+  const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, outcome, measurements: m, followUp }, x.steps);
+  r.log(`report: ${reportFiles.join(", ")}`);
+  const exitCode = outcome.kind === "completed" ? (outcome.failedChecks.length ? EXIT.failed : EXIT.completed) : outcome.kind === "refused" ? EXIT.refused : EXIT.failed;
+  return { exitCode, outcome, measurements: m, journal: x.journal.file, reportFiles };
+}
+
+/** --outputs files are named relative to where the command runs; the journal keeps them absolute for resume. */
+function resolveFiles(files: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, path.resolve(v)]));
+}

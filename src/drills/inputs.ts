@@ -1,0 +1,167 @@
+/**
+ * What a drill needs to know, parsed with zod from the stacks' outputs (`pulumi stack output --json`
+ * of the primary and the secondary, or the Automation API) plus their stack files (capacity,
+ * objectives, health-check path). One clear error names every missing or bad output and the fix.
+ */
+import * as fs from "fs";
+import { z } from "zod";
+import { StackConfig } from "../../stacks/configSchema";
+import { DrillError } from "./errors";
+
+export const TIERS = ["web", "app"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** One region as the drill sees it. */
+export interface DrillRegion {
+  readonly stack: string;
+  readonly region: string;
+  readonly config: StackConfig;
+  readonly dbClusterIdentifier: string;
+  readonly dbClusterArn: string;
+  readonly webLoadBalancerName: string;
+  readonly webLoadBalancerDnsName: string;
+  readonly groups: readonly { readonly tier: Tier; readonly name: string }[];
+  readonly healthCheckId: string;
+  readonly dataBucketName: string;
+  readonly amiId: string;
+  readonly dbSecretArn: string;
+  readonly kmsKeyArn: string;
+}
+
+export interface DrillInputs {
+  readonly appName: string;
+  readonly domain: string;
+  readonly hostedZoneId: string;
+  readonly strategy: StackConfig["strategy"];
+  readonly globalClusterIdentifier: string;
+  /** The stack whose config role is primary, and the secondary. */
+  readonly primary: DrillRegion;
+  readonly secondary: DrillRegion;
+  /** Every stack file in the project (for the `pulumi config set dr:activeRegion` commands). */
+  readonly stackNames: readonly string[];
+}
+
+const regional = z.object({
+  region: z.string().min(1),
+  dbClusterIdentifier: z.string().min(1).nullable(),
+  dbClusterArn: z.string().regex(/^arn:aws[a-z-]*:rds:/, { error: "must be an RDS cluster ARN" }).nullable().optional(),
+  webLoadBalancerName: z.string().min(1).nullable(),
+  webLoadBalancerDnsName: z.string().min(1).nullable(),
+  autoScalingGroupNames: z.array(z.string()),
+  healthCheckId: z.string().min(1).nullable(),
+  dataBucketName: z.string().min(1),
+  amiId: z.string().min(1),
+  dbSecretArn: z.string().min(1),
+  kmsKeyArn: z.string().min(1),
+});
+
+const primaryOutputs = z.object({
+  regional,
+  globalClusterIdentifier: z.string().min(1).nullable(),
+  shared: z.object({ appName: z.string(), domain: z.string(), hostedZoneId: z.string(), strategy: z.string(), region: z.string() }),
+});
+const secondaryOutputs = z.object({ regional });
+
+export type RawOutputs = Record<string, unknown>;
+
+export class DrillInputError extends DrillError {
+  constructor(readonly problems: readonly string[]) {
+    super(`The drill cannot start; its inputs have ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "DrillInputError";
+  }
+}
+
+/** Reads a `pulumi stack output --json` file. */
+export function readOutputsFile(file: string): RawOutputs {
+  if (!fs.existsSync(file)) throw new DrillInputError([`--outputs file ${file} does not exist; write it with 'pulumi stack output --json --show-secrets --stack <stack> > ${file}'`]);
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as RawOutputs;
+  } catch {
+    // fall through to the one error below
+  }
+  throw new DrillInputError([`--outputs file ${file} is not a JSON object of stack outputs; write it with 'pulumi stack output --json --stack <stack>'`]);
+}
+
+export interface StackSource {
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly outputs: RawOutputs;
+}
+
+/** Builds the drill's inputs, or throws one DrillInputError naming each missing output and the fix. */
+export function drillInputs(primary: StackSource, secondary: StackSource, stackNames: readonly string[]): DrillInputs {
+  const problems: string[] = [];
+  const p = primaryOutputs.safeParse(primary.outputs);
+  const s = secondaryOutputs.safeParse(secondary.outputs);
+  const issues = (stack: string, r: { success: boolean; error?: z.ZodError }) =>
+    r.success ? [] : r.error!.issues.map((i) => `output ${i.path.join(".") || "(root)"} of stack "${stack}" ${i.code === "invalid_type" && i.input === undefined ? "is missing" : `is invalid (${i.message})`}; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}')`);
+  problems.push(...issues(primary.stack, p), ...issues(secondary.stack, s));
+  if (!p.success || !s.success) throw new DrillInputError(problems);
+  if (p.data.globalClusterIdentifier === null)
+    problems.push(`stack "${primary.stack}" exports no globalClusterIdentifier: strategy ${primary.config.strategy} keeps no standing replica, so there is nothing to switch or fail over; use the restore drill`);
+  const region = (stack: string, config: StackConfig, r: z.infer<typeof regional>): DrillRegion | undefined => {
+    const need = <T>(value: T | null | undefined, name: string): T => {
+      if (value === null || value === undefined) problems.push(`output regional.${name} of stack "${stack}" is missing; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}'), which exports it`);
+      return value as T;
+    };
+    if (r.region !== config.region) problems.push(`output regional.region of stack "${stack}" is ${r.region} but its stack file says aws:region ${config.region}; pass the outputs of the right stack`);
+    const groups = r.autoScalingGroupNames.map((name) => ({ name, tier: TIERS.find((t) => name.startsWith(`${config.appName}-${t}-`)) }));
+    for (const g of groups.filter((x) => !x.tier)) problems.push(`Auto Scaling group ${g.name} of stack "${stack}" is neither ${config.appName}-web-* nor ${config.appName}-app-*; the drill cannot tell which tier to scale`);
+    const out: DrillRegion = {
+      stack, region: r.region, config,
+      dbClusterIdentifier: need(r.dbClusterIdentifier, "dbClusterIdentifier"),
+      dbClusterArn: need(r.dbClusterArn, "dbClusterArn"),
+      webLoadBalancerName: need(r.webLoadBalancerName, "webLoadBalancerName"),
+      webLoadBalancerDnsName: need(r.webLoadBalancerDnsName, "webLoadBalancerDnsName"),
+      groups: groups.filter((g) => g.tier).map((g) => ({ name: g.name, tier: g.tier! })),
+      healthCheckId: need(r.healthCheckId, "healthCheckId"),
+      dataBucketName: r.dataBucketName, amiId: r.amiId, dbSecretArn: r.dbSecretArn, kmsKeyArn: r.kmsKeyArn,
+    };
+    return out;
+  };
+  const pr = region(primary.stack, primary.config, p.data.regional);
+  const sr = region(secondary.stack, secondary.config, s.data.regional);
+  if (p.data.shared.region !== primary.config.region) problems.push(`stack "${primary.stack}" exports shared.region ${p.data.shared.region}, not its stack file's ${primary.config.region}`);
+  if (problems.length) throw new DrillInputError(problems);
+  return {
+    appName: primary.config.appName, domain: primary.config.domain, hostedZoneId: primary.config.hostedZoneId, strategy: secondary.config.strategy,
+    globalClusterIdentifier: p.data.globalClusterIdentifier!, primary: pr!, secondary: sr!, stackNames,
+  };
+}
+
+/** The region of a stack in the pair, and the other one. */
+export function regionOf(inputs: DrillInputs, region: string): DrillRegion {
+  const r = [inputs.primary, inputs.secondary].find((x) => x.region === region);
+  if (!r) throw new DrillInputError([`region ${region} is neither ${inputs.primary.region} (stack ${inputs.primary.stack}) nor ${inputs.secondary.region} (stack ${inputs.secondary.stack})`]);
+  return r;
+}
+
+export function otherRegion(inputs: DrillInputs, region: string): DrillRegion {
+  return regionOf(inputs, region) === inputs.primary ? inputs.secondary : inputs.primary;
+}
+
+/**
+ * Outputs shaped like a deployed stack's, derived from its config: the simulator's built-in region
+ * pair on a fresh clone (no deployment, no files named). Identifiers follow the programs' naming.
+ */
+export function simulatedOutputs(config: StackConfig, account = "111122223333"): RawOutputs {
+  const cluster = `${config.appName}-${config.environment}-${config.region}`;
+  const regionalOut = {
+    region: config.region, vpcId: "vpc-0sim", dbClusterIdentifier: cluster,
+    dbClusterArn: `arn:aws:rds:${config.region}:${account}:cluster:${cluster}`,
+    dbEndpoint: `${cluster}.cluster-sim.${config.region}.rds.amazonaws.com`,
+    webLoadBalancerName: `${config.appName}-web-sim`, webLoadBalancerDnsName: `${config.appName}-web-sim.${config.region}.elb.amazonaws.com`,
+    autoScalingGroupNames: TIERS.map((t) => `${config.appName}-${t}-asg-sim`),
+    healthCheckId: `hc-${config.region}`, dataBucketName: `${config.appName}-data-${config.region}-sim`,
+    dataBucketArn: `arn:aws:s3:::${config.appName}-data-${config.region}-sim`, alarmTopicArn: `arn:aws:sns:${config.region}:${account}:${config.appName}-alarms`,
+    amiId: config.amiId ?? "ami-0fedcba9876543210", dbSecretArn: `arn:aws:secretsmanager:${config.region}:${account}:secret:${config.appName}-db-sim`,
+    kmsKeyArn: `arn:aws:kms:${config.region}:${account}:key/mrk-sim`,
+  };
+  if (config.role !== "primary") return { regional: regionalOut };
+  return {
+    regional: regionalOut, globalClusterIdentifier: config.strategy === "backup-restore" ? null : `${config.appName}-${config.environment}`,
+    shared: { appName: config.appName, domain: config.domain, hostedZoneId: config.hostedZoneId, strategy: config.strategy, region: config.region, vpcCidr: config.vpcCidr, dbEngine: config.database.engine, replicaRegions: config.replicaRegions ?? [] },
+    replicaKeyArns: {}, dbSecretReplicaArns: {},
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The drill journal: JSON Lines, appended as the drill runs, so a crashed or stopped drill resumes
+ * at its first unfinished step (`drill resume <journal>`). The first line records how the drill
+ * was started; each step then logs start, and done, failed or skipped.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { DrillError } from "./errors";
+import { Facts, Gate } from "./step";
+
+export type JournalEvent = "start" | "done" | "failed" | "skipped";
+
+export interface JournalEntry {
+  readonly at: string;
+  readonly step: string;
+  readonly event: JournalEvent;
+  readonly operation: string;
+  readonly region: string;
+  readonly detail?: string | JournalDetail | DrillHeader;
+}
+
+export interface JournalDetail {
+  readonly note?: string;
+  readonly facts?: Facts;
+  readonly retries?: number;
+}
+
+/** The header's detail: everything `resume` needs to rebuild the drill. */
+export interface DrillHeader {
+  readonly scenario: string;
+  readonly mode: "simulate" | "execute";
+  readonly from: string;
+  readonly to: string;
+  readonly faults: readonly string[];
+  readonly force: readonly Gate[];
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly cwd: string;
+}
+
+export const HEADER_STEP = "drill";
+
+export class Journal {
+  constructor(readonly file: string) {}
+
+  static create(file: string): Journal {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (fs.existsSync(file)) throw new DrillError(`journal ${file} already exists; resume it with 'drill resume ${file}' or name another with --journal`);
+    fs.writeFileSync(file, "");
+    return new Journal(file);
+  }
+
+  append(entry: JournalEntry): void {
+    fs.appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+  }
+
+  entries(): JournalEntry[] {
+    return readJournal(this.file);
+  }
+}
+
+export function readJournal(file: string): JournalEntry[] {
+  if (!fs.existsSync(file)) throw new DrillError(`journal ${file} does not exist; pass the file a drill wrote (default folder drills/)`);
+  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((line, i) => {
+    try {
+      return JSON.parse(line) as JournalEntry;
+    } catch {
+      throw new DrillError(`journal ${file} line ${i + 1} is not JSON; the file is damaged`);
+    }
+  });
+}
+
+export function journalHeader(entries: readonly JournalEntry[], file: string): DrillHeader {
+  const head = entries[0];
+  if (!head || head.step !== HEADER_STEP || typeof head.detail !== "object") throw new DrillError(`journal ${file} has no drill header on its first line; it was not written by 'drill'`);
+  return head.detail as unknown as DrillHeader;
+}
+
+/** Steps whose last event is done or skipped: resume does not run them again. */
+export function finishedSteps(entries: readonly JournalEntry[]): Set<string> {
+  const last = new Map<string, JournalEvent>();
+  for (const e of entries) if (e.step !== HEADER_STEP) last.set(e.step, e.event);
+  return new Set([...last].filter(([, ev]) => ev === "done" || ev === "skipped").map(([s]) => s));
+}
+
+/** Facts recorded by finished steps, merged in order. */
+export function journaledFacts(entries: readonly JournalEntry[]): Facts {
+  const facts: Facts = {};
+  for (const e of entries) if (e.step !== HEADER_STEP && typeof e.detail === "object" && "facts" in e.detail && e.detail.facts) Object.assign(facts, e.detail.facts);
+  return facts;
+}

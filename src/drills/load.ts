@@ -1,0 +1,88 @@
+/**
+ * Where a drill's inputs come from: the stack files in the project folder (configs, which stack is
+ * primary, dr:activeRegion) and the stacks' outputs, from `--outputs <stack>=<file>`, from the
+ * Automation API, or (simulation, or a dry-run with neither) derived from the stack files.
+ */
+import * as fs from "fs";
+import { parseStackConfig, stackConfigSchema, StackConfig } from "../../stacks/configSchema";
+import { referencesStack } from "../../stacks/stackSet";
+import { readStackConfig } from "../engine/stackFiles";
+import { DrillInputError, DrillInputs, drillInputs, RawOutputs, readOutputsFile, simulatedOutputs } from "./inputs";
+
+export const ACTIVE_REGION_KEY = "dr:activeRegion";
+/** The roles a drill moves traffic between. */
+const PAIR_ROLES: readonly (string | undefined)[] = ["primary", "secondary"];
+
+export interface ProjectStacks {
+  /** The project folder holding Pulumi.yaml and the stack files. */
+  readonly dir: string;
+  readonly primary: { readonly stack: string; readonly config: StackConfig };
+  readonly secondary: { readonly stack: string; readonly config: StackConfig };
+  readonly stackNames: readonly string[];
+  /** dr:activeRegion from the stack files, or the primary's region. */
+  readonly activeRegion: string;
+}
+
+export function stackNamesIn(dir: string): string[] {
+  return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+/**
+ * Reads every stack file; the pair is the primary and the first secondary that references it.
+ * Files of other roles (the links stack) are not parsed here, but get the dr:activeRegion commands too.
+ */
+export function readProjectStacks(dir: string): ProjectStacks {
+  const names = stackNamesIn(dir);
+  let active: string | undefined;
+  const configs = names.flatMap((stack) => {
+    const raw: Record<string, string> = readStackConfig(dir, stack);
+    // dr:activeRegion may be newer than this schema; the drill reads it either way.
+    if (raw[ACTIVE_REGION_KEY] !== undefined) {
+      active = active ?? raw[ACTIVE_REGION_KEY];
+      if (!("activeRegion" in stackConfigSchema.shape)) delete raw[ACTIVE_REGION_KEY];
+    }
+    if (!PAIR_ROLES.includes(raw["dr:role"])) return [];
+    return [{ stack, config: parseStackConfig(raw, `Pulumi.${stack}.yaml`) }];
+  });
+  const primary = configs.find((c) => c.config.role === "primary");
+  const secondary = primary && configs.find((c) => c.config.role === "secondary" && referencesStack(c.config.primaryStack ?? "", primary.stack));
+  if (!primary || !secondary)
+    throw new DrillInputError([`the folder ${dir} needs a primary stack file and a secondary stack file that references it (found ${names.map((n) => `Pulumi.${n}.yaml`).join(", ") || "none"}); run the drill in the project folder or pass --cwd`]);
+  return { dir, primary, secondary, stackNames: names, activeRegion: active ?? primary.config.region };
+}
+
+/** Parses `--outputs primary=p.json` values into stack -> file. */
+export function parseOutputsOption(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const m = /^([^=]+)=(.+)$/.exec(v);
+    if (!m) throw new DrillInputError([`--outputs ${v} is not <stack>=<file>; write for example --outputs primary=primary.json --outputs secondary=secondary.json`]);
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
+export type OutputsSource = "files" | "derived" | "automation";
+
+/** Reads a stack's outputs through the Automation API (needs the Pulumi CLI and a login). */
+export type StackOutputsReader = (projectDir: string, stack: string) => Promise<RawOutputs>;
+
+export async function loadInputs(project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader): Promise<DrillInputs> {
+  const pick = async (s: { stack: string; config: StackConfig }): Promise<RawOutputs> => {
+    if (source === "derived") return simulatedOutputs(s.config);
+    if (source === "automation") {
+      try {
+        return await reader!(project.dir, s.stack);
+      } catch (err) {
+        throw new DrillInputError([`reading the outputs of stack "${s.stack}" through the Automation API failed (${(err as Error).message.split("\n")[0]}); check 'pulumi login' and 'pulumi stack ls', or pass --outputs ${s.stack}=<file> from 'pulumi stack output --json --stack ${s.stack}'`]);
+      }
+    }
+    const file = files[s.stack];
+    if (!file) throw new DrillInputError([`no --outputs for stack "${s.stack}"; add --outputs ${s.stack}=<file> (pulumi stack output --json --stack ${s.stack} > <file>)`]);
+    return readOutputsFile(file);
+  };
+  const unknown = Object.keys(files).filter((s) => s !== project.primary.stack && s !== project.secondary.stack);
+  if (unknown.length) throw new DrillInputError([`--outputs names stack(s) ${unknown.join(", ")}, but the pair is ${project.primary.stack} and ${project.secondary.stack}`]);
+  const [p, s] = [await pick(project.primary), await pick(project.secondary)];
+  return drillInputs({ ...project.primary, outputs: p }, { ...project.secondary, outputs: s }, project.stackNames);
+}

@@ -1,0 +1,81 @@
+/**
+ * What a drill measured, from its journal (so a resumed drill measures across both runs):
+ * RTO from the start of the recovery (the first step that changes the recovery region) until the
+ * `recovered` step is done (clients resolve to the new region and its health endpoint passes, after
+ * the database cut-over finished); RPO from the replication lag at the cut-over plus the canary:
+ * a canary written in the old primary before the cut-over and missing in the new one means
+ * everything since it was written is presumed lost.
+ */
+import { HEADER_STEP, JournalEntry, journaledFacts } from "./journal";
+import { DrillInputs } from "./inputs";
+import { scenarioModelRto } from "./model";
+import { Facts, Scenario, Step } from "./step";
+
+export interface StepTiming {
+  readonly step: string;
+  readonly region: string;
+  readonly outcome: "done" | "failed" | "skipped" | "unfinished";
+  readonly startedAt: string;
+  readonly seconds: number;
+}
+
+export interface Measurements {
+  readonly rtoSeconds?: number;
+  readonly rpoSeconds?: number;
+  readonly modelRtoSeconds?: number;
+  readonly targetRtoSeconds: number;
+  readonly targetRpoSeconds: number;
+  readonly lagAtCutoverSeconds?: number;
+  readonly canary: "found" | "missing" | "not written" | "not checked" | "not used";
+  readonly facts: Facts;
+  readonly steps: readonly StepTiming[];
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+export function stepTimings(entries: readonly JournalEntry[]): StepTiming[] {
+  const out = new Map<string, { region: string; start: string; end?: string; outcome: StepTiming["outcome"] }>();
+  for (const e of entries.filter((x) => x.step !== HEADER_STEP)) {
+    const t = out.get(e.step);
+    if (e.event === "start") out.set(e.step, { region: e.region, start: t?.start ?? e.at, outcome: "unfinished" });
+    else if (t) Object.assign(t, { end: e.at, outcome: e.event });
+  }
+  return [...out].map(([step, t]) => ({ step, region: t.region, outcome: t.outcome, startedAt: t.start, seconds: t.end ? (ms(t.end) - ms(t.start)) / 1000 : 0 }));
+}
+
+export function measure(entries: readonly JournalEntry[], scenario: Scenario, steps: readonly Step[], inputs: DrillInputs): Measurements {
+  const facts = journaledFacts(entries);
+  const marked = (mark: "recovery-start" | "cutover" | "recovered") => steps.filter((s) => s.marks?.includes(mark)).map((s) => s.name);
+  const firstStart = (names: string[]) => entries.find((e) => names.includes(e.step) && e.event === "start")?.at;
+  const lastDone = (names: string[]) => [...entries].reverse().find((e) => names.includes(e.step) && e.event === "done")?.at;
+  const start = firstStart(marked("recovery-start")) ?? firstStart(marked("cutover"));
+  const end = lastDone(marked("recovered"));
+  const rtoSeconds = start && end ? Math.round((ms(end) - ms(start)) / 1000) : undefined;
+  const cutoverAt = firstStart(marked("cutover"));
+  const looked = entries.some((e) => e.step === "check-canary" && (e.event === "done" || e.event === "skipped"));
+  const canary: Measurements["canary"] = marked("cutover").length === 0 ? "not used" : facts.canaryKey === undefined ? "not written"
+    : facts.canaryFound ? "found" : looked ? "missing" : "not checked";
+  const planned = scenario.modelRto === "planned-switchover";
+  const lost = canary === "missing" && cutoverAt && facts.canaryWrittenAt ? Math.max(0, (ms(cutoverAt) - facts.canaryWrittenAt) / 1000) : 0;
+  // A switchover synchronizes the secondaries before it swaps roles: what lag there was is not lost.
+  const lag = planned ? 0 : facts.lagAtCutoverSeconds;
+  // Unknown until the drill looked for the canary (or could not write one and knows the lag).
+  const known = canary === "found" || canary === "missing" || (canary === "not written" && lag !== undefined);
+  const rpoSeconds = cutoverAt === undefined || !known ? undefined : Math.round((lag ?? 0) + lost);
+  return {
+    rtoSeconds, rpoSeconds, modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
+    targetRtoSeconds: inputs.primary.config.objectives.rtoSeconds, targetRpoSeconds: inputs.primary.config.objectives.rpoSeconds.database,
+    lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, facts, steps: stepTimings(entries),
+  };
+}
+
+/** The lines the CLI prints; their wording is a contract (tests and game-day scripts grep them). */
+export function measurementLines(m: Measurements): string[] {
+  const lines: string[] = [];
+  if (m.rtoSeconds !== undefined) lines.push(`measured RTO ${m.rtoSeconds} s`);
+  if (m.modelRtoSeconds !== undefined) lines.push(`model RTO ${m.modelRtoSeconds} s`);
+  if (m.rpoSeconds !== undefined) lines.push(`measured RPO ${m.rpoSeconds} s`);
+  if (m.rtoSeconds !== undefined) lines.push(`RTO target ${m.targetRtoSeconds} s: ${m.rtoSeconds <= m.targetRtoSeconds ? "met" : "MISSED"}`);
+  if (m.rpoSeconds !== undefined) lines.push(`RPO target ${m.targetRpoSeconds} s: ${m.rpoSeconds <= m.targetRpoSeconds ? "met" : "MISSED"} (lag at cut-over ${m.lagAtCutoverSeconds ?? "unknown"} s, canary ${m.canary})`);
+  return lines;
+}

@@ -1,0 +1,49 @@
+/**
+ * The drills' one link to the RTO/RPO model (src/model/recovery.ts): its estimate for the pair, and
+ * the timing constants the simulator and the step timeouts use. Importing the model's own named
+ * constants keeps simulated and modelled timings from drifting apart.
+ */
+import { estimateRecovery, RecoveryEstimate } from "../model/recovery";
+import { DrillInputs } from "./inputs";
+
+export {
+  AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS,
+  ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, INSTANCE_LAUNCH_SECONDS, S3_RTC_BOUND_SECONDS, S3_TYPICAL_SECONDS,
+  SECRET_REPLICA_BOUND_SECONDS, SECRET_TYPICAL_SECONDS,
+} from "../model/recovery";
+export { DEFAULT_TARGET_HEALTH, newTargetServingSeconds } from "../../components/compute/targetHealth";
+
+/*
+ * Everything the drills read from the model goes through the functions below, so a change of the
+ * model's shape (it grows per-store objectives, warm pools...) touches this file only.
+ */
+
+/** The model's estimate for failing over from the primary stack to the secondary. */
+export function modelFor(inputs: DrillInputs): RecoveryEstimate {
+  return estimateRecovery({ primary: inputs.primary.config, secondary: inputs.secondary.config });
+}
+
+/** The modelled figure a scenario's measured RTO is compared with. */
+export function modelRtoSeconds(e: RecoveryEstimate, kind: "planned-switchover" | "unplanned" | "dns" | "none"): number | undefined {
+  if (kind === "planned-switchover") return e.plannedSwitchoverSeconds;
+  if (kind === "unplanned") return e.rto.seconds;
+  if (kind === "dns") return e.terms.detection.seconds + e.terms.dns.seconds;
+  return undefined;
+}
+
+/** Route 53 detection (failed checks until the record turns) and resolver caching, in seconds. */
+export function dnsTimings(inputs: DrillInputs): { detectionSeconds: number; cacheSeconds: number } {
+  const e = modelFor(inputs);
+  return { detectionSeconds: e.terms.detection.seconds, cacheSeconds: e.terms.dns.seconds };
+}
+
+/** The model's figure for a scenario's RTO. */
+export function scenarioModelRto(inputs: DrillInputs, kind: Parameters<typeof modelRtoSeconds>[1]): number | undefined {
+  return modelRtoSeconds(modelFor(inputs), kind);
+}
+
+/** Where the model misses the objectives (empty when it meets them). */
+export function modelShortfalls(inputs: DrillInputs): string[] {
+  const e = modelFor(inputs);
+  return [...(e.rto.pass ? [] : [`RTO ${e.rto.seconds} s > ${e.rto.targetSeconds} s`]), ...(e.rpo.pass ? [] : [`RPO ${e.rpo.seconds} s > ${e.rpo.targetSeconds} s`])];
+}

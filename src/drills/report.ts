@@ -1,0 +1,46 @@
+/** drill-report.json and drill-report.md: the timeline, each step's duration, measured against target and model. */
+import * as fs from "fs";
+import * as path from "path";
+import { formatCall } from "./cloud";
+import { Measurements, measurementLines } from "./measure";
+import { Outcome } from "./runner";
+import { Step } from "./step";
+
+export interface DrillReport {
+  readonly scenario: string;
+  readonly mode: string;
+  readonly from: string;
+  readonly to: string;
+  readonly faults: readonly string[];
+  readonly journal: string;
+  readonly outcome: Outcome;
+  readonly measurements: Measurements;
+  readonly followUp: readonly string[];
+}
+
+export function reportMarkdown(r: DrillReport, steps: readonly Step[]): string {
+  const m = r.measurements;
+  const status = r.outcome.kind === "completed" ? (r.outcome.failedChecks.length ? "completed with failed checks" : "completed") : `${r.outcome.kind} at ${r.outcome.step}`;
+  const out = [
+    `# Drill report: ${r.scenario} (${r.mode})`, "",
+    `From ${r.from} to ${r.to}; faults: ${r.faults.join(", ") || "none"}; journal: \`${r.journal}\`; outcome: **${status}**.`, "",
+    "## Measured against target and model", "", "```text", ...measurementLines(m), "```", "",
+    "## Timeline", "", "| step | region | outcome | started | seconds |", "| --- | --- | --- | --- | ---: |",
+    ...m.steps.map((s) => `| ${s.step} | ${s.region} | ${s.outcome} | ${s.startedAt} | ${s.seconds} |`), "",
+  ];
+  if (r.outcome.kind === "failed") out.push("## Undo offered", "", ...r.outcome.undo.map((u) => `- ${u.step}: ${u.description}`), "");
+  if (r.outcome.kind !== "completed") out.push("## Stopped", "", r.outcome.reason, "");
+  if (r.outcome.kind === "completed" && r.outcome.failedChecks.length) out.push("## Failed checks", "", ...r.outcome.failedChecks.map((c) => `- ${c}`), "");
+  if (r.followUp.length) out.push("## Follow-up", "", "```sh", ...r.followUp, "```", "");
+  out.push("## Steps and their calls", "", ...steps.flatMap((s) => [`- **${s.name}** (${s.region}${s.required ? "" : ", best effort"}): ${s.purpose}`, ...s.calls.map((c) => `  - \`${formatCall(c)}\``)]), "");
+  return out.join("\n");
+}
+
+export function writeReport(dir: string, r: DrillReport, steps: readonly Step[]): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, "drill-report.json");
+  const md = path.join(dir, "drill-report.md");
+  fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  fs.writeFileSync(md, reportMarkdown(r, steps));
+  return [json, md];
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs a scenario's steps in order against the cloud port: precondition (gates), action (skipped
+ * when its effect is already in place), verification polled with backoff until its timeout.
+ * Throttling and transient errors are retried with backoff; anything else stops the drill at that
+ * step and offers the undo of every finished step, newest first. Best-effort steps never block.
+ */
+import { CloudError } from "./cloud";
+import { Journal, JournalDetail } from "./journal";
+import { Facts, Gate, Step, StepContext } from "./step";
+
+/** Retries of one throttled or transient call before the step fails; backoff doubles from 1 s, capped. */
+export const MAX_ATTEMPTS = 6;
+export const FIRST_BACKOFF_SECONDS = 1;
+export const MAX_BACKOFF_SECONDS = 20;
+/** A best-effort step aims at a region that may answer nothing: one retry, then move on, so it costs seconds, not a minute. */
+export const BEST_EFFORT_ATTEMPTS = 2;
+
+export type Outcome =
+  | { readonly kind: "completed"; readonly failedBestEffort: readonly string[]; readonly failedChecks: readonly string[] }
+  | { readonly kind: "refused"; readonly step: string; readonly gate?: Gate; readonly reason: string }
+  | { readonly kind: "failed"; readonly step: string; readonly reason: string; readonly undo: readonly { step: string; description: string }[] };
+
+export interface RunOptions {
+  readonly steps: readonly Step[];
+  readonly ctx: StepContext;
+  readonly journal?: Journal;
+  readonly force: readonly Gate[];
+  /** Steps finished in an earlier run (resume). */
+  readonly finished?: ReadonlySet<string>;
+  readonly continueOnFailure?: boolean;
+  /** Called after each action; the simulator's crash-after-cutover fault throws from here. */
+  readonly afterAction?: (step: Step) => void;
+}
+
+/** Thrown by a precondition-driven refusal; carries the gate when one refused. */
+class Refusal extends Error {
+  constructor(readonly gate: Gate | undefined, message: string) {
+    super(message);
+  }
+}
+
+export async function runSteps(o: RunOptions): Promise<Outcome> {
+  const { ctx } = o;
+  const failedBestEffort: string[] = [];
+  const failedChecks: string[] = [];
+  const done: Step[] = o.steps.filter((s) => o.finished?.has(s.name));
+  for (const step of o.steps) {
+    if (o.finished?.has(step.name)) continue;
+    const stamp = () => new Date(ctx.clock.now()).toISOString();
+    const entry = (event: "start" | "done" | "failed" | "skipped", detail?: string | JournalDetail) =>
+      o.journal?.append({ at: stamp(), step: step.name, event, operation: step.operation, region: step.region, ...(detail === undefined ? {} : { detail }) });
+    entry("start");
+    ctx.log(`- ${step.name} (${step.region}${step.required ? "" : ", best effort"}): ${step.purpose}`);
+    const before: Facts = { ...ctx.facts };
+    const retries = { n: 0, max: step.required ? MAX_ATTEMPTS : BEST_EFFORT_ATTEMPTS };
+    try {
+      const problem = step.precondition ? await retrying(ctx, retries, () => step.precondition!(ctx)) : undefined;
+      if (problem !== undefined) {
+        if (step.gate && o.force.includes(step.gate)) ctx.log(`  gate ${step.gate} overridden by --force ${step.gate}: ${problem}`);
+        else throw new Refusal(step.gate, step.gate ? `gate ${step.gate} refuses: ${problem}. Fix it, or override with --force ${step.gate}` : problem);
+      }
+      const already = step.alreadyDone ? await retrying(ctx, retries, () => step.alreadyDone!(ctx)) : undefined;
+      if (already !== undefined) ctx.log(`  already in place, not repeated: ${already}`);
+      else if (step.action) await retrying(ctx, retries, () => step.action!(ctx));
+      o.afterAction?.(step);
+      if (step.verify) await poll(ctx, step, retries);
+      entry("done", detailOf(before, ctx.facts, retries.n, already));
+      done.push(step);
+    } catch (err) {
+      if (isCrash(err)) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      if (!step.required) {
+        ctx.log(`  best effort, continuing: ${reason}`);
+        entry("skipped", `best effort step did not complete: ${reason}`);
+        failedBestEffort.push(step.name);
+        continue;
+      }
+      entry("failed", reason);
+      ctx.log(`  FAILED: ${reason}`);
+      if (o.continueOnFailure) {
+        failedChecks.push(`${step.name}: ${reason}`);
+        continue;
+      }
+      if (err instanceof Refusal) return { kind: "refused", step: step.name, gate: err.gate, reason };
+      const undo = done.filter((s) => s.undo).reverse().map((s) => ({ step: s.name, description: s.undo!.description }));
+      return { kind: "failed", step: step.name, reason, undo };
+    }
+  }
+  return { kind: "completed", failedBestEffort, failedChecks };
+}
+
+function detailOf(before: Facts, after: Facts, retries: number, already?: string): JournalDetail | undefined {
+  const changed = Object.fromEntries(Object.entries(after).filter(([k, v]) => JSON.stringify(before[k as keyof Facts]) !== JSON.stringify(v)));
+  const d: JournalDetail = {
+    ...(already ? { note: `already in place, not repeated: ${already}` } : {}),
+    ...(Object.keys(changed).length ? { facts: changed as Facts } : {}),
+    ...(retries ? { retries } : {}),
+  };
+  return Object.keys(d).length ? d : undefined;
+}
+
+/** A crash is not a step failure: the process dies, the journal keeps the step started but not done. */
+export class SimulatedCrash extends Error {
+  constructor(readonly step: string) {
+    super(`simulated crash right after the action of ${step}`);
+    this.name = "SimulatedCrash";
+  }
+}
+
+function isCrash(err: unknown): boolean {
+  return err instanceof SimulatedCrash;
+}
+
+export function backoffSeconds(attempt: number): number {
+  return Math.min(FIRST_BACKOFF_SECONDS * 2 ** attempt, MAX_BACKOFF_SECONDS);
+}
+
+/** Retries throttling and transient errors with backoff; rethrows anything else at once. */
+export async function retrying<T>(ctx: StepContext, retries: { n: number; max?: number }, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = err instanceof CloudError && (err.kind === "throttling" || err.kind === "transient");
+      if (!retryable || attempt + 1 >= (retries.max ?? MAX_ATTEMPTS)) throw err;
+      retries.n++;
+      await ctx.clock.sleep(backoffSeconds(attempt));
+    }
+  }
+}
+
+async function poll(ctx: StepContext, step: Step, retries: { n: number; max?: number }): Promise<void> {
+  const v = step.verify!;
+  const start = ctx.clock.now();
+  let interval = v.pollSeconds;
+  for (;;) {
+    const result = await retrying(ctx, retries, () => v.check(ctx));
+    if (result === true) return;
+    const waited = (ctx.clock.now() - start) / 1000;
+    if (waited >= v.timeoutSeconds) throw new Error(`timed out after ${Math.round(waited)} s waiting until ${v.what}: ${result}`);
+    await ctx.clock.sleep(Math.min(interval, v.timeoutSeconds - waited));
+    interval = Math.min(interval * 2, v.maxPollSeconds);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Capacity steps: raise the recovery region's groups to the primary's desired capacity (capped at
+ * each group's max) and wait until the instances are InService and healthy; scale a standby back.
+ * The runbook sets desired capacity directly: target tracking alone adds minutes of alarm evaluation.
+ */
+import { stackCapacity } from "../../../components/compute/capacity";
+import { call } from "../cloud";
+import { DrillInputs, DrillRegion, Tier } from "../inputs";
+import { DEFAULT_TARGET_HEALTH, INSTANCE_LAUNCH_SECONDS } from "../model";
+import { Step } from "../step";
+
+/** What each tier of `r` runs once it carries the full load: the primary's desired, within the group's max. */
+export function fullCapacity(inputs: DrillInputs, r: DrillRegion, tier: Tier): number {
+  return Math.min(inputs.primary.config.capacity[tier].desired, r.config.capacity[tier].max);
+}
+
+const describe = (r: DrillRegion) => call(r.region, "AutoScaling", "DescribeAutoScalingGroups", { AutoScalingGroupNames: r.groups.map((g) => g.name) });
+
+export function scaleOut(inputs: DrillInputs, to: DrillRegion): Step {
+  return {
+    name: "scale-out-recovery", region: to.region, required: true, operation: "AutoScaling.SetDesiredCapacity", marks: ["recovery-start"],
+    purpose: `raise ${to.region}'s tiers to full capacity (${to.groups.map((g) => `${g.tier} ${fullCapacity(inputs, to, g.tier)}`).join(", ")})`,
+    calls: [describe(to), ...to.groups.map((g) => call(to.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: fullCapacity(inputs, to, g.tier) }))],
+    action: async (ctx) => {
+      const groups = await ctx.cloud.describeGroups(to.region, to.groups.map((g) => g.name));
+      const previous: Record<string, number> = {};
+      for (const g of to.groups) {
+        const now = groups.find((x) => x.name === g.name);
+        if (!now) throw new Error(`Auto Scaling group ${g.name} does not exist in ${to.region}`);
+        previous[g.name] = now.desired;
+        const want = Math.min(fullCapacity(inputs, to, g.tier), now.max);
+        if (now.desired < want) await ctx.cloud.setDesiredCapacity(to.region, g.name, want);
+      }
+      ctx.facts.previousDesired = ctx.facts.previousDesired ?? previous;
+    },
+    undo: {
+      description: `set each group in ${to.region} back to its desired capacity before the drill`,
+      calls: to.groups.map((g) => call(to.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: "<before the drill>" })),
+      run: async (ctx) => {
+        for (const [name, desired] of Object.entries(ctx.facts.previousDesired ?? {})) await ctx.cloud.setDesiredCapacity(to.region, name, desired);
+      },
+    },
+  };
+}
+
+/** Launch plus the target group's healthy threshold: the model's capacity term; three of them before giving up. */
+export const CAPACITY_TIMEOUT_SECONDS = 3 * (INSTANCE_LAUNCH_SECONDS + DEFAULT_TARGET_HEALTH.healthyThreshold * DEFAULT_TARGET_HEALTH.intervalSeconds);
+
+export function waitCapacity(to: DrillRegion): Step {
+  return {
+    name: "wait-capacity-healthy", region: to.region, required: true, operation: "AutoScaling.DescribeAutoScalingGroups",
+    purpose: `every instance ${to.region}'s groups want is InService and healthy`,
+    calls: [describe(to)],
+    verify: {
+      what: `the groups in ${to.region} run their desired capacity`, timeoutSeconds: CAPACITY_TIMEOUT_SECONDS, pollSeconds: 10, maxPollSeconds: 15,
+      check: async (ctx) => {
+        const groups = await ctx.cloud.describeGroups(to.region, to.groups.map((g) => g.name));
+        const short = groups.filter((g) => g.inService < g.desired);
+        return short.length === 0 || short.map((g) => `${g.name} ${g.inService}/${g.desired} in service`).join(", ");
+      },
+    },
+  };
+}
+
+/** After failback the former recovery region goes back to its standby size (its stack's capacity plan). */
+export function restoreStandbyCapacity(r: DrillRegion): Step {
+  const plan = stackCapacity(r.config);
+  const desired = (tier: Tier) => (plan[tier].builds ? plan[tier].desired : 0);
+  return {
+    name: "restore-standby-capacity", region: r.region, required: false, operation: "AutoScaling.SetDesiredCapacity",
+    purpose: `return ${r.region}'s groups to their standby size (${r.groups.map((g) => `${g.tier} ${desired(g.tier)}`).join(", ")})`,
+    calls: r.groups.map((g) => call(r.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: desired(g.tier) })),
+    action: async (ctx) => {
+      for (const g of r.groups) await ctx.cloud.setDesiredCapacity(r.region, g.name, desired(g.tier));
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * Database steps: where the global database stands, the pilot light's writer instance, and the
+ * cut-over itself. SwitchoverGlobalCluster never allows data loss; FailoverGlobalCluster with
+ * AllowDataLoss is used only by `failover`. Both are asked in the recovery region, naming the
+ * target by ARN so Aurora finds it there:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverGlobalCluster.html
+ * While either runs, DescribeGlobalClusters reports a FailoverState (pending, switching-over,
+ * failing-over): resume reads it so a cut-over is never issued twice:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverState.html
+ * After a FailoverGlobalCluster the old primary comes back as a secondary once its region recovers
+ * (the Aurora guide and https://aws.amazon.com/blogs/database/introducing-aurora-global-database-failover/);
+ * SwitchoverGlobalCluster is documented for falling back to it. Failback checks membership rather
+ * than trusting that, because a cluster detached in the outage must be re-added first.
+ */
+import { call, CloudError, GlobalClusterView } from "../cloud";
+import { DrillInputs, DrillRegion } from "../inputs";
+import { AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS } from "../model";
+import { retrying } from "../runner";
+import { Step, StepContext } from "../step";
+
+export type CutoverKind = "switchover" | "failover";
+
+/** AuroraGlobalDBReplicationLag of a secondary cluster, published in its own region. */
+export const lagCall = (r: DrillRegion) =>
+  call(r.region, "CloudWatch", "GetMetricData", { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: r.dbClusterIdentifier, Stat: "Maximum", Period: 60 });
+
+const describeGlobal = (inputs: DrillInputs, r: DrillRegion) => call(r.region, "RDS", "DescribeGlobalClusters", { GlobalClusterIdentifier: inputs.globalClusterIdentifier });
+/** DescribeDBClusters, then DescribeDBInstances for the members' status. */
+export const describeCluster = (r: DrillRegion) => [
+  call(r.region, "RDS", "DescribeDBClusters", { DBClusterIdentifier: r.dbClusterIdentifier }),
+  call(r.region, "RDS", "DescribeDBInstances", { Filters: [{ Name: "db-cluster-id", Values: [r.dbClusterIdentifier] }] }),
+];
+
+function writerArn(gc: GlobalClusterView): string | undefined {
+  return gc.members.find((m) => m.writer)?.arn;
+}
+
+/** Problems of the global database for a cut-over from `from` to `to`, as seen from `to`. */
+function topologyProblem(gc: GlobalClusterView, from: DrillRegion, to: DrillRegion, rejoinHint: boolean): string | undefined {
+  if (gc.failover) return `a ${gc.failover.dataLossAllowed ? "failover" : "switchover"} is already ${gc.failover.status} towards ${gc.failover.toArn}; wait for it, or resume the journal of the drill that started it`;
+  const writer = writerArn(gc);
+  if (writer === to.dbClusterArn) return `${to.region} (${to.dbClusterIdentifier}) is already the writer; nothing to cut over`;
+  if (!gc.members.some((m) => m.arn === to.dbClusterArn))
+    return rejoinHint
+      ? `${to.dbClusterArn} is not a member of the global database. After FailoverGlobalCluster Aurora rebuilds the old primary as a secondary once its region recovers ` +
+        `(https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html); wait for it, or if it was detached, add it back as a secondary ('pulumi up --stack ${to.stack}')`
+      : `${to.dbClusterArn} is not a member of global database; check dbClusterArn of stack ${to.stack}`;
+  if (writer !== from.dbClusterArn) return `the writer is ${writer ?? "nobody"}, not ${from.dbClusterArn}; check dr:activeRegion and the outputs passed`;
+  return undefined;
+}
+
+/** Planned drills need both regions to answer: the global database in the recovery region, the old writer in its own. */
+export function checkRegions(inputs: DrillInputs, from: DrillRegion, to: DrillRegion, rejoinHint = false): Step {
+  return {
+    name: "check-regions", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
+    purpose: `both regions answer; ${from.region} writes, ${to.region} is a member${rejoinHint ? " again (rejoined after the failover)" : ""}`,
+    calls: [describeGlobal(inputs, to), ...describeCluster(from)],
+    precondition: async (ctx) => {
+      const problem = topologyProblem(await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier), from, to, rejoinHint);
+      if (problem) return problem;
+      try {
+        // Retried here (not by the runner) so that a region that stays silent becomes this check's answer.
+        await retrying(ctx, { n: 0 }, () => ctx.cloud.describeDbCluster(from.region, from.dbClusterIdentifier));
+      } catch (err) {
+        if (err instanceof CloudError) return `${from.region} does not answer (${err.message}); a planned cut-over needs both regions: run 'drill failover' instead`;
+        throw err;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Failover asks only the recovery region: the failed one may answer nothing. */
+export function checkRecoveryRegion(inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step {
+  return {
+    name: "check-recovery-region", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
+    purpose: `${to.region} answers and its cluster is a member of the global database, ready to take the writer`,
+    calls: [describeGlobal(inputs, to), ...describeCluster(to)],
+    precondition: async (ctx) => {
+      const gc = await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier);
+      const problem = topologyProblem(gc, from, to, false);
+      if (problem && !problem.startsWith("the writer is")) return problem;
+      const cluster = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
+      return cluster.status === "available" ? undefined : `cluster ${to.dbClusterIdentifier} is ${cluster.status}, not available`;
+    },
+  };
+}
+
+/** A headless (pilot-light) member gets a writer-to-be before promotion: promotion needs an instance. */
+export function createWriterInstance(to: DrillRegion): Step {
+  const instanceId = `${to.dbClusterIdentifier}-drill-writer`;
+  return {
+    name: "create-writer-instance", region: to.region, required: true, operation: "RDS.CreateDBInstance", marks: ["recovery-start"],
+    purpose: `give the headless cluster in ${to.region} a DB instance to promote`,
+    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine })],
+    alreadyDone: async (ctx) => {
+      const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
+      return c.instances.length ? `cluster already has instance(s) ${c.instances.map((i) => i.id).join(", ")}` : undefined;
+    },
+    action: (ctx) => ctx.cloud.createDbInstance(to.region, { clusterId: to.dbClusterIdentifier, instanceId, instanceClass: to.config.database.instanceClass, engine: to.config.database.engine }),
+    undo: { description: `delete DB instance ${instanceId} (aws rds delete-db-instance --region ${to.region} --db-instance-identifier ${instanceId})`, calls: [call(to.region, "RDS", "DeleteDBInstance", { DBInstanceIdentifier: instanceId })] },
+  };
+}
+
+export function waitWriterInstance(to: DrillRegion): Step {
+  return {
+    name: "wait-writer-instance", region: to.region, required: true, operation: "RDS.DescribeDBClusters",
+    purpose: `the new DB instance in ${to.region} is available`,
+    calls: describeCluster(to),
+    verify: {
+      what: `a DB instance of ${to.dbClusterIdentifier} is available`, timeoutSeconds: 2 * AURORA_INSTANCE_CREATE_SECONDS, pollSeconds: 15, maxPollSeconds: 15,
+      check: async (ctx) => {
+        const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
+        return c.instances.some((i) => i.status === "available") || `instances: ${c.instances.map((i) => `${i.id} ${i.status}`).join(", ") || "none"}`;
+      },
+    },
+  };
+}
+
+/**
+ * The replication lag the cut-over starts from (the data a failover loses), read just before it and
+ * journaled as its own step, so a crash right after the cut-over cannot lose the measurement.
+ */
+export function readLagAtCutover(to: DrillRegion): Step {
+  return {
+    name: "read-lag-at-cutover", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
+    purpose: `record the replication lag into ${to.region} at the moment of the cut-over`,
+    calls: [lagCall(to)],
+    action: async (ctx) => {
+      const lag = await ctx.cloud.replicationLagSeconds(to.region, to.dbClusterIdentifier);
+      if (lag !== undefined) ctx.facts.lagAtCutoverSeconds = lag;
+    },
+  };
+}
+
+/** The cut-over: moves the writer; its FailoverState makes it safe to resume. */
+export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step {
+  const operation = kind === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster";
+  const params = { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: to.dbClusterArn, ...(kind === "failover" ? { AllowDataLoss: true } : {}) };
+  return {
+    name: `${kind}-database`, region: to.region, required: true, operation: `RDS.${operation}`, marks: ["cutover"],
+    purpose: kind === "switchover" ? `move the writer to ${to.region} with no data loss (secondaries synchronize first)` : `promote ${to.region} to writer now, losing what had not replicated (AllowDataLoss)`,
+    calls: [
+      call(to.region, "RDS", operation, params),
+      describeGlobal(inputs, to),
+    ],
+    alreadyDone: async (ctx) => {
+      const gc = await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier);
+      if (gc.failover?.toArn === to.dbClusterArn) return `${operation} towards ${to.region} is ${gc.failover.status} (DescribeGlobalClusters FailoverState)`;
+      if (writerArn(gc) === to.dbClusterArn) return `${to.region} is already the writer`;
+      return undefined;
+    },
+    action: async (ctx: StepContext) => {
+      if (kind === "switchover") await ctx.cloud.switchoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
+      else await ctx.cloud.failoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
+    },
+    verify: {
+      what: `the global database accepted the ${kind}`, timeoutSeconds: 120, pollSeconds: 2, maxPollSeconds: 10,
+      check: async (ctx) => {
+        const gc = await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier);
+        return gc.failover?.toArn === to.dbClusterArn || writerArn(gc) === to.dbClusterArn || `status ${gc.status}, no ${kind} towards ${to.region} yet`;
+      },
+    },
+    undo: kind === "switchover"
+      ? { description: `switch back: npm run dr -- drill switchover (from ${to.region} to ${from.region}), no data loss`, calls: [call(from.region, "RDS", "SwitchoverGlobalCluster", { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: from.dbClusterArn })] }
+      : { description: `a failover cannot be undone; once ${from.region} recovers and rejoins, run npm run dr -- drill failback`, calls: [] },
+  };
+}
+
+export function waitDatabaseCutover(kind: CutoverKind, inputs: DrillInputs, to: DrillRegion): Step {
+  const expected = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS;
+  return {
+    name: "wait-database-cutover", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
+    purpose: `${to.region} is the writer and the ${kind} has finished`,
+    calls: [describeGlobal(inputs, to)],
+    verify: {
+      what: `${to.dbClusterIdentifier} writes`, timeoutSeconds: 3 * expected, pollSeconds: 5, maxPollSeconds: 15,
+      check: async (ctx) => {
+        const gc = await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier);
+        return (writerArn(gc) === to.dbClusterArn && !gc.failover) || `writer ${writerArn(gc) ?? "none"}${gc.failover ? `, ${gc.failover.status}` : ""}`;
+      },
+    },
+  };
+}

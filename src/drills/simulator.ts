@@ -1,0 +1,317 @@
+/**
+ * A simulated region pair behind the cloud port, on a virtual clock: every duration comes from the
+ * recovery model's cited constants (./model), so a simulated drill measures what the model
+ * predicts unless a fault says otherwise. The state is plain JSON so a crashed simulated drill can
+ * be resumed by another process (saved next to the journal).
+ */
+import * as fs from "fs";
+import { stackCapacity } from "../../components/compute/capacity";
+import { call, Call, Cloud, CloudError, DbClusterView, GLOBAL, GlobalClusterView, GroupView, SecretView, Service } from "./cloud";
+import { Clock } from "./clock";
+import { DrillInputs, DrillRegion, Tier } from "./inputs";
+import {
+  AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS, ELB_ALIAS_TTL_SECONDS,
+  dnsTimings, INSTANCE_LAUNCH_SECONDS, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, newTargetServingSeconds,
+} from "./model";
+import { SimulatedCrash } from "./runner";
+import { Step } from "./step";
+
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover"] as const;
+export type Fault = (typeof FAULTS)[number];
+
+/** Epoch ms of "never" (JSON has no Infinity). */
+const NEVER = Number.MAX_SAFE_INTEGER;
+/** The simulated drill starts at a fixed instant so runs and tests are reproducible. */
+export const SIM_START = Date.UTC(2026, 0, 1, 9, 0, 0);
+const HOUR = 3600_000;
+
+interface SimGroup { name: string; tier: Tier; desired: number; min: number; max: number; ready: number[] }
+interface SimRegion {
+  region: string;
+  down: boolean;
+  instances: { id: string; availableAt: number }[];
+  groups: SimGroup[];
+  fence: { at: number; on: boolean }[];
+  secret: { value: string; primaryRegion?: string; replicas: { region: string; syncedAt: number }[] };
+  objects: Record<string, number>;
+  address: string;
+}
+export interface SimState {
+  now: number;
+  faults: Fault[];
+  crashed: boolean;
+  writer: string;
+  op?: { kind: "switchover" | "failover"; to: string; doneAt: number };
+  /** The region whose Route 53 record is PRIMARY (dr:activeRegion as deployed). */
+  primaryRecord: string;
+  regions: Record<string, SimRegion>;
+  throttled: string[];
+  calls: Call[];
+}
+
+/** The world before a drill: the primary writes and serves; `afterFailover` is the world failback starts from. */
+export function initialState(inputs: DrillInputs, faults: readonly Fault[], afterFailover = false): SimState {
+  const ready = (n: number) => Array.from({ length: n }, () => SIM_START - HOUR);
+  const region = (r: DrillRegion, i: number, full: boolean): SimRegion => {
+    const plan = stackCapacity(r.config);
+    const db = plan.database;
+    return {
+      region: r.region, down: false,
+      instances: Array.from({ length: db.headless ? 0 : db.instances }, (_, k) => ({ id: `${r.dbClusterIdentifier}-${k}`, availableAt: SIM_START - HOUR })),
+      groups: r.groups.map((g) => {
+        const desired = full ? inputs.primary.config.capacity[g.tier].desired : plan[g.tier].desired;
+        return { name: g.name, tier: g.tier, desired, min: plan[g.tier].min, max: plan[g.tier].max, ready: ready(desired) };
+      }),
+      fence: [], secret: { value: "password-1", replicas: [] }, objects: {}, address: `198.51.100.${10 + i}`,
+    };
+  };
+  const p = region(inputs.primary, 0, true);
+  const s = region(inputs.secondary, 1, afterFailover);
+  p.secret.replicas.push({ region: s.region, syncedAt: SIM_START - HOUR });
+  s.secret.primaryRegion = p.region;
+  if (afterFailover) {
+    // The failover promoted the secondary and its secret, and fenced the old primary; the password was rotated since.
+    p.fence.push({ at: SIM_START - HOUR, on: true });
+    p.secret.replicas = [];
+    s.secret = { value: "password-2", replicas: [] };
+  }
+  if (faults.includes("primary-region-down")) p.down = true;
+  return {
+    now: SIM_START, faults: [...faults], crashed: false, writer: afterFailover ? s.region : p.region, primaryRecord: p.region,
+    regions: { [p.region]: p, [s.region]: s }, throttled: [], calls: [],
+  };
+}
+
+export class SimulatedCloud implements Cloud {
+  readonly clock: Clock;
+  private readonly detectionMs: number;
+
+  constructor(private readonly inputs: DrillInputs, readonly state: SimState) {
+    this.clock = { now: () => this.state.now, sleep: async (s) => void (this.state.now += Math.round(s * 1000)) };
+    this.detectionMs = dnsTimings(inputs).detectionSeconds * 1000;
+  }
+
+  static load(inputs: DrillInputs, file: string): SimulatedCloud {
+    return new SimulatedCloud(inputs, JSON.parse(fs.readFileSync(file, "utf8")) as SimState);
+  }
+
+  save(file: string): void {
+    fs.writeFileSync(file, JSON.stringify(this.state));
+  }
+
+  /** The crash-after-cutover fault: the process dies once, right after the cut-over's action. */
+  afterAction(step: Step, persist: () => void): void {
+    if (step.marks?.includes("cutover") && this.state.faults.includes("crash-after-cutover") && !this.state.crashed) {
+      this.state.crashed = true;
+      persist();
+      throw new SimulatedCrash(step.name);
+    }
+  }
+
+  private r(region: string): SimRegion {
+    const r = this.state.regions[region];
+    if (!r) throw new CloudError("fatal", "InvalidRegion", region, `no simulated region ${region}`);
+    return r;
+  }
+
+  /** Records the call and applies the faults every call is subject to. */
+  private enter(region: string, service: Service, operation: string, params: Record<string, unknown> = {}): void {
+    this.settle();
+    this.state.calls.push(call(region, service, operation, params));
+    const where = `${region} ${service}.${operation}`;
+    if (this.state.faults.includes("throttling") && !this.state.throttled.includes(`${service}.${operation}`)) {
+      this.state.throttled.push(`${service}.${operation}`);
+      throw new CloudError("throttling", "ThrottlingException", where, "Rate exceeded");
+    }
+    if (region !== GLOBAL && this.state.regions[region]?.down) throw new CloudError("transient", "ETIMEDOUT", where, `connect ETIMEDOUT (${region} is down)`);
+  }
+
+  /** Finishes a cut-over whose time has come. */
+  private settle(): void {
+    const op = this.state.op;
+    if (op && this.state.now >= op.doneAt) {
+      this.state.writer = op.to;
+      this.state.op = undefined;
+    }
+  }
+
+  private arn(region: string): string {
+    return [this.inputs.primary, this.inputs.secondary].find((x) => x.region === region)!.dbClusterArn;
+  }
+
+  private lagSeconds(): number {
+    return this.state.faults.includes("lag-over-target") ? 2 * this.inputs.primary.config.objectives.rpoSeconds.database : AURORA_TYPICAL_LAG_SECONDS;
+  }
+
+  private fencedAt(r: SimRegion, t: number): boolean {
+    return r.fence.filter((f) => f.at <= t).at(-1)?.on ?? false;
+  }
+
+  private inService(g: SimGroup, t: number): number {
+    return Math.min(g.desired, g.ready.filter((x) => x <= t).length);
+  }
+
+  private endpointHealthy(r: SimRegion, t: number): boolean {
+    const web = r.groups.find((g) => g.tier === "web");
+    return !r.down && !this.fencedAt(r, t) && !!web && this.inService(web, t) > 0;
+  }
+
+  /** Route 53 sees a change once its checkers have failed (or passed) `failureThreshold` times. */
+  private checkHealthy(region: string, t: number): boolean {
+    return this.endpointHealthy(this.r(region), t - this.detectionMs);
+  }
+
+  /** Failover routing: PRIMARY unless it is unhealthy and SECONDARY is healthy. */
+  private route53Answer(t: number): string[] {
+    const primary = this.state.primaryRecord;
+    const secondary = Object.keys(this.state.regions).find((x) => x !== primary)!;
+    const pick = this.checkHealthy(primary, t) || !this.checkHealthy(secondary, t) ? primary : secondary;
+    return [this.r(pick).address];
+  }
+
+  async describeGlobalCluster(region: string, id: string): Promise<GlobalClusterView> {
+    this.enter(region, "RDS", "DescribeGlobalClusters", { GlobalClusterIdentifier: id });
+    const op = this.state.op;
+    return {
+      status: "available",
+      members: Object.keys(this.state.regions).map((x) => ({ arn: this.arn(x), writer: x === this.state.writer })),
+      failover: op && { status: op.kind === "switchover" ? "switching-over" : "failing-over", toArn: this.arn(op.to), dataLossAllowed: op.kind === "failover" },
+    };
+  }
+
+  async describeDbCluster(region: string, clusterId: string): Promise<DbClusterView> {
+    this.enter(region, "RDS", "DescribeDBClusters", { DBClusterIdentifier: clusterId });
+    const r = this.r(region);
+    return { arn: this.arn(region), status: "available", instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })) };
+  }
+
+  async createDbInstance(region: string, p: { clusterId: string; instanceId: string }): Promise<void> {
+    this.enter(region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId });
+    this.r(region).instances.push({ id: p.instanceId, availableAt: this.state.now + AURORA_INSTANCE_CREATE_SECONDS * 1000 });
+  }
+
+  private startCutover(kind: "switchover" | "failover", region: string, targetArn: string): void {
+    if (this.state.op) throw new CloudError("fatal", "InvalidGlobalClusterStateFault", `${region} RDS`, "a switchover or failover is already in progress");
+    if (targetArn !== this.arn(region)) throw new CloudError("fatal", "InvalidParameterValue", `${region} RDS`, `target ${targetArn} is not the cluster in ${region}`);
+    if (!this.r(region).instances.some((i) => i.availableAt <= this.state.now)) throw new CloudError("fatal", "InvalidDBClusterStateFault", `${region} RDS`, "the target cluster has no available DB instance");
+    if (kind === "switchover" && this.r(this.state.writer).down) throw new CloudError("fatal", "InvalidGlobalClusterStateFault", `${region} RDS`, "switchover needs the primary cluster to be available");
+    const seconds = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS;
+    this.state.op = { kind, to: region, doneAt: this.state.now + seconds * 1000 };
+  }
+
+  async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
+    this.enter(region, "RDS", "SwitchoverGlobalCluster", { GlobalClusterIdentifier: id, TargetDbClusterIdentifier: targetArn });
+    this.startCutover("switchover", region, targetArn);
+  }
+
+  async failoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
+    this.enter(region, "RDS", "FailoverGlobalCluster", { GlobalClusterIdentifier: id, TargetDbClusterIdentifier: targetArn, AllowDataLoss: true });
+    this.startCutover("failover", region, targetArn);
+  }
+
+  async replicationLagSeconds(region: string, clusterId: string): Promise<number | undefined> {
+    this.enter(region, "CloudWatch", "GetMetricData", { MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: clusterId });
+    return region === this.state.writer ? undefined : this.lagSeconds();
+  }
+
+  async describeGroups(region: string, names: readonly string[]): Promise<GroupView[]> {
+    this.enter(region, "AutoScaling", "DescribeAutoScalingGroups", { AutoScalingGroupNames: names });
+    return this.r(region).groups.filter((g) => names.includes(g.name)).map((g) => ({ name: g.name, desired: g.desired, min: g.min, max: g.max, inService: this.inService(g, this.state.now) }));
+  }
+
+  async setDesiredCapacity(region: string, name: string, desired: number): Promise<void> {
+    this.enter(region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: name, DesiredCapacity: desired });
+    const g = this.r(region).groups.find((x) => x.name === name);
+    if (!g) throw new CloudError("fatal", "ValidationError", `${region} AutoScaling`, `group ${name} not found`);
+    if (desired > g.max) throw new CloudError("fatal", "ValidationError", `${region} AutoScaling`, `desired ${desired} above max ${g.max}`);
+    const launch = this.state.faults.includes("timeout") ? NEVER
+      : this.state.now + (INSTANCE_LAUNCH_SECONDS + newTargetServingSeconds(this.inputs.secondary.config.targetHealth)) * 1000;
+    while (g.ready.length < desired) g.ready.push(launch);
+    g.ready = g.ready.sort((a, b) => a - b).slice(0, Math.max(desired, 0));
+    g.desired = desired;
+  }
+
+  async isFenced(region: string, lb: string): Promise<boolean> {
+    this.enter(region, "ElasticLoadBalancingV2", "DescribeRules", { LoadBalancerName: lb });
+    return this.fencedAt(this.r(region), this.state.now);
+  }
+
+  async setFence(region: string, lb: string, _path: string, on: boolean): Promise<void> {
+    this.enter(region, "ElasticLoadBalancingV2", on ? "CreateRule" : "DeleteRule", { LoadBalancerName: lb });
+    const r = this.r(region);
+    if (this.fencedAt(r, this.state.now) !== on) r.fence.push({ at: this.state.now, on });
+  }
+
+  async healthCheckHealthy(id: string): Promise<boolean> {
+    this.enter(GLOBAL, "Route53", "GetHealthCheckStatus", { HealthCheckId: id });
+    const region = [this.inputs.primary, this.inputs.secondary].find((x) => x.healthCheckId === id)?.region;
+    if (!region) throw new CloudError("fatal", "NoSuchHealthCheck", "Route53", `no health check ${id}`);
+    return this.checkHealthy(region, this.state.now);
+  }
+
+  async testDnsAnswer(zone: string, name: string): Promise<string[]> {
+    this.enter(GLOBAL, "Route53", "TestDNSAnswer", { HostedZoneId: zone, RecordName: name });
+    return this.route53Answer(this.state.now);
+  }
+
+  /** Resolvers may serve the answer they cached up to one TTL ago (the model's worst case). */
+  async resolve(name: string): Promise<string[]> {
+    this.enter(GLOBAL, "DNS", "Resolve", { Name: name });
+    if (name === this.inputs.domain) return this.route53Answer(this.state.now - ELB_ALIAS_TTL_SECONDS * 1000);
+    const r = [this.inputs.primary, this.inputs.secondary].find((x) => x.webLoadBalancerDnsName === name);
+    return r ? [this.r(r.region).address] : [];
+  }
+
+  async httpStatus(url: string): Promise<number> {
+    const region = Object.keys(this.state.regions).find((x) => url.startsWith(`https://${x}.`)) ?? GLOBAL;
+    this.enter(region, "HTTPS", "GET", { Url: url });
+    return this.endpointHealthy(this.r(region), this.state.now) ? 200 : 503;
+  }
+
+  async describeSecret(region: string, id: string): Promise<SecretView> {
+    this.enter(region, "SecretsManager", "DescribeSecret", { SecretId: id });
+    const s = this.r(region).secret;
+    return { primaryRegion: s.primaryRegion, replicas: s.replicas.map((x) => ({ region: x.region, status: x.syncedAt <= this.state.now ? "InSync" : "InProgress" })) };
+  }
+
+  async getSecretValue(region: string, id: string): Promise<string> {
+    this.enter(region, "SecretsManager", "GetSecretValue", { SecretId: id });
+    return this.r(region).secret.value;
+  }
+
+  async putSecretValue(region: string, id: string, value: string): Promise<void> {
+    this.enter(region, "SecretsManager", "PutSecretValue", { SecretId: id });
+    if (this.r(region).secret.primaryRegion) throw new CloudError("fatal", "InvalidRequestException", `${region} SecretsManager`, "a replica secret is read-only");
+    this.r(region).secret.value = value;
+  }
+
+  async stopReplicationToReplica(region: string, id: string): Promise<void> {
+    this.enter(region, "SecretsManager", "StopReplicationToReplica", { SecretId: id });
+    const s = this.r(region).secret;
+    if (!s.primaryRegion) throw new CloudError("fatal", "InvalidRequestException", `${region} SecretsManager`, "not a replica");
+    s.primaryRegion = undefined;
+  }
+
+  async replicateSecretToRegion(region: string, id: string, replicaRegion: string, kmsKeyId: string): Promise<void> {
+    this.enter(region, "SecretsManager", "ReplicateSecretToRegions", { SecretId: id, Region: replicaRegion, KmsKeyId: kmsKeyId, ForceOverwriteReplicaSecret: true });
+    const source = this.r(region).secret;
+    source.replicas = [...source.replicas.filter((x) => x.region !== replicaRegion), { region: replicaRegion, syncedAt: this.state.now + SECRET_TYPICAL_SECONDS * 1000 }];
+    this.r(replicaRegion).secret = { value: source.value, primaryRegion: region, replicas: [] };
+  }
+
+  async imageState(region: string, amiId: string): Promise<string | undefined> {
+    this.enter(region, "EC2", "DescribeImages", { ImageIds: [amiId] });
+    return "available";
+  }
+
+  async putObject(region: string, bucket: string, key: string): Promise<void> {
+    this.enter(region, "S3", "PutObject", { Bucket: bucket, Key: key });
+    this.r(region).objects[key] = this.state.now;
+    for (const other of Object.values(this.state.regions).filter((x) => x.region !== region)) other.objects[key] = this.state.now + S3_TYPICAL_SECONDS * 1000;
+  }
+
+  async objectExists(region: string, bucket: string, key: string): Promise<boolean> {
+    this.enter(region, "S3", "HeadObject", { Bucket: bucket, Key: key });
+    return (this.r(region).objects[key] ?? NEVER) <= this.state.now;
+  }
+}

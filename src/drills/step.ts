@@ -1,0 +1,96 @@
+/**
+ * The step model: every drill is an ordered list of steps, each pure data plus functions over a
+ * context. The same list serves dry-run (its declared calls), simulation and real execution (the
+ * runner), the runbooks (a test checks each runbook names every step, in order) and later an
+ * in-cloud plan.
+ */
+import { Call, Cloud } from "./cloud";
+import { Clock } from "./clock";
+import { DrillInputs, DrillRegion } from "./inputs";
+
+/** The safety gates `--force <gate>` may override. */
+export const GATES = ["replication-lag", "recovery-health", "secret-replica", "ami"] as const;
+export type Gate = (typeof GATES)[number];
+
+/** Measurements steps hand to the report; journaled with the step so `resume` keeps them. */
+export interface Facts {
+  lagAtCutoverSeconds?: number;
+  canaryKey?: string;
+  /** Epoch ms of the canary write in the old primary. */
+  canaryWrittenAt?: number;
+  canaryFound?: boolean;
+  /** Desired capacity before scale-out, per group: what undo restores. */
+  previousDesired?: Record<string, number>;
+  activeRegion?: string;
+  /** Epoch ms at which the fence was put on (dns drill). */
+  fencedAt?: number;
+}
+
+export interface StepContext {
+  readonly inputs: DrillInputs;
+  readonly cloud: Cloud;
+  readonly clock: Clock;
+  /** The region traffic and writes move away from, and the one they move to. */
+  readonly from: DrillRegion;
+  readonly to: DrillRegion;
+  readonly facts: Facts;
+  readonly log: (line: string) => void;
+}
+
+/** A wait: `check` answers true when done, or why not yet; polled with backoff until the timeout. */
+export interface Verification {
+  readonly what: string;
+  readonly check: (ctx: StepContext) => Promise<true | string>;
+  readonly timeoutSeconds: number;
+  /** First poll interval; doubles up to `maxPollSeconds`. */
+  readonly pollSeconds: number;
+  readonly maxPollSeconds: number;
+}
+
+export interface Undo {
+  readonly description: string;
+  readonly calls: readonly Call[];
+  readonly run?: (ctx: StepContext) => Promise<void>;
+}
+
+/** What the RTO clock reads: it starts at the first `recovery-start` step and stops when the `recovered` step is done. */
+export type Mark = "recovery-start" | "cutover" | "recovered";
+
+export interface Step {
+  /** Kebab-case, as the runbook names it. */
+  readonly name: string;
+  /** One line: what the step achieves. */
+  readonly purpose: string;
+  /** Where its calls go; `global` for Route 53 and public DNS. */
+  readonly region: string;
+  /** `Service.Operation` of its main call, for the journal. */
+  readonly operation: string;
+  /** False: best effort (aimed at a region that may not answer); its failure never blocks. */
+  readonly required: boolean;
+  /** Every call the step may make, in order, as dry-run prints them. */
+  readonly calls: readonly Call[];
+  readonly gate?: Gate;
+  readonly marks?: readonly Mark[];
+  /** A problem that must stop the drill before the action (a gate refuses unless forced). */
+  readonly precondition?: (ctx: StepContext) => Promise<string | undefined>;
+  /** Why the action's effect is already in place (resume after a crash): the action is not repeated. */
+  readonly alreadyDone?: (ctx: StepContext) => Promise<string | undefined>;
+  readonly action?: (ctx: StepContext) => Promise<void>;
+  readonly verify?: Verification;
+  readonly undo?: Undo;
+}
+
+/** A scenario builds its steps from the inputs and the direction; registered in ./scenarios (pluggable). */
+export interface Scenario {
+  readonly name: string;
+  readonly summary: string;
+  /** The direction of the drill given the region active now (primary's unless dr:activeRegion says otherwise). */
+  readonly direction: (inputs: DrillInputs, activeRegion: string) => { from: DrillRegion; to: DrillRegion };
+  readonly steps: (inputs: DrillInputs, from: DrillRegion, to: DrillRegion) => Step[];
+  /** Readiness: record every failure and go on, rather than stop at the first. */
+  readonly continueOnFailure?: boolean;
+  /** Which model figure the measured RTO is compared with. */
+  readonly modelRto: "planned-switchover" | "unplanned" | "dns" | "none";
+  /** Whether the drill moves the active region (prints the dr:activeRegion commands). */
+  readonly movesActiveRegion: boolean;
+}

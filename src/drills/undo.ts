@@ -1,0 +1,51 @@
+/**
+ * `drill undo <journal>`: runs the undo of every step the journal shows done, newest first. Undos
+ * that cannot be automated (a cut-over: run the opposite drill) are printed as what to do by hand.
+ * Each undo is journaled as `undo-<step>`, so running it twice does not undo twice.
+ */
+import { realClock } from "./clock";
+import { EXIT, DrillResult, reopenJournal, ReopenRequest } from "./drill";
+import { HEADER_STEP, Journal, journaledFacts } from "./journal";
+import { retrying } from "./runner";
+import { StepContext } from "./step";
+
+export const UNDO_PREFIX = "undo-";
+
+export async function undoDrill(journalFile: string, r: ReopenRequest): Promise<DrillResult> {
+  const x = await reopenJournal(journalFile, r, "undo");
+  if (!x.confirmed) {
+    r.log("aborted: nothing was changed");
+    return { exitCode: EXIT.aborted };
+  }
+  const last = new Map(x.entries.filter((e) => e.step !== HEADER_STEP).map((e) => [e.step, e.event]));
+  const todo = x.steps.filter((s) => s.undo && last.get(s.name) === "done" && last.get(`${UNDO_PREFIX}${s.name}`) !== "done").reverse();
+  const clock = x.sim?.clock ?? realClock;
+  const ctx: StepContext = { inputs: x.inputs, cloud: x.cloud, clock, from: x.from, to: x.to, facts: journaledFacts(x.entries), log: r.log };
+  const journal = new Journal(journalFile);
+  const manual: string[] = [];
+  let failed = false;
+  r.log(todo.length ? `undoing ${todo.length} step(s) of ${x.sc.name}, newest first` : "nothing to undo");
+  for (const s of todo) {
+    const undo = s.undo!;
+    if (!undo.run) {
+      manual.push(`${s.name}: ${undo.description}`);
+      continue;
+    }
+    const entry = (event: "start" | "done" | "failed", detail?: string) =>
+      journal.append({ at: new Date(clock.now()).toISOString(), step: `${UNDO_PREFIX}${s.name}`, event, operation: undo.calls[0] ? `${undo.calls[0].service}.${undo.calls[0].operation}` : "none", region: s.region, ...(detail ? { detail } : {}) });
+    entry("start");
+    try {
+      await retrying(ctx, { n: 0 }, () => undo.run!(ctx));
+      entry("done");
+      r.log(`- undone ${s.name}: ${undo.description}`);
+    } catch (err) {
+      entry("failed", (err as Error).message);
+      r.log(`- could not undo ${s.name}: ${(err as Error).message}`);
+      failed = true;
+      break;
+    }
+  }
+  x.persist();
+  if (manual.length) r.log(`by hand (not automated):\n${manual.map((m) => `  - ${m}`).join("\n")}`);
+  return { exitCode: failed ? EXIT.failed : EXIT.completed, journal: journalFile };
+}

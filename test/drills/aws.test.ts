@@ -1,0 +1,150 @@
+/** The AWS adapter's requests (what AWS would receive) and its error mapping, against aws-sdk-client-mock. */
+import { expect } from "chai";
+import { mockClient } from "aws-sdk-client-mock";
+import { CreateRuleCommand, DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { ReplicateSecretToRegionsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { AwsCloud, errorKind } from "../../src/drills/aws";
+import { CloudError } from "../../src/drills/cloud";
+import { VirtualClock } from "../../src/drills/clock";
+import { retrying } from "../../src/drills/runner";
+import { StepContext } from "../../src/drills/step";
+
+const GC = "orders-prod";
+const W_ARN = "arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2";
+const awsError = (name: string, status: number) => Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode: status } });
+
+describe("AWS adapter", () => {
+  const rds = mockClient(RDSClient);
+  const elb = mockClient(ElasticLoadBalancingV2Client);
+  const cw = mockClient(CloudWatchClient);
+  const r53 = mockClient(Route53Client);
+  const sm = mockClient(SecretsManagerClient);
+  const s3 = mockClient(S3Client);
+  const ec2 = mockClient(EC2Client);
+  beforeEach(() => [rds, elb, cw, r53, sm, s3, ec2].forEach((m) => m.reset()));
+  after(() => [rds, elb, cw, r53, sm, s3, ec2].forEach((m) => m.restore()));
+
+  it("switches over in the target region without AllowDataLoss, with the SDK's own retries off", async () => {
+    rds.on(SwitchoverGlobalClusterCommand).resolves({});
+    await new AwsCloud().switchoverGlobalCluster("us-west-2", GC, W_ARN);
+    const calls = rds.commandCalls(SwitchoverGlobalClusterCommand);
+    expect(calls).to.have.length(1);
+    expect(calls[0].args[0].input).to.deep.equal({ GlobalClusterIdentifier: GC, TargetDbClusterIdentifier: W_ARN });
+    const config = (calls[0].thisValue as RDSClient).config;
+    expect(await config.region()).to.equal("us-west-2");
+    expect(await config.maxAttempts()).to.equal(1);
+  });
+
+  it("fails over with AllowDataLoss", async () => {
+    rds.on(FailoverGlobalClusterCommand).resolves({});
+    await new AwsCloud().failoverGlobalCluster("us-west-2", GC, W_ARN);
+    expect(rds.commandCalls(FailoverGlobalClusterCommand)[0].args[0].input).to.deep.equal({ GlobalClusterIdentifier: GC, TargetDbClusterIdentifier: W_ARN, AllowDataLoss: true });
+  });
+
+  it("reads the writer and an in-progress switchover from DescribeGlobalClusters", async () => {
+    rds.on(DescribeGlobalClustersCommand, { GlobalClusterIdentifier: GC }).resolves({ GlobalClusters: [{
+      Status: "available",
+      GlobalClusterMembers: [{ DBClusterArn: "arn:e", IsWriter: true }, { DBClusterArn: W_ARN, IsWriter: false }],
+      FailoverState: { Status: "pending", ToDbClusterArn: W_ARN, IsDataLossAllowed: false },
+    }] });
+    const gc = await new AwsCloud().describeGlobalCluster("us-west-2", GC);
+    expect(gc.members).to.deep.equal([{ arn: "arn:e", writer: true }, { arn: W_ARN, writer: false }]);
+    expect(gc.failover).to.deep.equal({ status: "pending", toArn: W_ARN, dataLossAllowed: false });
+  });
+
+  it("asks CloudWatch for AuroraGlobalDBReplicationLag of the cluster and converts milliseconds to seconds", async () => {
+    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "lag", Values: [850, 400] }] });
+    expect(await new AwsCloud().replicationLagSeconds("us-west-2", "orders-prod-us-west-2")).to.equal(0.85);
+    const q = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(q.ScanBy).to.equal("TimestampDescending");
+    expect(q.MetricDataQueries![0].MetricStat).to.deep.equal({ Metric: { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", Dimensions: [{ Name: "DBClusterIdentifier", Value: "orders-prod-us-west-2" }] }, Period: 60, Stat: "Maximum" });
+  });
+
+  describe("fence", () => {
+    const lookups = (rules: object[]) => {
+      elb.on(DescribeLoadBalancersCommand, { Names: ["orders-web"] }).resolves({ LoadBalancers: [{ LoadBalancerArn: "arn:lb" }] });
+      elb.on(DescribeListenersCommand, { LoadBalancerArn: "arn:lb" }).resolves({ Listeners: [{ ListenerArn: "arn:http", Protocol: "HTTP", Port: 80 }, { ListenerArn: "arn:https", Protocol: "HTTPS", Port: 443 }] });
+      elb.on(DescribeRulesCommand, { ListenerArn: "arn:https" }).resolves({ Rules: rules });
+    };
+    const fence = { RuleArn: "arn:rule", Priority: "1", Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/healthz"] } }], Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503" } }] };
+
+    it("creates a priority-1 rule on the HTTPS listener answering 503 on the health path", async () => {
+      lookups([{ RuleArn: "arn:default", Priority: "default", IsDefault: true }]);
+      await new AwsCloud().setFence("us-east-1", "orders-web", "/healthz", true);
+      const input = elb.commandCalls(CreateRuleCommand)[0].args[0].input;
+      expect(input).to.deep.include({ ListenerArn: "arn:https", Priority: 1, Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/healthz"] } }] });
+      expect(input.Actions).to.deep.equal([{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "fenced by dr drill" } }]);
+    });
+
+    it("is idempotent: no second rule when fenced, DeleteRule of that rule to unfence", async () => {
+      lookups([fence]);
+      const cloud = new AwsCloud();
+      expect(await cloud.isFenced("us-east-1", "orders-web", "/healthz")).to.equal(true);
+      await cloud.setFence("us-east-1", "orders-web", "/healthz", true);
+      expect(elb.commandCalls(CreateRuleCommand)).to.have.length(0);
+      await cloud.setFence("us-east-1", "orders-web", "/healthz", false);
+      expect(elb.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input)).to.deep.equal([{ RuleArn: "arn:rule" }]);
+    });
+  });
+
+  it("re-establishes the secret replica with ForceOverwriteReplicaSecret and the replica region's key", async () => {
+    sm.on(ReplicateSecretToRegionsCommand).resolves({});
+    await new AwsCloud().replicateSecretToRegion("us-east-1", "arn:secret", "us-west-2", "arn:kms:us-west-2");
+    expect(sm.commandCalls(ReplicateSecretToRegionsCommand)[0].args[0].input).to.deep.equal({ SecretId: "arn:secret", AddReplicaRegions: [{ Region: "us-west-2", KmsKeyId: "arn:kms:us-west-2" }], ForceOverwriteReplicaSecret: true });
+  });
+
+  it("counts a health check healthy above 18 % of checkers reporting success", async () => {
+    const obs = (ok: number) => Array.from({ length: 16 }, (_, i) => ({ StatusReport: { Status: i < ok ? "Success: HTTP Status Code 200" : "Failure: HTTP Status Code 503" } }));
+    r53.on(GetHealthCheckStatusCommand).resolvesOnce({ HealthCheckObservations: obs(3) }).resolvesOnce({ HealthCheckObservations: obs(2) });
+    const cloud = new AwsCloud();
+    expect(await cloud.healthCheckHealthy("hc")).to.equal(true); // 3/16 = 18.75 %
+    expect(await cloud.healthCheckHealthy("hc")).to.equal(false); // 2/16 = 12.5 %
+    expect(await (r53.commandCalls(GetHealthCheckStatusCommand)[0].thisValue as Route53Client).config.region()).to.equal("us-east-1");
+  });
+
+  it("answers not-found as absence, not as an error", async () => {
+    s3.on(HeadObjectCommand).rejects(awsError("NotFound", 404));
+    ec2.on(DescribeImagesCommand).rejects(awsError("InvalidAMIID.NotFound", 400));
+    const cloud = new AwsCloud();
+    expect(await cloud.objectExists("us-west-2", "b", "k")).to.equal(false);
+    expect(await cloud.imageState("us-west-2", "ami-0123456789abcdef0")).to.equal(undefined);
+  });
+
+  describe("error mapping", () => {
+    it("classifies throttling, transient and fatal errors", () => {
+      expect(errorKind(awsError("ThrottlingException", 400))).to.equal("throttling");
+      expect(errorKind(awsError("Throttling", 400))).to.equal("throttling");
+      expect(errorKind(awsError("PriorRequestNotComplete", 400))).to.equal("throttling");
+      expect(errorKind(awsError("ServiceUnavailable", 503))).to.equal("transient");
+      expect(errorKind(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).to.equal("transient");
+      expect(errorKind(awsError("AccessDeniedException", 403))).to.equal("fatal");
+      expect(errorKind(awsError("InvalidGlobalClusterStateFault", 400))).to.equal("fatal");
+    });
+
+    const ctx = (clock: VirtualClock) => ({ clock }) as unknown as StepContext;
+
+    it("a throttled call is retried with backoff and then succeeds", async () => {
+      rds.on(SwitchoverGlobalClusterCommand).rejectsOnce(awsError("ThrottlingException", 400)).resolves({});
+      const clock = new VirtualClock(0);
+      const retries = { n: 0 };
+      await retrying(ctx(clock), retries, () => new AwsCloud().switchoverGlobalCluster("us-west-2", GC, W_ARN));
+      expect(rds.commandCalls(SwitchoverGlobalClusterCommand)).to.have.length(2);
+      expect(retries.n).to.equal(1);
+      expect(clock.now()).to.equal(1000); // first backoff: 1 s
+    });
+
+    it("any other error stops at once, as a fatal CloudError naming the call", async () => {
+      rds.on(SwitchoverGlobalClusterCommand).rejects(awsError("AccessDeniedException", 403));
+      const err = await retrying(ctx(new VirtualClock(0)), { n: 0 }, () => new AwsCloud().switchoverGlobalCluster("us-west-2", GC, W_ARN)).then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(CloudError);
+      expect(err).to.include({ kind: "fatal", code: "AccessDeniedException" });
+      expect((err as Error).message).to.include("us-west-2 RDS.SwitchoverGlobalCluster");
+      expect(rds.commandCalls(SwitchoverGlobalClusterCommand)).to.have.length(1);
+    });
+  });
+});

@@ -1,0 +1,81 @@
+/** The `dr drill` command line: modes, exit codes and the printed measurement lines. */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { stackCapacity } from "../../components/compute/capacity";
+import { SimState } from "../../src/drills/simulator";
+import { readStackConfig } from "../../src/engine/stackFiles";
+import { parseStackConfig } from "../../stacks/configSchema";
+import { main } from "../../src/cli/dr";
+import { readJournal } from "../../src/drills/journal";
+import { PROJECT_DIR, tempDir } from "./harness";
+
+async function dr(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error, exitCode] = [console.log, console.error, process.exitCode];
+  console.log = (...a: unknown[]) => void out.push(a.join(" "));
+  console.error = (...a: unknown[]) => void err.push(a.join(" "));
+  try {
+    process.exitCode = undefined;
+    const code = await main(["node", "dr", ...args]);
+    return { code, out, err };
+  } finally {
+    [console.log, console.error] = [log, error];
+    process.exitCode = exitCode;
+  }
+}
+
+describe("dr drill (CLI)", function () {
+  this.timeout(10_000);
+
+  it("drill switchover --simulate completes on the example stack files and prints the three measurement lines", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    const { code, out } = await dr("drill", "switchover", "--simulate", "--cwd", PROJECT_DIR, "--journal", journal);
+    expect(code).to.equal(0);
+    for (const label of ["measured RTO", "model RTO", "measured RPO"]) expect(out.some((l) => new RegExp(`^${label} \\d+ s$`).test(l)), label).to.equal(true);
+    expect(readJournal(journal)[0]).to.include({ step: "drill", event: "start" });
+  });
+
+  it("crash-after-cutover exits non-zero and resume --simulate finishes it", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    expect((await dr("drill", "switchover", "--simulate", "--fault", "crash-after-cutover", "--cwd", PROJECT_DIR, "--journal", journal)).code).to.equal(3);
+    expect((await dr("drill", "resume", journal, "--simulate")).code).to.equal(0);
+    expect(readJournal(journal).filter((e) => e.operation === "RDS.SwitchoverGlobalCluster" && e.event === "done")).to.have.length(1);
+  });
+
+  it("a refusing gate exits 2; conflicting modes are a usage error", async () => {
+    const refused = await dr("drill", "switchover", "--simulate", "--fault", "lag-over-target", "--cwd", PROJECT_DIR, "--journal", path.join(tempDir(), "j.jsonl"));
+    expect(refused.code).to.equal(2);
+    expect(refused.out.join("\n")).to.include("--force replication-lag");
+    const both = await dr("drill", "switchover", "--simulate", "--execute", "--cwd", PROJECT_DIR);
+    expect(both.code).to.equal(1);
+    expect(both.err.join("\n")).to.include("choose one of --dry-run, --simulate, --execute");
+  });
+
+  it("--dry-run is the default and changes nothing: it prints calls and no journal", async () => {
+    const { code, out } = await dr("drill", "failover", "--cwd", PROJECT_DIR);
+    expect(code).to.equal(0);
+    expect(out.some((l) => l.startsWith("us-west-2 RDS.FailoverGlobalCluster "))).to.equal(true);
+    expect(out.some((l) => l.startsWith("drill failover (") || l.includes("journal"))).to.equal(false);
+  });
+});
+
+describe("dr drill undo", function () {
+  this.timeout(10_000);
+
+  it("after a stopped drill, runs the automated undos newest first and prints the manual ones", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    expect((await dr("drill", "switchover", "--simulate", "--fault", "timeout", "--cwd", PROJECT_DIR, "--journal", journal)).code).to.equal(1);
+    const { code, out } = await dr("drill", "undo", journal, "--simulate");
+    expect(code).to.equal(0);
+    const text = out.join("\n");
+    expect(text).to.include("- undone scale-out-recovery");
+    expect(text).to.match(/by hand \(not automated\):\n {2}- switchover-database: switch back/);
+    const sim = JSON.parse(fs.readFileSync(`${journal}.sim.json`, "utf8")) as SimState;
+    const standby = stackCapacity(parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary"));
+    expect(sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal([standby.web.desired, standby.app.desired]);
+    // A second undo finds nothing left to undo.
+    expect((await dr("drill", "undo", journal, "--simulate")).out.join("\n")).not.to.include("undone scale-out-recovery");
+  });
+});

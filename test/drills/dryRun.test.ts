@@ -1,0 +1,107 @@
+/**
+ * The dry-run call lists of switchover and failover, pinned. The expected lists are written by hand
+ * from runbooks/switchover.md and runbooks/failover.md and the fixture outputs (test/fixtures/drills),
+ * not copied from the program's output.
+ */
+import { expect } from "chai";
+import { runDrill } from "../../src/drills/drill";
+import { scenario } from "../../src/drills/scenarios";
+import { FIXTURE_OUTPUTS, fixtureInputs, PROJECT_DIR } from "./harness";
+
+const GC = "orders-prod";
+const E = "us-east-1";
+const W = "us-west-2";
+const W_ARN = "arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2";
+const W_GROUPS = '["orders-web-asg-1a2b3c4","orders-app-asg-4c3b2a1"]';
+const W_SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:orders-prod-db-AbCdEf";
+const lag = `${W} CloudWatch.GetMetricData Namespace=AWS/RDS MetricName=AuroraGlobalDBReplicationLag DBClusterIdentifier=orders-prod-us-west-2 Stat=Maximum Period=60`;
+const describeCluster = (region: string) => [
+  `${region} RDS.DescribeDBClusters DBClusterIdentifier=orders-prod-${region}`,
+  `${region} RDS.DescribeDBInstances Filters=[{"Name":"db-cluster-id","Values":["orders-prod-${region}"]}]`,
+];
+const fenceLookup = (region: string, lb: string) => [
+  `${region} ElasticLoadBalancingV2.DescribeLoadBalancers Names=["${lb}"]`,
+  `${region} ElasticLoadBalancingV2.DescribeListeners LoadBalancerArn=<ARN of ${lb}>`,
+  `${region} ElasticLoadBalancingV2.DescribeRules ListenerArn=<HTTPS listener of ${lb}>`,
+];
+const unfenceWest = [...fenceLookup(W, "orders-web-8e7d6c5"), `${W} ElasticLoadBalancingV2.DeleteRule RuleArn=<fence rule of orders-web-8e7d6c5>`];
+const fenceEast = [
+  ...fenceLookup(E, "orders-web-3f9a1c2"),
+  `${E} ElasticLoadBalancingV2.CreateRule ListenerArn=<HTTPS listener of orders-web-3f9a1c2> Priority=1 ` +
+    `Conditions=[{"Field":"path-pattern","PathPatternConfig":{"Values":["/healthz"]}}] ` +
+    `Actions=[{"Type":"fixed-response","FixedResponseConfig":{"StatusCode":"503","ContentType":"text/plain","MessageBody":"fenced by dr drill"}}]`,
+];
+const gatesWest = [
+  ...describeCluster(W), `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
+  `${W} SecretsManager.DescribeSecret SecretId=${W_SECRET}`,
+  `${W} EC2.DescribeImages ImageIds=["ami-0fedcba9876543210"]`,
+];
+const canaryEast = `${E} S3.PutObject Bucket=orders-data-us-east-1-5e6f7a8 Key=dr-drills/canary-<epoch ms>`;
+const scaleOutWest = [
+  `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
+  `${W} AutoScaling.SetDesiredCapacity AutoScalingGroupName=orders-web-asg-1a2b3c4 DesiredCapacity=3`,
+  `${W} AutoScaling.SetDesiredCapacity AutoScalingGroupName=orders-app-asg-4c3b2a1 DesiredCapacity=3`,
+];
+const tail = [
+  `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
+  "global DNS.Resolve Name=orders.example.com",
+  "global DNS.Resolve Name=orders-web-8e7d6c5-0987654321.us-west-2.elb.amazonaws.com",
+  `${W} HTTPS.GET Url=https://us-west-2.orders.example.com/healthz`,
+  `${W} S3.HeadObject Bucket=orders-data-us-west-2-9b8c7d6 Key=dr-drills/canary-<epoch ms>`,
+];
+
+const EXPECTED_SWITCHOVER = [
+  `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`, ...describeCluster(E),
+  lag, ...gatesWest, canaryEast, ...scaleOutWest,
+  lag, `${W} RDS.SwitchoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN}`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
+  `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
+  ...unfenceWest, ...fenceEast, ...tail,
+];
+
+const EXPECTED_FAILOVER = [
+  `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`, ...describeCluster(W),
+  ...gatesWest, canaryEast, ...scaleOutWest,
+  lag, `${W} RDS.FailoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN} AllowDataLoss=true`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
+  `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
+  `${W} SecretsManager.DescribeSecret SecretId=${W_SECRET}`, `${W} SecretsManager.StopReplicationToReplica SecretId=${W_SECRET}`,
+  ...unfenceWest, ...fenceEast, ...tail,
+];
+
+async function dryRun(name: string): Promise<string[]> {
+  const lines: string[] = [];
+  const result = await runDrill({ scenario: name, mode: "dry-run", cwd: PROJECT_DIR, outputs: FIXTURE_OUTPUTS, log: (l) => lines.push(l) });
+  expect(result.exitCode).to.equal(0);
+  return lines;
+}
+
+describe("drill --dry-run", () => {
+  it("prints the switchover's calls, one per line, as <region> <Service>.<Operation> <parameters>", async () => {
+    const lines = await dryRun("switchover");
+    expect(lines.filter((l) => !l.startsWith("#") && !l.startsWith("model RTO"))).to.deep.equal(EXPECTED_SWITCHOVER);
+    // A switchover never allows data loss.
+    expect(lines.join("\n")).not.to.include("AllowDataLoss");
+  });
+
+  it("prints the failover's calls; only FailoverGlobalCluster carries AllowDataLoss", async () => {
+    const lines = (await dryRun("failover")).filter((l) => !l.startsWith("#") && !l.startsWith("model RTO"));
+    expect(lines).to.deep.equal(EXPECTED_FAILOVER);
+    expect(lines.filter((l) => l.includes("AllowDataLoss"))).to.have.length(1);
+  });
+
+  it("failover's required steps call only the recovery region or a global data plane, and never Route 53", async () => {
+    const inputs = await fixtureInputs();
+    const steps = scenario("failover").steps(inputs, inputs.primary, inputs.secondary);
+    const required = steps.filter((s) => s.required).flatMap((s) => s.calls);
+    expect(required.length).to.be.greaterThan(20);
+    expect(required.filter((c) => c.region !== W && c.region !== "global").map((c) => `${c.region} ${c.operation}`)).to.deep.equal([]);
+    expect(steps.flatMap((s) => s.calls).filter((c) => c.service === "Route53")).to.deep.equal([]);
+    // What is aimed at the failed region is best effort.
+    expect(steps.filter((s) => s.calls.some((c) => c.region === E)).map((s) => [s.name, s.required])).to.deep.equal([["write-canary", false], ["fence-old-primary", false]]);
+  });
+
+  it("prints the model RTO for the scenario and marks best-effort steps", async () => {
+    const lines = await dryRun("failover");
+    expect(lines).to.include("model RTO 199 s"); // 34 s detection + max(60 s DNS, 120 s failover, 165 s capacity): src/model/recovery.ts
+    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["write-canary", "fence-old-primary", "check-canary"]);
+  });
+});

@@ -1,0 +1,61 @@
+/** Helpers for drill tests: the project's stack files, the fixture outputs, a temp folder per drill. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DrillRequest, DrillResult, runDrill, resumeDrill } from "../../src/drills/drill";
+import { DrillInputs } from "../../src/drills/inputs";
+import { loadInputs, readProjectStacks } from "../../src/drills/load";
+import { readJournal, JournalEntry } from "../../src/drills/journal";
+import { SimState } from "../../src/drills/simulator";
+
+export const PROJECT_DIR = path.resolve(__dirname, "../../..");
+export const FIXTURES = path.join(PROJECT_DIR, "test/fixtures/drills");
+export const FIXTURE_OUTPUTS = { primary: path.join(FIXTURES, "primary.json"), secondary: path.join(FIXTURES, "secondary.json") };
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
+}
+
+export async function fixtureInputs(cwd = PROJECT_DIR): Promise<DrillInputs> {
+  return loadInputs(readProjectStacks(cwd), "files", FIXTURE_OUTPUTS);
+}
+
+export interface Ran {
+  readonly result: DrillResult;
+  readonly lines: string[];
+  readonly journal: JournalEntry[];
+  readonly journalFile: string;
+  readonly sim: SimState;
+}
+
+function collected(result: DrillResult, lines: string[], journalFile: string): Ran {
+  return { result, lines, journal: readJournal(journalFile), journalFile, sim: JSON.parse(fs.readFileSync(`${journalFile}.sim.json`, "utf8")) as SimState };
+}
+
+/** Runs a simulated drill in a fresh temp folder (its journal, sim state and reports land there). */
+export async function simulate(scenario: string, extra: Partial<DrillRequest> = {}): Promise<Ran> {
+  const lines: string[] = [];
+  const journalFile = path.join(tempDir(), "journal.jsonl");
+  const result = await runDrill({ scenario, mode: "simulate", cwd: PROJECT_DIR, journal: journalFile, log: (l) => lines.push(l), ...extra });
+  return collected(result, lines, journalFile);
+}
+
+export async function resume(journalFile: string): Promise<Ran> {
+  const lines: string[] = [];
+  const result = await resumeDrill(journalFile, { mode: "simulate", log: (l) => lines.push(l) });
+  return collected(result, lines, journalFile);
+}
+
+/** The number in a printed line such as `measured RTO 310 s`. */
+export function printed(lines: readonly string[], label: string): number {
+  const line = lines.find((l) => l.startsWith(`${label} `));
+  if (!line) throw new Error(`no "${label}" line in:\n${lines.join("\n")}`);
+  return Number(/^.* (\d+(?:\.\d+)?) s$/.exec(line)![1]);
+}
+
+/** A copy of the project's stack files with each file's text changed, for other strategies. */
+export function projectWith(edit: (text: string) => string): string {
+  const dir = tempDir();
+  for (const f of ["Pulumi.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml"]) fs.writeFileSync(path.join(dir, f), edit(fs.readFileSync(path.join(PROJECT_DIR, f), "utf8")));
+  return dir;
+}
