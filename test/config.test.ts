@@ -4,6 +4,7 @@ import { validateStackSet } from "../stacks/stackSet";
 import { EvaluationError } from "../src/engine/evaluate";
 import { readStackConfig } from "../src/engine/stackFiles";
 import { givenStackFile, PROJECT_DIR, whenEvaluated, withOverrides } from "./harness/stack";
+import { exampleDeployment } from "./harness/deployments";
 
 const primaryFile = () => readStackConfig(PROJECT_DIR, "primary");
 const secondaryFile = () => readStackConfig(PROJECT_DIR, "secondary");
@@ -307,7 +308,7 @@ describe("stack configuration contract", () => {
     });
 
     it("stops a secondary whose region or CIDR clashes with what the primary exports, before building", async () => {
-      const primary = await whenEvaluated("primary", givenStackFile("primary"));
+      const { primary } = await exampleDeployment();
       let failure: EvaluationError | undefined;
       try {
         await whenEvaluated("secondary", givenStackFile("secondary", { "aws:region": "us-east-1", "dr:vpcCidr": "10.10.0.0/16" }), { "organization/dr-platform/primary": primary.outputs });

@@ -2,14 +2,15 @@ import { expect } from "chai";
 import { planSubnets } from "../components/network/cidrPlan";
 import { RegionalNetwork, validateNetworkArgs } from "../components/network/network";
 import { Evaluation } from "../src/engine/evaluate";
-import { failureOf, givenStackFile, oneOf, parentOf, resourcesOf, whenEvaluated } from "./harness/stack";
+import { failureOf, oneOf, parentOf, resourcesOf } from "./harness/stack";
 import { evaluateStack } from "../src/engine/evaluate";
+import { exampleDeployment } from "./harness/deployments";
 
 describe("regional network, primary stack from Pulumi.primary.yaml", () => {
   let ev: Evaluation;
   let vpc: Evaluation["resources"][number];
   before(async () => {
-    ev = await whenEvaluated("primary", givenStackFile("primary"));
+    ev = (await exampleDeployment()).primary;
     vpc = oneOf(ev, "awsx:ec2:Vpc");
   });
 

@@ -6,10 +6,10 @@ import { parse, stringify } from "yaml";
 import { allPolicies } from "../policy/registry";
 import { main } from "../src/cli/dr";
 import type { RecordedResourceWithRegion } from "../src/engine/evaluate";
-import { EvaluatedStack, evaluatePlan } from "../src/plan/evaluatePlan";
+import type { EvaluatedStack } from "../src/plan/evaluatePlan";
 import { policySection, policyStrictFailures } from "../src/plan/policies";
-import { loadStackSet } from "../src/plan/stackSet";
 import { PROJECT_DIR } from "./harness/stack";
+import { examplePlan } from "./harness/examplePlan";
 
 /** The evaluated stacks with one resource's inputs changed: a component weakened after the fact. */
 function weakened(evaluated: readonly EvaluatedStack[], stack: string, type: string, name: string, edit: (inputs: Record<string, unknown>) => Record<string, unknown>): EvaluatedStack[] {
@@ -42,7 +42,7 @@ describe("policy pack in plan (the example stacks, evaluated once)", () => {
   let evaluated: EvaluatedStack[];
   before(async function () {
     this.timeout(60_000);
-    evaluated = await evaluatePlan(loadStackSet(PROJECT_DIR));
+    evaluated = [...(await examplePlan()).evaluated];
   });
 
   it("the full program of every stack shows zero mandatory violations", () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Evaluation } from "../src/engine/evaluate";
-import { givenStackFile, oneOf, resourcesOf, whenEvaluated } from "./harness/stack";
+import { givenStackFile, oneOf, resourcesOf } from "./harness/stack";
+import { exampleDeployment } from "./harness/deployments";
 
 /** Issue 3's acceptance: the primary stack from Pulumi.primary.yaml, asserted on recorded inputs. */
 describe("primary stack: three tiers across AZs (Pulumi.primary.yaml)", () => {
@@ -8,7 +9,7 @@ describe("primary stack: three tiers across AZs (Pulumi.primary.yaml)", () => {
   const config = givenStackFile("primary");
   const azCount = Number(config["dr:azCount"]);
   before(async () => {
-    ev = await whenEvaluated("primary", config);
+    ev = (await exampleDeployment()).primary;
   });
 
   it("has one internet-facing and one internal application load balancer", () => {

@@ -2,16 +2,15 @@ import { expect } from "chai";
 import { capacityFor } from "../components/compute/capacity";
 import { parseStackConfig } from "../stacks/configSchema";
 import { Evaluation } from "../src/engine/evaluate";
-import { givenStackFile, resourcesOf, whenBothEvaluated } from "./harness/stack";
+import { deploymentFor } from "./harness/deployments";
+import { givenStackFile, resourcesOf } from "./harness/stack";
 
 /** The secondary's capacity follows the strategy; the code path does not change. */
 describe("secondary capacity by DR strategy", () => {
   const evaluations: Record<string, { primary: Evaluation; secondary: Evaluation }> = {};
   const strategies = ["pilot-light", "warm-standby"] as const;
   before(async () => {
-    for (const strategy of strategies) {
-      evaluations[strategy] = await whenBothEvaluated(givenStackFile("primary", { "dr:strategy": strategy }), givenStackFile("secondary", { "dr:strategy": strategy }));
-    }
+    for (const strategy of strategies) evaluations[strategy] = await deploymentFor(strategy);
   });
 
   const groups = (ev: Evaluation) => Object.fromEntries(resourcesOf(ev, "aws:autoscaling/group:Group").map((g) => [/-web-/.test(g.name) ? "web" : "app", g.inputs]));

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { DR_STRATEGIES, DrStrategy } from "../components/strategy";
 import { Evaluation } from "../src/engine/evaluate";
 import { foreignRegionUse, GLOBAL_SERVICE_TYPES } from "./harness/staticStability";
-import { givenStackFile, resourcesOf, whenAllEvaluated } from "./harness/stack";
+import { givenStackFile, resourcesOf } from "./harness/stack";
+import { deploymentFor, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
 
 /**
  * Static stability (DESIGN.md): a secondary registers nothing in, holds no provider for, and
@@ -20,20 +21,12 @@ const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 describe("static stability: a secondary stays in its region, for every strategy", function () {
   this.timeout(120_000);
   const deployments = new Map<DrStrategy, { primary: Evaluation; secondary: Evaluation; links: Evaluation }>();
-  const switchedOver: DrStrategy = "backup-restore";
+  const switchedOver = SWITCHED_OVER_STRATEGY;
   // warm-standby, the example files' strategy, is checked on crossRegion.test.ts's evaluation.
   const strategies = DR_STRATEGIES.filter((s) => s !== "warm-standby");
 
   before(async () => {
-    for (const strategy of strategies) {
-      const common = { "dr:strategy": strategy, ...(strategy === switchedOver ? { "dr:activeRegion": SECONDARY_REGION } : {}) };
-      // A standby that may share one NAT gateway keeps its file's setting; a serving one needs per-az.
-      deployments.set(strategy, await whenAllEvaluated(
-        givenStackFile("primary", common),
-        givenStackFile("secondary", { ...common, "dr:natStrategy": "per-az" }),
-        givenStackFile("links", strategy === switchedOver ? { "dr:activeRegion": SECONDARY_REGION } : {}),
-      ));
-    }
+    for (const strategy of strategies) deployments.set(strategy, await deploymentFor(strategy));
   });
 
   for (const strategy of strategies) {
