@@ -47,6 +47,22 @@ describe("cross-region wiring: primary, secondary, links", () => {
       expect(selection.region).to.equal(secondaryRegion);
     });
 
+    it("copies the primary's Aurora cluster and data bucket into the secondary's vault through the links stack, in the primary's region", () => {
+      const plan = oneOf(links, "aws:backup/plan:Plan");
+      const selection = oneOf(links, "aws:backup/selection:Selection");
+      expect([plan.region, selection.region]).to.deep.equal([primaryRegion, primaryRegion]);
+      const cluster = oneOf(primary, "aws:rds/cluster:Cluster");
+      const bucketName = (primary.outputs.regional as { dataBucketName: string }).dataBucketName;
+      expect(selection.inputs.resources).to.have.members([cluster.outputs.arn, `arn:aws:s3:::${bucketName}`]);
+      // The primary's role runs the job; the copy lands in the vault the secondary stack created and exported.
+      expect(selection.inputs.iamRoleArn).to.equal((primary.outputs.regional as { backup: { backupRoleArn: string } }).backup.backupRoleArn);
+      const secondaryVault = (secondary.outputs.regional as { backup: { vaultArn: string } }).backup.vaultArn;
+      const [rule] = plan.inputs.rules as Array<{ targetVaultName: string; copyActions: Array<{ destinationVaultArn: string }> }>;
+      expect(rule.targetVaultName).to.equal((primary.outputs.regional as { backup: { vaultName: string } }).backup.vaultName);
+      expect(rule.copyActions.map((c) => c.destinationVaultArn)).to.deep.equal([secondaryVault]);
+      expect(secondaryVault.split(":")[3]).to.equal(secondaryRegion);
+    });
+
     it("gives each member a cluster identifier unique across regions", () => {
       const ids = [primary, secondary].map((ev) => oneOf(ev, "aws:rds/cluster:Cluster").inputs.clusterIdentifier);
       expect(new Set(ids).size).to.equal(2);
