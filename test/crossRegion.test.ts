@@ -120,6 +120,13 @@ describe("cross-region wiring: primary, secondary, links", () => {
       expect(String(secret.inputs.kmsKeyId)).to.match(new RegExp(`^arn:aws:kms:${primaryRegion}:`));
     });
 
+    it("may overwrite the promoted standalone secret when the replica is re-added after failback", () => {
+      // A replica promoted with StopReplicationToReplica during an outage is a standalone secret of
+      // the same name; ReplicateSecretToRegions refuses to replace it unless ForceOverwriteReplicaSecret
+      // is true (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html).
+      expect(oneOf(primary, "aws:secretsmanager/secret:Secret").inputs.forceOverwriteReplicaSecret).to.equal(true);
+    });
+
     it("lets the secondary's app tier read only the local replica of the secret", () => {
       const policies = resourcesOf(secondary, "aws:iam/rolePolicy:RolePolicy", /-app-/).map((p) => p.inputs.policy as string).join("\n");
       expect(policies).to.contain(`arn:aws:secretsmanager:${secondaryRegion}:`);
