@@ -162,7 +162,10 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       masterPassword: inputs.database.credentials?.password,
       databaseName: inputs.database.credentials?.databaseName,
       // Latency routing sends writes to both regions; the read-only secondary member forwards them.
-      globalWriteForwarding: config.strategy === "active-active" && config.role === "secondary",
+      // The primary member carries it too: AWS applies it the moment a switchover demotes the
+      // primary (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html),
+      // so the old primary forwards the writes latency routing still sends it.
+      globalWriteForwarding: config.strategy === "active-active",
     }, { provider })
     : undefined;
 
