@@ -14,6 +14,7 @@ import { DEFAULT_PORTS } from "../components/data/dataPlacement";
 import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
 import { RegionalNetwork } from "../components/network/network";
 import { RegionAlarms } from "../components/observability/regionAlarms";
+import { ReplicationAlarms } from "../components/observability/replicationAlarms";
 import { RegionalDns } from "../components/dns/regionalDns";
 import { SecurityGroupChain } from "../components/network/securityChain";
 import { ServiceTier, TierName } from "../components/compute/serviceTier";
@@ -191,6 +192,23 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
     autoScalingGroups: tierSpecs.filter(([tier]) => tiers[tier]).map(([key, plan]) => ({ key, name: tiers[key]!.autoScalingGroupName, desired: plan.desired })),
     databaseClusterIdentifier: database && capacity.database.instances > 0 ? database.clusterIdentifier : undefined,
   }, { provider });
+
+  // Lag alarms on this region's member, in this region, whatever its role today: Aurora publishes
+  // lag only for the member that is a secondary, and a switchover swaps which one that is. A
+  // headless member publishes none (see AuroraReplicationAlarmArgs.instances).
+  if (database && capacity.database.instances > 0 && inputs.database.globalClusterIdentifier !== undefined) {
+    new ReplicationAlarms(`${app}-db-lag-alarms-${config.region}`, {
+      region: config.region,
+      alarmTopicArn: alarms.topicArn,
+      aurora: {
+        clusterIdentifier: database.clusterIdentifier,
+        engine: config.database.engine,
+        engineVersion: config.database.engineVersion,
+        rpoTargetSeconds: config.objectives.rpoSeconds.database,
+        instances: capacity.database.instances,
+      },
+    }, { provider });
+  }
 
   const servesTraffic = capacity.web.builds && (capacity.web.desired > 0 || config.region === inputs.activeRegion);
   // Route 53 publishes health-check metrics only in us-east-1: a stack there alarms on its own

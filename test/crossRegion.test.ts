@@ -246,6 +246,18 @@ describe("cross-region wiring: primary, secondary, links", () => {
 
     it("alarms on the lag of the member that has instances, and on the standby's health check from us-east-1 (links stack), under a retained key", () => {
       expect(resourcesOf(secondary, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB")).map((a) => a.region)).to.deep.equal([secondaryRegion, secondaryRegion]);
+      // The primary's member carries the same alarms in its own region: after a switchover it is the
+      // secondary that publishes lag (only secondaries do), and the new primary goes silent.
+      for (const ev of [primary, secondary]) {
+        const member = oneOf(ev, "aws:rds/cluster:Cluster");
+        const lag = resourcesOf(ev, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB"));
+        expect(lag.map((a) => a.inputs.metricName).sort(), ev.stack).to.deep.equal(["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"]);
+        for (const a of lag) {
+          expect(a.region, ev.stack).to.equal(member.region);
+          expect((a.inputs.dimensions as Record<string, string>).DBClusterIdentifier, ev.stack).to.equal(member.inputs.clusterIdentifier);
+          expect(a.inputs.treatMissingData, ev.stack).to.equal("missing");
+        }
+      }
       const healthCheck = (secondary.outputs.regional as Record<string, string>).healthCheckId;
       const on = (ev: Evaluation, id: string) => resourcesOf(ev, ALARM).filter((a) => (a.inputs.dimensions as Record<string, string> | undefined)?.HealthCheckId === id).map((a) => a.region);
       expect(on(secondary, healthCheck)).to.deep.equal([]);
