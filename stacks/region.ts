@@ -14,6 +14,7 @@ import { DEFAULT_PORTS } from "../components/data/dataPlacement";
 import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
 import { RegionalNetwork } from "../components/network/network";
 import { RegionAlarms } from "../components/observability/regionAlarms";
+import { ReplicationAlarms } from "../components/observability/replicationAlarms";
 import { RegionalDns } from "../components/dns/regionalDns";
 import { SecurityGroupChain } from "../components/network/securityChain";
 import { ServiceTier, TierName } from "../components/compute/serviceTier";
@@ -162,7 +163,10 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       masterPassword: inputs.database.credentials?.password,
       databaseName: inputs.database.credentials?.databaseName,
       // Latency routing sends writes to both regions; the read-only secondary member forwards them.
-      globalWriteForwarding: config.strategy === "active-active" && config.role === "secondary",
+      // The primary member carries it too: AWS applies it the moment a switchover demotes the
+      // primary (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html),
+      // so the old primary forwards the writes latency routing still sends it.
+      globalWriteForwarding: config.strategy === "active-active",
     }, { provider })
     : undefined;
 
@@ -188,6 +192,23 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
     autoScalingGroups: tierSpecs.filter(([tier]) => tiers[tier]).map(([key, plan]) => ({ key, name: tiers[key]!.autoScalingGroupName, desired: plan.desired })),
     databaseClusterIdentifier: database && capacity.database.instances > 0 ? database.clusterIdentifier : undefined,
   }, { provider });
+
+  // Lag alarms on this region's member, in this region, whatever its role today: Aurora publishes
+  // lag only for the member that is a secondary, and a switchover swaps which one that is. A
+  // headless member publishes none (see AuroraReplicationAlarmArgs.instances).
+  if (database && capacity.database.instances > 0 && inputs.database.globalClusterIdentifier !== undefined) {
+    new ReplicationAlarms(`${app}-db-lag-alarms-${config.region}`, {
+      region: config.region,
+      alarmTopicArn: alarms.topicArn,
+      aurora: {
+        clusterIdentifier: database.clusterIdentifier,
+        engine: config.database.engine,
+        engineVersion: config.database.engineVersion,
+        rpoTargetSeconds: config.objectives.rpoSeconds.database,
+        instances: capacity.database.instances,
+      },
+    }, { provider });
+  }
 
   const servesTraffic = capacity.web.builds && (capacity.web.desired > 0 || config.region === inputs.activeRegion);
   // Route 53 publishes health-check metrics only in us-east-1: a stack there alarms on its own

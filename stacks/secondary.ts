@@ -87,9 +87,7 @@ function replicateBackToPrimary(config: StackConfig, primary: PrimaryExports, re
   new ReplicationAlarms(`${app}-replication-alarms-${config.region}`, {
     region: config.region,
     alarmTopicArn: region.alarms.topicArn,
-    aurora: region.database && region.databaseInstances > 0
-      ? { clusterIdentifier: region.database.clusterIdentifier, rpoTargetSeconds: config.objectives.rpoSeconds.database, instances: region.databaseInstances }
-      : undefined,
+    // The Aurora lag alarms on this region's member are built with the region (stacks/region.ts).
     s3: [
       { sourceBucketName: primary.regional.dataBucketName, destinationBucketName: local.bucketName, ruleId: replicationRuleId(primaryRegion, config.region), sourceRegion: primaryRegion, destinationRegion: config.region },
       { sourceBucketName: local.bucketName, destinationBucketName: primary.regional.dataBucketName, ruleId: replicationRuleId(config.region, primaryRegion), sourceRegion: config.region, destinationRegion: primaryRegion },

@@ -137,6 +137,13 @@ describe("cross-region wiring: primary, secondary, links", () => {
       expect(String(secret.inputs.kmsKeyId)).to.match(new RegExp(`^arn:aws:kms:${primaryRegion}:`));
     });
 
+    it("may overwrite the promoted standalone secret when the replica is re-added after failback", () => {
+      // A replica promoted with StopReplicationToReplica during an outage is a standalone secret of
+      // the same name; ReplicateSecretToRegions refuses to replace it unless ForceOverwriteReplicaSecret
+      // is true (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html).
+      expect(oneOf(primary, "aws:secretsmanager/secret:Secret").inputs.forceOverwriteReplicaSecret).to.equal(true);
+    });
+
     it("lets the secondary's app tier read only the local replica of the secret", () => {
       const policies = resourcesOf(secondary, "aws:iam/rolePolicy:RolePolicy", /-app-/).map((p) => p.inputs.policy as string).join("\n");
       expect(policies).to.contain(`arn:aws:secretsmanager:${secondaryRegion}:`);
@@ -256,6 +263,18 @@ describe("cross-region wiring: primary, secondary, links", () => {
 
     it("alarms on the lag of the member that has instances, and on the standby's health check from us-east-1 (links stack), under a retained key", () => {
       expect(resourcesOf(secondary, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB")).map((a) => a.region)).to.deep.equal([secondaryRegion, secondaryRegion]);
+      // The primary's member carries the same alarms in its own region: after a switchover it is the
+      // secondary that publishes lag (only secondaries do), and the new primary goes silent.
+      for (const ev of [primary, secondary]) {
+        const member = oneOf(ev, "aws:rds/cluster:Cluster");
+        const lag = resourcesOf(ev, ALARM).filter((a) => String(a.inputs.metricName).startsWith("AuroraGlobalDB"));
+        expect(lag.map((a) => a.inputs.metricName).sort(), ev.stack).to.deep.equal(["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"]);
+        for (const a of lag) {
+          expect(a.region, ev.stack).to.equal(member.region);
+          expect((a.inputs.dimensions as Record<string, string>).DBClusterIdentifier, ev.stack).to.equal(member.inputs.clusterIdentifier);
+          expect(a.inputs.treatMissingData, ev.stack).to.equal("missing");
+        }
+      }
       const healthCheck = (secondary.outputs.regional as Record<string, string>).healthCheckId;
       const on = (ev: Evaluation, id: string) => resourcesOf(ev, ALARM).filter((a) => (a.inputs.dimensions as Record<string, string> | undefined)?.HealthCheckId === id).map((a) => a.region);
       expect(on(secondary, healthCheck)).to.deep.equal([]);

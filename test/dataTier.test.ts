@@ -185,10 +185,14 @@ describe("data tier and region alarms", () => {
         .to.contain("globalClusterIdentifier is missing on a secondary");
     });
 
-    it("forwards writes only on a global secondary member whose engine version can", () => {
+    it("forwards writes on any global member (the primary's applies once demoted) whose engine version can", () => {
       const secondary = { ...tierArgs(TIERS.secondary), globalWriteForwarding: true };
       expect(() => validateDataTierArgs(secondary)).to.not.throw();
-      expect(problemOf({ globalWriteForwarding: true })).to.contain("globalWriteForwarding is true on a primary").and.to.contain("remove it");
+      // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html: on the
+      // primary it "is used immediately if the primary is demoted by a global cluster API operation".
+      expect(problemOf({ globalWriteForwarding: true })).to.equal("");
+      expect(problemOf({ globalWriteForwarding: true, globalClusterIdentifier: undefined }))
+        .to.contain("globalWriteForwarding is true on a primary outside a global database").and.to.contain("remove it");
       // Aurora PostgreSQL 15 forwards writes from 15.4 (AWS write-forwarding guide).
       expect(() => validateDataTierArgs({ ...secondary, engine: "aurora-postgresql", engineVersion: "15.3" }))
         .to.throw(/globalWriteForwarding is true but aurora-postgresql 15.3 cannot forward writes.*15\.4\+/);

@@ -5,6 +5,7 @@ import { Evaluation } from "../src/engine/evaluate";
 import { failureOf, oneOf, parentOf, resourcesOf } from "./harness/stack";
 import { evaluateStack } from "../src/engine/evaluate";
 import { exampleDeployment } from "./harness/deployments";
+import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
 
 describe("regional network, primary stack from Pulumi.primary.yaml", () => {
   let ev: Evaluation;
@@ -56,6 +57,38 @@ describe("regional network, primary stack from Pulumi.primary.yaml", () => {
     const trust = JSON.parse(oneOf(ev, "aws:iam/role:Role", /flow-logs/).inputs.assumeRolePolicy as string);
     expect(trust.Statement[0].Principal.Service).to.equal("vpc-flow-logs.amazonaws.com");
     expect(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"]).to.match(/^\d{12}$/);
+  });
+
+  it("grants every action AWS documents for flow logs to CloudWatch Logs, each scoped to this group or this region's groups", () => {
+    // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html lists CreateLogGroup,
+    // CreateLogStream, PutLogEvents, DescribeLogGroups, DescribeLogStreams; the group is created by
+    // Pulumi, so CreateLogGroup is the one left out.
+    const documented = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"];
+    const statements = JSON.parse(oneOf(ev, "aws:iam/rolePolicy:RolePolicy", /flow-logs/).inputs.policy as string).Statement as Array<{ Action: string | string[]; Resource: string | string[] }>;
+    const granted = statements.flatMap((st) => [st.Action].flat());
+    expect(granted).to.have.members(documented);
+    for (const st of statements) {
+      const resources = [st.Resource].flat();
+      const actions = [st.Action].flat();
+      if (actions.includes("logs:DescribeLogGroups")) {
+        // A list action: the narrowest it matches is this account's groups in this region.
+        expect(actions).to.deep.equal(["logs:DescribeLogGroups"]);
+        expect(resources).to.deep.equal([`arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:*`]);
+      } else {
+        for (const r of resources) expect(r.startsWith(`arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:`), r).to.equal(true);
+        expect(resources.some((r) => r.endsWith(":*")), "the group's :* form, used for actions on its streams").to.equal(true);
+        expect(resources.every((r) => !r.endsWith("log-group:*")), "no wildcard over every group").to.equal(true);
+      }
+    }
+  });
+
+  it("trusts only this account's flow logs in this region (aws:SourceAccount and aws:SourceArn, the documented confused-deputy keys)", () => {
+    // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html: "the source account is
+    // the owner of the flow log and the source ARN is the flow log ARN"; a wildcard stands for the id.
+    const trust = JSON.parse(oneOf(ev, "aws:iam/role:Role", /flow-logs/).inputs.assumeRolePolicy as string);
+    const condition = trust.Statement[0].Condition;
+    expect(condition.StringEquals).to.deep.equal({ "aws:SourceAccount": MOCK_ACCOUNT_ID });
+    expect(condition.ArnLike).to.deep.equal({ "aws:SourceArn": `arn:aws:ec2:us-east-1:${MOCK_ACCOUNT_ID}:vpc-flow-log/*` });
   });
 
   it("tags everything through the provider with app, environment and DR role", () => {

@@ -288,6 +288,57 @@ describe("policy pack", () => {
     });
   });
 
+  describe("static stability of a secondary", () => {
+    const WEST = "us-west-2";
+    const EAST = "us-east-1";
+    const inWest = { stack: "secondary", region: WEST };
+    const provider = (region: string) => res("pulumi:providers:aws", `aws-${region}`, providerInputs(region), { stack: "secondary", region });
+    /** What the secondary stack registers through its own provider: network, database member, alarms, IAM and DNS. */
+    const secondaryStack = () => [
+      provider(WEST),
+      res(T.cluster, "orders-db-cluster", { ...without(primaryClusterInputs(), "masterUsername", "masterPassword", "databaseName"), clusterIdentifier: "orders-usw2" }, inWest),
+      res("aws:cloudwatch/metricAlarm:MetricAlarm", "orders-db-lag-alarms-us-west-2-aurora-replication-lag", { namespace: "AWS/RDS", metricName: "AuroraGlobalDBReplicationLag" }, inWest),
+      res("aws:iam/role:Role", "orders-app-role", { assumeRolePolicy: "{}" }, inWest),
+      res(T.record, "orders-dns-record", { type: "A", name: "orders.example.com", setIdentifier: WEST }, inWest),
+    ];
+    const asSecondary = (resources: ResourceView[]) => stackOf(resources, { stack: "secondary", role: "secondary", region: WEST });
+
+    it("passes a secondary whose resources and provider are all in its region, and global services registered anywhere", () => {
+      expect(messages("static-stability", asSecondary(secondaryStack()))).to.deep.equal([]);
+      // IAM and Route 53 have one control plane whichever provider registers them.
+      const global = [res("aws:iam/role:Role", "orders-replication-role", {}, { stack: "secondary", region: EAST }), res(T.record, "orders-east-record", {}, { stack: "secondary", region: EAST })];
+      expect(messages("static-stability", asSecondary([...secondaryStack(), ...global]))).to.deep.equal([]);
+      expect(policyNamed("static-stability")).to.include({ pillar: "Reliability", enforcement: "mandatory", kind: "stack" });
+    });
+
+    it("fails a provider, a resource registered through it, and a resource whose own region input is another region, naming each and the fix", () => {
+      const foreign = [
+        provider(EAST),
+        // The health-check alarm the secondary once held in us-east-1 (Route 53 publishes its metrics there).
+        res("aws:cloudwatch/metricAlarm:MetricAlarm", "orders-health-alarm", { namespace: "AWS/Route53", metricName: "HealthCheckStatus" }, { stack: "secondary", region: EAST }),
+        // aws v7's per-resource region overrides the provider's: this one lives in us-east-1.
+        res(T.replication, "orders-replication-to-us-west-2", { bucket: "orders-data-us-east-1", region: EAST }, inWest),
+        // Route 53 Resolver is regional, unlike Route 53 itself.
+        res("aws:route53/resolverEndpoint:ResolverEndpoint", "orders-resolver", {}, { stack: "secondary", region: EAST }),
+      ];
+      const found = violations("static-stability", asSecondary([...secondaryStack(), ...foreign]));
+      expect(found.map((v) => v.urn)).to.have.members(foreign.map((r) => r.urn));
+      const text = found.map((v) => v.message).join("\n");
+      expect(text).to.contain(`provider aws-${EAST} for ${EAST}`)
+        .and.contain(`aws:cloudwatch/metricAlarm:MetricAlarm orders-health-alarm in ${EAST}`)
+        .and.contain(`aws:s3/bucketReplicationConfig:BucketReplicationConfig orders-replication-to-us-west-2 in ${EAST}`)
+        .and.contain("aws:route53/resolverEndpoint:ResolverEndpoint orders-resolver")
+        .and.contain(`secondary stack secondary must stand on its own in ${WEST}`)
+        .and.contain("move it to the links stack");
+    });
+
+    it("leaves primary and links stacks alone: they own the cross-region links by design", () => {
+      const crossRegion = [provider(EAST), provider(WEST), res("aws:kms/replicaKey:ReplicaKey", "orders-key-replica-us-west-2", { primaryKeyArn: KEY_ARN }, inWest)];
+      expect(messages("static-stability", stackOf(crossRegion))).to.deep.equal([]);
+      expect(messages("static-stability", stackOf(crossRegion, { stack: "links", role: "links" }))).to.deep.equal([]);
+    });
+  });
+
   describe("CrossGuard adapter", () => {
     const stubArgs = { isType: () => false, asType: () => undefined, notApplicable: (): never => { throw new Error("not applicable"); }, stackTags: new Map<string, string>() };
     const provider = { type: "pulumi:providers:aws", props: providerInputs(), urn: "urn:pulumi:primary::dr-platform::pulumi:providers:aws::aws-us-east-1", name: "aws-us-east-1" };

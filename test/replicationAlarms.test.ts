@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { healthCheckAlarmProblems, HealthCheckAlarm, HealthCheckAlarmArgs, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
-import { ReplicationAlarms, ReplicationAlarmsArgs, replicationAlarmsProblems, S3_RTC_BOUND_SECONDS, S3ReplicationRuleAlarmArgs } from "../components/observability/replicationAlarms";
+import { publishesRpoLag, ReplicationAlarms, ReplicationAlarmsArgs, replicationAlarmsProblems, S3_RTC_BOUND_SECONDS, S3ReplicationRuleAlarmArgs } from "../components/observability/replicationAlarms";
 import { Evaluation, evaluateStack, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
 import { failureOf, oneOf, parentOf, resourcesOf } from "./harness/stack";
@@ -11,6 +11,9 @@ const PRIMARY = "us-east-1";
 const SECONDARY = "us-west-2";
 const RPO_SECONDS = 30;
 const SECONDARY_CLUSTER = "orders-usw2";
+const PRIMARY_CLUSTER = "orders-use1";
+/** Aurora MySQL 3.03 predates AuroraGlobalDBRPOLag (published from 3.04.0 / 2.12.0 on, see below). */
+const OLD_MYSQL = "8.0.mysql_aurora.3.03.1";
 const topicIn = (region: string, name = "dr-alarms") => `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${name}`;
 const KEY_ARN = `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/mrk-0123456789abcdef0123456789abcdef`;
 const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
@@ -37,9 +40,14 @@ describe("replication and health-check alarms", () => {
         new ReplicationAlarms("repl-west", {
           region: SECONDARY,
           alarmTopicArn: topicIn(SECONDARY),
-          aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS, instances: 1 },
+          aurora: { clusterIdentifier: SECONDARY_CLUSTER, engine: "aurora-postgresql", engineVersion: "16.6", rpoTargetSeconds: RPO_SECONDS, instances: 1 },
           s3: RULES,
         }, { provider: west });
+        new ReplicationAlarms("repl-old-mysql", {
+          region: PRIMARY,
+          alarmTopicArn: topicIn(PRIMARY),
+          aurora: { clusterIdentifier: PRIMARY_CLUSTER, engine: "aurora-mysql", engineVersion: OLD_MYSQL, rpoTargetSeconds: RPO_SECONDS, instances: 2 },
+        }, { provider: east });
         new ReplicationAlarms("repl-east", { region: PRIMARY, alarmTopicArn: topicIn(PRIMARY), s3: RULES }, { provider: east });
         new HealthCheckAlarm("hc-own-topic", { healthCheckId: HEALTH_CHECK_ID, providerRegion: "us-east-1", topicKmsKeyArn: KEY_ARN, subject: "us-west-2.orders.example.com" }, { provider: east });
         new HealthCheckAlarm("hc-given-topic", { healthCheckId: HEALTH_CHECK_ID, providerRegion: "us-east-1", alarmTopicArn: topicIn(ROUTE53_METRICS_REGION, "route53-alarms") }, { provider: east });
@@ -73,9 +81,38 @@ describe("replication and health-check alarms", () => {
       });
     }
 
-    it("treats missing lag data as breaching (no datapoints is no evidence the RPO holds)", () => {
-      for (const metric of ["AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"])
-        expect(alarmFor("repl-west", metric).inputs.treatMissingData).to.equal("breaching");
+    it("treats missing lag data as missing, so the member that is primary today (which publishes no lag) does not sit in ALARM", () => {
+      // "Some CloudWatch metrics, such as replication lag, are only available for secondary Regions"
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html):
+      // after a switchover the new primary goes silent. Silence must neither page (breaching) nor look
+      // healthy (notBreaching); "missing" leaves INSUFFICIENT_DATA, which notifies nobody.
+      const lag = resourcesOf(ev, ALARM).filter((a) => a.inputs.namespace === "AWS/RDS");
+      expect(lag).to.have.length(3);
+      for (const a of lag) {
+        expect(a.inputs.treatMissingData, a.name).to.equal("missing");
+        expect(a.inputs, a.name).to.not.have.property("insufficientDataActions");
+      }
+    });
+
+    it("alarms on AuroraGlobalDBRPOLag only where the engine version publishes it", () => {
+      // AWS: AuroraGlobalDBRPOLag for every Aurora PostgreSQL version and Aurora MySQL 3.04.0+ / 2.12.0+;
+      // older Aurora MySQL has AuroraGlobalDBReplicationLag only
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+      expect(alarmsOf("repl-old-mysql").map((a) => a.inputs.metricName)).to.deep.equal(["AuroraGlobalDBReplicationLag"]);
+      expect(dims(alarmFor("repl-old-mysql", "AuroraGlobalDBReplicationLag"))).to.deep.equal({ DBClusterIdentifier: PRIMARY_CLUSTER });
+      const table: Array<[Parameters<typeof publishesRpoLag>[0], string, boolean | undefined]> = [
+        ["aurora-mysql", "8.0.mysql_aurora.3.03.1", false],
+        ["aurora-mysql", "8.0.mysql_aurora.3.04.0", true],
+        ["aurora-mysql", "8.0.mysql_aurora.3.08.0", true],
+        ["aurora-mysql", "5.7.mysql_aurora.2.11.2", false],
+        ["aurora-mysql", "5.7.mysql_aurora.2.12.0", true],
+        ["aurora-postgresql", "11.9", true],
+        ["aurora-postgresql", "16.6", true],
+        ["aurora-mysql", "8.0", undefined],
+      ];
+      for (const [engine, version, expected] of table) expect(publishesRpoLag(engine, version), `${engine} ${version}`).to.equal(expected);
+      const bad = replicationAlarmsProblems({ region: SECONDARY, alarmTopicArn: topicIn(SECONDARY), aurora: { clusterIdentifier: "c", engine: "aurora-mysql", engineVersion: "8.0", rpoTargetSeconds: 30, instances: 1 } });
+      expect(bad.join("\n")).to.contain('aurora.engineVersion is "8.0", not an aurora-mysql version').and.to.contain("8.0.mysql_aurora.3.08.0");
     });
 
     it("adds no Aurora alarms where none were asked for", () => {
@@ -122,7 +159,7 @@ describe("replication and health-check alarms", () => {
   describe("every alarm", () => {
     it("notifies a topic in its own region on ALARM and on OK", () => {
       const alarms = resourcesOf(ev, ALARM);
-      expect(alarms).to.have.length(4 + 2 + 2);
+      expect(alarms).to.have.length(4 + 1 + 2 + 2);
       for (const a of alarms) {
         const actions = a.inputs.alarmActions as string[];
         expect(actions, a.name).to.have.length(1);
@@ -136,7 +173,7 @@ describe("replication and health-check alarms", () => {
     });
 
     it("is listed in its component's alarmNames output", () => {
-      for (const component of ["repl-west", "repl-east"]) {
+      for (const component of ["repl-west", "repl-east", "repl-old-mysql"]) {
         const urn = oneOf(ev, "dr:observability:ReplicationAlarms", new RegExp(`^${component}$`)).urn;
         const names = ev.componentOutputs.get(urn)?.alarmNames as string[];
         expect(names).to.have.length(alarmsOf(component).length);
@@ -233,12 +270,12 @@ describe("replication and health-check alarms", () => {
       });
     }
 
-    const replBase: ReplicationAlarmsArgs = { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY), aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS, instances: 1 }, s3: RULES };
+    const replBase: ReplicationAlarmsArgs = { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY), aurora: { clusterIdentifier: SECONDARY_CLUSTER, engine: "aurora-postgresql", engineVersion: "16.6", rpoTargetSeconds: RPO_SECONDS, instances: 1 }, s3: RULES };
     const replCases: { what: string; args: ReplicationAlarmsArgs; expect: RegExp[] }[] = [
       { what: "a topic outside the alarms' region", args: { ...replBase, alarmTopicArn: topicIn(PRIMARY) }, expect: [/alarmTopicArn/, /in us-east-1/, /pass one in us-west-2/] },
-      { what: "a non-positive RPO target", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: 0, instances: 1 } }, expect: [/aurora\.rpoTargetSeconds is 0/, /positive number of seconds/] },
-      { what: "lag alarms on a headless member (no documented lag metrics, so ALARM by design)", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, rpoTargetSeconds: RPO_SECONDS, instances: 0 } }, expect: [/aurora\.instances is 0/, /headless/, /omit aurora/] },
-      { what: "nothing to alarm on", args: { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY) }, expect: [/aurora and s3 are both empty/, /give the secondary Aurora cluster/] },
+      { what: "a non-positive RPO target", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, engine: "aurora-postgresql", engineVersion: "16.6", rpoTargetSeconds: 0, instances: 1 } }, expect: [/aurora\.rpoTargetSeconds is 0/, /positive number of seconds/] },
+      { what: "lag alarms on a headless member (no documented lag metrics, so ALARM by design)", args: { ...replBase, aurora: { clusterIdentifier: SECONDARY_CLUSTER, engine: "aurora-postgresql", engineVersion: "16.6", rpoTargetSeconds: RPO_SECONDS, instances: 0 } }, expect: [/aurora\.instances is 0/, /headless/, /omit aurora/] },
+      { what: "nothing to alarm on", args: { region: SECONDARY, alarmTopicArn: topicIn(SECONDARY) }, expect: [/aurora and s3 are both empty/, /give this region.s Aurora member cluster/] },
       { what: "a rule whose metrics are published elsewhere", args: { ...replBase, s3: [{ ...RULES[0], sourceRegion: "eu-west-1", destinationRegion: "eu-central-1" }] }, expect: [/s3\[0\]/, /eu-west-1 -> eu-central-1/, /create these alarms in eu-central-1 \(latency\) and eu-west-1 \(failures\)/] },
       { what: "two rules with one id on the same side", args: { ...replBase, s3: [RULES[0], { ...RULES[0], sourceBucketName: "other-use1" }] }, expect: [/s3\[1\]\.ruleId "to-secondary"/, /distinct ids/] },
     ];

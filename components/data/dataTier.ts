@@ -60,7 +60,13 @@ export interface DataTierArgs {
   readonly preferredBackupWindow?: string;
   /** Refuse deletion of the cluster. Default true. */
   readonly deletionProtection?: boolean;
-  /** Forward writes from this read-only secondary member to the primary member (active-active). Default false. */
+  /**
+   * Forward writes from this member while it is a read-only secondary to the primary member
+   * (active-active). Set it on every member of the global database, the primary too: AWS uses the
+   * primary's setting "immediately if the primary is demoted by a global cluster API operation"
+   * (a switchover), so the demoted old primary keeps taking the writes latency routing sends it.
+   * Default false.
+   */
   readonly globalWriteForwarding?: boolean;
   /** IAM role for enhanced monitoring (monitoring.rds.amazonaws.com). Default: none (enhanced monitoring off). */
   readonly monitoringRoleArn?: pulumi.Input<string>;
@@ -119,6 +125,10 @@ export class DataTier extends pulumi.ComponentResource {
       // password comes in as a generated secret kept in a replicated Secrets Manager secret.
       // Writes reaching a secondary (active-active) fail on a read-only member unless forwarded.
       // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-write-forwarding.html
+      // On the primary member the setting "is used immediately if the primary is demoted by a global
+      // cluster API operation, but it does nothing until then"
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html): set on
+      // both members, a switchover leaves the demoted member forwarding too.
       enableGlobalWriteForwarding: args.globalWriteForwarding ? true : undefined,
       storageEncrypted: true,
       kmsKeyId: args.kmsKeyArn,
@@ -243,7 +253,9 @@ export function validateDataTierArgs(args: DataTierArgs): void {
     }
   }
   if (args.globalWriteForwarding) {
-    if (args.role !== "secondary" || !isGlobal) problems.push(`globalWriteForwarding is true on a ${args.role}${isGlobal ? "" : " outside a global database"}; only a secondary member of a global database forwards writes, remove it`);
+    // Any member of a global database may carry it (the primary's takes effect once demoted); a
+    // standalone cluster has nothing to forward to.
+    if (!isGlobal) problems.push(`globalWriteForwarding is true on a ${args.role} outside a global database; only a member of a global database forwards writes, pass globalClusterIdentifier or remove it`);
     const forwarding = writeForwardingProblem(args.engine, args.engineVersion);
     if (forwarding) problems.push(`globalWriteForwarding is true but ${forwarding}; upgrade engineVersion or turn forwarding off`);
   }

@@ -15,10 +15,13 @@
  * 3.04, and 3.01-3.03 are past end of support anyway, so the stricter floor costs no real choice.
  */
 import { AuroraEngine } from "./dataPlacement";
+import { EngineVersionFloors, meetsVersionFloor } from "./engineVersion";
 
-/** Lowest version of each major line that forwards writes: PostgreSQL [major, minor], Aurora MySQL [major, minor, patch]. */
-const POSTGRES_FLOORS: ReadonlyArray<readonly [major: number, minor: number]> = [[14, 9], [15, 4], [16, 0]];
-const MYSQL_FLOORS: ReadonlyArray<readonly [number, number, number]> = [[2, 8, 1], [3, 4, 0]];
+/** Lowest version of each major line that forwards writes. */
+const FLOORS: EngineVersionFloors = {
+  "aurora-postgresql": [[14, 9], [15, 4], [16, 0]],
+  "aurora-mysql": [[2, 8, 1], [3, 4, 0]],
+};
 
 /** The floor for an engine, in words, for error messages. */
 export const WRITE_FORWARDING_FLOORS: Readonly<Record<AuroraEngine, string>> = {
@@ -26,32 +29,9 @@ export const WRITE_FORWARDING_FLOORS: Readonly<Record<AuroraEngine, string>> = {
   "aurora-mysql": "Aurora MySQL 2.08.1+ or 3.04.0+ (such as 8.0.mysql_aurora.3.08.0)",
 };
 
-const compare = (a: readonly number[], b: readonly number[]): number => {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-};
-
 /** Whether an engine version supports global write forwarding; undefined when the version cannot be read. */
 export function supportsGlobalWriteForwarding(engine: AuroraEngine, engineVersion: string): boolean | undefined {
-  if (engine === "aurora-postgresql") {
-    const m = /^(\d+)\.(\d+)/.exec(engineVersion);
-    if (!m) return undefined;
-    const [major, minor] = [Number(m[1]), Number(m[2])];
-    const newest = POSTGRES_FLOORS[POSTGRES_FLOORS.length - 1];
-    if (major > newest[0]) return true;
-    const floor = POSTGRES_FLOORS.find(([fm]) => fm === major);
-    return floor !== undefined && minor >= floor[1];
-  }
-  // Aurora MySQL versions read "<mysql>.mysql_aurora.<aurora>", such as 8.0.mysql_aurora.3.08.0.
-  const m = /mysql_aurora\.(\d+)\.(\d+)\.(\d+)$/.exec(engineVersion);
-  if (!m) return undefined;
-  const version = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const floor = MYSQL_FLOORS.find(([major]) => major === version[0]);
-  if (floor) return compare(version, floor) >= 0;
-  return version[0] > MYSQL_FLOORS[MYSQL_FLOORS.length - 1][0];
+  return meetsVersionFloor(engine, engineVersion, FLOORS);
 }
 
 /** The problem with forwarding writes on this version, or undefined when it can. */

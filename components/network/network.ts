@@ -77,30 +77,15 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       kmsKeyId: args.flowLogKmsKeyArn,
     }, { parent: this });
 
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const role = new aws.iam.Role(`${name}-flow-logs`, {
       description: "Lets VPC Flow Logs write to this VPC's log group only",
-      assumeRolePolicy: aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply((account) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Effect: "Allow",
-          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          // Confused-deputy guard: only this account's flow logs may use the role.
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
-        }],
-      })),
+      assumeRolePolicy: account.apply((id) => JSON.stringify(flowLogTrustPolicy(id, args.region))),
     }, { parent: this });
 
     new aws.iam.RolePolicy(`${name}-flow-logs`, {
       role: role.id,
-      policy: logGroup.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: [arn, `${arn}:*`],
-        }],
-      })),
+      policy: pulumi.all([logGroup.arn, account]).apply(([arn, id]) => JSON.stringify(flowLogRolePolicy(arn, id, args.region))),
     }, { parent: this });
 
     new aws.ec2.FlowLog(`${name}-flow-log`, {
@@ -140,4 +125,53 @@ export function validateNetworkArgs(args: RegionalNetworkArgs): void {
     problems.push(`cidr: ${(err as Error).message}`);
   }
   if (problems.length) throw new Error(`RegionalNetwork: invalid arguments:\n  - ${problems.join("\n  - ")}`);
+}
+
+/**
+ * The flow-log role's trust policy. AWS recommends both confused-deputy condition keys: "The source
+ * account is the owner of the flow log and the source ARN is the flow log ARN", with a wildcard
+ * for the flow log id when it is not known yet, as here (the role exists before the flow log).
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+ */
+export function flowLogTrustPolicy(accountId: string, region: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [{
+      Effect: "Allow",
+      Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:ec2:${region}:${accountId}:vpc-flow-log/*` },
+      },
+    }],
+  };
+}
+
+/**
+ * What VPC Flow Logs needs to publish to CloudWatch Logs: AWS documents logs:CreateLogGroup,
+ * CreateLogStream, PutLogEvents, DescribeLogGroups and DescribeLogStreams
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html). CreateLogGroup is
+ * left out: the group is created here, never by the service. The stream actions are scoped to this
+ * group (its ARN and its ":*" form, which CloudWatch Logs uses for actions inside the group:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
+ * DescribeLogGroups is a list action over the account's groups in a region, not over one group, so
+ * it is scoped to this account's log groups in this region, the narrowest it can match.
+ */
+export function flowLogRolePolicy(logGroupArn: string, accountId: string, region: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+      {
+        Effect: "Allow",
+        Action: "logs:DescribeLogGroups",
+        Resource: `arn:aws:logs:${region}:${accountId}:log-group:*`,
+      },
+    ],
+  };
 }

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnRegionProblem, failOnRegionMismatch } from "./healthCheckAlarm";
 import { requireAwsProvider } from "../providers";
+import { AuroraEngine } from "../data/dataPlacement";
+import { EngineVersionFloors, meetsVersionFloor } from "../data/engineVersion";
 
 /**
  * S3 Replication Time Control replicates 99.99% of objects within 15 minutes; a latency above
@@ -20,12 +22,32 @@ const S3_FAILED_EVALUATION_PERIODS = 1;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
+/**
+ * Which engine versions publish AuroraGlobalDBRPOLag: "For all Aurora PostgreSQL-based global
+ * databases and for Aurora MySQL-based global databases starting with engine versions 3.04.0 and
+ * higher or 2.12.0 and higher, use Amazon CloudWatch to view the AuroraGlobalDBRPOLag metric ...
+ * For lower minor versions of Aurora MySQL-based global databases, view the
+ * AuroraGlobalDBReplicationLag metric instead."
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ */
+const RPO_LAG_FLOORS: EngineVersionFloors = { "aurora-postgresql": [], "aurora-mysql": [[2, 12, 0], [3, 4, 0]] };
+
+/** Whether the engine version publishes AuroraGlobalDBRPOLag; undefined when the version cannot be read. */
+export function publishesRpoLag(engine: AuroraEngine, engineVersion: string): boolean | undefined {
+  return meetsVersionFloor(engine, engineVersion, RPO_LAG_FLOORS);
+}
+
 export interface AuroraReplicationAlarmArgs {
   /**
-   * Identifier of the SECONDARY member cluster. Aurora publishes the global-database lag metrics
-   * on secondary clusters only, in the secondary's region. Required.
+   * Identifier of a member cluster of the global database, in this component's region. Aurora
+   * publishes the lag metrics only while the member is a secondary; give every member with
+   * instances its own alarms, so whichever member a switchover demotes is watched. Required.
    */
   readonly clusterIdentifier: pulumi.Input<string>;
+  /** Engine of the global database. Required. */
+  readonly engine: AuroraEngine;
+  /** Engine version of the global database; AuroraGlobalDBRPOLag is alarmed on only where this version publishes it. Required. */
+  readonly engineVersion: string;
   /** The RPO target in seconds; lag above it means a failover now would lose more than promised. Required. */
   readonly rpoTargetSeconds: number;
   /**
@@ -57,7 +79,7 @@ export interface ReplicationAlarmsArgs {
   readonly region: string;
   /** SNS topic in `region` that every alarm notifies on ALARM and on OK. Required. */
   readonly alarmTopicArn: pulumi.Input<string>;
-  /** Aurora global-database lag alarms; create them in the secondary cluster's region. Default: none. */
+  /** Aurora global-database lag alarms on the member cluster in this region. Default: none. */
   readonly aurora?: AuroraReplicationAlarmArgs;
   /**
    * S3 replication rules that touch this region. Each rule's metrics are split across regions
@@ -99,24 +121,27 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
     if (args.aurora) {
       const thresholdMs = args.aurora.rpoTargetSeconds * 1000;
       const dimensions = { DBClusterIdentifier: args.aurora.clusterIdentifier };
-      // Both metrics are in milliseconds and published by the secondary member cluster only
-      // (Aurora User Guide, cluster-level metrics; "such as replication lag, are only available
-      // for secondary Regions"), so the dimension is the secondary's cluster identifier and this
-      // component belongs in the secondary's region. After a switchover the roles swap and the
-      // other region's cluster starts publishing: each region should carry these alarms for its
-      // own cluster.
-      // Missing data is breaching: no lag datapoints means no evidence the RPO holds (replication
-      // stopped, the cluster left the global database, or the alarm is in the wrong region).
+      // Both metrics are in milliseconds and published only by a member while it is a secondary:
+      // "Some CloudWatch metrics, such as replication lag, are only available for secondary
+      // Regions. Thus, a switchover changes how to view those metrics and set alarms on them"
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+      // So every member with instances carries these alarms in its own region (the primary stack
+      // too), and silence is judged as missing, not breaching: the member that is primary right now
+      // publishes nothing, and a breaching alarm on it would sit in ALARM from the first switchover
+      // on. Silence leaves the alarm in INSUFFICIENT_DATA, which notifies nobody (alarm and OK
+      // actions only) but shows on the console; a datapoint above the target pages as before.
       const cluster = args.aurora.clusterIdentifier;
       const target = args.aurora.rpoTargetSeconds;
       const lagMetrics: Array<[string, string, pulumi.Output<string>]> = [
         ["aurora-replication-lag", "AuroraGlobalDBReplicationLag",
-          pulumi.interpolate`Aurora global database: storage replication into ${cluster} is more than ${target} s (the RPO target) behind the primary.`],
-        // AuroraGlobalDBRPOLag counts committed user transactions only: the figure a failover loses.
-        // Published by Aurora PostgreSQL, and by Aurora MySQL from 3.04 / 2.12 on.
-        ["aurora-rpo-lag", "AuroraGlobalDBRPOLag",
-          pulumi.interpolate`Aurora global database: committed transactions reach ${cluster} more than ${target} s (the RPO target) after the primary; a failover now would lose more than the RPO.`],
+          pulumi.interpolate`Aurora global database: storage replication into ${cluster} (while it is a secondary) is more than ${target} s (the RPO target) behind the primary. No data while ${cluster} is the primary.`],
       ];
+      // AuroraGlobalDBRPOLag counts committed user transactions only, the figure a failover loses;
+      // older Aurora MySQL versions never publish it, and an alarm on it would only ever sit silent.
+      if (publishesRpoLag(args.aurora.engine, args.aurora.engineVersion)) {
+        lagMetrics.push(["aurora-rpo-lag", "AuroraGlobalDBRPOLag",
+          pulumi.interpolate`Aurora global database: committed transactions reach ${cluster} (while it is a secondary) more than ${target} s (the RPO target) after the primary; a failover now would lose more than the RPO. No data while ${cluster} is the primary.`]);
+      }
       for (const [key, metricName, alarmDescription] of lagMetrics) {
         alarm(key, {
           alarmDescription,
@@ -128,7 +153,7 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
           evaluationPeriods: AURORA_EVALUATION_PERIODS,
           comparisonOperator: "GreaterThanThreshold",
           threshold: thresholdMs,
-          treatMissingData: "breaching",
+          treatMissingData: "missing",
         });
       }
     }
@@ -185,10 +210,12 @@ export function replicationAlarmsProblems(args: ReplicationAlarmsArgs): string[]
     if (p) problems.push(p);
   }
   const rules = args.s3 ?? [];
-  if (!args.aurora && rules.length === 0) problems.push("aurora and s3 are both empty, so there is nothing to alarm on; give the secondary Aurora cluster, S3 replication rules, or both");
+  if (!args.aurora && rules.length === 0) problems.push("aurora and s3 are both empty, so there is nothing to alarm on; give this region's Aurora member cluster, S3 replication rules, or both");
   if (args.aurora) {
     const rpo = args.aurora.rpoTargetSeconds;
     if (!Number.isFinite(rpo) || rpo <= 0) problems.push(`aurora.rpoTargetSeconds is ${rpo}; use a positive number of seconds (the stack's objectives.rpoSeconds)`);
+    if (publishesRpoLag(args.aurora.engine, args.aurora.engineVersion) === undefined)
+      problems.push(`aurora.engineVersion is "${args.aurora.engineVersion}", not an ${args.aurora.engine} version; pass the global cluster's version, such as ${args.aurora.engine === "aurora-postgresql" ? "16.6" : "8.0.mysql_aurora.3.08.0"}`);
     if (!(args.aurora.instances >= 1))
       problems.push(`aurora.instances is ${args.aurora.instances}; a headless member (no DB instances) has no documented lag metrics, so an alarm on it would sit in ALARM by design: omit aurora for a headless member`);
   }

@@ -9,6 +9,8 @@ export const PASSWORD_LENGTH = 40;
 export const PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?";
 /** A deleted secret stays recoverable for the longest window Secrets Manager allows. */
 export const SECRET_RECOVERY_WINDOW_DAYS = 30;
+/** Re-adding a replica after failback overwrites the promoted standalone secret of the same name (see below). */
+export const FORCE_OVERWRITE_REPLICA_SECRET = true;
 
 export interface DatabaseCredentialsArgs {
   /** Secret name, the same in every region. Required. */
@@ -56,6 +58,14 @@ export class DatabaseCredentials extends pulumi.ComponentResource {
       kmsKeyId: args.kmsKeyArn,
       recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS,
       replicas: regions.map((region) => ({ region, kmsKeyId: args.replicaKmsKeyArns[region] })),
+      // Failback trap: during an outage the replica is promoted with StopReplicationToReplica
+      // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/standalone-secret.html) and
+      // becomes a standalone secret of the same name in that region. Re-adding the replica later
+      // collides with it unless Secrets Manager may overwrite "a secret with the same name in the
+      // destination Region" (ForceOverwriteReplicaSecret, which by default is off:
+      // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html).
+      // The primary's value is the one to keep: it is the value the primary cluster was given.
+      forceOverwriteReplicaSecret: FORCE_OVERWRITE_REPLICA_SECRET,
     }, { parent: this });
 
     new aws.secretsmanager.SecretVersion(`${name}-value`, {
