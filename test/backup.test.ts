@@ -5,7 +5,7 @@ import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
 import { recoveryCopyPlan } from "../stacks/backup";
 import { RegionalProviders } from "../stacks/providers";
-import { providerTags } from "../stacks/region";
+import { clusterIdentifier, providerTags } from "../stacks/region";
 import { estimateRecovery } from "../src/model/recovery";
 import { evaluateStack, Evaluation } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
@@ -206,11 +206,16 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(resourcesOf(secondary, "aws:ec2/launchTemplate:LaunchTemplate")).to.have.length(2);
     const restore = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /restore-role/).map((a) => a.inputs.policyArn);
     expect(restore).to.have.members([...BACKUP_ROLE_POLICY_ARNS.restore]);
-    // The restore lands in the isolated subnets, under the name a cluster of this region gets.
+    // The restore lands in the isolated subnets, in a group whose name is not the cluster identifier:
+    // DataTier names its own subnet group after the cluster, and RDS refuses a second group of one name
+    // per region (DBSubnetGroupAlreadyExists), which a switch to pilot-light or warm-standby would create.
     const subnets = oneOf(secondary, "aws:rds/subnetGroup:SubnetGroup");
-    expect(subnets.inputs.name).to.equal("orders-prod-us-west-2");
+    const clusterId = clusterIdentifier(parseStackConfig(secondaryConfig, "s"));
+    expect(clusterId).to.equal("orders-prod-us-west-2");
+    expect(subnets.inputs.name).to.equal("orders-prod-us-west-2-restore");
+    expect(subnets.inputs.name).not.to.equal(clusterId);
     expect(subnets.inputs.subnetIds).to.have.length(3);
-    expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2");
+    expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2-restore");
   });
 
   it("reports an RPO equal to the backup interval (6 h) and a restore time from the data size", () => {
