@@ -39,16 +39,14 @@ export interface RegionBackups {
 export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>, copyTo: readonly BackupCopyTarget[] = []): RegionBackups {
   const app = config.appName;
   const { provider } = region;
-  // The deployer keeps the right to update the vault policy, so `pulumi up` works; the account root
-  // too, as break-glass when the deploying role is replaced or deleted. Everyone else is denied.
-  const caller = aws.getCallerIdentityOutput({}, { provider });
-  const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, { provider }).issuerArn;
-  const admins = pulumi.all([deployer, caller.accountId]).apply(([arn, account]) => [...new Set([arn, `arn:aws:iam::${account}:root`])]);
+  // The policy's administrators come from config (default: the account root), never from whoever
+  // runs `pulumi up`: a policy that changed with the caller would be denied to the next one.
   const vault = new BackupVault(`${app}-backup`, {
     vaultName: backupVaultName(app, config.environment, config.region),
     kmsKeyArn,
     lock: config.backup.vaultLock,
-    policyAdminArns: admins,
+    policyAdminArns: config.backup.policyAdminArns,
+    adopt: config.backup.adoptVault,
   }, { provider });
 
   const alarms = new BackupJobAlarms(`${app}-backup-alarms`, { region: config.region, vaultName: vault.vaultName, alarmTopicArn: region.alarms.topicArn }, { provider });

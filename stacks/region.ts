@@ -163,6 +163,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       databaseName: inputs.database.credentials?.databaseName,
       // Latency routing sends writes to both regions; the read-only secondary member forwards them.
       globalWriteForwarding: config.strategy === "active-active" && config.role === "secondary",
+      // The region's backup plan (stacks/backup.ts) selects this cluster with dr:backup's rule.
+      continuousBackupByAwsBackup: config.backup.continuous,
     }, { provider })
     : undefined;
 
