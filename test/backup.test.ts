@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy } from "../components/data/backupRules";
+import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
 import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
@@ -124,6 +124,21 @@ describe("vault names and the vault access policy", () => {
     // No wildcard actions: vault access policies do not support them.
     expect([...points.Action, ...changes.Action].some((a: string) => a.includes("*"))).to.equal(false);
     expect(() => vaultAccessPolicy(arn, [])).to.throw(/could never be changed again/);
+  });
+});
+
+describe("vault policy administrators: a fixed list, never the caller", () => {
+  // aws:PrincipalArn of the root user is arn:<partition>:iam::<account>:root:
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+  it("defaults to the root of the vault's own account and partition, read from the vault ARN", () => {
+    expect(vaultPolicyAdmins("arn:aws:backup:us-east-1:111122223333:backup-vault:orders-prod-us-east-1", undefined)).to.deep.equal(["arn:aws:iam::111122223333:root"]);
+    expect(vaultPolicyAdmins("arn:aws-us-gov:backup:us-gov-west-1:444455556666:backup-vault:v", [])).to.deep.equal(["arn:aws-us-gov:iam::444455556666:root"]);
+    expect(() => vaultPolicyAdmins("orders-prod-us-east-1", undefined)).to.throw(/not a backup vault ARN/);
+  });
+
+  it("uses a configured list exactly (without repeats), whatever the vault", () => {
+    const ci = "arn:aws:iam::111122223333:role/ci";
+    expect(vaultPolicyAdmins("arn:aws:backup:us-east-1:111122223333:backup-vault:v", [ci, ci, "arn:aws:iam::111122223333:root"])).to.deep.equal([ci, "arn:aws:iam::111122223333:root"]);
   });
 });
 
