@@ -49,6 +49,7 @@ export class BackupVault extends pulumi.ComponentResource {
     }, adopt({
       // A vault's key is fixed at creation, and the redeployed stack has a new key (the old one was
       // kept too): the adopted vault keeps encrypting with its own key rather than being replaced.
+      // The engine honours ignoreChanges on import: https://github.com/pulumi/pulumi/issues/5878
       ignoreChanges: ["kmsKeyArn"],
     }));
 
@@ -67,7 +68,12 @@ export class BackupVault extends pulumi.ComponentResource {
     new aws.backup.VaultPolicy(`${name}-policy`, {
       backupVaultName: vault.name,
       policy: vault.arn.apply((arn) => vaultAccessPolicy(arn, vaultPolicyAdmins(arn, args.policyAdminArns))),
-    }, adopt());
+    }, adopt({
+      // The kept policy may name other administrators (an older program took them from the caller):
+      // the import takes it as it is, and the first `pulumi up` after adoption ends writes this one,
+      // which only an administrator of the kept policy may do.
+      ignoreChanges: ["policy"],
+    }));
 
     this.vaultName = vault.name;
     this.vaultArn = vault.arn;

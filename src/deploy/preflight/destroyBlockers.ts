@@ -172,7 +172,7 @@ export function stackFindings(f: StackFacts, now: Date): Finding[] {
       message: `backup vault ${f.backupVaultName} (with its lock and access policy) outlives the destroy so its recovery points stay restorable; its name stays taken, so a redeploy of ${f.stack} fails (AlreadyExistsException) unless it adopts the kept vault`,
       steps: [
         `pulumi config set --stack ${f.stack} --path dr:backup.adoptVault true   # before the redeploy: 'pulumi up' imports the kept vault, lock and policy (ids: ${f.backupVaultName})`,
-        `pulumi config set --stack ${f.stack} --path dr:backup.adoptVault false   # after that 'pulumi up' succeeded: the stack holds the vault again`,
+        `pulumi config set --stack ${f.stack} --path dr:backup.adoptVault false   # after that 'pulumi up' succeeded: the stack holds the vault again; the next 'pulumi up' writes the configured vault policy (dr:backup.policyAdminArns) if the kept one differs`,
       ],
     });
   }
