@@ -39,16 +39,14 @@ export interface RegionBackups {
 export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>, copyTo: readonly BackupCopyTarget[] = []): RegionBackups {
   const app = config.appName;
   const { provider } = region;
-  // The deployer keeps the right to update the vault policy, so `pulumi up` works; the account root
-  // too, as break-glass when the deploying role is replaced or deleted. Everyone else is denied.
-  const caller = aws.getCallerIdentityOutput({}, { provider });
-  const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, { provider }).issuerArn;
-  const admins = pulumi.all([deployer, caller.accountId]).apply(([arn, account]) => [...new Set([arn, `arn:aws:iam::${account}:root`])]);
+  // The policy's administrators come from config (default: the account root), never from whoever
+  // runs `pulumi up`: a policy that changed with the caller would be denied to the next one.
   const vault = new BackupVault(`${app}-backup`, {
     vaultName: backupVaultName(app, config.environment, config.region),
     kmsKeyArn,
     lock: config.backup.vaultLock,
-    policyAdminArns: admins,
+    policyAdminArns: config.backup.policyAdminArns,
+    adopt: config.backup.adoptVault,
   }, { provider });
 
   const alarms = new BackupJobAlarms(`${app}-backup-alarms`, { region: config.region, vaultName: vault.vaultName, alarmTopicArn: region.alarms.topicArn }, { provider });
@@ -76,14 +74,28 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
   // Restores run in the recovery region during an outage: the role must already exist there (IAM is global).
   const restoreRole = new BackupServiceRole(`${app}-restore-role`, { purpose: "restore" }, { provider });
   // Without a standing cluster, the restore needs a subnet group in the isolated subnets ready (free, and
-  // creating it mid-outage would need `pulumi up`); named like the cluster the runbook restores.
+  // creating it mid-outage would need `pulumi up`). Its name must differ from DataTier's group (see
+  // restoreSubnetGroupName), or a switch to a strategy with a standing cluster collides with it.
   const subnets = region.database ? undefined : new aws.rds.SubnetGroup(`${app}-restore-subnets`, {
-    name: clusterIdentifier(config),
+    name: restoreSubnetGroupName(clusterIdentifier(config)),
     description: `Isolated subnets for restoring ${clusterIdentifier(config)} from backup`,
     subnetIds: region.network.isolatedSubnetIds,
   }, { provider });
   const restoreTarget = subnets && { dbSubnetGroupName: subnets.name, securityGroupId: region.databaseSecurityGroupId };
   return { ...own, restoreRole, restoreTarget };
+}
+
+/**
+ * The restore DB subnet group of a backup-restore secondary: `<cluster id>-restore`, never the
+ * cluster identifier itself, which DataTier gives its own subnet group. DB subnet group names are
+ * unique per account and region (CreateDBSubnetGroup fails with DBSubnetGroupAlreadyExists:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html), and a
+ * strategy switch (backup-restore -> pilot-light or warm-standby) creates DataTier's group before it
+ * deletes this one; a group a restored cluster uses cannot be deleted at all
+ * (InvalidDBSubnetGroupStateFault: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html).
+ */
+export function restoreSubnetGroupName(clusterIdentifier: string): string {
+  return `${clusterIdentifier}-restore`;
 }
 
 /**

@@ -50,6 +50,8 @@ export const DEFAULT_BACKUP = {
   retentionDays: DEFAULT_BACKUP_RETENTION_DAYS,
   copyRetentionDays: DEFAULT_COPY_RETENTION_DAYS,
   continuous: DEFAULT_CONTINUOUS_BACKUP,
+  // Off: a first deploy creates the vault; set it to redeploy over the vault an earlier destroy kept.
+  adoptVault: false,
 } as const;
 export const DEFAULT_TIER_CAPACITY = { instanceType: "t3.medium", min: 3, desired: 3, max: 9 } as const;
 
@@ -156,6 +158,9 @@ export const stackConfigSchema = z
           retentionDays: wholeNumber("days").positive({ error: "must be a positive number of days" }).default(DEFAULT_BACKUP.retentionDays),
           copyRetentionDays: wholeNumber("days").positive({ error: "must be a positive number of days" }).default(DEFAULT_BACKUP.copyRetentionDays),
           continuous: z.boolean({ error: "must be true or false" }).default(DEFAULT_BACKUP.continuous),
+          // Unset: the account root only (vaultPolicyAdmins); backupProblems checks each ARN.
+          policyAdminArns: z.array(z.string({ error: "must be a list of IAM ARNs" }), { error: "must be a list of IAM role, user or root ARNs" }).optional(),
+          adoptVault: z.boolean({ error: "must be true or false" }).default(DEFAULT_BACKUP.adoptVault),
           vaultLock: structured(
             z
               .object({

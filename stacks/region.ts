@@ -167,6 +167,8 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       // primary (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html),
       // so the old primary forwards the writes latency routing still sends it.
       globalWriteForwarding: config.strategy === "active-active",
+      // The region's backup plan (stacks/backup.ts) selects this cluster with dr:backup's rule.
+      continuousBackupByAwsBackup: config.backup.continuous,
     }, { provider })
     : undefined;
 

@@ -1,11 +1,12 @@
 import { expect } from "chai";
-import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy } from "../components/data/backupRules";
+import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
 import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
 import { recoveryCopyPlan } from "../stacks/backup";
 import { RegionalProviders } from "../stacks/providers";
-import { providerTags } from "../stacks/region";
+import { clusterIdentifier, providerTags } from "../stacks/region";
+import { targetsFromOutputs } from "../src/deploy/preflight/targets";
 import { estimateRecovery } from "../src/model/recovery";
 import { evaluateStack, Evaluation } from "../src/engine/evaluate";
 import { MOCK_ACCOUNT_ID } from "../src/engine/mockCloud";
@@ -54,7 +55,7 @@ describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
   it("defaults to a daily backup kept 35 days, continuous, copies kept 35 days, governance lock 7-365 days, 100 GiB", () => {
     const c = parseStackConfig(primary(), "test");
     expect(c.backup).to.deep.equal({
-      schedule: "cron(0 5 ? * * *)", retentionDays: 35, copyRetentionDays: 35, continuous: true,
+      schedule: "cron(0 5 ? * * *)", retentionDays: 35, copyRetentionDays: 35, continuous: true, adoptVault: false,
       vaultLock: { mode: "governance", minRetentionDays: 7, maxRetentionDays: 365 },
     });
     expect(c.database.sizeGiB).to.equal(100);
@@ -72,6 +73,9 @@ describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
     ["an unreadable schedule", { schedule: "rate(12 hours)" }, "dr:backup.schedule", /cron\(M 0\/N \? \* \* \*\)/],
     ["a weekly backup kept only a week", { schedule: "cron(0 5 ? * SUN *)", retentionDays: 7, copyRetentionDays: 7 }, "dr:backup.retentionDays", /no longer than the 168 h between backups/],
     ["an unknown lock mode", { vaultLock: { mode: "strict" } }, "dr:backup.vaultLock.mode", /governance, compliance/],
+    // aws:PrincipalArn of an assumed role is the role's ARN, never a session's; a session ARN would match nobody.
+    ["a session ARN as a vault policy admin", { policyAdminArns: ["arn:aws:sts::123456789012:assumed-role/deployer/ci-42"] }, "dr:backup.policyAdminArns", /assumed-role\/deployer\/ci-42.*name the role \(arn:aws:iam::<account>:role\/<role>\)/],
+    ["an empty vault policy admin list", { policyAdminArns: [] }, "dr:backup.policyAdminArns", /nobody could change the vault access policy again/],
   ];
   for (const [what, backup, key, fix] of rows) {
     it(`rejects ${what}, naming ${key}`, () => {
@@ -123,13 +127,31 @@ describe("vault names and the vault access policy", () => {
   });
 });
 
+describe("vault policy administrators: a fixed list, never the caller", () => {
+  // aws:PrincipalArn of the root user is arn:<partition>:iam::<account>:root:
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+  it("defaults to the root of the vault's own account and partition, read from the vault ARN", () => {
+    expect(vaultPolicyAdmins("arn:aws:backup:us-east-1:111122223333:backup-vault:orders-prod-us-east-1", undefined)).to.deep.equal(["arn:aws:iam::111122223333:root"]);
+    expect(vaultPolicyAdmins("arn:aws-us-gov:backup:us-gov-west-1:444455556666:backup-vault:v", [])).to.deep.equal(["arn:aws-us-gov:iam::444455556666:root"]);
+    expect(() => vaultPolicyAdmins("orders-prod-us-east-1", undefined)).to.throw(/not a backup vault ARN/);
+  });
+
+  it("uses a configured list exactly (without repeats), whatever the vault", () => {
+    const ci = "arn:aws:iam::111122223333:role/ci";
+    expect(vaultPolicyAdmins("arn:aws:backup:us-east-1:111122223333:backup-vault:v", [ci, ci, "arn:aws:iam::111122223333:root"])).to.deep.equal([ci, "arn:aws:iam::111122223333:root"]);
+  });
+});
+
 describe("backups in both stacks (dr:strategy backup-restore; compliance lock in the secondary)", () => {
   const strategy = { "dr:strategy": "backup-restore" };
-  const primaryConfig = givenStackFile("primary", { ...strategy, "dr:backup": { schedule: "cron(0 0/6 ? * * *)" } });
+  // The primary redeploys over the vault an earlier destroy kept (adoptVault); the secondary names its
+  // vault policy's administrators; the primary leaves them to the default (the account root).
+  const primaryConfig = givenStackFile("primary", { ...strategy, "dr:backup": { schedule: "cron(0 0/6 ? * * *)", adoptVault: true } });
+  const ADMINS = [`arn:aws:iam::${MOCK_ACCOUNT_ID}:role/ci-deployer`, `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/oncall-breakglass`];
   const secondaryConfig = givenStackFile("secondary", {
     ...strategy,
     // Copies into the primary's vault kept 30 days (inside its 7-365 lock), apart from the 35 of everything else.
-    "dr:backup": { schedule: "cron(0 0/6 ? * * *)", copyRetentionDays: 30, vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 14, maxRetentionDays: 90 } },
+    "dr:backup": { schedule: "cron(0 0/6 ? * * *)", copyRetentionDays: 30, policyAdminArns: ADMINS, vaultLock: { mode: "compliance", changeableForDays: 3, minRetentionDays: 14, maxRetentionDays: 90 } },
   });
   let primary: Evaluation;
   let secondary: Evaluation;
@@ -165,12 +187,52 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(compliance.retainOnDelete).to.equal(true);
   });
 
-  it("denies recovery-point deletion in both vaults, exempting only the deployer and the account root from policy changes", () => {
-    for (const ev of [primary, secondary]) {
+  // The policy denies PutBackupVaultAccessPolicy to all but its admins, so admins taken from the caller
+  // would change the policy whenever another identity deploys, and that identity's update is denied.
+  it("denies recovery-point deletion in both vaults; policy changes only to the configured admins, or the account root, never the caller", () => {
+    const adminsOf = (ev: Evaluation): string[] => {
       const policy = JSON.parse(oneOf(ev, "aws:backup/vaultPolicy:VaultPolicy").inputs.policy as string);
-      expect(policy.Statement[0].Action).to.include("backup:DeleteRecoveryPoint");
-      expect(policy.Statement[1].Condition.ArnNotEquals["aws:PrincipalArn"]).to.deep.equal([`arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, `arn:aws:iam::${MOCK_ACCOUNT_ID}:root`]);
+      expect(policy.Statement[0].Action, ev.stack).to.include("backup:DeleteRecoveryPoint");
+      return policy.Statement[1].Condition.ArnNotEquals["aws:PrincipalArn"];
+    };
+    expect(adminsOf(primary)).to.deep.equal([`arn:aws:iam::${MOCK_ACCOUNT_ID}:root`]);
+    expect(adminsOf(secondary)).to.deep.equal(ADMINS);
+    for (const ev of [primary, secondary]) {
+      // The mock caller (getCallerIdentity answers user/mock) appears nowhere, and no session lookup is made.
+      expect(oneOf(ev, "aws:backup/vaultPolicy:VaultPolicy").inputs.policy as string, ev.stack).to.not.contain(":user/mock");
+      expect(ev.invokes.map((i) => i.token), ev.stack).to.not.include("aws:iam/getSessionContext:getSessionContext");
     }
+  });
+
+  // A kept vault's name stays taken (CreateBackupVault: AlreadyExistsException,
+  // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html): adoptVault imports it.
+  it("imports the kept vault, lock and policy by the vault name when dr:backup.adoptVault is set, and creates them otherwise", () => {
+    for (const type of ["aws:backup/vault:Vault", "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:backup/vaultPolicy:VaultPolicy"]) {
+      expect(oneOf(primary, type).importId, type).to.equal("orders-prod-us-east-1");
+      expect(oneOf(primary, type).retainOnDelete, type).to.equal(true);
+      expect(oneOf(secondary, type).importId, type).to.equal(undefined);
+    }
+    // The redeployed stack has a new key; the adopted vault keeps the key it was created with.
+    expect(oneOf(primary, "aws:backup/vault:Vault").ignoreChanges).to.deep.equal(["kmsKeyArn"]);
+    expect(oneOf(secondary, "aws:backup/vault:Vault").ignoreChanges).to.deep.equal([]);
+    // The kept policy may name other admins; the import takes it as is, the next `up` writes the configured one.
+    expect(oneOf(primary, "aws:backup/vaultPolicy:VaultPolicy").ignoreChanges).to.deep.equal(["policy"]);
+    expect(oneOf(secondary, "aws:backup/vaultPolicy:VaultPolicy").ignoreChanges).to.deep.equal([]);
+  });
+
+  it("tells the destroy preflight each regional stack's vault (regional.backup.vaultName), which a destroy keeps", () => {
+    expect(targetsFromOutputs("primary", primary.outputs)?.backupVaultName).to.equal("orders-prod-us-east-1");
+    expect(targetsFromOutputs("secondary", secondary.outputs)?.backupVaultName).to.equal("orders-prod-us-west-2");
+  });
+
+  // Under a continuous rule AWS Backup owns the cluster's automated-backup retention
+  // (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-retention-period.html).
+  it("lets AWS Backup manage the primary cluster's backup retention (continuous rule), keeping >= 7 days and deletion protection", () => {
+    const cluster = oneOf(primary, "aws:rds/cluster:Cluster");
+    expect(parseStackConfig(primaryConfig, "p").backup.continuous).to.equal(true);
+    expect(cluster.ignoreChanges).to.include("backupRetentionPeriod");
+    expect(cluster.inputs.backupRetentionPeriod as number).to.be.at.least(7);
+    expect(cluster.inputs.deletionProtection).to.equal(true);
   });
 
   it("backs up the primary's Aurora cluster and data bucket, selected by ARN, after the bucket is versioned", () => {
@@ -206,11 +268,16 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(resourcesOf(secondary, "aws:ec2/launchTemplate:LaunchTemplate")).to.have.length(2);
     const restore = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /restore-role/).map((a) => a.inputs.policyArn);
     expect(restore).to.have.members([...BACKUP_ROLE_POLICY_ARNS.restore]);
-    // The restore lands in the isolated subnets, under the name a cluster of this region gets.
+    // The restore lands in the isolated subnets, in a group whose name is not the cluster identifier:
+    // DataTier names its own subnet group after the cluster, and RDS refuses a second group of one name
+    // per region (DBSubnetGroupAlreadyExists), which a switch to pilot-light or warm-standby would create.
     const subnets = oneOf(secondary, "aws:rds/subnetGroup:SubnetGroup");
-    expect(subnets.inputs.name).to.equal("orders-prod-us-west-2");
+    const clusterId = clusterIdentifier(parseStackConfig(secondaryConfig, "s"));
+    expect(clusterId).to.equal("orders-prod-us-west-2");
+    expect(subnets.inputs.name).to.equal("orders-prod-us-west-2-restore");
+    expect(subnets.inputs.name).not.to.equal(clusterId);
     expect(subnets.inputs.subnetIds).to.have.length(3);
-    expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2");
+    expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2-restore");
   });
 
   it("reports an RPO equal to the backup interval (6 h) and a restore time from the data size", () => {

@@ -33,10 +33,10 @@ const DB_SG = "sg-0db0db0db0db0db0d";
 
 /** name of the DataTier -> what the program gave it. */
 const TIERS = {
-  primary: { name: "db-east", region: EAST, clusterIdentifier: "shop-us-east-1", role: "primary", engine: "aurora-postgresql", instanceCount: 4, global: true },
-  secondary: { name: "db-west", region: WEST, clusterIdentifier: "shop-us-west-2", role: "secondary", engine: "aurora-postgresql", instanceCount: 2, global: true },
-  headless: { name: "orders-west", region: WEST, clusterIdentifier: "orders-us-west-2", role: "secondary", engine: "aurora-mysql", instanceCount: 0, global: true },
-  standalone: { name: "reports-east", region: EAST, clusterIdentifier: "reports-us-east-1", role: "primary", engine: "aurora-postgresql", instanceCount: 2, global: false },
+  primary: { name: "db-east", region: EAST, clusterIdentifier: "shop-us-east-1", role: "primary", engine: "aurora-postgresql", instanceCount: 4, global: true, continuousBackup: true },
+  secondary: { name: "db-west", region: WEST, clusterIdentifier: "shop-us-west-2", role: "secondary", engine: "aurora-postgresql", instanceCount: 2, global: true, continuousBackup: true },
+  headless: { name: "orders-west", region: WEST, clusterIdentifier: "orders-us-west-2", role: "secondary", engine: "aurora-mysql", instanceCount: 0, global: true, continuousBackup: false },
+  standalone: { name: "reports-east", region: EAST, clusterIdentifier: "reports-us-east-1", role: "primary", engine: "aurora-postgresql", instanceCount: 2, global: false, continuousBackup: false },
 } as const;
 type TierName = keyof typeof TIERS;
 
@@ -63,6 +63,7 @@ function tierArgs(t: (typeof TIERS)[TierName]): DataTierArgs {
     clusterIdentifier: t.clusterIdentifier,
     role: t.role,
     globalClusterIdentifier: t.global ? (t.engine === "aurora-mysql" ? "orders-global" : GLOBAL_ID) : undefined,
+    continuousBackupByAwsBackup: t.continuousBackup,
     ...credentials,
   };
 }
@@ -323,6 +324,22 @@ describe("data tier and region alarms", () => {
       // A standalone cluster's version is Pulumi's to manage: nothing ignored.
       expect(cluster("standalone").inputs).to.not.have.property("globalClusterIdentifier");
       expect(cluster("standalone").ignoreChanges).to.deep.equal([]);
+    });
+
+    // A continuous AWS Backup rule makes AWS Backup the owner of the cluster's automated-backup retention
+    // (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-retention-period.html);
+    // `pulumi up` must not reset it, yet deletion protection and at least 7 days at creation stay.
+    it("ignores backupRetentionPeriod exactly where AWS Backup runs continuous backups, keeping >= 7 days and deletion protection", () => {
+      for (const t of all) {
+        const c = cluster(t);
+        const continuous = TIERS[t].continuousBackup;
+        if (continuous) expect(c.ignoreChanges, t).to.include("backupRetentionPeriod");
+        else expect(c.ignoreChanges, t).to.not.include("backupRetentionPeriod");
+        expect(c.inputs.backupRetentionPeriod as number, t).to.be.at.least(MIN_BACKUP_RETENTION_DAYS);
+        expect(c.inputs.deletionProtection, t).to.equal(true);
+      }
+      // Both kinds are in the table, so neither branch is vacuous.
+      expect(all.filter((t) => TIERS[t].continuousBackup)).to.have.length(2);
     });
 
     it("keeps every cluster identifier distinct across regions", () => {

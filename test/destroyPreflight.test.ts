@@ -34,6 +34,8 @@ describe("destroy preflight: what blocks a destroy (pure rules)", () => {
     { name: "final snapshot name taken", facts: { finalSnapshot: { identifier: "orders-prod-us-east-1-final", existing: { identifier: "orders-prod-us-east-1-final" } } }, expected: ["final-snapshot-exists:blocks-destroy:orders-prod-us-east-1-final"] },
     { name: "live secret", facts: { secrets: [{ name: "orders/prod/aurora-master", arn: "arn:x" }] }, expected: ["secret-name-held:blocks-redeploy:orders/prod/aurora-master"] },
     { name: "KMS key", facts: { kmsKeys: [{ arn: "arn:aws:kms:us-west-2:111122223333:key/mrk-1", region: "us-west-2" }] }, expected: ["kms-key-retained:info:arn:aws:kms:us-west-2:111122223333:key/mrk-1"] },
+    // Kept on destroy; its name stays taken, and CreateBackupVault refuses a taken name (AlreadyExistsException).
+    { name: "backup vault", facts: { backupVaultName: "orders-prod-us-east-1" }, expected: ["backup-vault-retained:blocks-redeploy:orders-prod-us-east-1"] },
   ];
   for (const row of rows) {
     it(`${row.name}: ${row.expected.length ? row.expected.map((e) => e.split(":")[0]).join(", ") : "no finding"}`, () => {
@@ -79,6 +81,21 @@ describe("destroy preflight: what blocks a destroy (pure rules)", () => {
     expect(held.message).to.contain("already scheduled for deletion").and.contain("2026-12-05");
     expect(held.steps.join("\n")).to.contain("aws secretsmanager restore-secret --region us-east-1 --secret-id orders/prod/aurora-master")
       .and.contain("--force-delete-without-recovery");
+  });
+
+  // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html: vault names are unique
+  // per account and region; a redeploy must adopt the kept vault rather than create it.
+  it("says the backup vault is kept and gives the stack's exact config step that adopts it on redeploy, without blocking the destroy", () => {
+    const findings = stackFindings({ ...noFacts, stack: "dr-secondary", region: "us-west-2", backupVaultName: "orders-prod-us-west-2" }, NOW);
+    const [f] = findings;
+    expect(f).to.deep.include({ stack: "dr-secondary", region: "us-west-2", kind: "backup-vault-retained", severity: "blocks-redeploy", resource: "orders-prod-us-west-2" });
+    expect(f.flag).to.equal(undefined);
+    expect(f.message).to.contain("AlreadyExistsException").and.contain("recovery points");
+    expect(f.steps[0]).to.match(/^pulumi config set --stack dr-secondary --path dr:backup\.adoptVault true /);
+    expect(f.steps[1]).to.match(/^pulumi config set --stack dr-secondary --path dr:backup\.adoptVault false /);
+    const v = verdict(findings, new Set());
+    expect(v.blocking).to.deep.equal([]);
+    expect(v.notes.map((n) => n.kind)).to.deep.equal(["backup-vault-retained"]);
   });
 
   it("lets only the given flags handle blockers; a taken snapshot name blocks whatever the flags", () => {
@@ -137,6 +154,9 @@ describe("destroy preflight: targets from stack outputs", () => {
     expect(t.secretArns).to.deep.equal([]);
     expect(t.kmsKeys).to.deep.equal([]);
     expect(t.globalClusterIdentifier).to.equal(undefined);
+    expect(t.backupVaultName).to.equal(undefined);
+    const withVault = targetsFromOutputs("secondary", { ...SECONDARY_OUTPUTS, regional: regional("us-west-2", null, { backup: { vaultName: "orders-prod-us-west-2" } }) })!;
+    expect(withVault.backupVaultName).to.equal("orders-prod-us-west-2");
   });
 
   it("skips a stack without regional outputs (links) and names a stack whose regional output lacks its region", () => {

@@ -61,6 +61,10 @@ export interface BackupSettings {
   readonly copyRetentionDays: number;
   readonly continuous: boolean;
   readonly vaultLock: VaultLockSettings;
+  /** Principals that may change the vault access policy. Default: the account root only (see vaultPolicyAdmins). */
+  readonly policyAdminArns?: readonly string[];
+  /** Adopt the vault a destroy kept (same name) instead of creating it. Default false. */
+  readonly adoptVault?: boolean;
 }
 
 /** One problem: the field under `dr:backup` (dotted) and what to do. */
@@ -149,7 +153,36 @@ export function backupProblems(b: BackupSettings): BackupProblem[] {
     fail("retentionDays", `is more than ${CONTINUOUS_BACKUP_MAX_RETENTION_DAYS} days, the longest continuous backups keep; lower it or set continuous to false`);
   if (interval !== undefined && b.retentionDays * DAY_SECONDS <= interval)
     fail("retentionDays", `keeps recovery points no longer than the ${interval / 3600} h between backups; raise it so a recovery point always exists`);
+  const admins = b.policyAdminArns;
+  if (admins !== undefined && admins.length === 0)
+    fail("policyAdminArns", "is empty; nobody could change the vault access policy again. Leave it unset for the account root, or list the IAM roles that deploy the stacks");
+  for (const arn of admins ?? []) {
+    if (!POLICY_ADMIN_ARN.test(arn))
+      fail("policyAdminArns", `has "${arn}", which is not an IAM role, user or account root ARN (arn:aws:iam::<account>:role/<name>, :user/<name> or :root)${/:sts::.*assumed-role\//.test(arn) ? "; aws:PrincipalArn of a session is its role's ARN, so name the role (arn:aws:iam::<account>:role/<role>) instead of one session" : ""}`);
+  }
   return problems;
+}
+
+/**
+ * What aws:PrincipalArn holds, and so what the vault policy's admin list can match: the ARN of the
+ * IAM role (not of the session) for an assumed role, of the user, or `arn:aws:iam::<account>:root`:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+const POLICY_ADMIN_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/;
+const VAULT_ARN = /^arn:(aws[a-z-]*):backup:[a-z0-9-]+:(\d{12}):backup-vault:/;
+
+/**
+ * The principals allowed to change a vault's access policy: the configured list exactly, or else
+ * the root of the vault's own account. Never the identity running `pulumi up`: the policy would
+ * change with whoever deploys, and a change is a PutBackupVaultAccessPolicy the policy itself denies
+ * to anyone but the previous deployer, so an on-call or new CI role would fail every update of both
+ * stacks. The root is stable for the account's life; read from the vault's ARN, it needs no API call.
+ */
+export function vaultPolicyAdmins(vaultArn: string, configured: readonly string[] | undefined): string[] {
+  if (configured && configured.length > 0) return [...new Set(configured)];
+  const m = VAULT_ARN.exec(vaultArn);
+  if (!m) throw new Error(`vaultPolicyAdmins: "${vaultArn}" is not a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>); pass the vault's ARN`);
+  return [`arn:${m[1]}:iam::${m[2]}:root`];
 }
 
 /** Vault names are regional; the region in the name tells operators which copy they look at. */
@@ -173,14 +206,14 @@ export function backupVaultArn(region: string, accountId: string, vaultName: str
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
  */
 export const DENIED_RECOVERY_POINT_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] as const;
-/** Actions that would lift the deny above; only the named administrators (the deployer) keep them. */
+/** Actions that would lift the deny above; only the named administrators (see vaultPolicyAdmins) keep them. */
 export const DENIED_POLICY_ACTIONS = ["backup:PutBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy"] as const;
 
 /**
  * The vault access policy. Recovery-point deletion is denied to everyone without exception: a
  * stolen administrator credential must not shorten what the backups protect against. Changing or
- * removing the policy is denied to all but `adminArns` (the principal that deploys the stack, so
- * `pulumi up` can still update it, and the account root as break-glass); the vault lock stops
+ * removing the policy is denied to all but `adminArns` (vaultPolicyAdmins: a fixed list from
+ * config, by default the account root); the vault lock stops
  * deletion even if such a principal is misused.
  */
 export function vaultAccessPolicy(vaultArn: string, adminArns: readonly string[]): string {

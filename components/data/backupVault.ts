@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { VaultLockSettings, vaultAccessPolicy } from "./backupRules";
+import { VaultLockSettings, vaultAccessPolicy, vaultPolicyAdmins } from "./backupRules";
 import { requireAwsProvider } from "../providers";
 
 export interface BackupVaultArgs {
@@ -10,8 +10,13 @@ export interface BackupVaultArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Vault Lock mode and retention range. Required. */
   readonly lock: VaultLockSettings;
-  /** Principals that may still change or remove the access policy (the deployer). Required, at least one. */
-  readonly policyAdminArns: pulumi.Input<string[]>;
+  /** Principals that may still change or remove the access policy; a fixed list, never the caller. Default: the vault account's root. */
+  readonly policyAdminArns?: readonly string[];
+  /**
+   * Adopt the vault, lock and policy a destroy kept under `vaultName` (the `import` option) instead
+   * of creating them, which AWS refuses for a name already taken. Default false.
+   */
+  readonly adopt?: boolean;
 }
 
 /**
@@ -30,12 +35,23 @@ export class BackupVault extends pulumi.ComponentResource {
     requireAwsProvider(this, `BackupVault ${name}`);
     // Retained on destroy: a destroy must never take the last copies of the data with it.
     const keep = { parent: this, retainOnDelete: true };
+    // A kept vault still holds its name: vault names are unique per account and region, and
+    // CreateBackupVault fails with AlreadyExistsException
+    // (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html). Adopting
+    // imports the vault, lock and policy by the vault name (their import ids in @pulumi/aws) with
+    // the inputs below, which must match what AWS holds or the import stops before changing anything.
+    const adopt = (extra: pulumi.CustomResourceOptions = {}) => (args.adopt ? { ...keep, ...extra, import: args.vaultName } : keep);
 
     const vault = new aws.backup.Vault(`${name}-vault`, {
       name: args.vaultName,
       kmsKeyArn: args.kmsKeyArn,
       forceDestroy: false,
-    }, keep);
+    }, adopt({
+      // A vault's key is fixed at creation, and the redeployed stack has a new key (the old one was
+      // kept too): the adopted vault keeps encrypting with its own key rather than being replaced.
+      // The engine honours ignoreChanges on import: https://github.com/pulumi/pulumi/issues/5878
+      ignoreChanges: ["kmsKeyArn"],
+    }));
 
     // Without changeableForDays AWS creates a governance-mode lock: principals allowed
     // backup:DeleteBackupVaultLockConfiguration can still remove it. With it, the lock is in
@@ -47,12 +63,17 @@ export class BackupVault extends pulumi.ComponentResource {
       minRetentionDays: args.lock.minRetentionDays,
       maxRetentionDays: args.lock.maxRetentionDays,
       changeableForDays: args.lock.mode === "compliance" ? args.lock.changeableForDays : undefined,
-    }, keep);
+    }, adopt());
 
     new aws.backup.VaultPolicy(`${name}-policy`, {
       backupVaultName: vault.name,
-      policy: pulumi.all([vault.arn, args.policyAdminArns]).apply(([arn, admins]) => vaultAccessPolicy(arn, admins)),
-    }, keep);
+      policy: vault.arn.apply((arn) => vaultAccessPolicy(arn, vaultPolicyAdmins(arn, args.policyAdminArns))),
+    }, adopt({
+      // The kept policy may name other administrators (an older program took them from the caller):
+      // the import takes it as it is, and the first `pulumi up` after adoption ends writes this one,
+      // which only an administrator of the kept policy may do.
+      ignoreChanges: ["policy"],
+    }));
 
     this.vaultName = vault.name;
     this.vaultArn = vault.arn;

@@ -56,6 +56,11 @@ export interface DataTierArgs {
   readonly databaseName?: string;
   /** Days of automated backups, at least 7. Default 14. */
   readonly backupRetentionDays?: number;
+  /**
+   * An AWS Backup continuous rule selects this cluster, so AWS Backup manages the cluster's automated
+   * backups and their retention; `pulumi up` then ignores drift in backupRetentionPeriod. Default false.
+   */
+  readonly continuousBackupByAwsBackup?: boolean;
   /** Daily backup window "hh:mm-hh:mm" in UTC, at least 30 minutes. Default "03:00-04:00". */
   readonly preferredBackupWindow?: string;
   /** Refuse deletion of the cluster. Default true. */
@@ -70,6 +75,28 @@ export interface DataTierArgs {
   readonly globalWriteForwarding?: boolean;
   /** IAM role for enhanced monitoring (monitoring.rds.amazonaws.com). Default: none (enhanced monitoring off). */
   readonly monitoringRoleArn?: pulumi.Input<string>;
+}
+
+/**
+ * Cluster inputs that change outside Pulumi, so `pulumi up` must not set them back.
+ * - Global members: a managed switchover or failover moves global membership and the writer role,
+ *   and a global upgrade changes every member's version; without these the next `up` would try to
+ *   undo a completed failover (or replace the cluster). replicationSourceIdentifier is never set
+ *   here, but AWS reports one on members after a switchover.
+ * - Continuous backup by AWS Backup: its recovery points are the cluster's automated backups
+ *   (https://docs.aws.amazon.com/aws-backup/latest/devguide/rds-backup.html: "Continuous backups
+ *   created by AWS Backup are considered automated backups in Amazon RDS"), whose retention AWS
+ *   Backup sets from the rule and changes itself
+ *   (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-retention-period.html),
+ *   also when the rule stops (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-stopping.html).
+ *   An `up` resetting backupRetentionPeriod would fight AWS Backup on every run. The input stays
+ *   set (at least 7 days) for the cluster's creation and the policy checks.
+ */
+export function clusterIgnoreChanges(isGlobal: boolean, continuousBackupByAwsBackup: boolean): string[] {
+  return [
+    ...(isGlobal ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"] : []),
+    ...(continuousBackupByAwsBackup ? ["backupRetentionPeriod"] : []),
+  ];
 }
 
 /**
@@ -147,11 +174,7 @@ export class DataTier extends pulumi.ComponentResource {
       tags: { Name: args.clusterIdentifier, "dr:role": args.role },
     }, {
       parent: this,
-      // A managed switchover or failover moves global membership and the writer role, and a global
-      // upgrade changes every member's version, all outside Pulumi; without these the next `up` would
-      // try to undo a completed failover (or replace the cluster). replicationSourceIdentifier is
-      // never set here, but AWS reports one on members after a switchover.
-      ignoreChanges: isGlobal ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"] : [],
+      ignoreChanges: clusterIgnoreChanges(isGlobal, args.continuousBackupByAwsBackup ?? false),
     });
 
     const instances = placements.map((p) => new aws.rds.ClusterInstance(`${name}-instance-${p.key}`, {

@@ -26,6 +26,8 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** The `import` resource option: the id of an existing resource the engine adopts instead of creating one; undefined when none. */
+  readonly importId: string | undefined;
   /** True for resources read rather than created (stack references). */
   readonly read: boolean;
   /** Input name -> URNs of the resources its value came from (what CrossGuard calls propertyDependencies). */
@@ -68,6 +70,7 @@ interface RegisterRequest {
   getIgnorechangesList?(): string[];
   getProtect?(): boolean | undefined;
   getRetainondelete?(): boolean | undefined;
+  getImportid?(): string;
   getPropertydependenciesMap?(): { forEach(visit: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 type Callback = (err: unknown, response: unknown) => void;
@@ -187,6 +190,7 @@ export class RecordingMonitor extends MockMonitor {
           ignoreChanges: req.getIgnorechangesList?.() ?? [],
           protect: req.getProtect?.() ?? false,
           retainOnDelete: req.getRetainondelete?.() ?? false,
+          importId: req.getImportid?.() || undefined,
           read,
           propertyDependencies: propertyDependenciesOf(req),
           outputs: plainValue((response as { getObject?(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,

@@ -19,6 +19,8 @@ export interface StackFacts {
   /** The final snapshot identifier the cluster will use, and the snapshot already holding it, if any. */
   readonly finalSnapshot?: { readonly identifier: string; readonly existing?: SnapshotFacts };
   readonly kmsKeys: ReadonlyArray<{ readonly arn: string; readonly region: string }>;
+  /** The stack's backup vault (kept on destroy with its lock and access policy), if it has one. */
+  readonly backupVaultName?: string;
 }
 
 export type FindingKind =
@@ -28,7 +30,8 @@ export type FindingKind =
   | "bucket-not-empty"
   | "final-snapshot-exists"
   | "secret-name-held"
-  | "kms-key-retained";
+  | "kms-key-retained"
+  | "backup-vault-retained";
 
 /** blocks-destroy: AWS refuses the delete. blocks-redeploy: the destroy works but a redeploy collides. info: nothing fails. */
 export type Severity = "blocks-destroy" | "blocks-redeploy" | "info";
@@ -154,6 +157,23 @@ export function stackFindings(f: StackFacts, now: Date): Finding[] {
       ...at, region: k.region, kind: "kms-key-retained", severity: "info", resource: k.arn,
       message: `KMS key ${k.arn} outlives the destroy so final snapshots and backups stay restorable; schedule its deletion only once those are gone (replica keys before the primary key)`,
       steps: [`aws kms schedule-key-deletion --region ${k.region} --key-id ${k.arn} --pending-window-in-days 30`],
+    });
+  }
+  // The vault, its lock and its policy are kept (retainOnDelete): its recovery points must outlive a
+  // destroy, and a locked vault refuses to lose them early anyway. Its name stays taken: vault names
+  // are unique per account and region, so the next deploy's CreateBackupVault fails with
+  // AlreadyExistsException (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html)
+  // unless it adopts the kept vault. A bare `pulumi import` would not do: the vault sits under its
+  // BackupVault component, so an import without that parent gets another URN and the program would
+  // still try to create it; dr:backup.adoptVault imports it where the program registers it.
+  if (f.backupVaultName) {
+    out.push({
+      ...at, kind: "backup-vault-retained", severity: "blocks-redeploy", resource: f.backupVaultName,
+      message: `backup vault ${f.backupVaultName} (with its lock and access policy) outlives the destroy so its recovery points stay restorable; its name stays taken, so a redeploy of ${f.stack} fails (AlreadyExistsException) unless it adopts the kept vault`,
+      steps: [
+        `pulumi config set --stack ${f.stack} --path dr:backup.adoptVault true   # before the redeploy: 'pulumi up' imports the kept vault, lock and policy (ids: ${f.backupVaultName})`,
+        `pulumi config set --stack ${f.stack} --path dr:backup.adoptVault false   # after that 'pulumi up' succeeded: the stack holds the vault again; the next 'pulumi up' writes the configured vault policy (dr:backup.policyAdminArns) if the kept one differs`,
+      ],
     });
   }
   return out;

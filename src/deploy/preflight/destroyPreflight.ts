@@ -38,6 +38,7 @@ export async function gatherFacts(aws: PreflightAws, t: StackTargets): Promise<S
     secretRecoveryWindowDays: SECRET_RECOVERY_WINDOW_DAYS,
     finalSnapshot: t.finalSnapshotIdentifier ? { identifier: t.finalSnapshotIdentifier, existing } : undefined,
     kmsKeys: t.kmsKeys,
+    backupVaultName: t.backupVaultName,
   };
 }
 

@@ -25,6 +25,8 @@ export interface StackTargets {
   readonly secretArns: readonly string[];
   /** Keys kept on delete (informational): the multi-region key and its replicas, each with its region. */
   readonly kmsKeys: ReadonlyArray<{ readonly arn: string; readonly region: string }>;
+  /** The backup vault (`regional.backup.vaultName`), kept on destroy (informational for a redeploy). */
+  readonly backupVaultName?: string;
 }
 
 /** Plain output values by name, as `pulumi stack output --json` prints them. */
@@ -64,6 +66,8 @@ export function targetsFromOutputs(stack: string, outputs: StackOutputValues): S
     secretArns: isPrimary ? [text(r.dbSecretArn)].filter((a): a is string => a !== undefined) : [],
     // Only the stack that created a key lists it: the primary (a secondary reads the replica's ARN).
     kmsKeys: isPrimary ? keyArns.map((arn) => ({ arn, region: KMS_ARN_REGION.exec(arn)?.[1] ?? region })) : [],
+    // Every regional stack (primary and secondaries) owns a vault.
+    backupVaultName: text((r.backup as Record<string, unknown> | null | undefined)?.vaultName),
   };
 }
 
