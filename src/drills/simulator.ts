@@ -1,6 +1,6 @@
 /**
  * A simulated region pair behind the cloud port, on a virtual clock: every duration comes from the
- * recovery model's cited constants (./model), so a simulated drill measures what the model
+ * recovery model (./model: failoverTimings and the cited constants), so a simulated drill measures what the model
  * predicts unless a fault says otherwise. The state is plain JSON so a crashed simulated drill can
  * be resumed by another process (saved next to the journal).
  */
