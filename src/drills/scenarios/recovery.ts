@@ -33,6 +33,6 @@ export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: Dril
   // stands in for the loss on a game day (a lost region fails its health check by itself), and
   // Route 53 moves DNS once the checks fail, without waiting for the runbook: the standby's running
   // instances serve meanwhile. Scale-out and promotion run in parallel with detection.
-  return [writeCanary(from, planned), ...dns.reverse().map((s) => s.name === "fence-old-primary" ? { ...s, marks: ["recovery-start" as const] } : s),
-    scaleOut(inputs, to), ...db, promoteSecretReplica(to), waitCapacity(to), ...finish];
+  const loss: Step = { ...fenceOldPrimary(from, false), marks: ["recovery-start"] };
+  return [writeCanary(from, planned), loss, unfenceRecovery(to), scaleOut(inputs, to), ...db, promoteSecretReplica(to), waitCapacity(to), ...finish];
 }
