@@ -3,7 +3,8 @@
  * the timing constants the simulator and the step timeouts use. Importing the model's own named
  * constants keeps simulated and modelled timings from drifting apart.
  */
-import { estimateRecovery, RecoveryEstimate } from "../model/recovery";
+import { stackCapacity } from "../../components/compute/capacity";
+import { estimateRecovery, failoverTimings, FailoverTimings, instanceReadySeconds, RecoveryEstimate, resolveAssumptions } from "../model/recovery";
 import { DrillInputs } from "./inputs";
 
 export {
@@ -33,8 +34,25 @@ export function modelRtoSeconds(e: RecoveryEstimate, kind: "planned-switchover" 
 
 /** Route 53 detection (failed checks until the record turns) and resolver caching, in seconds. */
 export function dnsTimings(inputs: DrillInputs): { detectionSeconds: number; cacheSeconds: number } {
-  const e = modelFor(inputs);
-  return { detectionSeconds: e.terms.detection.seconds, cacheSeconds: e.terms.dns.seconds };
+  const t = failoverTimings(inputs.primary.config, inputs.secondary.config);
+  return { detectionSeconds: t.detectionSeconds, cacheSeconds: t.dnsCacheSeconds };
+}
+
+/**
+ * The model's step durations for moving into `region` from the other region of the pair (the
+ * simulator's one source of timings): failing the primary over into the secondary, or, for
+ * failback, the secondary back into the primary.
+ */
+export function timingsInto(inputs: DrillInputs, region: string): FailoverTimings & { readonly promoteSeconds: number; readonly freshLaunchSeconds: number } {
+  const into = inputs.primary.region === region ? inputs.primary : inputs.secondary;
+  const from = into === inputs.primary ? inputs.secondary : inputs.primary;
+  const t = failoverTimings(from.config, into.config);
+  const a = resolveAssumptions(from.config);
+  // The promotion alone: the simulator creates a headless cluster's writer as its own step, so the
+  // pilot-light database term (creation + promotion) is not what FailoverGlobalCluster takes.
+  const promoteSeconds = stackCapacity(into.config).database.headless ? a.databaseFailoverSeconds : t.databaseSeconds;
+  // Beyond what the model scales out to (never in a drill), an instance launches fresh.
+  return { ...t, promoteSeconds, freshLaunchSeconds: instanceReadySeconds(false, a.instanceLaunchSeconds, a.warmPoolStartSeconds) };
 }
 
 /** The model's figure for a scenario's RTO. */

@@ -1,6 +1,6 @@
 /**
  * A simulated region pair behind the cloud port, on a virtual clock: every duration comes from the
- * recovery model's cited constants (./model), so a simulated drill measures what the model
+ * recovery model (./model: failoverTimings and the cited constants), so a simulated drill measures what the model
  * predicts unless a fault says otherwise. The state is plain JSON so a crashed simulated drill can
  * be resumed by another process (saved next to the journal).
  */
@@ -10,8 +10,7 @@ import { call, Call, Cloud, CloudError, DbClusterView, GLOBAL, GlobalClusterView
 import { Clock } from "./clock";
 import { DrillInputs, DrillRegion, Tier } from "./inputs";
 import {
-  AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS, ELB_ALIAS_TTL_SECONDS,
-  dnsTimings, INSTANCE_LAUNCH_SECONDS, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, newTargetServingSeconds,
+  AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, timingsInto,
 } from "./model";
 import { SimulatedCrash } from "./runner";
 import { Step } from "./step";
@@ -28,7 +27,10 @@ const HOUR = 3600_000;
 interface SimGroup { name: string; tier: Tier; desired: number; min: number; max: number; ready: number[] }
 interface SimRegion {
   region: string;
+  /** Every call to the region fails. */
   down: boolean;
+  /** Epoch ms the region was lost (Route 53's checkers start failing then); absent while it is up. */
+  downAt?: number;
   instances: { id: string; availableAt: number }[];
   groups: SimGroup[];
   fence: { at: number; on: boolean }[];
@@ -75,7 +77,8 @@ export function initialState(inputs: DrillInputs, faults: readonly Fault[], afte
     p.secret.replicas = [];
     s.secret = { value: "password-2", replicas: [] };
   }
-  if (faults.includes("primary-region-down")) p.down = true;
+  // The region is lost as the drill starts, so the drill measures from the loss as the model does.
+  if (faults.includes("primary-region-down")) Object.assign(p, { down: true, downAt: SIM_START });
   return {
     now: SIM_START, faults: [...faults], crashed: false, writer: afterFailover ? s.region : p.region, primaryRecord: p.region,
     regions: { [p.region]: p, [s.region]: s }, throttled: [], calls: [],
@@ -84,11 +87,12 @@ export function initialState(inputs: DrillInputs, faults: readonly Fault[], afte
 
 export class SimulatedCloud implements Cloud {
   readonly clock: Clock;
-  private readonly detectionMs: number;
+  /** The recovery model's step durations for moving into each region (src/model/timeline.ts): no sums of the simulator's own. */
+  private readonly timings: Record<string, ReturnType<typeof timingsInto>>;
 
   constructor(private readonly inputs: DrillInputs, readonly state: SimState) {
     this.clock = { now: () => this.state.now, sleep: async (s) => void (this.state.now += Math.round(s * 1000)) };
-    this.detectionMs = dnsTimings(inputs).detectionSeconds * 1000;
+    this.timings = Object.fromEntries([inputs.primary, inputs.secondary].map((r) => [r.region, timingsInto(inputs, r.region)]));
   }
 
   static load(inputs: DrillInputs, file: string): SimulatedCloud {
@@ -153,12 +157,12 @@ export class SimulatedCloud implements Cloud {
 
   private endpointHealthy(r: SimRegion, t: number): boolean {
     const web = r.groups.find((g) => g.tier === "web");
-    return !r.down && !this.fencedAt(r, t) && !!web && this.inService(web, t) > 0;
+    return !(r.downAt !== undefined && r.downAt <= t) && !this.fencedAt(r, t) && !!web && this.inService(web, t) > 0;
   }
 
   /** Route 53 sees a change once its checkers have failed (or passed) `failureThreshold` times. */
   private checkHealthy(region: string, t: number): boolean {
-    return this.endpointHealthy(this.r(region), t - this.detectionMs);
+    return this.endpointHealthy(this.r(region), t - this.timings[region].detectionSeconds * 1000);
   }
 
   /** Failover routing: PRIMARY unless it is unhealthy and SECONDARY is healthy. */
@@ -195,7 +199,7 @@ export class SimulatedCloud implements Cloud {
     if (targetArn !== this.arn(region)) throw new CloudError("fatal", "InvalidParameterValue", `${region} RDS`, `target ${targetArn} is not the cluster in ${region}`);
     if (!this.r(region).instances.some((i) => i.availableAt <= this.state.now)) throw new CloudError("fatal", "InvalidDBClusterStateFault", `${region} RDS`, "the target cluster has no available DB instance");
     if (kind === "switchover" && this.r(this.state.writer).down) throw new CloudError("fatal", "InvalidGlobalClusterStateFault", `${region} RDS`, "switchover needs the primary cluster to be available");
-    const seconds = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS;
+    const seconds = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : this.timings[region].promoteSeconds;
     this.state.op = { kind, to: region, doneAt: this.state.now + seconds * 1000 };
   }
 
@@ -224,8 +228,12 @@ export class SimulatedCloud implements Cloud {
     const g = this.r(region).groups.find((x) => x.name === name);
     if (!g) throw new CloudError("fatal", "ValidationError", `${region} AutoScaling`, `group ${name} not found`);
     if (desired > g.max) throw new CloudError("fatal", "ValidationError", `${region} AutoScaling`, `desired ${desired} above max ${g.max}`);
-    const launch = this.state.faults.includes("timeout") ? NEVER
-      : this.state.now + (INSTANCE_LAUNCH_SECONDS + newTargetServingSeconds(this.inputs.secondary.config.targetHealth)) * 1000;
+    // The model's figures for this region's scale-out: started from its warm pool when the pool holds
+    // every added instance (as far as the full-capacity scale-out the model prices), else launched fresh.
+    const t = this.timings[region];
+    const tier = t[g.tier];
+    const ready = (desired <= tier.to ? tier.instanceReadySeconds : t.freshLaunchSeconds) + t.newTargetServingSeconds;
+    const launch = this.state.faults.includes("timeout") ? NEVER : this.state.now + ready * 1000;
     while (g.ready.length < desired) g.ready.push(launch);
     g.ready = g.ready.sort((a, b) => a - b).slice(0, Math.max(desired, 0));
     g.desired = desired;
@@ -257,7 +265,7 @@ export class SimulatedCloud implements Cloud {
   /** Resolvers may serve the answer they cached up to one TTL ago (the model's worst case). */
   async resolve(name: string): Promise<string[]> {
     this.enter(GLOBAL, "DNS", "Resolve", { Name: name });
-    if (name === this.inputs.domain) return this.route53Answer(this.state.now - ELB_ALIAS_TTL_SECONDS * 1000);
+    if (name === this.inputs.domain) return this.route53Answer(this.state.now - this.timings[this.state.primaryRecord].dnsCacheSeconds * 1000);
     const r = [this.inputs.primary, this.inputs.secondary].find((x) => x.webLoadBalancerDnsName === name);
     return r ? [this.r(r.region).address] : [];
   }

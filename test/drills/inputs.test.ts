@@ -16,7 +16,8 @@ describe("drill inputs", () => {
     expect(inputs.globalClusterIdentifier).to.equal("orders-prod");
     expect(inputs.secondary.dbClusterArn).to.equal("arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2");
     expect(inputs.secondary.groups).to.deep.equal([{ name: "orders-web-asg-1a2b3c4", tier: "web" }, { name: "orders-app-asg-4c3b2a1", tier: "app" }]);
-    expect(inputs.stackNames).to.deep.equal(["primary", "secondary"]);
+    // Every stack file in the project (links included): dr:activeRegion is set in each of them.
+    expect(inputs.stackNames).to.deep.equal(["links", "primary", "secondary"]);
   });
 
   it("requires dbClusterArn, naming the output, the stack and the fix", async () => {

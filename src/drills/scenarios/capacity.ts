@@ -43,7 +43,7 @@ export function scaleOut(inputs: DrillInputs, to: DrillRegion): Step {
   };
 }
 
-/** Launch plus the target group's healthy threshold: the model's capacity term; three of them before giving up. */
+/** A fresh launch plus a default target group's healthy threshold (slower than the model's warm-pool start), three times over, before giving up. */
 export const CAPACITY_TIMEOUT_SECONDS = 3 * (INSTANCE_LAUNCH_SECONDS + DEFAULT_TARGET_HEALTH.healthyThreshold * DEFAULT_TARGET_HEALTH.intervalSeconds);
 
 export function waitCapacity(to: DrillRegion): Step {
