@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { registerDeployCommands } from "../src/cli/deployCommands";
-import { BucketFacts, ClusterFacts, LoadBalancerFacts, PreflightAws, SecretFacts, SnapshotFacts } from "../src/deploy/preflight/awsPort";
+import { BucketFacts, ClusterFacts, DbInstanceFacts, GlobalClusterFacts, LoadBalancerFacts, PreflightAws, SecretFacts, SnapshotFacts } from "../src/deploy/preflight/awsPort";
 import { archivedSnapshotIdentifier, EMPTY_BUCKETS_FLAG, Finding, FixFlag, LIFT_DELETION_PROTECTION_FLAG, stackFindings, StackFacts, verdict } from "../src/deploy/preflight/destroyBlockers";
 import { checkServiceLinkedRole, serviceLinkedRoleProblem } from "../src/deploy/preflight/serviceLinkedRole";
 import { parseOutputsOption, targetsFromOutputs } from "../src/deploy/preflight/targets";
@@ -177,7 +177,7 @@ class FakeAws implements PreflightAws {
   role = true;
   lbs: Record<string, LoadBalancerFacts[]> = {};
   clusters: Record<string, ClusterFacts> = {};
-  globals: Record<string, ClusterFacts> = {};
+  globals: Record<string, GlobalClusterFacts> = {};
   buckets: Record<string, BucketFacts> = {};
   secrets: Record<string, SecretFacts> = {};
   snapshots: Record<string, SnapshotFacts> = {};
@@ -189,6 +189,8 @@ class FakeAws implements PreflightAws {
   async bucketContents(_r: string, b: string) { return this.buckets[b]; }
   async secret(_r: string, id: string) { return this.secrets[id]; }
   async clusterSnapshot(_r: string, id: string) { return this.snapshots[id]; }
+  instances: Record<string, DbInstanceFacts[]> = {};
+  async clusterInstances(_r: string, id: string) { return this.instances[id] ?? []; }
   private change(what: string) { this.changes.push(what); this.log.push(`aws ${what}`); }
   async liftLoadBalancerDeletionProtection(r: string, arn: string) { this.change(`lift lb ${arn} ${r}`); }
   async liftClusterDeletionProtection(r: string, id: string) { this.change(`lift cluster ${id} ${r}`); }
