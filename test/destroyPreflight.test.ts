@@ -131,6 +131,12 @@ describe("destroy preflight: targets from stack outputs", () => {
     ]);
   });
 
+  it("reads the instances a stack manages from regional.dbInstanceIdentifiers, and none when the stack does not export them", () => {
+    const exported = { ...SECONDARY_OUTPUTS, regional: regional("us-west-2", "orders-prod-us-west-2", { dbInstanceIdentifiers: ["orders-prod-us-west-2-a"] }) };
+    expect(targetsFromOutputs("secondary", exported)!.managedInstanceIdentifiers).to.deep.equal(["orders-prod-us-west-2-a"]);
+    expect(targetsFromOutputs("secondary", SECONDARY_OUTPUTS)!.managedInstanceIdentifiers).to.equal(undefined);
+  });
+
   it("gives a secondary no secret (its replica is deleted at once) and no key (the primary created it)", () => {
     const t = targetsFromOutputs("secondary", SECONDARY_OUTPUTS)!;
     expect(t.region).to.equal("us-west-2");
@@ -308,6 +314,29 @@ describe("dr destroy / deploy with the preflights", () => {
     expect(r.code).to.equal(1);
     expect(aws.changes).to.deep.equal([]);
     expect(r.out).to.contain("1 blocker(s)");
+  });
+
+  it("after an undone failover drill refuses whatever the flags: the drill writer outside Pulumi and the secondary writing", async () => {
+    const log: string[] = [];
+    const aws = account(log);
+    aws.instances = {
+      "orders-prod-us-east-1": [{ identifier: "orders-prod-us-east-1-a", status: "available" }],
+      "orders-prod-us-west-2": [{ identifier: "orders-prod-us-west-2-drill-writer", status: "available" }],
+    };
+    aws.globals["orders-prod"] = { ...aws.globals["orders-prod"], members: [
+      { clusterArn: "arn:aws:rds:us-east-1:111122223333:cluster:orders-prod-us-east-1", isWriter: false },
+      { clusterArn: "arn:aws:rds:us-west-2:111122223333:cluster:orders-prod-us-west-2", isWriter: true },
+    ] };
+    const r = await run(["destroy", "--lift-deletion-protection", "--empty-buckets"], aws, log);
+    expect(r.code).to.equal(1);
+    expect(aws.changes).to.deep.equal([]);
+    expect(log.filter((l) => l.startsWith("destroy"))).to.deep.equal([]);
+    expect(r.out).to.contain("[secondary us-west-2] DB instance orders-prod-us-west-2-drill-writer (available) of Aurora cluster orders-prod-us-west-2 is in no Pulumi state")
+      .and.contain("aws rds delete-db-instance --region us-west-2 --db-instance-identifier orders-prod-us-west-2-drill-writer")
+      .and.contain("[primary us-east-1] Aurora global database orders-prod is written by orders-prod-us-west-2 in us-west-2")
+      .and.contain("npm run dr -- drill failback --execute")
+      .and.contain("2 blocker(s)");
+    expect(r.out).to.not.contain("orders-prod-us-east-1-a ");
   });
 
   it("--check lists and changes nothing even with flags; --outputs files replace the state's outputs", async () => {
