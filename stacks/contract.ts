@@ -39,6 +39,8 @@ export interface RegionExports {
   readonly dbClusterArn: string | null;
   /** The global database this member belongs to: GlobalClusterIdentifier of those calls (null without one). */
   readonly dbGlobalClusterIdentifier: string | null;
+  /** The member cluster's DB instances this stack manages: the destroy preflight reports any other instance as unmanaged. */
+  readonly dbInstanceIdentifiers: readonly string[];
   readonly dbEndpoint: string | null;
   readonly webLoadBalancerName: string | null;
   readonly webLoadBalancerDnsName: string | null;

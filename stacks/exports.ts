@@ -13,6 +13,7 @@ export function regionExports(region: Region, regionName: string, extra: Pick<Re
     // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverGlobalCluster.html
     dbClusterArn: region.database?.clusterArn ?? null,
     dbGlobalClusterIdentifier: region.database ? region.database.globalClusterIdentifier.apply((id) => id ?? null) : null,
+    dbInstanceIdentifiers: region.database?.instanceIdentifiers ?? [],
     dbEndpoint: region.database?.endpoint ?? null,
     webLoadBalancerName: web?.loadBalancerName ?? null,
     webLoadBalancerDnsName: web?.loadBalancerDnsName ?? null,

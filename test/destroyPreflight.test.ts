@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { registerDeployCommands } from "../src/cli/deployCommands";
-import { BucketFacts, ClusterFacts, LoadBalancerFacts, PreflightAws, SecretFacts, SnapshotFacts } from "../src/deploy/preflight/awsPort";
+import { BucketFacts, ClusterFacts, DbInstanceFacts, GlobalClusterFacts, LoadBalancerFacts, PreflightAws, SecretFacts, SnapshotFacts } from "../src/deploy/preflight/awsPort";
 import { archivedSnapshotIdentifier, EMPTY_BUCKETS_FLAG, Finding, FixFlag, LIFT_DELETION_PROTECTION_FLAG, stackFindings, StackFacts, verdict } from "../src/deploy/preflight/destroyBlockers";
 import { checkServiceLinkedRole, serviceLinkedRoleProblem } from "../src/deploy/preflight/serviceLinkedRole";
 import { parseOutputsOption, targetsFromOutputs } from "../src/deploy/preflight/targets";
@@ -148,6 +148,12 @@ describe("destroy preflight: targets from stack outputs", () => {
     ]);
   });
 
+  it("reads the instances a stack manages from regional.dbInstanceIdentifiers, and none when the stack does not export them", () => {
+    const exported = { ...SECONDARY_OUTPUTS, regional: regional("us-west-2", "orders-prod-us-west-2", { dbInstanceIdentifiers: ["orders-prod-us-west-2-a"] }) };
+    expect(targetsFromOutputs("secondary", exported)!.managedInstanceIdentifiers).to.deep.equal(["orders-prod-us-west-2-a"]);
+    expect(targetsFromOutputs("secondary", SECONDARY_OUTPUTS)!.managedInstanceIdentifiers).to.equal(undefined);
+  });
+
   it("gives a secondary no secret (its replica is deleted at once) and no key (the primary created it)", () => {
     const t = targetsFromOutputs("secondary", SECONDARY_OUTPUTS)!;
     expect(t.region).to.equal("us-west-2");
@@ -197,7 +203,7 @@ class FakeAws implements PreflightAws {
   role = true;
   lbs: Record<string, LoadBalancerFacts[]> = {};
   clusters: Record<string, ClusterFacts> = {};
-  globals: Record<string, ClusterFacts> = {};
+  globals: Record<string, GlobalClusterFacts> = {};
   buckets: Record<string, BucketFacts> = {};
   secrets: Record<string, SecretFacts> = {};
   snapshots: Record<string, SnapshotFacts> = {};
@@ -209,6 +215,8 @@ class FakeAws implements PreflightAws {
   async bucketContents(_r: string, b: string) { return this.buckets[b]; }
   async secret(_r: string, id: string) { return this.secrets[id]; }
   async clusterSnapshot(_r: string, id: string) { return this.snapshots[id]; }
+  instances: Record<string, DbInstanceFacts[]> = {};
+  async clusterInstances(_r: string, id: string) { return this.instances[id] ?? []; }
   private change(what: string) { this.changes.push(what); this.log.push(`aws ${what}`); }
   async liftLoadBalancerDeletionProtection(r: string, arn: string) { this.change(`lift lb ${arn} ${r}`); }
   async liftClusterDeletionProtection(r: string, id: string) { this.change(`lift cluster ${id} ${r}`); }
@@ -326,6 +334,29 @@ describe("dr destroy / deploy with the preflights", () => {
     expect(r.code).to.equal(1);
     expect(aws.changes).to.deep.equal([]);
     expect(r.out).to.contain("1 blocker(s)");
+  });
+
+  it("after an undone failover drill refuses whatever the flags: the drill writer outside Pulumi and the secondary writing", async () => {
+    const log: string[] = [];
+    const aws = account(log);
+    aws.instances = {
+      "orders-prod-us-east-1": [{ identifier: "orders-prod-us-east-1-a", status: "available" }],
+      "orders-prod-us-west-2": [{ identifier: "orders-prod-us-west-2-drill-writer", status: "available" }],
+    };
+    aws.globals["orders-prod"] = { ...aws.globals["orders-prod"], members: [
+      { clusterArn: "arn:aws:rds:us-east-1:111122223333:cluster:orders-prod-us-east-1", isWriter: false },
+      { clusterArn: "arn:aws:rds:us-west-2:111122223333:cluster:orders-prod-us-west-2", isWriter: true },
+    ] };
+    const r = await run(["destroy", "--lift-deletion-protection", "--empty-buckets"], aws, log);
+    expect(r.code).to.equal(1);
+    expect(aws.changes).to.deep.equal([]);
+    expect(log.filter((l) => l.startsWith("destroy"))).to.deep.equal([]);
+    expect(r.out).to.contain("[secondary us-west-2] DB instance orders-prod-us-west-2-drill-writer (available) of Aurora cluster orders-prod-us-west-2 is in no Pulumi state")
+      .and.contain("aws rds delete-db-instance --region us-west-2 --db-instance-identifier orders-prod-us-west-2-drill-writer")
+      .and.contain("[primary us-east-1] Aurora global database orders-prod is written by orders-prod-us-west-2 in us-west-2")
+      .and.contain("npm run dr -- drill failback --execute")
+      .and.contain("2 blocker(s)");
+    expect(r.out).to.not.contain("orders-prod-us-east-1-a ");
   });
 
   it("--check lists and changes nothing even with flags; --outputs files replace the state's outputs", async () => {

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DescribeLoadBalancerAttributesCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetRoleCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
 import {
-  DBClusterNotFoundFault, DBClusterSnapshotNotFoundFault, DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, DescribeGlobalClustersCommand,
+  DBClusterNotFoundFault, DBClusterSnapshotNotFoundFault, DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand,
   ModifyDBClusterCommand, ModifyGlobalClusterCommand, RDSClient,
 } from "@aws-sdk/client-rds";
 import { DeleteObjectsCommand, ListObjectVersionsCommand, NoSuchBucket, S3Client } from "@aws-sdk/client-s3";
@@ -121,6 +121,34 @@ describe("preflight AWS adapter (SDK v3, mocked clients)", () => {
     expect(await aws.secret("us-east-1", "arn:s")).to.deep.equal({ name: "orders/prod/aurora-master", arn: "arn:s", deletedDate: deleted });
     expect(await aws.clusterSnapshot("us-east-1", "c-final")).to.deep.equal({ identifier: "c-final", createdAt: deleted });
     expect(rds.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).to.deep.equal({ DBClusterSnapshotIdentifier: "c-final" });
+  });
+
+  it("lists a cluster's DB instances with the db-cluster-id filter, across pages", async () => {
+    // DescribeDBInstances' db-cluster-id filter "accepts DB cluster identifiers": API_DescribeDBInstances.
+    rds.on(DescribeDBInstancesCommand, { Marker: undefined }).resolves({ DBInstances: [{ DBInstanceIdentifier: "orders-prod-us-west-2-a", DBInstanceStatus: "available" }], Marker: "m2" });
+    rds.on(DescribeDBInstancesCommand, { Marker: "m2" }).resolves({ DBInstances: [{ DBInstanceIdentifier: "orders-prod-us-west-2-drill-writer", DBInstanceStatus: "creating" }] });
+    expect(await aws.clusterInstances("us-west-2", "orders-prod-us-west-2")).to.deep.equal([
+      { identifier: "orders-prod-us-west-2-a", status: "available" },
+      { identifier: "orders-prod-us-west-2-drill-writer", status: "creating" },
+    ]);
+    expect(rds.commandCalls(DescribeDBInstancesCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { Filters: [{ Name: "db-cluster-id", Values: ["orders-prod-us-west-2"] }], Marker: undefined },
+      { Filters: [{ Name: "db-cluster-id", Values: ["orders-prod-us-west-2"] }], Marker: "m2" },
+    ]);
+    expect(aws.createdClients()).to.deep.equal(["rds:us-west-2"]);
+  });
+
+  it("reads the global database's members and which one writes (GlobalClusterMembers[].IsWriter)", async () => {
+    const writer = "arn:aws:rds:us-west-2:111122223333:cluster:orders-prod-us-west-2";
+    const reader = "arn:aws:rds:us-east-1:111122223333:cluster:orders-prod-us-east-1";
+    rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [{
+      GlobalClusterIdentifier: "orders-prod", DeletionProtection: false,
+      GlobalClusterMembers: [{ DBClusterArn: reader, IsWriter: false, Readers: [] }, { DBClusterArn: writer, IsWriter: true, Readers: [reader] }],
+    }] });
+    expect(await aws.globalCluster("us-east-1", "orders-prod")).to.deep.equal({
+      identifier: "orders-prod", deletionProtection: false, members: [{ clusterArn: reader, isWriter: false }, { clusterArn: writer, isWriter: true }],
+    });
+    expect(rds.commandCalls(DescribeGlobalClustersCommand)[0].args[0].input).to.deep.equal({ GlobalClusterIdentifier: "orders-prod" });
   });
 
   it("lifts deletion protection with exactly the requests AWS documents", async () => {

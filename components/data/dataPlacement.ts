@@ -73,6 +73,16 @@ export function placeInstances(clusterIdentifier: string, availabilityZones: rea
 }
 
 /**
+ * True when `instanceIdentifier` has the form placeInstances gives the cluster's instances:
+ * `<cluster>-<zone letter>` or `<cluster>-<zone letter>-<round>`. The destroy preflight uses it to
+ * tell the stack's instances from ones created outside Pulumi when the stack exports no list.
+ */
+export function isPlacedInstanceIdentifier(clusterIdentifier: string, instanceIdentifier: string): boolean {
+  if (!instanceIdentifier.startsWith(`${clusterIdentifier}-`)) return false;
+  return /^[a-z](-[0-9]+)?$/.test(instanceIdentifier.slice(clusterIdentifier.length + 1));
+}
+
+/**
  * Instance classes an Aurora global database accepts: memory-optimized r5 and newer (r6g, r6i, r7g,
  * r8g, ...) and x2 families. Burstable db.t* and older r3/r4 are rejected by AWS.
  */

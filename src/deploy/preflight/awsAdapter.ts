@@ -6,10 +6,10 @@
  */
 import { ElasticLoadBalancingV2Client, DescribeLoadBalancerAttributesCommand, DescribeLoadBalancersCommand, ModifyLoadBalancerAttributesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, DescribeGlobalClustersCommand, ModifyDBClusterCommand, ModifyGlobalClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, ModifyDBClusterCommand, ModifyGlobalClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { AwsAccessDeniedError, AwsCallError, BucketFacts, ClusterFacts, LoadBalancerFacts, PreflightAws, SecretFacts, SnapshotFacts } from "./awsPort";
+import { AwsAccessDeniedError, AwsCallError, BucketFacts, ClusterFacts, DbInstanceFacts, GlobalClusterFacts, LoadBalancerFacts, PreflightAws, SecretFacts, SnapshotFacts } from "./awsPort";
 
 /** IAM is a global service whose endpoint lives in us-east-1 (aws partition). */
 export const IAM_REGION = "us-east-1";
@@ -156,11 +156,34 @@ export class SdkPreflightAws implements PreflightAws {
     return c ? { identifier: c.DBClusterIdentifier ?? identifier, deletionProtection: c.DeletionProtection === true } : undefined;
   }
 
-  async globalCluster(region: string, identifier: string): Promise<ClusterFacts | undefined> {
+  async globalCluster(region: string, identifier: string): Promise<GlobalClusterFacts | undefined> {
     const rds = this.client("rds", region);
     const out = await this.call("rds:DescribeGlobalClusters", region, `global cluster ${identifier}`, () => rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier })));
     const c = out?.GlobalClusters?.[0];
-    return c ? { identifier: c.GlobalClusterIdentifier ?? identifier, deletionProtection: c.DeletionProtection === true } : undefined;
+    if (!c) return undefined;
+    // GlobalClusterMembers[].IsWriter marks the member with read-write capability:
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_GlobalClusterMember.html
+    const members = (c.GlobalClusterMembers ?? [])
+      .filter((m): m is typeof m & { DBClusterArn: string } => typeof m.DBClusterArn === "string")
+      .map((m) => ({ clusterArn: m.DBClusterArn, isWriter: m.IsWriter === true }));
+    return { identifier: c.GlobalClusterIdentifier ?? identifier, deletionProtection: c.DeletionProtection === true, members };
+  }
+
+  async clusterInstances(region: string, clusterIdentifier: string): Promise<DbInstanceFacts[]> {
+    const rds = this.client("rds", region);
+    const found: DbInstanceFacts[] = [];
+    let marker: string | undefined;
+    // The db-cluster-id filter lists the DB instances of that cluster only:
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
+    do {
+      const page = await this.call("rds:DescribeDBInstances", region, `DB instances of cluster ${clusterIdentifier}`,
+        () => rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [clusterIdentifier] }], Marker: marker })));
+      for (const i of page?.DBInstances ?? []) {
+        if (i.DBInstanceIdentifier) found.push({ identifier: i.DBInstanceIdentifier, status: i.DBInstanceStatus ?? "unknown" });
+      }
+      marker = page?.Marker;
+    } while (marker);
+    return found;
   }
 
   async clusterSnapshot(region: string, identifier: string): Promise<SnapshotFacts | undefined> {

@@ -20,6 +20,25 @@ export interface ClusterFacts {
   readonly deletionProtection: boolean;
 }
 
+/** A global database member, as DescribeGlobalClusters lists it (GlobalClusterMembers). */
+export interface GlobalClusterMemberFacts {
+  readonly clusterArn: string;
+  /** IsWriter: the member with read-write capability (the global database's primary cluster). */
+  readonly isWriter: boolean;
+}
+
+/** An Aurora global database: deletion protection and its members, the writer among them. */
+export interface GlobalClusterFacts extends ClusterFacts {
+  readonly members?: readonly GlobalClusterMemberFacts[];
+}
+
+/** A DB instance of a cluster, as DescribeDBInstances lists it. */
+export interface DbInstanceFacts {
+  readonly identifier: string;
+  /** DBInstanceStatus ("available", "creating", "deleting", ...). */
+  readonly status: string;
+}
+
 /** What a bucket holds, counted from the first page of ListObjectVersions. */
 export interface BucketFacts {
   readonly name: string;
@@ -50,7 +69,9 @@ export interface PreflightAws {
   /** Load balancers in the region that sit in `vpcId` or are named in `names`. */
   loadBalancers(region: string, query: { readonly vpcId?: string; readonly names: readonly string[] }): Promise<LoadBalancerFacts[]>;
   dbCluster(region: string, identifier: string): Promise<ClusterFacts | undefined>;
-  globalCluster(region: string, identifier: string): Promise<ClusterFacts | undefined>;
+  globalCluster(region: string, identifier: string): Promise<GlobalClusterFacts | undefined>;
+  /** Every DB instance of the cluster (DescribeDBInstances filtered by db-cluster-id); [] when none. */
+  clusterInstances(region: string, clusterIdentifier: string): Promise<DbInstanceFacts[]>;
   bucketContents(region: string, bucket: string): Promise<BucketFacts | undefined>;
   secret(region: string, secretId: string): Promise<SecretFacts | undefined>;
   clusterSnapshot(region: string, identifier: string): Promise<SnapshotFacts | undefined>;

@@ -3,7 +3,7 @@
  * Each finding names the stack, region and resource, says why (the AWS rule, with its source), and
  * gives either the flag that handles it or the exact AWS CLI steps.
  */
-import { BucketFacts, ClusterFacts, LoadBalancerFacts, SecretFacts, SnapshotFacts } from "./awsPort";
+import { BucketFacts, ClusterFacts, GlobalClusterFacts, LoadBalancerFacts, SecretFacts, SnapshotFacts } from "./awsPort";
 
 /** The facts about one stack's resources, as gathered from its outputs and AWS describe calls. */
 export interface StackFacts {
@@ -11,7 +11,7 @@ export interface StackFacts {
   readonly region: string;
   readonly loadBalancers: readonly LoadBalancerFacts[];
   readonly cluster?: ClusterFacts;
-  readonly globalCluster?: ClusterFacts;
+  readonly globalCluster?: GlobalClusterFacts;
   readonly buckets: readonly BucketFacts[];
   /** Secrets the stack deletes on destroy, with the recovery window its program sets. */
   readonly secrets: readonly SecretFacts[];
@@ -31,7 +31,10 @@ export type FindingKind =
   | "final-snapshot-exists"
   | "secret-name-held"
   | "kms-key-retained"
-  | "backup-vault-retained";
+  | "backup-vault-retained"
+  // databaseMembers.ts: what a failover drill leaves in the clusters.
+  | "unmanaged-db-instance"
+  | "global-writer-not-primary";
 
 /** blocks-destroy: AWS refuses the delete. blocks-redeploy: the destroy works but a redeploy collides. info: nothing fails. */
 export type Severity = "blocks-destroy" | "blocks-redeploy" | "info";

@@ -5,6 +5,7 @@
  */
 import { SECRET_RECOVERY_WINDOW_DAYS } from "../../../components/security/databaseCredentials";
 import { PreflightAws } from "./awsPort";
+import { databaseMemberFindings, DatabaseMemberFacts } from "./databaseMembers";
 import { describeFix, Finding, FixFlag, renderVerdict, stackFindings, StackFacts, verdict } from "./destroyBlockers";
 import { StackTargets } from "./targets";
 
@@ -42,6 +43,19 @@ export async function gatherFacts(aws: PreflightAws, t: StackTargets): Promise<S
   };
 }
 
+/** The cluster's DB instances now, beside what the stack manages, and the global database's members. */
+export async function gatherDatabaseMembers(aws: PreflightAws, t: StackTargets, facts: StackFacts): Promise<DatabaseMemberFacts> {
+  const clusterIdentifier = facts.cluster?.identifier;
+  return {
+    stack: t.stack,
+    region: t.region,
+    clusterIdentifier,
+    instances: clusterIdentifier ? await aws.clusterInstances(t.region, clusterIdentifier) : undefined,
+    managedInstanceIdentifiers: t.managedInstanceIdentifiers,
+    globalCluster: facts.globalCluster,
+  };
+}
+
 export interface DestroyCheck {
   /** True when nothing blocks but what the given flags handle. */
   readonly ok: boolean;
@@ -62,7 +76,10 @@ export async function checkDestroy(
   now: Date = new Date(),
 ): Promise<DestroyCheck> {
   const findings: Finding[] = [];
-  for (const t of targets) findings.push(...stackFindings(await gatherFacts(aws, t), now));
+  for (const t of targets) {
+    const facts = await gatherFacts(aws, t);
+    findings.push(...stackFindings(facts, now), ...databaseMemberFindings(await gatherDatabaseMembers(aws, t, facts)));
+  }
   const v = verdict(findings, flags);
   if (findings.length === 0) out("destroy preflight: nothing stops or traps this destroy");
   else for (const line of renderVerdict(v)) out(line);

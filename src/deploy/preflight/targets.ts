@@ -16,6 +16,8 @@ export interface StackTargets {
   /** Load balancers the outputs name (the web ALB); the VPC finds the rest. */
   readonly loadBalancerNames: readonly string[];
   readonly clusterIdentifier?: string;
+  /** The cluster's DB instances in the stack's state (`regional.dbInstanceIdentifiers`); undefined when not exported. */
+  readonly managedInstanceIdentifiers?: readonly string[];
   /** The identifier RDS gives the cluster's final snapshot on delete. */
   readonly finalSnapshotIdentifier?: string;
   /** The Aurora global database (the primary owns it). */
@@ -36,6 +38,10 @@ const KMS_ARN_REGION = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/;
 
 function text(v: unknown): string | undefined {
   return typeof v === "string" && v.length > 0 && v !== "[secret]" ? v : undefined;
+}
+
+function stringList(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
 }
 
 /**
@@ -59,6 +65,7 @@ export function targetsFromOutputs(stack: string, outputs: StackOutputValues): S
     vpcId: text(r.vpcId),
     loadBalancerNames: [text(r.webLoadBalancerName)].filter((n): n is string => n !== undefined),
     clusterIdentifier,
+    ...(stringList(r.dbInstanceIdentifiers) ? { managedInstanceIdentifiers: stringList(r.dbInstanceIdentifiers) } : {}),
     finalSnapshotIdentifier: clusterIdentifier ? finalSnapshotIdentifier(clusterIdentifier) : undefined,
     globalClusterIdentifier: text(outputs.globalClusterIdentifier),
     bucketNames: [text(r.dataBucketName)].filter((n): n is string => n !== undefined),
