@@ -12,6 +12,7 @@ import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaul
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { AwsCloud } from "../../src/drills/aws";
 import { runDrill } from "../../src/drills/drill";
+import { undoDrill } from "../../src/drills/undo";
 import { readProjectStacks } from "../../src/drills/load";
 import { SIM_START } from "../../src/drills/simulator";
 import { SIM_RESTORE_FAILURE } from "../../src/drills/simBackup";
@@ -96,6 +97,17 @@ describe("drill restore", function () {
     expect(o.undo[0].description).to.include("delete-db-cluster --region us-west-2 --db-cluster-identifier orders-prod-us-west-2");
     for (const op of ["CreateDBInstance", "StopReplicationToReplica", "PutSecretValue", "SetDesiredCapacity", "CreateRule"]) expect(callsOf(r, op), op).to.deep.equal([]);
     expect(r.lines.some((l) => l.startsWith("measured RTO"))).to.equal(false);
+  });
+
+  it("undo writes the secret's previous contents back and scales the groups back; deleting the restored cluster is printed, not automated", async () => {
+    const r = await simulate("restore");
+    const lines: string[] = [];
+    const result = await undoDrill(r.journalFile, { mode: "simulate", log: (l) => lines.push(l) });
+    expect(result.exitCode).to.equal(0);
+    const sim = JSON.parse(fs.readFileSync(`${r.journalFile}.sim.json`, "utf8")) as Ran["sim"];
+    expect(JSON.parse(sim.regions["us-west-2"].secret.value)).to.deep.equal({ username: "dbadmin", password: "password-1" });
+    expect(sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal([0, 0]); // backup-restore keeps no running instances
+    expect(lines.join("\n")).to.match(/by hand \(not automated\):[\s\S]*restore-cluster: delete what the restore created/);
   });
 
   it("runs only calls its steps declare (dry-run cannot drift from execution)", async () => {
