@@ -11,7 +11,7 @@ import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
 import { undoDrill } from "../drills/undo";
 import { parseOutputsOption } from "../drills/load";
-import { scenarioNames } from "../drills/scenarios";
+import { scenario, scenarioNames } from "../drills/scenarios";
 import { Fault, FAULTS } from "../drills/simulator";
 import { Gate, GATES } from "../drills/step";
 
@@ -100,7 +100,10 @@ export function registerDrillCommands(program: Command): void {
     });
 
   for (const name of scenarioNames()) {
-    withModeOptions(drill.command(name).description(`drill the ${name} scenario (runbooks/${name}.md)`))
+    const restoreNote = scenario(name).needs === "backup-restore"
+      ? "; needs a backup-restore pair: with --simulate (or --dry-run without the Pulumi CLI) and no --outputs, the stack files' pair is simulated as one (no cluster in the secondary, database RPO target one backup interval)"
+      : "";
+    withModeOptions(drill.command(name).description(`drill the ${name} scenario (runbooks/${name}.md)${restoreNote}`))
       .addOption(new Option("--fault <name>", `with --simulate, inject a fault (${FAULTS.join(", ")}); repeatable`).argParser(collect(FAULTS, "fault")).default([]))
       .option("--journal <file>", "JSON Lines journal to write (default: drills/<scenario>-<time>.jsonl)")
       .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json'; give both stacks (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])

@@ -17,8 +17,9 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s
 import {
   DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ReplicateSecretToRegionsCommand, SecretsManagerClient, StopReplicationToReplicaCommand,
 } from "@aws-sdk/client-secrets-manager";
+import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
 import { promises as dnsPromises } from "dns";
-import { Cloud, CloudError, DbClusterView, ErrorKind, GlobalClusterView, GroupView, SecretView } from "./cloud";
+import { Cloud, CloudError, DbClusterView, ErrorKind, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView } from "./cloud";
 import { DrillInputs } from "./inputs";
 import { fenceRule, FENCE_RULE_PRIORITY, FENCE_STATUS_CODE } from "./scenarios/fence";
 
@@ -84,7 +85,7 @@ export class AwsCloud implements Cloud {
     const c = out.DBClusters?.[0];
     if (!c) throw new CloudError("fatal", "DBClusterNotFoundFault", `${region} RDS.DescribeDBClusters`, `no cluster ${clusterId}`);
     const inst = await mapped(`${region} RDS.DescribeDBInstances`, () => rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [clusterId] }] })));
-    return { arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })) };
+    return { arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", ...(c.Endpoint ? { endpoint: c.Endpoint } : {}), ...(c.Port ? { port: c.Port } : {}), instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })) };
   }
 
   async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void> {
@@ -211,6 +212,33 @@ export class AwsCloud implements Cloud {
       if ((err as { name?: string }).name === "InvalidAMIID.NotFound") return undefined;
       return mapped(`${region} EC2.DescribeImages`, () => Promise.reject(err));
     }
+  }
+
+  /** Every page: a vault keeps a recovery point per backup for the retention (35 days by default), more than one page holds. */
+  async listRecoveryPoints(region: string, p: { vaultName: string; resourceArn: string; resourceType: string }): Promise<RecoveryPointView[]> {
+    const backup = this.client(BackupClient, region);
+    const out: RecoveryPointView[] = [];
+    let token: string | undefined;
+    do {
+      const page = await mapped(`${region} Backup.ListRecoveryPointsByBackupVault`, () => backup.send(new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: p.vaultName, ByResourceArn: p.resourceArn, ByResourceType: p.resourceType, ...(token ? { NextToken: token } : {}) })));
+      for (const rp of page.RecoveryPoints ?? [])
+        out.push({ arn: rp.RecoveryPointArn ?? "", createdAt: rp.CreationDate?.getTime() ?? 0, status: rp.Status ?? "unknown", resourceArn: rp.ResourceArn ?? "", resourceType: rp.ResourceType ?? "" });
+      token = page.NextToken;
+    } while (token);
+    return out;
+  }
+
+  async startRestoreJob(region: string, p: { recoveryPointArn: string; iamRoleArn: string; resourceType: string; metadata: Readonly<Record<string, string>>; idempotencyToken: string }): Promise<string> {
+    const out = await mapped(`${region} Backup.StartRestoreJob`, () => this.client(BackupClient, region).send(new StartRestoreJobCommand({
+      RecoveryPointArn: p.recoveryPointArn, IamRoleArn: p.iamRoleArn, ResourceType: p.resourceType, Metadata: { ...p.metadata }, IdempotencyToken: p.idempotencyToken,
+    })));
+    if (!out.RestoreJobId) throw new CloudError("fatal", "NoRestoreJobId", `${region} Backup.StartRestoreJob`, "AWS Backup returned no restore job id");
+    return out.RestoreJobId;
+  }
+
+  async describeRestoreJob(region: string, id: string): Promise<RestoreJobView> {
+    const out = await mapped(`${region} Backup.DescribeRestoreJob`, () => this.client(BackupClient, region).send(new DescribeRestoreJobCommand({ RestoreJobId: id })));
+    return { id, status: out.Status ?? "unknown", ...(out.StatusMessage ? { statusMessage: out.StatusMessage } : {}), ...(out.CreatedResourceArn ? { createdResourceArn: out.CreatedResourceArn } : {}) };
   }
 
   async putObject(region: string, bucket: string, key: string, body: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 
 /** Services as dry-run prints them; DNS and HTTPS are the public data planes (resolvers, the health endpoint). */
-export type Service = "RDS" | "Route53" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "ElasticLoadBalancingV2" | "DNS" | "HTTPS";
+export type Service = "Backup" | "RDS" | "Route53" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "ElasticLoadBalancingV2" | "DNS" | "HTTPS";
 
 /** The pseudo-region of global services (Route 53, public DNS). */
 export const GLOBAL = "global";
@@ -53,6 +53,9 @@ export interface GlobalClusterView {
 export interface DbClusterView {
   readonly arn: string;
   readonly status: string;
+  /** The writer (cluster) endpoint and port, once the cluster has them. */
+  readonly endpoint?: string;
+  readonly port?: number;
   readonly instances: readonly { readonly id: string; readonly status: string }[];
 }
 
@@ -70,6 +73,25 @@ export interface SecretView {
   readonly primaryRegion?: string;
   /** Set on a primary: each replica region and its status (InSync, Failed, InProgress). */
   readonly replicas: readonly { readonly region: string; readonly status: string }[];
+}
+
+/** One recovery point in a backup vault (AWS Backup RecoveryPointByBackupVault). */
+export interface RecoveryPointView {
+  readonly arn: string;
+  /** Epoch ms of CreationDate: for a copy, when the source backup was taken, so what the restore brings back. */
+  readonly createdAt: number;
+  /** COMPLETED, AVAILABLE, CREATING, PARTIAL, EXPIRED... */
+  readonly status: string;
+  readonly resourceArn: string;
+  readonly resourceType: string;
+}
+
+export interface RestoreJobView {
+  readonly id: string;
+  /** PENDING, RUNNING, COMPLETED, ABORTED, FAILED. */
+  readonly status: string;
+  readonly statusMessage?: string;
+  readonly createdResourceArn?: string;
 }
 
 export interface Cloud {
@@ -113,6 +135,12 @@ export interface Cloud {
   replicateSecretToRegion(region: string, secretId: string, replicaRegion: string, kmsKeyId: string): Promise<void>;
   /** EC2 DescribeImages: the image's state, or undefined when it does not exist. */
   imageState(region: string, amiId: string): Promise<string | undefined>;
+  /** Backup ListRecoveryPointsByBackupVault filtered by source resource ARN and type, every page. */
+  listRecoveryPoints(region: string, p: { vaultName: string; resourceArn: string; resourceType: string }): Promise<RecoveryPointView[]>;
+  /** Backup StartRestoreJob; the restore job id. The idempotency token makes a repeated call (resume) start nothing new. */
+  startRestoreJob(region: string, p: { recoveryPointArn: string; iamRoleArn: string; resourceType: string; metadata: Readonly<Record<string, string>>; idempotencyToken: string }): Promise<string>;
+  /** Backup DescribeRestoreJob. */
+  describeRestoreJob(region: string, restoreJobId: string): Promise<RestoreJobView>;
   /** S3 PutObject. */
   putObject(region: string, bucket: string, key: string, body: string): Promise<void>;
   /** S3 HeadObject: whether the object exists. */

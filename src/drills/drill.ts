@@ -10,7 +10,7 @@ import { dryRunLines } from "./dryRun";
 import { DrillError } from "./errors";
 import { DrillInputs, DrillRegion, regionOf } from "./inputs";
 import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal } from "./journal";
-import { loadInputs, OutputsSource, readProjectStacks, StackOutputsReader } from "./load";
+import { asBackupRestorePair, loadInputs, OutputsSource, ProjectStacks, readProjectStacks, StackOutputsReader } from "./load";
 import { measure, measurementLines, Measurements } from "./measure";
 import { scenarioModelRto } from "./model";
 import { writeReport } from "./report";
@@ -63,12 +63,23 @@ function outputsSource(r: DrillRequest): OutputsSource {
   return "automation";
 }
 
+/**
+ * The inputs a scenario runs on. A drill that needs a backup-restore pair (restore) run without
+ * outputs on stack files of another strategy simulates them as one (load.ts asBackupRestorePair).
+ */
+export async function scenarioInputs(sc: Scenario, project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader): Promise<{ inputs: DrillInputs; note?: string }> {
+  const converted = sc.needs === "backup-restore" && source === "derived" ? asBackupRestorePair(project) : undefined;
+  const inputs = await loadInputs(converted?.project ?? project, source, files, reader, sc.needs);
+  return { inputs, note: converted?.note };
+}
+
 export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   const sc = scenarioNamed(r.scenario);
   const cwd = path.resolve(r.cwd);
   const project = readProjectStacks(cwd);
   const source = outputsSource(r);
-  const inputs = await loadInputs(project, source, resolveFiles(r.outputs ?? {}), r.readOutputs);
+  const { inputs, note } = await scenarioInputs(sc, project, source, resolveFiles(r.outputs ?? {}), r.readOutputs);
+  if (note) r.log(note);
   const { from, to } = sc.direction(inputs, project.activeRegion);
   const steps = sc.steps(inputs, from, to);
   if ((r.faults ?? []).length && r.mode !== "simulate") throw new DrillError(`--fault ${r.faults!.join(", ")} only applies with --simulate`);
@@ -106,7 +117,7 @@ export async function reopenJournal(journalFile: string, r: ReopenRequest, verb:
   const sc = scenarioNamed(header.scenario);
   const project = readProjectStacks(header.cwd);
   const hasFiles = Object.keys(header.outputs).length > 0;
-  const inputs = await loadInputs(project, hasFiles ? "files" : r.mode === "simulate" ? "derived" : "automation", header.outputs, r.readOutputs);
+  const { inputs } = await scenarioInputs(sc, project, hasFiles ? "files" : r.mode === "simulate" ? "derived" : "automation", header.outputs, r.readOutputs);
   const from = regionOf(inputs, header.from);
   const to = regionOf(inputs, header.to);
   const steps = sc.steps(inputs, from, to);

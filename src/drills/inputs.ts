@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import { z } from "zod";
+import { backupVaultName } from "../../components/data/backupRules";
 import { StackConfig } from "../../stacks/configSchema";
 import { DrillError } from "./errors";
 
@@ -28,12 +29,29 @@ export interface DrillRegion {
   readonly kmsKeyArn: string;
 }
 
+/**
+ * Where a backup-restore recovery region restores its database (stack outputs regional.backup of the
+ * secondary, stacks/contract.ts BackupExports) and what it restores (the primary's cluster).
+ */
+export interface RestoreInputs {
+  readonly vaultName: string;
+  readonly vaultArn: string;
+  readonly restoreRoleArn: string;
+  readonly dbSubnetGroupName: string;
+  readonly securityGroupId: string;
+  /** The primary's Aurora cluster: the copies in the vault keep it as their source resource ARN. */
+  readonly sourceClusterArn: string;
+}
+
 export interface DrillInputs {
   readonly appName: string;
   readonly domain: string;
   readonly hostedZoneId: string;
   readonly strategy: StackConfig["strategy"];
+  /** The Aurora global database; empty for a backup-restore pair (only the restore drill loads one). */
   readonly globalClusterIdentifier: string;
+  /** Present when the drill needs a backup-restore recovery region (the restore drill). */
+  readonly restore?: RestoreInputs;
   /** The stack whose config role is primary, and the secondary. */
   readonly primary: DrillRegion;
   readonly secondary: DrillRegion;
@@ -53,6 +71,14 @@ const regional = z.object({
   amiId: z.string().min(1),
   dbSecretArn: z.string().min(1),
   kmsKeyArn: z.string().min(1),
+  // Optional for stacks deployed before AWS Backup; the restore drill requires it.
+  backup: z.object({
+    vaultName: z.string().min(1),
+    vaultArn: z.string().regex(/^arn:aws[a-z-]*:backup:/, { error: "must be a backup vault ARN" }),
+    restoreRoleArn: z.string().min(1).nullable().optional(),
+    restoreDbSubnetGroupName: z.string().min(1).nullable().optional(),
+    restoreSecurityGroupId: z.string().min(1).nullable().optional(),
+  }).optional(),
 });
 
 const primaryOutputs = z.object({
@@ -89,8 +115,15 @@ export interface StackSource {
   readonly outputs: RawOutputs;
 }
 
+/** The cluster identifier each region's program gives its Aurora cluster (stacks/region.ts clusterIdentifier); a restore recreates it. */
+export function clusterIdFor(config: Pick<StackConfig, "appName" | "environment" | "region">): string {
+  return `${config.appName}-${config.environment}-${config.region}`;
+}
+
+export type InputsNeed = "global-database" | "backup-restore";
+
 /** Builds the drill's inputs, or throws one DrillInputError naming each missing output and the fix. */
-export function drillInputs(primary: StackSource, secondary: StackSource, stackNames: readonly string[]): DrillInputs {
+export function drillInputs(primary: StackSource, secondary: StackSource, stackNames: readonly string[], need: InputsNeed = "global-database"): DrillInputs {
   const problems: string[] = [];
   const p = primaryOutputs.safeParse(primary.outputs);
   const s = secondaryOutputs.safeParse(secondary.outputs);
@@ -98,9 +131,12 @@ export function drillInputs(primary: StackSource, secondary: StackSource, stackN
     r.success ? [] : r.error!.issues.map((i) => `output ${i.path.join(".") || "(root)"} of stack "${stack}" ${i.code === "invalid_type" && i.input === undefined ? "is missing" : `is invalid (${i.message})`}; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}')`);
   problems.push(...issues(primary.stack, p), ...issues(secondary.stack, s));
   if (!p.success || !s.success) throw new DrillInputError(problems);
-  if (p.data.globalClusterIdentifier === null)
+  const restore = need === "backup-restore" ? restoreInputs(secondary, s.data.regional, p.data.regional.dbClusterArn, problems) : undefined;
+  // The restore recreates the cluster the region's program would name (in the vault's account); the drill's database steps address it so.
+  const restored = restore && { id: clusterIdFor(secondary.config), arn: restore.vaultArn.replace(/:backup:([^:]*):(\d+):.*$/, `:rds:$1:$2:cluster:${clusterIdFor(secondary.config)}`) };
+  if (p.data.globalClusterIdentifier === null && need === "global-database")
     problems.push(`stack "${primary.stack}" exports no globalClusterIdentifier: strategy ${primary.config.strategy} keeps no standing replica, so there is nothing to switch or fail over; use the restore drill`);
-  const region = (stack: string, config: StackConfig, r: z.infer<typeof regional>): DrillRegion | undefined => {
+  const region = (stack: string, config: StackConfig, r: z.infer<typeof regional>, cluster?: { id: string; arn: string }): DrillRegion | undefined => {
     const need = <T>(value: T | null | undefined, name: string): T => {
       if (value === null || value === undefined) problems.push(`output regional.${name} of stack "${stack}" is missing; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}'), which exports it`);
       return value as T;
@@ -110,8 +146,8 @@ export function drillInputs(primary: StackSource, secondary: StackSource, stackN
     for (const g of groups.filter((x) => !x.tier)) problems.push(`Auto Scaling group ${g.name} of stack "${stack}" is neither ${config.appName}-web-* nor ${config.appName}-app-*; the drill cannot tell which tier to scale`);
     const out: DrillRegion = {
       stack, region: r.region, config,
-      dbClusterIdentifier: need(r.dbClusterIdentifier, "dbClusterIdentifier"),
-      dbClusterArn: need(r.dbClusterArn, "dbClusterArn"),
+      dbClusterIdentifier: need(cluster?.id ?? r.dbClusterIdentifier, "dbClusterIdentifier"),
+      dbClusterArn: need(cluster?.arn ?? r.dbClusterArn, "dbClusterArn"),
       webLoadBalancerName: need(r.webLoadBalancerName, "webLoadBalancerName"),
       webLoadBalancerDnsName: need(r.webLoadBalancerDnsName, "webLoadBalancerDnsName"),
       groups: groups.filter((g) => g.tier).map((g) => ({ name: g.name, tier: g.tier! })),
@@ -121,13 +157,28 @@ export function drillInputs(primary: StackSource, secondary: StackSource, stackN
     return out;
   };
   const pr = region(primary.stack, primary.config, p.data.regional);
-  const sr = region(secondary.stack, secondary.config, s.data.regional);
+  const sr = region(secondary.stack, secondary.config, s.data.regional, restored);
   if (p.data.shared.region !== primary.config.region) problems.push(`stack "${primary.stack}" exports shared.region ${p.data.shared.region}, not its stack file's ${primary.config.region}`);
   if (problems.length) throw new DrillInputError(problems);
   return {
     appName: primary.config.appName, domain: primary.config.domain, hostedZoneId: primary.config.hostedZoneId, strategy: secondary.config.strategy,
-    globalClusterIdentifier: p.data.globalClusterIdentifier!, primary: pr!, secondary: sr!, stackNames,
+    globalClusterIdentifier: p.data.globalClusterIdentifier ?? "", primary: pr!, secondary: sr!, stackNames, ...(restore ? { restore } : {}),
   };
+}
+
+/** The secondary's restore target (regional.backup) and the source cluster; pushes a problem for each missing piece. */
+function restoreInputs(secondary: StackSource, r: z.infer<typeof regional>, sourceClusterArn: string | null | undefined, problems: string[]): RestoreInputs | undefined {
+  const stack = secondary.stack;
+  if (secondary.config.strategy !== "backup-restore" || r.dbClusterIdentifier !== null) {
+    problems.push(`stack "${stack}" is a ${secondary.config.strategy} secondary${r.dbClusterIdentifier ? ` with a standing cluster ${r.dbClusterIdentifier}` : ""}; the restore drill restores into a backup-restore region (dr:strategy: backup-restore, no DB cluster). Use the failover drill, or simulate with 'drill restore --simulate' and no --outputs`);
+    return undefined;
+  }
+  const b = r.backup;
+  const missing = !b ? ["backup"] : (["restoreRoleArn", "restoreDbSubnetGroupName", "restoreSecurityGroupId"] as const).filter((k) => !b[k]).map((k) => `backup.${k}`);
+  for (const name of missing) problems.push(`output regional.${name} of stack "${stack}" is missing; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}'), which exports it for backup-restore`);
+  if (!sourceClusterArn) problems.push("output regional.dbClusterArn of the primary stack is missing: the restore looks for copies of that cluster; redeploy the primary with this version of the program");
+  if (missing.length || !b || !sourceClusterArn) return undefined;
+  return { vaultName: b.vaultName, vaultArn: b.vaultArn, restoreRoleArn: b.restoreRoleArn!, dbSubnetGroupName: b.restoreDbSubnetGroupName!, securityGroupId: b.restoreSecurityGroupId!, sourceClusterArn };
 }
 
 /** The region of a stack in the pair, and the other one. */
@@ -146,17 +197,25 @@ export function otherRegion(inputs: DrillInputs, region: string): DrillRegion {
  * pair on a fresh clone (no deployment, no files named). Identifiers follow the programs' naming.
  */
 export function simulatedOutputs(config: StackConfig, account = "111122223333"): RawOutputs {
-  const cluster = `${config.appName}-${config.environment}-${config.region}`;
+  const cluster = clusterIdFor(config);
+  // A backup-restore secondary builds no cluster, but a restore role and target (stacks/backup.ts).
+  const restoreTarget = config.strategy === "backup-restore" && config.role !== "primary";
+  const vaultName = backupVaultName(config.appName, config.environment, config.region);
   const regionalOut = {
-    region: config.region, vpcId: "vpc-0sim", dbClusterIdentifier: cluster,
-    dbClusterArn: `arn:aws:rds:${config.region}:${account}:cluster:${cluster}`,
-    dbEndpoint: `${cluster}.cluster-sim.${config.region}.rds.amazonaws.com`,
+    region: config.region, vpcId: "vpc-0sim", dbClusterIdentifier: restoreTarget ? null : cluster,
+    dbClusterArn: restoreTarget ? null : `arn:aws:rds:${config.region}:${account}:cluster:${cluster}`,
+    dbEndpoint: restoreTarget ? null : `${cluster}.cluster-sim.${config.region}.rds.amazonaws.com`,
     webLoadBalancerName: `${config.appName}-web-sim`, webLoadBalancerDnsName: `${config.appName}-web-sim.${config.region}.elb.amazonaws.com`,
     autoScalingGroupNames: TIERS.map((t) => `${config.appName}-${t}-asg-sim`),
     healthCheckId: `hc-${config.region}`, dataBucketName: `${config.appName}-data-${config.region}-sim`,
     dataBucketArn: `arn:aws:s3:::${config.appName}-data-${config.region}-sim`, alarmTopicArn: `arn:aws:sns:${config.region}:${account}:${config.appName}-alarms`,
     amiId: config.amiId ?? "ami-0fedcba9876543210", dbSecretArn: `arn:aws:secretsmanager:${config.region}:${account}:secret:${config.appName}-db-sim`,
     kmsKeyArn: `arn:aws:kms:${config.region}:${account}:key/mrk-sim`,
+    backup: {
+      vaultName, vaultArn: `arn:aws:backup:${config.region}:${account}:backup-vault:${vaultName}`,
+      restoreRoleArn: config.role === "primary" ? null : `arn:aws:iam::${account}:role/${config.appName}-restore-role-sim`,
+      restoreDbSubnetGroupName: restoreTarget ? cluster : null, restoreSecurityGroupId: restoreTarget ? "sg-0sim-database" : null,
+    },
   };
   if (config.role !== "primary") return { regional: regionalOut };
   return {

@@ -7,7 +7,8 @@ import * as fs from "fs";
 import { parseStackConfig, stackConfigSchema, StackConfig } from "../../stacks/configSchema";
 import { referencesStack } from "../../stacks/stackSet";
 import { readStackConfig } from "../engine/stackFiles";
-import { DrillInputError, DrillInputs, drillInputs, RawOutputs, readOutputsFile, simulatedOutputs } from "./inputs";
+import { scheduleIntervalSeconds } from "../../components/data/backupRules";
+import { DrillInputError, DrillInputs, drillInputs, InputsNeed, RawOutputs, readOutputsFile, simulatedOutputs } from "./inputs";
 
 export const ACTIVE_REGION_KEY = "dr:activeRegion";
 /** The roles a drill moves traffic between. */
@@ -67,7 +68,30 @@ export type OutputsSource = "files" | "derived" | "automation";
 /** Reads a stack's outputs through the Automation API (needs the Pulumi CLI and a login). */
 export type StackOutputsReader = (projectDir: string, stack: string) => Promise<RawOutputs>;
 
-export async function loadInputs(project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader): Promise<DrillInputs> {
+/**
+ * The project's pair as a backup-restore pair, for drills that need one (restore) but run on stack
+ * files of another strategy without outputs (--simulate, or a dry-run without the Pulumi CLI): both
+ * stacks get dr:strategy backup-restore (the strategy is shared), and the database RPO target becomes
+ * what backup-restore can promise, one backup interval (dr:backup.schedule; the model's bound), so the
+ * recovery-point-age gate judges the copies as a backup-restore stack file would. The RTO target is
+ * kept: the report says how far a restore misses it. Undefined when the pair is backup-restore already.
+ */
+export function asBackupRestorePair(project: ProjectStacks): { project: ProjectStacks; note: string } | undefined {
+  if (project.secondary.config.strategy === "backup-restore") return undefined;
+  const interval = scheduleIntervalSeconds(project.primary.config.backup.schedule);
+  const convert = (s: ProjectStacks["primary"]) => {
+    const rpo = interval ?? s.config.objectives.rpoSeconds.database;
+    return { stack: s.stack, config: { ...s.config, strategy: "backup-restore" as const, objectives: { ...s.config.objectives, rpoSeconds: { ...s.config.objectives.rpoSeconds, database: Math.max(rpo, s.config.objectives.rpoSeconds.database) } } } };
+  };
+  const primary = convert(project.primary);
+  return {
+    project: { ...project, primary, secondary: convert(project.secondary) },
+    note: `# the stack files use dr:strategy ${project.secondary.config.strategy}; simulating them as a backup-restore pair (no cluster in ${project.secondary.config.region}, ` +
+      `database RPO target ${primary.config.objectives.rpoSeconds.database} s = one backup interval of ${primary.config.backup.schedule}); pass --outputs of deployed backup-restore stacks for the real thing`,
+  };
+}
+
+export async function loadInputs(project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader, need?: InputsNeed): Promise<DrillInputs> {
   const pick = async (s: { stack: string; config: StackConfig }): Promise<RawOutputs> => {
     if (source === "derived") return simulatedOutputs(s.config);
     if (source === "automation") {
@@ -84,5 +108,5 @@ export async function loadInputs(project: ProjectStacks, source: OutputsSource, 
   const unknown = Object.keys(files).filter((s) => s !== project.primary.stack && s !== project.secondary.stack);
   if (unknown.length) throw new DrillInputError([`--outputs names stack(s) ${unknown.join(", ")}, but the pair is ${project.primary.stack} and ${project.secondary.stack}`]);
   const [p, s] = [await pick(project.primary), await pick(project.secondary)];
-  return drillInputs({ ...project.primary, outputs: p }, { ...project.secondary, outputs: s }, project.stackNames);
+  return drillInputs({ ...project.primary, outputs: p }, { ...project.secondary, outputs: s }, project.stackNames, need);
 }

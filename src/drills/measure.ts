@@ -5,7 +5,8 @@
  * `recovered` step is done (clients resolve to the new region and its health endpoint passes, after
  * the database cut-over finished); RPO from the replication lag at the cut-over plus the canary:
  * a canary written in the old primary before the cut-over and missing in the new one means
- * everything since it was written is presumed lost.
+ * everything since it was written is presumed lost. A restore loses what the recovery point lacks:
+ * its age when the drill found it (the primary's writes since that backup).
  */
 import { HEADER_STEP, JournalEntry, journaledFacts } from "./journal";
 import { DrillInputs } from "./inputs";
@@ -28,6 +29,8 @@ export interface Measurements {
   readonly targetRpoSeconds: number;
   readonly lagAtCutoverSeconds?: number;
   readonly canary: "found" | "missing" | "not written" | "not checked" | "not used";
+  /** restore: the recovery point restored and its creation time (ISO). */
+  readonly recoveryPoint?: { readonly arn: string; readonly createdAt: string };
   readonly facts: Facts;
   readonly steps: readonly StepTiming[];
 }
@@ -62,9 +65,11 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
   const lag = planned ? 0 : facts.lagAtCutoverSeconds;
   // Unknown until the drill looked for the canary (or could not write one and knows the lag).
   const known = canary === "found" || canary === "missing" || (canary === "not written" && lag !== undefined);
-  const rpoSeconds = cutoverAt === undefined || !known ? undefined : Math.round((lag ?? 0) + lost);
+  const restored = facts.recoveryPointAgeSeconds !== undefined && facts.recoveryPointArn && facts.recoveryPointCreatedAt !== undefined
+    ? { arn: facts.recoveryPointArn, createdAt: new Date(facts.recoveryPointCreatedAt).toISOString() } : undefined;
+  const rpoSeconds = restored ? facts.recoveryPointAgeSeconds : cutoverAt === undefined || !known ? undefined : Math.round((lag ?? 0) + lost);
   return {
-    rtoSeconds, rpoSeconds, modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
+    rtoSeconds, rpoSeconds, ...(restored ? { recoveryPoint: restored } : {}), modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
     targetRtoSeconds: inputs.primary.config.objectives.rtoSeconds, targetRpoSeconds: inputs.primary.config.objectives.rpoSeconds.database,
     lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, facts, steps: stepTimings(entries),
   };
@@ -77,6 +82,7 @@ export function measurementLines(m: Measurements): string[] {
   if (m.modelRtoSeconds !== undefined) lines.push(`model RTO ${m.modelRtoSeconds} s`);
   if (m.rpoSeconds !== undefined) lines.push(`measured RPO ${m.rpoSeconds} s`);
   if (m.rtoSeconds !== undefined) lines.push(`RTO target ${m.targetRtoSeconds} s: ${m.rtoSeconds <= m.targetRtoSeconds ? "met" : "MISSED"}`);
-  if (m.rpoSeconds !== undefined) lines.push(`RPO target ${m.targetRpoSeconds} s: ${m.rpoSeconds <= m.targetRpoSeconds ? "met" : "MISSED"} (lag at cut-over ${m.lagAtCutoverSeconds ?? "unknown"} s, canary ${m.canary})`);
+  const rpoBasis = m.recoveryPoint ? `recovery point ${m.recoveryPoint.arn} created ${m.recoveryPoint.createdAt}` : `lag at cut-over ${m.lagAtCutoverSeconds ?? "unknown"} s, canary ${m.canary}`;
+  if (m.rpoSeconds !== undefined) lines.push(`RPO target ${m.targetRpoSeconds} s: ${m.rpoSeconds <= m.targetRpoSeconds ? "met" : "MISSED"} (${rpoBasis})`);
   return lines;
 }

@@ -6,16 +6,17 @@
  */
 import * as fs from "fs";
 import { stackCapacity } from "../../components/compute/capacity";
-import { call, Call, Cloud, CloudError, DbClusterView, GLOBAL, GlobalClusterView, GroupView, SecretView, Service } from "./cloud";
+import { call, Call, Cloud, CloudError, DbClusterView, GLOBAL, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView, Service } from "./cloud";
 import { Clock } from "./clock";
 import { DrillInputs, DrillRegion, Tier } from "./inputs";
 import {
   AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, timingsInto,
 } from "./model";
 import { SimulatedCrash } from "./runner";
+import { BACKUP_FAULTS, describeRestoreJob, initialBackup, listRecoveryPoints, restoredCluster, SimBackup, startRestoreJob } from "./simBackup";
 import { Step } from "./step";
 
-export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover"] as const;
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /** Epoch ms of "never" (JSON has no Infinity). */
@@ -49,6 +50,8 @@ export interface SimState {
   regions: Record<string, SimRegion>;
   throttled: string[];
   calls: Call[];
+  /** A backup-restore pair's vault, restore jobs and restored clusters (./simBackup). */
+  backup?: SimBackup;
 }
 
 /** The world before a drill: the primary writes and serves; `afterFailover` is the world failback starts from. */
@@ -79,9 +82,12 @@ export function initialState(inputs: DrillInputs, faults: readonly Fault[], afte
   }
   // The region is lost as the drill starts, so the drill measures from the loss as the model does.
   if (faults.includes("primary-region-down")) Object.assign(p, { down: true, downAt: SIM_START });
+  const backup = initialBackup(inputs, faults, SIM_START);
+  // The DB secret as the primary stack writes it (components/security/databaseCredentials.ts): the restore drill adds the host.
+  if (backup) for (const r of [p, s]) r.secret.value = JSON.stringify({ username: "dbadmin", password: "password-1" });
   return {
     now: SIM_START, faults: [...faults], crashed: false, writer: afterFailover ? s.region : p.region, primaryRecord: p.region,
-    regions: { [p.region]: p, [s.region]: s }, throttled: [], calls: [],
+    regions: { [p.region]: p, [s.region]: s }, throttled: [], calls: [], ...(backup ? { backup } : {}),
   };
 }
 
@@ -186,11 +192,14 @@ export class SimulatedCloud implements Cloud {
   async describeDbCluster(region: string, clusterId: string): Promise<DbClusterView> {
     this.enter(region, "RDS", "DescribeDBClusters", { DBClusterIdentifier: clusterId });
     const r = this.r(region);
-    return { arn: this.arn(region), status: "available", instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })) };
+    const restored = restoredCluster(this.state.backup, region, clusterId, this.state.now);
+    return { arn: this.arn(region), status: restored?.status ?? "available", ...(restored ? { endpoint: restored.endpoint, port: restored.port } : {}), instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })) };
   }
 
   async createDbInstance(region: string, p: { clusterId: string; instanceId: string }): Promise<void> {
     this.enter(region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId });
+    const restored = restoredCluster(this.state.backup, region, p.clusterId, this.state.now);
+    if (restored && restored.status !== "available") throw new CloudError("fatal", "InvalidDBClusterStateFault", `${region} RDS`, `DB cluster ${p.clusterId} is ${restored.status}`);
     this.r(region).instances.push({ id: p.instanceId, availableAt: this.state.now + AURORA_INSTANCE_CREATE_SECONDS * 1000 });
   }
 
@@ -321,5 +330,25 @@ export class SimulatedCloud implements Cloud {
   async objectExists(region: string, bucket: string, key: string): Promise<boolean> {
     this.enter(region, "S3", "HeadObject", { Bucket: bucket, Key: key });
     return (this.r(region).objects[key] ?? NEVER) <= this.state.now;
+  }
+
+  private backup(region: string, operation: string): SimBackup {
+    if (!this.state.backup) throw new CloudError("fatal", "ResourceNotFoundException", `${region} Backup.${operation}`, "the simulated pair keeps no backup-restore vault");
+    return this.state.backup;
+  }
+
+  async listRecoveryPoints(region: string, p: { vaultName: string; resourceArn: string; resourceType: string }): Promise<RecoveryPointView[]> {
+    this.enter(region, "Backup", "ListRecoveryPointsByBackupVault", { BackupVaultName: p.vaultName, ByResourceArn: p.resourceArn, ByResourceType: p.resourceType });
+    return listRecoveryPoints(this.backup(region, "ListRecoveryPointsByBackupVault"), region, p);
+  }
+
+  async startRestoreJob(region: string, p: { recoveryPointArn: string; iamRoleArn: string; resourceType: string; metadata: Readonly<Record<string, string>>; idempotencyToken: string }): Promise<string> {
+    this.enter(region, "Backup", "StartRestoreJob", { RecoveryPointArn: p.recoveryPointArn, IamRoleArn: p.iamRoleArn, ResourceType: p.resourceType, Metadata: p.metadata, IdempotencyToken: p.idempotencyToken });
+    return startRestoreJob(this.backup(region, "StartRestoreJob"), this.inputs, region, this.state.now, this.state.faults, p);
+  }
+
+  async describeRestoreJob(region: string, id: string): Promise<RestoreJobView> {
+    this.enter(region, "Backup", "DescribeRestoreJob", { RestoreJobId: id });
+    return describeRestoreJob(this.backup(region, "DescribeRestoreJob"), region, id, this.state.now);
   }
 }

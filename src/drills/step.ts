@@ -9,7 +9,7 @@ import { Clock } from "./clock";
 import { DrillInputs, DrillRegion } from "./inputs";
 
 /** The safety gates `--force <gate>` may override. */
-export const GATES = ["replication-lag", "recovery-health", "secret-replica", "ami"] as const;
+export const GATES = ["replication-lag", "recovery-health", "secret-replica", "ami", "recovery-point-age"] as const;
 export type Gate = (typeof GATES)[number];
 
 /** Measurements steps hand to the report; journaled with the step so `resume` keeps them. */
@@ -24,6 +24,13 @@ export interface Facts {
   activeRegion?: string;
   /** Epoch ms at which the fence was put on (dns drill). */
   fencedAt?: number;
+  /** restore: the recovery point restored, its creation (epoch ms) and its age when the drill found it (the data lost). */
+  recoveryPointArn?: string;
+  recoveryPointCreatedAt?: number;
+  recoveryPointAgeSeconds?: number;
+  restoreJobId?: string;
+  /** restore: the database host and port the DB secret named before the drill pointed it at the restored cluster (what undo writes back; not secret). */
+  previousDbEndpoint?: { host?: string; port?: number };
 }
 
 export interface StepContext {
@@ -93,4 +100,9 @@ export interface Scenario {
   readonly modelRto: "planned-switchover" | "unplanned" | "dns" | "none";
   /** Whether the drill moves the active region (prints the dr:activeRegion commands). */
   readonly movesActiveRegion: boolean;
+  /**
+   * What the pair must keep for the drill: a global database (the default: switchover, failover...)
+   * or a backup-restore recovery region (restore: a vault with copies, a restore role, no standing cluster).
+   */
+  readonly needs?: "global-database" | "backup-restore";
 }

@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { loadInputs, readProjectStacks } from "../../src/drills/load";
+import { scenarioInputs } from "../../src/drills/drill";
+import { readProjectStacks } from "../../src/drills/load";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
 import { PROJECT_DIR, projectWith } from "./harness";
 
@@ -21,8 +22,8 @@ describe("runbooks", () => {
     for (const [strategy, dir] of Object.entries(dirs)) {
       it(`${name}.md lists the ${name} drill's steps in order (${strategy})`, async () => {
         const project = readProjectStacks(dir);
-        const inputs = await loadInputs(project, "derived", {});
         const sc = scenario(name);
+        const { inputs } = await scenarioInputs(sc, project, "derived", {});
         const { from, to } = sc.direction(inputs, project.activeRegion);
         const steps = sc.steps(inputs, from, to).map((s) => s.name);
         expect(runbookSteps(name, strategy === "pilot light")).to.deep.equal(steps);

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { FAULTS } from "../../src/drills/simulator";
+import { BACKUP_FAULTS } from "../../src/drills/simBackup";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
@@ -225,11 +226,11 @@ describe("drills in the simulator", function () {
     for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((FRESH_LAUNCH + check) * 1000);
   });
 
-  it("every scenario and fault is exercised here", () => {
+  it("every scenario and fault is exercised here (restore and its faults: restore.test.ts)", () => {
     const scenarios = new Set([...runs.values()].map((r) => (r.journal[0].detail as { scenario: string }).scenario));
-    expect([...scenarios].sort()).to.deep.equal([...scenarioNames()].sort());
+    expect([...scenarios, "restore"].sort()).to.deep.equal([...scenarioNames()].sort());
     const faults = new Set([...runs.values()].flatMap((r) => (r.journal[0].detail as { faults: string[] }).faults));
-    expect([...faults, "crash-after-cutover"].sort()).to.deep.equal([...FAULTS].sort());
+    expect([...faults, "crash-after-cutover", ...BACKUP_FAULTS].sort()).to.deep.equal([...FAULTS].sort());
   });
 });
 

@@ -13,7 +13,7 @@ export function healthUrl(r: DrillRegion): string {
 }
 
 /** A precondition that reports an AWS "not found" (or similar fatal answer) as the gate's problem. */
-async function asProblem(fn: () => Promise<string | undefined>): Promise<string | undefined> {
+export async function asProblem(fn: () => Promise<string | undefined>): Promise<string | undefined> {
   try {
     return await fn();
   } catch (err) {
