@@ -18,6 +18,9 @@ import { deploymentFor, exampleDeployment, SWITCHED_OVER_STRATEGY } from "./harn
 const PRIMARY_REGION = givenStackFile("primary")["aws:region"];
 const SECONDARY_REGION = givenStackFile("secondary")["aws:region"];
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+/** The failover types of a stack's Route 53 records (what Route 53 would receive). */
+const failoverType = (e: Evaluation) => resourcesOf(e, "aws:route53/record:Record")
+  .flatMap((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }> | undefined) ?? []).map((p) => p.type);
 
 describe("static stability: a secondary stays in its region, for every strategy", function () {
   this.timeout(120_000);
@@ -78,8 +81,6 @@ describe("static stability: a secondary stays in its region, for every strategy"
   });
 
   it("record roles follow the stack's role, not dr:activeRegion: switched over, the primary's record stays PRIMARY", () => {
-    const failoverType = (e: Evaluation) => resourcesOf(e, "aws:route53/record:Record")
-      .flatMap((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }> | undefined) ?? []).map((p) => p.type);
     // DESIGN.md's ownership table: PRIMARY in primary, SECONDARY in secondary, whichever region is active.
     for (const deployment of [deployments.get("pilot-light")!, deployments.get(switchedOver)!])
       expect([failoverType(deployment.primary), failoverType(deployment.secondary)]).to.deep.equal([["PRIMARY"], ["SECONDARY"]]);
@@ -103,8 +104,7 @@ describe("static stability: a secondary stays in its region, for every strategy"
     });
 
     it("keeps the secondary's record SECONDARY: the drill's fence and health checks move DNS, not pulumi up", () => {
-      const types = resourcesOf(outage, "aws:route53/record:Record").flatMap((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }> | undefined) ?? []).map((p) => p.type);
-      expect(types).to.deep.equal(["SECONDARY"]);
+      expect(failoverType(outage)).to.deep.equal(["SECONDARY"]);
     });
 
     it("warns once, naming both values and that the primary and links files need updating once the primary region is back", () => {
