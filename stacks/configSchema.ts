@@ -105,8 +105,10 @@ const commonFields = {
   tags: structured(z.record(z.string(), z.string({ error: "tag values must be strings" }))).default({}),
   /**
    * The region that serves traffic (DESIGN.md: a fact the platform keeps true). Default: the
-   * primary's region. After a failover the drill prints `pulumi config set dr:activeRegion <region>`
-   * for every stack, so the next `pulumi up` keeps DNS pointing at the region that now serves.
+   * primary's region. The drills read it (which region the next drill starts from) and the alarms
+   * use it (a health-check alarm pages only for a region that serves); it never changes a Route 53
+   * record, whose failover role follows the stack's role (stacks/dnsRoles.ts). After a cut-over the
+   * drill prints `pulumi config set dr:activeRegion <region>` for every stack file.
    */
   activeRegion: knownRegion("must be a region name").optional(),
 };

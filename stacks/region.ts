@@ -21,6 +21,7 @@ import { ServiceTier, TierName } from "../components/compute/serviceTier";
 import { chooseFleetZones, offeringsOf } from "../components/compute/fleetZones";
 import { appEndpointName } from "../components/dns/tierDns";
 import { StackConfig } from "./configSchema";
+import { failoverRoleOf } from "./dnsRoles";
 import { ProviderTags, stackTags } from "./providers";
 
 /** What a region stack's providers tag everything with. */
@@ -63,7 +64,10 @@ export interface RegionInputs {
   /** The DB secret in this region (the primary secret or its read-only replica). */
   readonly dbSecretArn: pulumi.Input<string>;
   readonly database: DatabaseMembership;
-  /** The region serving traffic (dr:activeRegion resolved): its failover record is PRIMARY. */
+  /**
+   * The region serving traffic (dr:activeRegion resolved). It decides what pages (a standby serving
+   * nothing by design gets no health-check alarm), never a Route 53 record (stacks/dnsRoles.ts).
+   */
   readonly activeRegion: string;
 }
 
@@ -179,9 +183,9 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       domain: config.domain,
       region: config.region,
       routing: config.strategy === "active-active" ? "latency" : "failover",
-      // The active region, not the stack's role, holds the PRIMARY record: after a failover the
-      // drill records the new active region so that `pulumi up` does not flip DNS back.
-      failoverRole: config.strategy === "active-active" ? undefined : config.region === inputs.activeRegion ? "PRIMARY" : "SECONDARY",
+      // Fixed by the stack's role, never by dr:activeRegion: swapping roles between two stacks'
+      // deploys passes through two records of one type, which Route 53 refuses (stacks/dnsRoles.ts).
+      failoverRole: failoverRoleOf(config),
       loadBalancerDnsName: webTier.loadBalancerDnsName,
       loadBalancerZoneId: webTier.loadBalancerZoneId,
       healthCheck: config.healthCheck,

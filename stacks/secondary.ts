@@ -8,7 +8,7 @@ import { regionExports } from "./exports";
 import { backupExports, copyRetentionProblem, regionBackups } from "./backup";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, Region } from "./region";
-import { activeRegionProblems, pairProblems, sharedSettings } from "./stackSet";
+import { pairProblems, secondaryActiveRegionCheck, sharedSettings } from "./stackSet";
 
 /**
  * A secondary region: validated against what the primary exports before anything is registered,
@@ -24,16 +24,16 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   const primaryStackName = config.primaryStack!;
   const primary = await readPrimaryExports(new pulumi.StackReference(primaryStackName), primaryStackName);
   const activeRegion = config.activeRegion ?? primary.shared.region;
-  const problems = [
-    ...pairProblems(primary.shared, primaryStackName, sharedSettings(config, activeRegion)),
-    ...activeRegionProblems(config.activeRegion, primary.shared, primaryStackName),
-  ];
+  // Whatever the (perhaps unreachable) primary last exported: a disagreement only warns (static stability).
+  const active = secondaryActiveRegionCheck(config.activeRegion, primary.shared, primaryStackName);
+  const problems = [...pairProblems(primary.shared, primaryStackName, sharedSettings(config, activeRegion)), ...active.problems];
   if (config.strategy !== "backup-restore" && !primary.globalClusterIdentifier)
     problems.push({ key: "dr:strategy", value: config.strategy, message: `needs the Aurora global database, but primary "${primaryStackName}" exports none; deploy the primary with the same strategy first` });
   // The copy lands in the primary's vault, whose lock refuses recovery points kept outside its range.
   const copyProblem = copyRetentionProblem(config.backup.copyRetentionDays, [primary.regional.backup]);
   if (copyProblem) problems.push({ key: "dr:backup.copyRetentionDays", value: config.backup.copyRetentionDays, message: `this stack's backups are copied into the vault of primary "${primaryStackName}", and ${config.backup.copyRetentionDays} days is ${copyProblem}` });
   if (problems.length) throw new ConfigError(`the config of stack "${pulumi.getStack()}" against primary "${primaryStackName}"`, problems);
+  if (active.warning) pulumi.log.warn(active.warning);
 
   const app = config.appName;
   const provider = new RegionalProviders(providerTags(config)).for(config.region);

@@ -29,18 +29,45 @@ export function sharedSettings(c: StackConfig, activeRegion = c.activeRegion ?? 
 }
 
 /**
- * Problems with a stack's dr:activeRegion against the primary's exported settings: it defaults to
- * the primary's region, must be a region of the deployment, and must be what the primary was
- * deployed with, or the stacks would disagree on which region's record is PRIMARY.
+ * Problems with a stack FILE's dr:activeRegion against the primary's: it defaults to the primary's
+ * region, must be a region of the deployment, and must be the same in every stack file, so the
+ * drills and the alarms read one fact. Used on stack files (`plan`) and by the links stack, which
+ * is deployed only while every region answers; a secondary deploying against the primary's
+ * exports uses `secondaryActiveRegionCheck` instead.
  */
 export function activeRegionProblems(own: string | undefined, primary: SharedSettings, primaryName: string): ConfigProblem[] {
+  const outside = activeRegionOutside(own, primary);
+  if (outside) return [outside];
   const resolved = own ?? primary.region;
-  const regions = [primary.region, ...primary.replicaRegions];
-  if (!regions.includes(resolved))
-    return [{ key: "dr:activeRegion", value: own, message: `is not a region of this deployment (${regions.join(", ")}); set it to the region that serves traffic` }];
   if (resolved !== primary.activeRegion)
-    return [{ key: "dr:activeRegion", value: own, message: `resolves to ${resolved}, but stack ${primaryName} says ${primary.activeRegion}; set the same dr:activeRegion in every stack file (pulumi config set dr:activeRegion ${primary.activeRegion}), deploying the primary first` }];
+    return [{ key: "dr:activeRegion", value: own, message: `resolves to ${resolved}, but stack ${primaryName} says ${primary.activeRegion}; set the same dr:activeRegion in every stack file (pulumi config set dr:activeRegion ${primary.activeRegion} --stack <stack>)` }];
   return [];
+}
+
+function activeRegionOutside(own: string | undefined, primary: SharedSettings): ConfigProblem | undefined {
+  const regions = [primary.region, ...primary.replicaRegions];
+  if (regions.includes(own ?? primary.region)) return undefined;
+  return { key: "dr:activeRegion", value: own, message: `is not a region of this deployment (${regions.join(", ")}); set it to the region that serves traffic` };
+}
+
+/**
+ * A secondary's dr:activeRegion against what the primary last exported. Only a region outside the
+ * deployment is a problem. A disagreement is a warning, never a refusal: after a failover the
+ * secondary's file names its own region while the primary, down with its region, still exports
+ * its own, and static stability (DESIGN.md) needs the secondary's `pulumi up` to work then. No
+ * Route 53 record depends on the value (stacks/dnsRoles.ts), so deploying it is safe.
+ */
+export function secondaryActiveRegionCheck(own: string | undefined, primary: SharedSettings, primaryName: string): { problems: ConfigProblem[]; warning?: string } {
+  const outside = activeRegionOutside(own, primary);
+  if (outside) return { problems: [outside] };
+  const resolved = own ?? primary.region;
+  if (resolved === primary.activeRegion) return { problems: [] };
+  return {
+    problems: [],
+    warning: `dr:activeRegion is ${resolved} in this stack, but stack ${primaryName} was last deployed with ${primary.activeRegion}; ` +
+      `deploying anyway (during an outage of ${primary.region} only this stack's file can be deployed, and the value moves no Route 53 record). ` +
+      `Once ${primary.region} is back, set dr:activeRegion ${resolved} in the primary and links files (pulumi config set dr:activeRegion ${resolved} --stack <stack>) and deploy them, before any failback.`,
+  };
 }
 
 const MUST_MATCH: ReadonlyArray<[keyof SharedSettings, string]> = [

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, DEFAULT_HEALTH_CHECK, DrConfig, parseDrConfig, parseStackConfig, StackConfig } from "../stacks/configSchema";
-import { validateStackSet } from "../stacks/stackSet";
+import { secondaryActiveRegionCheck, sharedSettings, validateStackSet } from "../stacks/stackSet";
 import { EvaluationError } from "../src/engine/evaluate";
 import { readStackConfig } from "../src/engine/stackFiles";
 import { givenStackFile, PROJECT_DIR, whenEvaluated, withOverrides } from "./harness/stack";
@@ -285,6 +285,21 @@ describe("stack configuration contract", () => {
     it("must be the same in every stack file, naming the command that fixes it", () => {
       expect(set({ primary: { "dr:activeRegion": west } })).to.throw(/Pulumi\.secondary\.yaml[\s\S]*dr:activeRegion = \(not set\): resolves to us-east-1, but stack primary says us-west-2; .*pulumi config set dr:activeRegion us-west-2/);
       expect(set({ secondary: { "dr:activeRegion": west } })).to.throw(/dr:activeRegion = "us-west-2": resolves to us-west-2, but stack primary says us-east-1/);
+    });
+
+    it("a secondary deploying against the primary's exports is only warned of a disagreement, in either direction, but refused a region outside the deployment", () => {
+      const exported = (activeRegion: string) => ({ ...sharedSettings(parseStackConfig(primaryFile(), "p")), activeRegion });
+      const east = primaryFile()["aws:region"];
+      // During the outage: the secondary's file names its own region, the primary's export its own.
+      const outage = secondaryActiveRegionCheck(west, exported(east), "primary");
+      expect(outage.problems).to.deep.equal([]);
+      expect(outage.warning).to.contain(`is ${west} in this stack`).and.contain(`last deployed with ${east}`);
+      // A secondary file not updated yet after the primary was: still deployable, still told.
+      const stale = secondaryActiveRegionCheck(undefined, exported(west), "primary");
+      expect(stale.problems).to.deep.equal([]);
+      expect(stale.warning).to.contain(`is ${east} in this stack`).and.contain(`last deployed with ${west}`);
+      expect(secondaryActiveRegionCheck(west, exported(west), "primary")).to.deep.equal({ problems: [] });
+      expect(secondaryActiveRegionCheck("eu-west-1", exported(east), "primary").problems.map((p) => p.message)).to.deep.equal([`is not a region of this deployment (${east}, ${west}); set it to the region that serves traffic`]);
     });
 
     it("must be a region of the deployment", () => {

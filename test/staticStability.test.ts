@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { DR_STRATEGIES, DrStrategy } from "../components/strategy";
 import { Evaluation } from "../src/engine/evaluate";
 import { foreignRegionUse, GLOBAL_SERVICE_TYPES } from "./harness/staticStability";
-import { givenStackFile, resourcesOf } from "./harness/stack";
-import { deploymentFor, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
+import { givenStackFile, PRIMARY_STACK_REF, resourcesOf, whenEvaluated } from "./harness/stack";
+import { deploymentFor, exampleDeployment, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
 
 /**
  * Static stability (DESIGN.md): a secondary registers nothing in, holds no provider for, and
@@ -11,12 +11,16 @@ import { deploymentFor, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
  * region answers nothing. Checked for every strategy: warm-standby (the example files) in
  * crossRegion.test.ts, the others here, each deployment evaluated once (primary, secondary,
  * links). backup-restore is evaluated switched over (dr:activeRegion = the secondary's region),
- * which also checks that DNS follows the active region.
+ * which also checks that record roles do not follow the active region; one more secondary is
+ * evaluated as in the primary region's outage, against the primary's last exports.
  */
 
 const PRIMARY_REGION = givenStackFile("primary")["aws:region"];
 const SECONDARY_REGION = givenStackFile("secondary")["aws:region"];
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+/** The failover types of a stack's Route 53 records (what Route 53 would receive). */
+const failoverType = (e: Evaluation) => resourcesOf(e, "aws:route53/record:Record")
+  .flatMap((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }> | undefined) ?? []).map((p) => p.type);
 
 describe("static stability: a secondary stays in its region, for every strategy", function () {
   this.timeout(120_000);
@@ -76,14 +80,38 @@ describe("static stability: a secondary stays in its region, for every strategy"
     expect(onIt).to.deep.equal([]);
   });
 
-  it("DNS follows dr:activeRegion: switched over, the primary's failover record is SECONDARY", () => {
-    const failoverType = (e: Evaluation) => resourcesOf(e, "aws:route53/record:Record")
-      .flatMap((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }> | undefined) ?? []).map((p) => p.type);
-    const normal = deployments.get("pilot-light")!;
-    expect([failoverType(normal.primary), failoverType(normal.secondary)]).to.deep.equal([["PRIMARY"], ["SECONDARY"]]);
+  it("record roles follow the stack's role, not dr:activeRegion: switched over, the primary's record stays PRIMARY", () => {
+    // DESIGN.md's ownership table: PRIMARY in primary, SECONDARY in secondary, whichever region is active.
+    for (const deployment of [deployments.get("pilot-light")!, deployments.get(switchedOver)!])
+      expect([failoverType(deployment.primary), failoverType(deployment.secondary)]).to.deep.equal([["PRIMARY"], ["SECONDARY"]]);
     const switched = deployments.get(switchedOver)!;
-    expect(failoverType(switched.primary)).to.deep.equal(["SECONDARY"]);
     expect(switched.links.outputs.activeRegion).to.equal(SECONDARY_REGION);
     expect((switched.secondary.outputs.shared as Record<string, string>).activeRegion).to.equal(SECONDARY_REGION);
+  });
+
+  describe("during the primary region's outage: the secondary's file names its own region, the primary's export still names the primary's", () => {
+    let outage: Evaluation;
+    before(async () => {
+      // The primary's outputs as its last deploy left them (dr:activeRegion not set: its own region).
+      const { primary } = await exampleDeployment();
+      expect((primary.outputs.shared as Record<string, string>).activeRegion).to.equal(PRIMARY_REGION);
+      outage = await whenEvaluated("secondary", givenStackFile("secondary", { "dr:activeRegion": SECONDARY_REGION }), { [PRIMARY_STACK_REF]: primary.outputs });
+    });
+
+    it("deploys the secondary (not refused) and records its own region as active", () => {
+      expect((outage.outputs.shared as Record<string, string>).activeRegion).to.equal(SECONDARY_REGION);
+      expect(outage.resources.length).to.be.greaterThan(0);
+    });
+
+    it("keeps the secondary's record SECONDARY: the drill's fence and health checks move DNS, not pulumi up", () => {
+      expect(failoverType(outage)).to.deep.equal(["SECONDARY"]);
+    });
+
+    it("warns once, naming both values and that the primary and links files need updating once the primary region is back", () => {
+      const warning = outage.warnings.filter((w) => w.includes("dr:activeRegion"));
+      expect(warning).to.have.length(1);
+      expect(warning[0]).to.contain(`is ${SECONDARY_REGION} in this stack`).and.contain(`last deployed with ${PRIMARY_REGION}`)
+        .and.contain(`Once ${PRIMARY_REGION} is back`).and.contain("primary and links files").and.contain(`pulumi config set dr:activeRegion ${SECONDARY_REGION}`);
+    });
   });
 });
