@@ -87,8 +87,9 @@ export class AwsCloud implements Cloud {
     return { arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })) };
   }
 
-  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void> {
-    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine })));
+  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void> {
+    const Tags = Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value }));
+    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine, Tags })));
   }
 
   async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {

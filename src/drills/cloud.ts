@@ -78,7 +78,7 @@ export interface Cloud {
   /** RDS DescribeDBClusters (+ DescribeDBInstances for the members' status). */
   describeDbCluster(region: string, clusterId: string): Promise<DbClusterView>;
   /** RDS CreateDBInstance in an existing (headless) cluster. */
-  createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void>;
+  createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void>;
   /** RDS SwitchoverGlobalCluster: no data loss; never AllowDataLoss. */
   switchoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
   /** RDS FailoverGlobalCluster with AllowDataLoss: the only call that may lose data; only `failover` uses it. */

@@ -185,8 +185,8 @@ export class SimulatedCloud implements Cloud {
     return { arn: this.arn(region), status: "available", instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })) };
   }
 
-  async createDbInstance(region: string, p: { clusterId: string; instanceId: string }): Promise<void> {
-    this.enter(region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId });
+  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; tags: Readonly<Record<string, string>> }): Promise<void> {
+    this.enter(region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, Tags: p.tags });
     this.r(region).instances.push({ id: p.instanceId, availableAt: this.state.now + AURORA_INSTANCE_CREATE_SECONDS * 1000 });
   }
 

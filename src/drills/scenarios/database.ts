@@ -16,6 +16,7 @@
 import { call, CloudError, GlobalClusterView } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS } from "../model";
+import { stackTags } from "../../../stacks/providers";
 import { retrying } from "../runner";
 import { Step, StepContext } from "../step";
 
@@ -87,18 +88,29 @@ export function checkRecoveryRegion(inputs: DrillInputs, from: DrillRegion, to: 
   };
 }
 
+/**
+ * The tags of what a drill creates: the stack's own (app, environment, dr:role, dr:strategy,
+ * dr:stack, then dr:tags), which the platform's tag policy requires on every resource, with
+ * managed-by saying Pulumi does not manage it.
+ */
+export function drillTags(r: DrillRegion): Record<string, string> {
+  const c = r.config;
+  return { ...stackTags({ appName: c.appName, environment: c.environment, role: c.role, strategy: c.strategy, tags: c.tags }, r.stack), "managed-by": "dr-drill" };
+}
+
 /** A headless (pilot-light) member gets a writer-to-be before promotion: promotion needs an instance. */
 export function createWriterInstance(to: DrillRegion): Step {
   const instanceId = `${to.dbClusterIdentifier}-drill-writer`;
+  const tags = drillTags(to);
   return {
     name: "create-writer-instance", region: to.region, required: true, operation: "RDS.CreateDBInstance", marks: ["recovery-start"],
     purpose: `give the headless cluster in ${to.region} a DB instance to promote`,
-    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine })],
+    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine, Tags: tags })],
     alreadyDone: async (ctx) => {
       const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
       return c.instances.length ? `cluster already has instance(s) ${c.instances.map((i) => i.id).join(", ")}` : undefined;
     },
-    action: (ctx) => ctx.cloud.createDbInstance(to.region, { clusterId: to.dbClusterIdentifier, instanceId, instanceClass: to.config.database.instanceClass, engine: to.config.database.engine }),
+    action: (ctx) => ctx.cloud.createDbInstance(to.region, { clusterId: to.dbClusterIdentifier, instanceId, instanceClass: to.config.database.instanceClass, engine: to.config.database.engine, tags }),
     undo: { description: `delete DB instance ${instanceId} (aws rds delete-db-instance --region ${to.region} --db-instance-identifier ${instanceId})`, calls: [call(to.region, "RDS", "DeleteDBInstance", { DBInstanceIdentifier: instanceId })] },
   };
 }
