@@ -28,6 +28,14 @@ export function formatCall(c: Call): string {
   return [`${c.region} ${c.service}.${c.operation}`, ...params].join(" ");
 }
 
+/**
+ * Socket timeouts of calls to a region the drill assumes may be down (failover's old primary).
+ * A silent region fails on connect; the calls there are tiny (a canary object, ELBv2 rules), so
+ * seconds are plenty when it answers, and its best-effort steps cost
+ * BEST_EFFORT_ATTEMPTS x these (plus one backoff), never a minute ahead of the recovery steps.
+ */
+export const DOWN_REGION_TIMEOUTS_MS = { connectionTimeout: 1000, requestTimeout: 3000 } as const;
+
 /** How the engine treats a failed call: throttling and transient errors are retried with backoff; the rest stop the step. */
 export type ErrorKind = "throttling" | "transient" | "fatal";
 

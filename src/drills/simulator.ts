@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { stackCapacity } from "../../components/compute/capacity";
-import { call, Call, Cloud, CloudError, DbClusterView, GLOBAL, GlobalClusterView, GroupView, SecretView, Service } from "./cloud";
+import { call, Call, Cloud, CloudError, DOWN_REGION_TIMEOUTS_MS, DbClusterView, GLOBAL, GlobalClusterView, GroupView, SecretView, Service } from "./cloud";
 import { Clock } from "./clock";
 import { DrillInputs, DrillRegion, Tier } from "./inputs";
 import {
@@ -123,7 +123,11 @@ export class SimulatedCloud implements Cloud {
       this.state.throttled.push(`${service}.${operation}`);
       throw new CloudError("throttling", "ThrottlingException", where, "Rate exceeded");
     }
-    if (region !== GLOBAL && this.state.regions[region]?.down) throw new CloudError("transient", "ETIMEDOUT", where, `connect ETIMEDOUT (${region} is down)`);
+    if (region !== GLOBAL && this.state.regions[region]?.down) {
+      // A silent region costs the adapter's connect timeout for a region assumed down, each call.
+      this.state.now += DOWN_REGION_TIMEOUTS_MS.connectionTimeout;
+      throw new CloudError("transient", "ETIMEDOUT", where, `connect ETIMEDOUT (${region} is down)`);
+    }
   }
 
   /** Finishes a cut-over whose time has come. */

@@ -16,7 +16,8 @@ describe("drill inputs", () => {
     expect(inputs.globalClusterIdentifier).to.equal("orders-prod");
     expect(inputs.secondary.dbClusterArn).to.equal("arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2");
     expect(inputs.secondary.groups).to.deep.equal([{ name: "orders-web-asg-1a2b3c4", tier: "web" }, { name: "orders-app-asg-4c3b2a1", tier: "app" }]);
-    expect(inputs.stackNames).to.deep.equal(["primary", "secondary"]);
+    // Every stack file of the project (the links stack's too: it gets the dr:activeRegion commands).
+    expect(inputs.stackNames).to.deep.equal(["links", "primary", "secondary"]);
   });
 
   it("requires dbClusterArn, naming the output, the stack and the fix", async () => {
@@ -70,7 +71,7 @@ describe("drill inputs", () => {
 
   it("operator mistakes are DrillErrors with the fix: unknown scenario, a fault outside simulation, a journal that exists, a resume in another mode", async () => {
     const log = () => undefined;
-    expect(await failure(runDrill({ scenario: "restore", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness");
+    expect(await failure(runDrill({ scenario: "restore", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, fence");
     expect((await failure(runDrill({ scenario: "switchover", mode: "dry-run", faults: ["throttling"], cwd: PROJECT_DIR, log }))).message).to.include("only applies with --simulate");
     const done = await simulate("dns");
     expect((await failure(runDrill({ scenario: "dns", mode: "simulate", cwd: PROJECT_DIR, journal: done.journalFile, log }))).message).to.include(`resume it with 'drill resume ${done.journalFile}'`);

@@ -18,7 +18,8 @@ export function isHeadless(r: DrillRegion): boolean {
   return stackCapacity(r.config).database.headless;
 }
 
-export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step[] {
+/** `fenceFrom` false: failback, which leaves the region it leaves unfenced (a standby must be able to win DNS in the next outage). */
+export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion, fenceFrom = true): Step[] {
   const planned = kind === "switchover";
   const db = [readLagAtCutover(to), cutover(kind, inputs, from, to)];
   const prepare = isHeadless(to)
@@ -29,7 +30,7 @@ export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: Dril
     ...prepare,
     ...(planned ? [] : [promoteSecretReplica(to)]),
     unfenceRecovery(to),
-    fenceOldPrimary(from, planned),
+    ...(fenceFrom ? [fenceOldPrimary(from, planned)] : []),
     waitDatabaseCutover(kind, inputs, to),
     verifyService(inputs, to),
     checkCanary(to, false),
