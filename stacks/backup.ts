@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
-import { backupVaultName } from "../components/data/backupRules";
+import { backupVaultName, restoreSubnetGroupName } from "../components/data/backupRules";
 import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
 import { BackupJobAlarms } from "../components/observability/backupJobAlarms";
@@ -85,18 +85,6 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
   return { ...own, restoreRole, restoreTarget };
 }
 
-/**
- * The restore DB subnet group of a backup-restore secondary: `<cluster id>-restore`, never the
- * cluster identifier itself, which DataTier gives its own subnet group. DB subnet group names are
- * unique per account and region (CreateDBSubnetGroup fails with DBSubnetGroupAlreadyExists:
- * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html), and a
- * strategy switch (backup-restore -> pilot-light or warm-standby) creates DataTier's group before it
- * deletes this one; a group a restored cluster uses cannot be deleted at all
- * (InvalidDBSubnetGroupStateFault: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html).
- */
-export function restoreSubnetGroupName(clusterIdentifier: string): string {
-  return `${clusterIdentifier}-restore`;
-}
 
 /**
  * Why copies kept `days` would fail in some destination vault: its lock refuses a recovery point

@@ -18,13 +18,13 @@ export interface ProviderTags {
 }
 
 /** The tags themselves: app, environment and DR role first (the policy pack requires them), then the stack file's. */
-export function stackTags(t: ProviderTags): Record<string, string> {
+export function stackTags(t: ProviderTags, stack: string = pulumi.getStack()): Record<string, string> {
   return {
     app: t.appName,
     environment: t.environment,
     "dr:role": t.role,
     "dr:strategy": t.strategy,
-    "dr:stack": pulumi.getStack(),
+    "dr:stack": stack,
     "managed-by": "pulumi",
     ...t.tags,
   };

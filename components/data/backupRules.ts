@@ -252,3 +252,16 @@ export const BACKUP_ROLE_POLICY_ARNS = {
   ],
 } as const;
 export type BackupRolePurpose = keyof typeof BACKUP_ROLE_POLICY_ARNS;
+
+/**
+ * The restore DB subnet group of a backup-restore secondary: `<cluster id>-restore`, never the
+ * cluster identifier itself, which DataTier gives its own subnet group. DB subnet group names are
+ * unique per account and region (CreateDBSubnetGroup fails with DBSubnetGroupAlreadyExists:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html), and a
+ * strategy switch (backup-restore -> pilot-light or warm-standby) creates DataTier's group before it
+ * deletes this one; a group a restored cluster uses cannot be deleted at all
+ * (InvalidDBSubnetGroupStateFault: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html).
+ */
+export function restoreSubnetGroupName(clusterIdentifier: string): string {
+  return `${clusterIdentifier}-restore`;
+}

@@ -66,7 +66,7 @@ function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "rea
     log: (line) => console.log(line),
     pulumiAvailable: findPulumiCli(processPreflightEnv()) !== undefined,
     // The SDK and the Automation API load only when a real drill needs them.
-    awsCloud: (inputs) => (require("../drills/aws") as typeof import("../drills/aws")).awsCloud(inputs),
+    awsCloud: (inputs, mayBeDown) => (require("../drills/aws") as typeof import("../drills/aws")).awsCloud(inputs, mayBeDown),
     readOutputs: async (dir, stack) => (await import("../deploy/automation")).readStackOutputs(dir, stack),
   };
 }

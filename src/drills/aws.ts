@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
 import { promises as dnsPromises } from "dns";
-import { Cloud, CloudError, DbClusterView, ErrorKind, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView } from "./cloud";
+import { Cloud, CloudError, DbClusterView, DOWN_REGION_TIMEOUTS_MS, ErrorKind, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView } from "./cloud";
 import { DrillInputs } from "./inputs";
 import { fenceRule, FENCE_RULE_PRIORITY, FENCE_STATUS_CODE } from "./scenarios/fence";
 
@@ -56,14 +56,22 @@ async function mapped<T>(where: string, fn: () => Promise<T>): Promise<T> {
 /** A silent region must fail fast (then the engine retries or moves on), not hang on the socket. */
 const REQUEST_HANDLER = { connectionTimeout: 5000, requestTimeout: 30_000 };
 
+/** The socket timeouts of calls to `region`: short for a region the drill assumes may be down (cloud DOWN_REGION_TIMEOUTS_MS). */
+export function requestHandlerFor(region: string, mayBeDown: readonly string[]): { connectionTimeout: number; requestTimeout: number } {
+  return mayBeDown.includes(region) ? { ...DOWN_REGION_TIMEOUTS_MS } : REQUEST_HANDLER;
+}
+
 type Ctor<C> = new (config: { region: string; maxAttempts: number; requestHandler: typeof REQUEST_HANDLER }) => C;
 
 export class AwsCloud implements Cloud {
   private readonly clients = new Map<string, unknown>();
 
+  /** `mayBeDown`: regions whose calls get short timeouts (failover's old primary). */
+  constructor(private readonly mayBeDown: readonly string[] = []) {}
+
   private client<C>(ctor: Ctor<C>, region: string): C {
     const key = `${ctor.name}:${region}`;
-    if (!this.clients.has(key)) this.clients.set(key, new ctor({ region, maxAttempts: 1, requestHandler: REQUEST_HANDLER }));
+    if (!this.clients.has(key)) this.clients.set(key, new ctor({ region, maxAttempts: 1, requestHandler: requestHandlerFor(region, this.mayBeDown) }));
     return this.clients.get(key) as C;
   }
 
@@ -88,8 +96,9 @@ export class AwsCloud implements Cloud {
     return { arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", ...(c.Endpoint ? { endpoint: c.Endpoint } : {}), ...(c.Port ? { port: c.Port } : {}), instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })) };
   }
 
-  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void> {
-    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine })));
+  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void> {
+    const Tags = Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value }));
+    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine, Tags })));
   }
 
   async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
@@ -257,6 +266,6 @@ export class AwsCloud implements Cloud {
   }
 }
 
-export function awsCloud(_inputs: DrillInputs): Cloud {
-  return new AwsCloud();
+export function awsCloud(_inputs: DrillInputs, mayBeDown: readonly string[] = []): Cloud {
+  return new AwsCloud(mayBeDown);
 }

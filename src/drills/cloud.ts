@@ -28,6 +28,14 @@ export function formatCall(c: Call): string {
   return [`${c.region} ${c.service}.${c.operation}`, ...params].join(" ");
 }
 
+/**
+ * Socket timeouts of calls to a region the drill assumes may be down (failover's old primary).
+ * A silent region fails on connect; the calls there are tiny (a canary object, ELBv2 rules), so
+ * seconds are plenty when it answers, and its best-effort steps cost
+ * BEST_EFFORT_ATTEMPTS x these (plus one backoff), never a minute ahead of the recovery steps.
+ */
+export const DOWN_REGION_TIMEOUTS_MS = { connectionTimeout: 1000, requestTimeout: 3000 } as const;
+
 /** How the engine treats a failed call: throttling and transient errors are retried with backoff; the rest stop the step. */
 export type ErrorKind = "throttling" | "transient" | "fatal";
 
@@ -100,7 +108,7 @@ export interface Cloud {
   /** RDS DescribeDBClusters (+ DescribeDBInstances for the members' status). */
   describeDbCluster(region: string, clusterId: string): Promise<DbClusterView>;
   /** RDS CreateDBInstance in an existing (headless) cluster. */
-  createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string }): Promise<void>;
+  createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void>;
   /** RDS SwitchoverGlobalCluster: no data loss; never AllowDataLoss. */
   switchoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
   /** RDS FailoverGlobalCluster with AllowDataLoss: the only call that may lose data; only `failover` uses it. */

@@ -9,7 +9,7 @@ import { Clock, realClock } from "./clock";
 import { dryRunLines } from "./dryRun";
 import { DrillError } from "./errors";
 import { DrillInputs, DrillRegion, regionOf } from "./inputs";
-import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal } from "./journal";
+import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal, skippedSteps, startedSteps } from "./journal";
 import { asBackupRestorePair, loadInputs, OutputsSource, ProjectStacks, readProjectStacks, StackOutputsReader } from "./load";
 import { measure, measurementLines, Measurements } from "./measure";
 import { scenarioModelRto } from "./model";
@@ -38,7 +38,7 @@ export interface DrillRequest {
   /** Asks the operator before a real drill; `--yes` skips it. */
   readonly confirm?: (question: string) => Promise<boolean>;
   /** The AWS adapter for `--execute` (injected so tests never build SDK clients). */
-  readonly awsCloud?: (inputs: DrillInputs) => Cloud;
+  readonly awsCloud?: (inputs: DrillInputs, mayBeDown: readonly string[]) => Cloud;
   /** Stack outputs through the Automation API when no --outputs are given. */
   readonly readOutputs?: StackOutputsReader;
   /** Whether the Pulumi CLI is available (a dry-run without it derives placeholder identifiers). */
@@ -101,7 +101,7 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   const journalFile = r.journal ?? path.join(cwd, DEFAULT_JOURNAL_DIR, `${sc.name}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`);
   const journal = Journal.create(journalFile);
   const header: DrillHeader = { scenario: sc.name, mode: r.mode, from: from.region, to: to.region, faults: [...(r.faults ?? [])], force: [...(r.force ?? [])], outputs: resolveFiles(r.outputs ?? {}), cwd };
-  const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], sc.name === "failback")) : undefined;
+  const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], !!sc.simulateAfterFailover)) : undefined;
   const clock = sim?.clock ?? realClock;
   journal.append({ at: new Date(clock.now()).toISOString(), step: HEADER_STEP, event: "start", operation: `drill ${sc.name}`, region: to.region, detail: header });
   return execute({ r, sc, inputs, from, to, steps, journal, header, sim, clock, facts: {}, finished: new Set() });
@@ -122,7 +122,7 @@ export async function reopenJournal(journalFile: string, r: ReopenRequest, verb:
   const to = regionOf(inputs, header.to);
   const steps = sc.steps(inputs, from, to);
   const sim = r.mode === "simulate" ? SimulatedCloud.load(inputs, simFile(journalFile)) : undefined;
-  const cloud: Cloud = sim ?? r.awsCloud!(inputs);
+  const cloud: Cloud = sim ?? r.awsCloud!(inputs, sc.fromMayBeDown ? [from.region] : []);
   const confirmed = r.mode !== "execute" || r.yes || !!(await r.confirm?.(`This will ${verb} the ${sc.name} drill against AWS (${from.region} -> ${to.region}). Type "${sc.name}" to continue: `));
   return { entries, header, sc, inputs, from, to, steps, sim, cloud, confirmed, persist: () => sim?.save(simFile(journalFile)) };
 }
@@ -134,11 +134,13 @@ export async function resumeDrill(journalFile: string, r: ReopenRequest): Promis
     r.log("aborted: nothing was changed");
     return { exitCode: EXIT.aborted };
   }
-  const finished = finishedSteps(entries);
+  // A skipped best-effort step that safety needs (the old writer's fence) is tried again: its region may answer now.
+  const skipped = skippedSteps(entries);
+  const finished = new Set([...finishedSteps(entries)].filter((name) => !(skipped.has(name) && steps.find((s) => s.name === name)?.reapplyOnResume)));
   const next = steps.find((s) => !finished.has(s.name));
   r.log(`resuming ${sc.name} from ${journalFile}: ${finished.size} step(s) finished${next ? `, continuing at ${next.name}` : ", nothing left to run"}`);
   const force = [...new Set([...header.force, ...(r.force ?? [])])];
-  return execute({ r: { ...r, scenario: sc.name, cwd: header.cwd, force }, sc, inputs, from, to, steps, journal: new Journal(journalFile), header, sim, clock: sim?.clock ?? realClock, facts: journaledFacts(entries), finished });
+  return execute({ r: { ...r, scenario: sc.name, cwd: header.cwd, force }, sc, inputs, from, to, steps, journal: new Journal(journalFile), header, sim, clock: sim?.clock ?? realClock, facts: journaledFacts(entries), finished, started: startedSteps(entries) });
 }
 
 interface Run {
@@ -154,18 +156,19 @@ interface Run {
   readonly clock: Clock;
   readonly facts: Facts;
   readonly finished: ReadonlySet<string>;
+  readonly started?: ReadonlySet<string>;
 }
 
 async function execute(x: Run): Promise<DrillResult> {
   const { r, sc, inputs, sim } = x;
-  const cloud: Cloud = sim ?? r.awsCloud!(inputs);
+  const cloud: Cloud = sim ?? r.awsCloud!(inputs, sc.fromMayBeDown ? [x.from.region] : []);
   const persist = () => sim?.save(simFile(x.journal.file));
   persist();
   const ctx = { inputs, cloud, clock: x.clock, from: x.from, to: x.to, facts: x.facts, log: r.log };
   r.log(`drill ${sc.name} (${r.mode}${x.header.faults.length ? `, faults: ${x.header.faults.join(", ")}` : ""}): ${x.from.region} -> ${x.to.region}; journal ${x.journal.file}`);
   let outcome: Outcome;
   try {
-    outcome = await runSteps({ steps: x.steps, ctx, journal: x.journal, force: r.force ?? [], finished: x.finished, continueOnFailure: sc.continueOnFailure, afterAction: sim ? (s) => sim.afterAction(s, persist) : undefined });
+    outcome = await runSteps({ steps: x.steps, ctx, journal: x.journal, force: r.force ?? [], finished: x.finished, started: x.started, continueOnFailure: sc.continueOnFailure, afterAction: sim ? (s) => sim.afterAction(s, persist) : undefined });
   } catch (err) {
     if (!(err instanceof SimulatedCrash)) throw err;
     persist();
@@ -180,8 +183,8 @@ async function execute(x: Run): Promise<DrillResult> {
   if (outcome.kind === "failed") {
     r.log(`stopped at ${outcome.step}: ${outcome.reason}`);
     r.log(outcome.undo.length ? "undo offered (newest first):" : "nothing to undo");
-    for (const u of outcome.undo) r.log(`  - ${u.step}: ${u.description}`);
-    if (outcome.undo.length) r.log(`to run these undos: npm run dr -- drill undo ${x.journal.file} --${r.mode}`);
+    for (const u of outcome.undo) r.log(`  - ${u.step}${u.automated ? "" : " (by hand)"}: ${u.description}`);
+    if (outcome.undo.some((u) => u.automated)) r.log(`to run these undos: npm run dr -- drill undo ${x.journal.file} --${r.mode}`);
     r.log(`after fixing the cause, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}`);
   }
   if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);

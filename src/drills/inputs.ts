@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { z } from "zod";
-import { backupVaultName } from "../../components/data/backupRules";
+import { backupVaultName, restoreSubnetGroupName } from "../../components/data/backupRules";
 import { StackConfig } from "../../stacks/configSchema";
 import { DrillError } from "./errors";
 
@@ -214,7 +214,7 @@ export function simulatedOutputs(config: StackConfig, account = "111122223333"):
     backup: {
       vaultName, vaultArn: `arn:aws:backup:${config.region}:${account}:backup-vault:${vaultName}`,
       restoreRoleArn: config.role === "primary" ? null : `arn:aws:iam::${account}:role/${config.appName}-restore-role-sim`,
-      restoreDbSubnetGroupName: restoreTarget ? cluster : null, restoreSecurityGroupId: restoreTarget ? "sg-0sim-database" : null,
+      restoreDbSubnetGroupName: restoreTarget ? restoreSubnetGroupName(cluster) : null, restoreSecurityGroupId: restoreTarget ? "sg-0sim-database" : null,
     },
   };
   if (config.role !== "primary") return { regional: regionalOut };

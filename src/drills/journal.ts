@@ -82,6 +82,18 @@ export function finishedSteps(entries: readonly JournalEntry[]): Set<string> {
   return new Set([...last].filter(([, ev]) => ev === "done" || ev === "skipped").map(([s]) => s));
 }
 
+/** Steps whose last event is skipped (a best-effort step that did not complete). */
+export function skippedSteps(entries: readonly JournalEntry[]): Set<string> {
+  const last = new Map<string, JournalEvent>();
+  for (const e of entries) if (e.step !== HEADER_STEP) last.set(e.step, e.event);
+  return new Set([...last].filter(([, ev]) => ev === "skipped").map(([s]) => s));
+}
+
+/** Steps the journal shows started, whatever happened next. */
+export function startedSteps(entries: readonly JournalEntry[]): Set<string> {
+  return new Set(entries.filter((e) => e.step !== HEADER_STEP && e.event === "start").map((e) => e.step));
+}
+
 /** Facts recorded by finished steps, merged in order. */
 export function journaledFacts(entries: readonly JournalEntry[]): Facts {
   const facts: Facts = {};

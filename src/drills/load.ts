@@ -34,12 +34,12 @@ export function stackNamesIn(dir: string): string[] {
  */
 export function readProjectStacks(dir: string): ProjectStacks {
   const names = stackNamesIn(dir);
-  let active: string | undefined;
+  const activeByFile = new Map<string, string>();
   const configs = names.flatMap((stack) => {
     const raw: Record<string, string> = readStackConfig(dir, stack);
     // dr:activeRegion may be newer than this schema; the drill reads it either way.
     if (raw[ACTIVE_REGION_KEY] !== undefined) {
-      active = active ?? raw[ACTIVE_REGION_KEY];
+      activeByFile.set(`Pulumi.${stack}.yaml`, raw[ACTIVE_REGION_KEY]);
       if (!("activeRegion" in stackConfigSchema.shape)) delete raw[ACTIVE_REGION_KEY];
     }
     if (!PAIR_ROLES.includes(raw["dr:role"])) return [];
@@ -49,7 +49,22 @@ export function readProjectStacks(dir: string): ProjectStacks {
   const secondary = primary && configs.find((c) => c.config.role === "secondary" && referencesStack(c.config.primaryStack ?? "", primary.stack));
   if (!primary || !secondary)
     throw new DrillInputError([`the folder ${dir} needs a primary stack file and a secondary stack file that references it (found ${names.map((n) => `Pulumi.${n}.yaml`).join(", ") || "none"}); run the drill in the project folder or pass --cwd`]);
-  return { dir, primary, secondary, stackNames: names, activeRegion: active ?? primary.config.region };
+  return { dir, primary, secondary, stackNames: names, activeRegion: agreedActiveRegion(activeByFile) ?? primary.config.region };
+}
+
+/**
+ * The one dr:activeRegion the stack files agree on. Files that disagree mean a drill's follow-up
+ * commands ran on some stacks only: picking one would aim the drill (and fences) at the wrong
+ * region, so the drill refuses and names each file's value.
+ */
+export function agreedActiveRegion(byFile: ReadonlyMap<string, string>): string | undefined {
+  const values = [...new Set(byFile.values())];
+  if (values.length <= 1) return values[0];
+  const each = [...byFile].map(([file, v]) => `${file} says ${v}`).join(", ");
+  throw new DrillInputError([
+    `${ACTIVE_REGION_KEY} differs between stack files (${each}); set it to the region whose cluster writes now in every stack file ` +
+      `(pulumi config set ${ACTIVE_REGION_KEY} <region> --stack <stack> for each), or remove it from all of them if the primary writes`,
+  ]);
 }
 
 /** Parses `--outputs primary=p.json` values into stack -> file. */

@@ -18,7 +18,14 @@ export const BEST_EFFORT_ATTEMPTS = 2;
 export type Outcome =
   | { readonly kind: "completed"; readonly failedBestEffort: readonly string[]; readonly failedChecks: readonly string[] }
   | { readonly kind: "refused"; readonly step: string; readonly gate?: Gate; readonly reason: string }
-  | { readonly kind: "failed"; readonly step: string; readonly reason: string; readonly undo: readonly { step: string; description: string }[] };
+  | { readonly kind: "failed"; readonly step: string; readonly reason: string; readonly undo: readonly PlannedUndo[] };
+
+/** One finished step's undo: automated, or by hand (and then, after a cut-over, only once it is reversed). */
+export interface PlannedUndo {
+  readonly step: string;
+  readonly description: string;
+  readonly automated: boolean;
+}
 
 export interface RunOptions {
   readonly steps: readonly Step[];
@@ -27,6 +34,8 @@ export interface RunOptions {
   readonly force: readonly Gate[];
   /** Steps finished in an earlier run (resume). */
   readonly finished?: ReadonlySet<string>;
+  /** Steps an earlier run started (resume): a started cut-over is verified, never issued again. */
+  readonly started?: ReadonlySet<string>;
   readonly continueOnFailure?: boolean;
   /** Called after each action; the simulator's crash-after-cutover fault throws from here. */
   readonly afterAction?: (step: Step) => void;
@@ -44,12 +53,15 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
   const failedBestEffort: string[] = [];
   const failedChecks: string[] = [];
   const done: Step[] = o.steps.filter((s) => o.finished?.has(s.name));
+  const started = new Set(o.started ?? []);
   for (const step of o.steps) {
     if (o.finished?.has(step.name)) continue;
     const stamp = () => new Date(ctx.clock.now()).toISOString();
     const entry = (event: "start" | "done" | "failed" | "skipped", detail?: string | JournalDetail) =>
       o.journal?.append({ at: stamp(), step: step.name, event, operation: step.operation, region: step.region, ...(detail === undefined ? {} : { detail }) });
+    const startedBefore = started.has(step.name) && !!step.marks?.includes("cutover");
     entry("start");
+    started.add(step.name);
     ctx.log(`- ${step.name} (${step.region}${step.required ? "" : ", best effort"}): ${step.purpose}`);
     const before: Facts = { ...ctx.facts };
     const retries = { n: 0, max: step.required ? MAX_ATTEMPTS : BEST_EFFORT_ATTEMPTS };
@@ -59,9 +71,18 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
         if (step.gate && o.force.includes(step.gate)) ctx.log(`  gate ${step.gate} overridden by --force ${step.gate}: ${problem}`);
         else throw new Refusal(step.gate, step.gate ? `gate ${step.gate} refuses: ${problem}. Fix it, or override with --force ${step.gate}` : problem);
       }
-      const already = step.alreadyDone ? await retrying(ctx, retries, () => step.alreadyDone!(ctx)) : undefined;
-      if (already !== undefined) ctx.log(`  already in place, not repeated: ${already}`);
-      else if (step.action) await retrying(ctx, retries, () => step.action!(ctx));
+      let already: string | undefined;
+      if (startedBefore) {
+        // Started in an earlier run: never act again (FailoverGlobalCluster twice could lose data), only confirm it took.
+        const stale = step.resumeCheck ? await retrying(ctx, retries, () => step.resumeCheck!(ctx)) : undefined;
+        if (stale !== undefined) throw new Refusal(undefined, stale);
+        already = "the journal shows it started in an earlier run; not issued again";
+        ctx.log(`  ${already}`);
+      } else {
+        already = step.alreadyDone ? await retrying(ctx, retries, () => step.alreadyDone!(ctx)) : undefined;
+        if (already !== undefined) ctx.log(`  already in place, not repeated: ${already}`);
+        else if (step.action) await retrying(ctx, retries, () => step.action!(ctx));
+      }
       o.afterAction?.(step);
       if (step.verify) await poll(ctx, step, retries);
       entry("done", detailOf(before, ctx.facts, retries.n, already));
@@ -82,11 +103,30 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
         continue;
       }
       if (err instanceof Refusal) return { kind: "refused", step: step.name, gate: err.gate, reason };
-      const undo = done.filter((s) => s.undo).reverse().map((s) => ({ step: s.name, description: s.undo!.description }));
-      return { kind: "failed", step: step.name, reason, undo };
+      return { kind: "failed", step: step.name, reason, undo: undoPlan(o.steps, new Set(done.map((s) => s.name)), started) };
     }
   }
   return { kind: "completed", failedBestEffort, failedChecks };
+}
+
+/**
+ * What undoing the finished steps means, newest first. Once a cut-over has started, the new writer
+ * depends on what came before it (the pilot light's writer instance, the scaled-out tiers) and on
+ * the old writer's fence: those undos are by hand, and only once the cut-over is reversed (switch
+ * back). Only steps after the newest started cut-over are automated (and steps of a drill that
+ * never reached one).
+ */
+export function undoPlan(steps: readonly Step[], done: ReadonlySet<string>, started: ReadonlySet<string>): PlannedUndo[] {
+  const cut = steps.reduce((at, s, i) => (s.marks?.includes("cutover") && started.has(s.name) ? i : at), -1);
+  const cutover = steps[cut];
+  return steps.flatMap((s, i) => {
+    if (!s.undo || !done.has(s.name)) return [];
+    const needsSwitchBack = cut >= 0 && (i < cut || !!s.undo.afterSwitchBack);
+    const description = needsSwitchBack && s !== cutover
+      ? `${s.undo.description} (only after ${cutover.name} is reversed: the new writer depends on it until then)`
+      : s.undo.description;
+    return [{ step: s.name, description, automated: !!s.undo.run && !needsSwitchBack }];
+  }).reverse();
 }
 
 function detailOf(before: Facts, after: Facts, retries: number, already?: string): JournalDetail | undefined {

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { stackCapacity } from "../../components/compute/capacity";
-import { call, Call, Cloud, CloudError, DbClusterView, GLOBAL, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView, Service } from "./cloud";
+import { call, Call, Cloud, CloudError, DOWN_REGION_TIMEOUTS_MS, DbClusterView, GLOBAL, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView, Service } from "./cloud";
 import { Clock } from "./clock";
 import { DrillInputs, DrillRegion, Tier } from "./inputs";
 import {
@@ -133,7 +133,11 @@ export class SimulatedCloud implements Cloud {
       this.state.throttled.push(`${service}.${operation}`);
       throw new CloudError("throttling", "ThrottlingException", where, "Rate exceeded");
     }
-    if (region !== GLOBAL && this.state.regions[region]?.down) throw new CloudError("transient", "ETIMEDOUT", where, `connect ETIMEDOUT (${region} is down)`);
+    if (region !== GLOBAL && this.state.regions[region]?.down) {
+      // A silent region costs the adapter's connect timeout for a region assumed down, each call.
+      this.state.now += DOWN_REGION_TIMEOUTS_MS.connectionTimeout;
+      throw new CloudError("transient", "ETIMEDOUT", where, `connect ETIMEDOUT (${region} is down)`);
+    }
   }
 
   /** Finishes a cut-over whose time has come. */
@@ -163,7 +167,9 @@ export class SimulatedCloud implements Cloud {
 
   private endpointHealthy(r: SimRegion, t: number): boolean {
     const web = r.groups.find((g) => g.tier === "web");
-    return !(r.downAt !== undefined && r.downAt <= t) && !this.fencedAt(r, t) && !!web && this.inService(web, t) > 0;
+    // Lost while `down`, since `downAt` when known (a region that recovers answers again).
+    const lost = r.down && (r.downAt === undefined || r.downAt <= t);
+    return !lost && !this.fencedAt(r, t) && !!web && this.inService(web, t) > 0;
   }
 
   /** Route 53 sees a change once its checkers have failed (or passed) `failureThreshold` times. */
@@ -196,8 +202,8 @@ export class SimulatedCloud implements Cloud {
     return { arn: this.arn(region), status: restored?.status ?? "available", ...(restored ? { endpoint: restored.endpoint, port: restored.port } : {}), instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })) };
   }
 
-  async createDbInstance(region: string, p: { clusterId: string; instanceId: string }): Promise<void> {
-    this.enter(region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId });
+  async createDbInstance(region: string, p: { clusterId: string; instanceId: string; tags: Readonly<Record<string, string>> }): Promise<void> {
+    this.enter(region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, Tags: p.tags });
     const restored = restoredCluster(this.state.backup, region, p.clusterId, this.state.now);
     if (restored && restored.status !== "available") throw new CloudError("fatal", "InvalidDBClusterStateFault", `${region} RDS`, `DB cluster ${p.clusterId} is ${restored.status}`);
     this.r(region).instances.push({ id: p.instanceId, availableAt: this.state.now + AURORA_INSTANCE_CREATE_SECONDS * 1000 });

@@ -58,6 +58,8 @@ export interface Undo {
   readonly description: string;
   readonly calls: readonly Call[];
   readonly run?: (ctx: StepContext) => Promise<void>;
+  /** The effect protects the writer a cut-over made (the old writer's fence): undone by hand, only once the cut-over is reversed. */
+  readonly afterSwitchBack?: boolean;
 }
 
 /** What the RTO clock reads: it starts at the first `recovery-start` step and stops when the `recovered` step is done. */
@@ -82,6 +84,14 @@ export interface Step {
   readonly precondition?: (ctx: StepContext) => Promise<string | undefined>;
   /** Why the action's effect is already in place (resume after a crash): the action is not repeated. */
   readonly alreadyDone?: (ctx: StepContext) => Promise<string | undefined>;
+  /**
+   * A cut-over the journal shows started is never issued again (FailoverState is empty once the
+   * operation ends, so a stale journal cannot be recognised from AWS alone): resume asks this
+   * instead, and a problem (the writer is elsewhere than the journal's target) refuses.
+   */
+  readonly resumeCheck?: (ctx: StepContext) => Promise<string | undefined>;
+  /** Best effort but needed for safety (the fence): when a run skipped it, resume runs it again. */
+  readonly reapplyOnResume?: boolean;
   readonly action?: (ctx: StepContext) => Promise<void>;
   readonly verify?: Verification;
   readonly undo?: Undo;
@@ -105,4 +115,8 @@ export interface Scenario {
    * or a backup-restore recovery region (restore: a vault with copies, a restore role, no standing cluster).
    */
   readonly needs?: "global-database" | "backup-restore";
+  /** The simulator starts from the world a failover leaves (the recovery region writes, the old primary fenced). */
+  readonly simulateAfterFailover?: boolean;
+  /** Calls to the region traffic moves away from may hang (an outage): the AWS adapter gives them short timeouts. */
+  readonly fromMayBeDown?: boolean;
 }

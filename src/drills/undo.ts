@@ -1,12 +1,13 @@
 /**
  * `drill undo <journal>`: runs the undo of every step the journal shows done, newest first. Undos
- * that cannot be automated (a cut-over: run the opposite drill) are printed as what to do by hand.
+ * that cannot be automated (a cut-over: run the opposite drill) are printed as what to do by hand,
+ * and so is everything the new writer depends on once a cut-over started (runner undoPlan).
  * Each undo is journaled as `undo-<step>`, so running it twice does not undo twice.
  */
 import { realClock } from "./clock";
 import { EXIT, DrillResult, reopenJournal, ReopenRequest } from "./drill";
-import { HEADER_STEP, Journal, journaledFacts } from "./journal";
-import { retrying } from "./runner";
+import { HEADER_STEP, Journal, journaledFacts, startedSteps } from "./journal";
+import { retrying, undoPlan } from "./runner";
 import { StepContext } from "./step";
 
 export const UNDO_PREFIX = "undo-";
@@ -18,17 +19,19 @@ export async function undoDrill(journalFile: string, r: ReopenRequest): Promise<
     return { exitCode: EXIT.aborted };
   }
   const last = new Map(x.entries.filter((e) => e.step !== HEADER_STEP).map((e) => [e.step, e.event]));
-  const todo = x.steps.filter((s) => s.undo && last.get(s.name) === "done" && last.get(`${UNDO_PREFIX}${s.name}`) !== "done").reverse();
+  const done = new Set(x.steps.filter((s) => last.get(s.name) === "done" && last.get(`${UNDO_PREFIX}${s.name}`) !== "done").map((s) => s.name));
+  const todo = undoPlan(x.steps, done, startedSteps(x.entries));
   const clock = x.sim?.clock ?? realClock;
   const ctx: StepContext = { inputs: x.inputs, cloud: x.cloud, clock, from: x.from, to: x.to, facts: journaledFacts(x.entries), log: r.log };
   const journal = new Journal(journalFile);
   const manual: string[] = [];
   let failed = false;
   r.log(todo.length ? `undoing ${todo.length} step(s) of ${x.sc.name}, newest first` : "nothing to undo");
-  for (const s of todo) {
+  for (const planned of todo) {
+    const s = x.steps.find((step) => step.name === planned.step)!;
     const undo = s.undo!;
-    if (!undo.run) {
-      manual.push(`${s.name}: ${undo.description}`);
+    if (!planned.automated || !undo.run) {
+      manual.push(`${s.name}: ${planned.description}`);
       continue;
     }
     const entry = (event: "start" | "done" | "failed", detail?: string) =>

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { CreateRuleCommand, DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
+import { CreateDBInstanceCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { ReplicateSecretToRegionsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -13,6 +13,8 @@ import { CloudError } from "../../src/drills/cloud";
 import { VirtualClock } from "../../src/drills/clock";
 import { retrying } from "../../src/drills/runner";
 import { StepContext } from "../../src/drills/step";
+import { createWriterInstance } from "../../src/drills/scenarios/database";
+import { fixtureInputs } from "./harness";
 
 const GC = "orders-prod";
 const W_ARN = "arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2";
@@ -90,6 +92,20 @@ describe("AWS adapter", () => {
       await cloud.setFence("us-east-1", "orders-web", "/healthz", false);
       expect(elb.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input)).to.deep.equal([{ RuleArn: "arn:rule" }]);
     });
+  });
+
+  it("creates the pilot light's writer instance tagged as the platform's tag policy requires (app, environment, dr:role, the stack's dr:tags)", async () => {
+    rds.on(CreateDBInstanceCommand).resolves({});
+    const inputs = await fixtureInputs();
+    const to = inputs.secondary;
+    const step = createWriterInstance(to);
+    const ctx = { inputs, cloud: new AwsCloud(), clock: new VirtualClock(0), from: inputs.primary, to, facts: {}, log: () => undefined } as unknown as StepContext;
+    await step.action!(ctx);
+    const input = rds.commandCalls(CreateDBInstanceCommand)[0].args[0].input;
+    expect(input).to.include({ DBInstanceIdentifier: `${to.dbClusterIdentifier}-drill-writer`, DBClusterIdentifier: to.dbClusterIdentifier });
+    const tags = Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]));
+    // From Pulumi.secondary.yaml: dr:appName orders, dr:environment prod, dr:role secondary, dr:tags team/cost-center.
+    expect(tags).to.include({ app: "orders", environment: "prod", "dr:role": "secondary", "dr:strategy": to.config.strategy, "dr:stack": to.stack, team: "platform", "cost-center": "4711" });
   });
 
   it("re-establishes the secret replica with ForceOverwriteReplicaSecret and the replica region's key", async () => {

@@ -2,7 +2,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { stackCapacity } from "../../components/compute/capacity";
 import { SimState } from "../../src/drills/simulator";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { parseStackConfig } from "../../stacks/configSchema";
@@ -64,18 +63,21 @@ describe("dr drill (CLI)", function () {
 describe("dr drill undo", function () {
   this.timeout(10_000);
 
-  it("after a stopped drill, runs the automated undos newest first and prints the manual ones", async () => {
+  it("after a completed switchover, undoes nothing the new writer depends on: the scale-out becomes a by-hand step for after switching back", async () => {
     const journal = path.join(tempDir(), "j.jsonl");
+    // The timeout fault stops the drill at wait-capacity-healthy, after switchover-database finished.
     expect((await dr("drill", "switchover", "--simulate", "--fault", "timeout", "--cwd", PROJECT_DIR, "--journal", journal)).code).to.equal(1);
+    const before = (JSON.parse(fs.readFileSync(`${journal}.sim.json`, "utf8")) as SimState).regions["us-west-2"].groups.map((g) => g.desired);
     const { code, out } = await dr("drill", "undo", journal, "--simulate");
     expect(code).to.equal(0);
     const text = out.join("\n");
-    expect(text).to.include("- undone scale-out-recovery");
-    expect(text).to.match(/by hand \(not automated\):\n {2}- switchover-database: switch back/);
+    expect(text).not.to.include("- undone scale-out-recovery");
+    expect(text).to.match(/by hand \(not automated\):\n {2}- switchover-database: switch back.*\n {2}- scale-out-recovery: .*only after switchover-database is reversed/);
     const sim = JSON.parse(fs.readFileSync(`${journal}.sim.json`, "utf8")) as SimState;
-    const standby = stackCapacity(parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary"));
-    expect(sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal([standby.web.desired, standby.app.desired]);
-    // A second undo finds nothing left to undo.
-    expect((await dr("drill", "undo", journal, "--simulate")).out.join("\n")).not.to.include("undone scale-out-recovery");
+    // The new writer region keeps the capacity the drill gave it (the primary's desired), not its standby size.
+    const [primary, secondary] = ["primary", "secondary"].map((s) => parseStackConfig(readStackConfig(PROJECT_DIR, s), s));
+    const full = (["web", "app"] as const).map((t) => Math.min(primary.capacity[t].desired, secondary.capacity[t].max));
+    expect(sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal(before).and.to.deep.equal(full);
+    expect(sim.calls.filter((c) => c.operation === "SetDesiredCapacity" && c.region === "us-west-2")).to.have.length(2); // the scale-out's two, no undo
   });
 });

@@ -55,9 +55,23 @@ describe("drill inputs", () => {
     expect(lines[1]).to.equal("# drill switchover --dry-run: us-west-2 -> us-east-1; nothing is changed");
   });
 
+  it("refuses stack files that disagree on dr:activeRegion, naming each file's value and the fix, instead of picking one", () => {
+    const dir = projectWith((t) => t.replace("dr:role: primary", "dr:role: primary\n  dr:activeRegion: us-west-2").replace("dr:role: secondary", "dr:role: secondary\n  dr:activeRegion: us-east-1"));
+    let err: Error | undefined;
+    try {
+      readProjectStacks(dir);
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err).to.be.instanceOf(DrillInputError);
+    expect(err!.message).to.include("Pulumi.primary.yaml says us-west-2").and.to.include("Pulumi.secondary.yaml says us-east-1").and.to.include("pulumi config set dr:activeRegion");
+    // Files that agree (or name it once) still work.
+    expect(readProjectStacks(projectWith((t) => t.replace(/dr:role: (primary|secondary)/, (m) => `${m}\n  dr:activeRegion: us-west-2`))).activeRegion).to.equal("us-west-2");
+  });
+
   it("operator mistakes are DrillErrors with the fix: unknown scenario, a fault outside simulation, a journal that exists, a resume in another mode", async () => {
     const log = () => undefined;
-    expect(await failure(runDrill({ scenario: "restore-from-tape", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, restore");
+    expect(await failure(runDrill({ scenario: "restore-from-tape", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, fence, restore");
     expect((await failure(runDrill({ scenario: "switchover", mode: "dry-run", faults: ["throttling"], cwd: PROJECT_DIR, log }))).message).to.include("only applies with --simulate");
     const done = await simulate("dns");
     expect((await failure(runDrill({ scenario: "dns", mode: "simulate", cwd: PROJECT_DIR, journal: done.journalFile, log }))).message).to.include(`resume it with 'drill resume ${done.journalFile}'`);

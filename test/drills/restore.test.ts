@@ -143,10 +143,12 @@ const EXPECTED_RESTORE = [
   `${W} SecretsManager.DescribeSecret SecretId=${SECRET}`,
   `${W} EC2.DescribeImages ImageIds=["ami-0fedcba9876543210"]`,
   `${W} Backup.StartRestoreJob RecoveryPointArn=<from find-recovery-point> IamRoleArn=arn:aws:iam::123456789012:role/orders-restore-role-0c1d2e3 ResourceType=Aurora ` +
-    `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","EngineVersion":"16.6","DBSubnetGroupName":"orders-prod-us-west-2","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
+    `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","EngineVersion":"16.6","DBSubnetGroupName":"orders-prod-us-west-2-restore","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
     `"KmsKeyId":"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab","DeletionProtection":"true","CopyTagsToSnapshot":"true"} IdempotencyToken=orders-prod-us-west-2-<its creation, epoch ms>`,
   `${W} Backup.DescribeRestoreJob RestoreJobId=<from restore-cluster>`, ...cluster,
-  ...cluster, `${W} RDS.CreateDBInstance DBInstanceIdentifier=orders-prod-us-west-2-drill-writer DBClusterIdentifier=orders-prod-us-west-2 DBInstanceClass=db.r6g.large Engine=aurora-postgresql`,
+  ...cluster, `${W} RDS.CreateDBInstance DBInstanceIdentifier=orders-prod-us-west-2-drill-writer DBClusterIdentifier=orders-prod-us-west-2 DBInstanceClass=db.r6g.large Engine=aurora-postgresql ` +
+    // The platform's tags from Pulumi.secondary.yaml (the instance is in no Pulumi state, so the drill tags it).
+    `Tags={"app":"orders","environment":"prod","dr:role":"secondary","dr:strategy":"backup-restore","dr:stack":"secondary","managed-by":"dr-drill","team":"platform","cost-center":"4711"}`,
   ...cluster,
   `${W} SecretsManager.DescribeSecret SecretId=${SECRET}`, `${W} SecretsManager.StopReplicationToReplica SecretId=${SECRET}`,
   cluster[0], `${W} SecretsManager.GetSecretValue SecretId=${SECRET}`,

@@ -16,6 +16,7 @@
 import { call, CloudError, GlobalClusterView } from "../cloud";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_UNPLANNED_FAILOVER_SECONDS } from "../model";
+import { stackTags } from "../../../stacks/providers";
 import { retrying } from "../runner";
 import { Step, StepContext } from "../step";
 
@@ -25,14 +26,14 @@ export type CutoverKind = "switchover" | "failover";
 export const lagCall = (r: DrillRegion) =>
   call(r.region, "CloudWatch", "GetMetricData", { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: r.dbClusterIdentifier, Stat: "Maximum", Period: 60 });
 
-const describeGlobal = (inputs: DrillInputs, r: DrillRegion) => call(r.region, "RDS", "DescribeGlobalClusters", { GlobalClusterIdentifier: inputs.globalClusterIdentifier });
+export const describeGlobal = (inputs: DrillInputs, r: DrillRegion) => call(r.region, "RDS", "DescribeGlobalClusters", { GlobalClusterIdentifier: inputs.globalClusterIdentifier });
 /** DescribeDBClusters, then DescribeDBInstances for the members' status. */
 export const describeCluster = (r: DrillRegion) => [
   call(r.region, "RDS", "DescribeDBClusters", { DBClusterIdentifier: r.dbClusterIdentifier }),
   call(r.region, "RDS", "DescribeDBInstances", { Filters: [{ Name: "db-cluster-id", Values: [r.dbClusterIdentifier] }] }),
 ];
 
-function writerArn(gc: GlobalClusterView): string | undefined {
+export function writerArn(gc: GlobalClusterView): string | undefined {
   return gc.members.find((m) => m.writer)?.arn;
 }
 
@@ -87,18 +88,29 @@ export function checkRecoveryRegion(inputs: DrillInputs, from: DrillRegion, to: 
   };
 }
 
+/**
+ * The tags of what a drill creates: the stack's own (app, environment, dr:role, dr:strategy,
+ * dr:stack, then dr:tags), which the platform's tag policy requires on every resource, with
+ * managed-by saying Pulumi does not manage it.
+ */
+export function drillTags(r: DrillRegion): Record<string, string> {
+  const c = r.config;
+  return { ...stackTags({ appName: c.appName, environment: c.environment, role: c.role, strategy: c.strategy, tags: c.tags }, r.stack), "managed-by": "dr-drill" };
+}
+
 /** A headless (pilot-light) member gets a writer-to-be before promotion: promotion needs an instance. */
 export function createWriterInstance(to: DrillRegion): Step {
   const instanceId = `${to.dbClusterIdentifier}-drill-writer`;
+  const tags = drillTags(to);
   return {
     name: "create-writer-instance", region: to.region, required: true, operation: "RDS.CreateDBInstance", marks: ["recovery-start"],
     purpose: `give the headless cluster in ${to.region} a DB instance to promote`,
-    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine })],
+    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine, Tags: tags })],
     alreadyDone: async (ctx) => {
       const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
       return c.instances.length ? `cluster already has instance(s) ${c.instances.map((i) => i.id).join(", ")}` : undefined;
     },
-    action: (ctx) => ctx.cloud.createDbInstance(to.region, { clusterId: to.dbClusterIdentifier, instanceId, instanceClass: to.config.database.instanceClass, engine: to.config.database.engine }),
+    action: (ctx) => ctx.cloud.createDbInstance(to.region, { clusterId: to.dbClusterIdentifier, instanceId, instanceClass: to.config.database.instanceClass, engine: to.config.database.engine, tags }),
     undo: { description: `delete DB instance ${instanceId} (aws rds delete-db-instance --region ${to.region} --db-instance-identifier ${instanceId})`, calls: [call(to.region, "RDS", "DeleteDBInstance", { DBInstanceIdentifier: instanceId })] },
   };
 }
@@ -151,6 +163,13 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
       if (writerArn(gc) === to.dbClusterArn) return `${to.region} is already the writer`;
       return undefined;
     },
+    resumeCheck: async (ctx) => {
+      const gc = await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier);
+      if (gc.failover?.toArn === to.dbClusterArn || writerArn(gc) === to.dbClusterArn) return undefined;
+      return `the journal shows ${operation} towards ${to.region} started, but the writer is now ${writerArn(gc) ?? "nobody"}${gc.failover ? ` (${gc.failover.status} towards ${gc.failover.toArn})` : ""}: ` +
+        `the database moved since (a failback?), so this journal is stale. Refusing to issue ${operation} again${kind === "failover" ? " (AllowDataLoss would throw away what the current writer took since)" : ""}; ` +
+        `check the writer with 'aws rds describe-global-clusters --region ${to.region} --global-cluster-identifier ${inputs.globalClusterIdentifier}' and start a new drill if a cut-over is still wanted`;
+    },
     action: async (ctx: StepContext) => {
       if (kind === "switchover") await ctx.cloud.switchoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
       else await ctx.cloud.failoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
@@ -168,6 +187,19 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
   };
 }
 
+/**
+ * Done when the recovery region's cluster writes. A switchover must also have finished (both
+ * regions answer, so Aurora ends it). A failover is accepted on the writer alone: while the old
+ * primary is unreachable Aurora may keep reporting the operation in FailoverState (it finishes
+ * rebuilding the old primary as a secondary only once that region answers), and the service must
+ * not wait for a region that is down:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ */
+export function cutoverFinished(kind: CutoverKind, gc: GlobalClusterView, to: DrillRegion): true | string {
+  const writes = writerArn(gc) === to.dbClusterArn;
+  return (writes && (kind === "failover" || !gc.failover)) || `writer ${writerArn(gc) ?? "none"}${gc.failover ? `, ${gc.failover.status}` : ""}`;
+}
+
 export function waitDatabaseCutover(kind: CutoverKind, inputs: DrillInputs, to: DrillRegion): Step {
   const expected = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS;
   return {
@@ -176,10 +208,7 @@ export function waitDatabaseCutover(kind: CutoverKind, inputs: DrillInputs, to: 
     calls: [describeGlobal(inputs, to)],
     verify: {
       what: `${to.dbClusterIdentifier} writes`, timeoutSeconds: 3 * expected, pollSeconds: 5, maxPollSeconds: 15,
-      check: async (ctx) => {
-        const gc = await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier);
-        return (writerArn(gc) === to.dbClusterArn && !gc.failover) || `writer ${writerArn(gc) ?? "none"}${gc.failover ? `, ${gc.failover.status}` : ""}`;
-      },
+      check: async (ctx) => cutoverFinished(kind, await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier), to),
     },
   };
 }

@@ -1,9 +1,11 @@
 import { Scenario } from "../step";
 import { restoreStandbyCapacity } from "./capacity";
-import { copyBackRotatedSecret, reestablishSecretReplica } from "./data";
+import { DrillInputError } from "../inputs";
+import { activeRegionCommands, copyBackRotatedSecret, reestablishSecretReplica } from "./data";
 import { checkRegions } from "./database";
 import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
 import { recoverySteps } from "./recovery";
+import { unfenceRecovery } from "./traffic";
 
 /**
  * Back to the original primary after a failover: the secret replica is re-established first (the
@@ -14,7 +16,16 @@ export const failback: Scenario = {
   name: "failback",
   summary: "return to the original primary after a failover: secret replica re-established, old primary rejoined, switchover back with no data loss",
   // Always back to the stack whose role is primary; check-regions refuses when it already writes.
-  direction: (inputs) => ({ from: inputs.secondary, to: inputs.primary }),
+  // Its record must be PRIMARY again first (dr:activeRegion back, deployed): failback leaves the
+  // recovery region unfenced, so a PRIMARY record there would keep the traffic.
+  direction: (inputs, active) => {
+    if (active !== inputs.primary.region)
+      throw new DrillInputError([
+        `dr:activeRegion is ${active} in the stack files; failback needs ${inputs.primary.region}'s record to be PRIMARY again: run ${activeRegionCommands(inputs, inputs.primary.region).join(" and ")}, then 'pulumi up' each stack ` +
+          `(while its cluster is still read-only the fence on ${inputs.primary.region} keeps its record losing; 'drill fence' puts it on if it is missing), then run failback`,
+      ]);
+    return { from: inputs.secondary, to: inputs.primary };
+  },
   steps: (inputs, from, to) => [
     checkRegions(inputs, from, to, true),
     copyBackRotatedSecret(from, to),
@@ -23,9 +34,14 @@ export const failback: Scenario = {
     gateRecoveryHealth(to),
     gateSecretReplica(from, to, true),
     gateAmi(to),
-    ...recoverySteps("switchover", inputs, from, to),
+    // No fence on the recovery region: the original primary's record wins once its fence is off
+    // (its PRIMARY role restored first, runbook preconditions); a fenced standby would leave both
+    // records unhealthy in the next outage, and Route 53 then answers PRIMARY.
+    ...recoverySteps("switchover", inputs, from, to, false),
     restoreStandbyCapacity(from),
+    unfenceRecovery(from, "unfence-standby", `take any fence off ${from.region}'s health path: a standby must be able to win DNS in the next outage`),
   ],
   modelRto: "planned-switchover",
+  simulateAfterFailover: true,
   movesActiveRegion: true,
 };

@@ -21,5 +21,6 @@ export const failover: Scenario = {
     ...recoverySteps("failover", inputs, from, to),
   ],
   modelRto: "unplanned",
+  fromMayBeDown: true,
   movesActiveRegion: true,
 };

@@ -18,10 +18,11 @@ export function isHeadless(r: DrillRegion): boolean {
   return stackCapacity(r.config).database.headless;
 }
 
-export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step[] {
+/** `fenceFrom` false: failback, which leaves the region it leaves unfenced (a standby must be able to win DNS in the next outage). */
+export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion, fenceFrom = true): Step[] {
   const planned = kind === "switchover";
   const db = [readLagAtCutover(to), cutover(kind, inputs, from, to)];
-  const dns = [unfenceRecovery(to), fenceOldPrimary(from, planned)];
+  const dns = [unfenceRecovery(to), ...(fenceFrom ? [fenceOldPrimary(from, planned)] : [])];
   const finish = [waitDatabaseCutover(kind, inputs, to), verifyService(inputs, to), checkCanary(to, false), recordActiveRegion(inputs, to)];
   if (isHeadless(to)) {
     // Pilot light: a writer and healthy capacity before promotion, and before DNS can move.

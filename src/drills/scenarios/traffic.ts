@@ -10,25 +10,34 @@ import { Step } from "../step";
 import { fenceCalls } from "./fence";
 import { healthUrl } from "./gates";
 
-export function unfenceRecovery(to: DrillRegion): Step {
+export function unfenceRecovery(to: DrillRegion, name = "unfence-recovery", purpose = `take any fence off ${to.region}'s health path so its Route 53 health check can pass`): Step {
   const path = to.config.healthCheck.path;
   return {
-    name: "unfence-recovery", region: to.region, required: true, operation: "ElasticLoadBalancingV2.DeleteRule",
-    purpose: `take any fence off ${to.region}'s health path so its Route 53 health check can pass`,
+    name, region: to.region, required: true, operation: "ElasticLoadBalancingV2.DeleteRule", purpose,
     calls: fenceCalls(to.region, to.webLoadBalancerName, path, false),
     action: (ctx) => ctx.cloud.setFence(to.region, to.webLoadBalancerName, path, false),
   };
 }
 
-/** Makes the old writer's failover record lose until failback: a read-only region must not win DNS back. */
+/**
+ * Makes the old writer's failover record lose until failback: a read-only region must not win DNS
+ * back. Route 53 answers the PRIMARY record whenever its health check passes
+ * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html, Failover),
+ * so when the old primary's region comes back unfenced, traffic returns to a read-only cluster.
+ * Best effort in a failover (that region may answer nothing), so resume tries it again when it
+ * was skipped, and `drill fence` applies it on its own the moment the region answers.
+ */
 export function fenceOldPrimary(from: DrillRegion, required: boolean): Step {
   const path = from.config.healthCheck.path;
   return {
-    name: "fence-old-primary", region: from.region, required, operation: "ElasticLoadBalancingV2.CreateRule",
-    purpose: `answer 503 on ${from.region}'s health path so its record loses DNS${required ? "" : " (best effort: the region may not answer; failback re-applies it)"}`,
+    name: "fence-old-primary", region: from.region, required, operation: "ElasticLoadBalancingV2.CreateRule", reapplyOnResume: true,
+    purpose: `answer 503 on ${from.region}'s health path so its record loses DNS${required ? "" : " (best effort: the region may not answer; resume or 'drill fence' re-applies it)"}`,
     calls: fenceCalls(from.region, from.webLoadBalancerName, path, true),
     action: (ctx) => ctx.cloud.setFence(from.region, from.webLoadBalancerName, path, true),
-    undo: { description: `take the fence off ${from.region} (ELBv2 DeleteRule of the priority-1 rule on ${from.webLoadBalancerName}'s HTTPS listener)`, calls: fenceCalls(from.region, from.webLoadBalancerName, path, false), run: (ctx) => ctx.cloud.setFence(from.region, from.webLoadBalancerName, path, false) },
+    undo: {
+      description: `take the fence off ${from.region} (ELBv2 DeleteRule of the priority-1 rule on ${from.webLoadBalancerName}'s HTTPS listener)`, afterSwitchBack: true,
+      calls: fenceCalls(from.region, from.webLoadBalancerName, path, false), run: (ctx) => ctx.cloud.setFence(from.region, from.webLoadBalancerName, path, false),
+    },
   };
 }
 
