@@ -190,7 +190,7 @@ async function execute(x: Run): Promise<DrillResult> {
   if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);
   for (const line of measurementLines(m)) r.log(line);
   if (followUp.length) {
-    r.log(`${m.facts.activeRegion} is now the active region. So that the next 'pulumi up' does not fight the drill (Route 53 roles follow dr:activeRegion), run:`);
+    r.log(`${m.facts.activeRegion} is now the active region. Record it in every stack file (the next drill and the alarms read it; during an outage deploy only the secondary's, the others once their region is back):`);
     for (const c of followUp) r.log(`  ${c}`);
   }
   const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, outcome, measurements: m, followUp }, x.steps);

@@ -113,7 +113,7 @@ export function recordActiveRegion(inputs: DrillInputs, to: DrillRegion): Step {
   };
 }
 
-/** The commands that make the next `pulumi up` agree with the drill (Route 53 roles follow dr:activeRegion). */
+/** The commands that record the active region in every stack file (drills and alarms read it; no Route 53 record follows it). */
 export function activeRegionCommands(inputs: DrillInputs, region: string): string[] {
   return inputs.stackNames.map((stack) => `pulumi config set dr:activeRegion ${region} --stack ${stack}`);
 }
