@@ -56,7 +56,7 @@ describe("drill restore", function () {
     expect(callsOf(r, "StartRestoreJob")).to.have.length(1);
     expect(start.region).to.equal("us-west-2");
     expect(start.params).to.include({ IamRoleArn: "arn:aws:iam::111122223333:role/orders-restore-role-sim", ResourceType: "Aurora" });
-    expect(start.params.Metadata).to.include({ DBClusterIdentifier: "orders-prod-us-west-2", DBSubnetGroupName: "orders-prod-us-west-2", VpcSecurityGroupIds: '["sg-0sim-database"]', Engine: "aurora-postgresql" });
+    expect(start.params.Metadata).to.include({ DBClusterIdentifier: "orders-prod-us-west-2", DBSubnetGroupName: "orders-prod-us-west-2-restore", VpcSecurityGroupIds: '["sg-0sim-database"]', Engine: "aurora-postgresql" });
     expect(callsOf(r, "CreateDBInstance").map((c) => c.params.DBClusterIdentifier)).to.deep.equal(["orders-prod-us-west-2"]);
     const secret = r.sim.regions["us-west-2"].secret;
     expect(secret.primaryRegion).to.equal(undefined); // promoted before the write: a replica is read-only
