@@ -38,20 +38,23 @@ export class BackupVault extends pulumi.ComponentResource {
     // A kept vault still holds its name: vault names are unique per account and region, and
     // CreateBackupVault fails with AlreadyExistsException
     // (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html). Adopting
-    // imports the vault, lock and policy by the vault name (their import ids in @pulumi/aws) with
-    // the inputs below, which must match what AWS holds or the import stops before changing anything.
+    // imports the vault, lock and policy by the vault name (their import ids in @pulumi/aws); the
+    // engine then updates what differs from the inputs below
+    // (https://www.pulumi.com/docs/iac/concepts/resources/options/import/), so what AWS cannot
+    // change on a kept, locked vault is ignored.
     const adopt = (extra: pulumi.CustomResourceOptions = {}) => (args.adopt ? { ...keep, ...extra, import: args.vaultName } : keep);
 
     const vault = new aws.backup.Vault(`${name}-vault`, {
       name: args.vaultName,
       kmsKeyArn: args.kmsKeyArn,
       forceDestroy: false,
-    }, adopt({
-      // A vault's key is fixed at creation, and the redeployed stack has a new key (the old one was
-      // kept too): the adopted vault keeps encrypting with its own key rather than being replaced.
-      // The engine honours ignoreChanges on import: https://github.com/pulumi/pulumi/issues/5878
+    }, {
+      ...adopt(),
+      // A vault's key is fixed at creation (a new key forces a new vault, whose name is taken), and a
+      // redeployed stack has a new key: an adopted vault keeps its own key, on every later `up` too,
+      // not only while adopting. The engine honours ignoreChanges on import: https://github.com/pulumi/pulumi/issues/5878
       ignoreChanges: ["kmsKeyArn"],
-    }));
+    });
 
     // Without changeableForDays AWS creates a governance-mode lock: principals allowed
     // backup:DeleteBackupVaultLockConfiguration can still remove it. With it, the lock is in
@@ -63,7 +66,13 @@ export class BackupVault extends pulumi.ComponentResource {
       minRetentionDays: args.lock.minRetentionDays,
       maxRetentionDays: args.lock.maxRetentionDays,
       changeableForDays: args.lock.mode === "compliance" ? args.lock.changeableForDays : undefined,
-    }, adopt());
+    }, {
+      ...adopt(),
+      // The provider never reads changeableForDays back, so it would always differ and force a new
+      // lock; rewriting a compliance lock after its grace time fails. An adopted (kept) lock is taken
+      // as AWS holds it: its retention range cannot be loosened once it is immutable anyway.
+      ignoreChanges: args.adopt ? ["changeableForDays", "minRetentionDays", "maxRetentionDays"] : ["changeableForDays"],
+    });
 
     new aws.backup.VaultPolicy(`${name}-policy`, {
       backupVaultName: vault.name,

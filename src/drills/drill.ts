@@ -103,8 +103,9 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   const header: DrillHeader = { scenario: sc.name, mode: r.mode, from: from.region, to: to.region, faults: [...(r.faults ?? [])], force: [...(r.force ?? [])], outputs: resolveFiles(r.outputs ?? {}), cwd };
   const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], !!sc.simulateAfterFailover)) : undefined;
   const clock = sim?.clock ?? realClock;
-  journal.append({ at: new Date(clock.now()).toISOString(), step: HEADER_STEP, event: "start", operation: `drill ${sc.name}`, region: to.region, detail: header });
-  return execute({ r, sc, inputs, from, to, steps, journal, header, sim, clock, facts: {}, finished: new Set() });
+  const runStartedAt = clock.now();
+  journal.append({ at: new Date(runStartedAt).toISOString(), step: HEADER_STEP, event: "start", operation: `drill ${sc.name}`, region: to.region, detail: header });
+  return execute({ r, sc, inputs, from, to, steps, journal, header, sim, clock, facts: { runStartedAt }, finished: new Set() });
 }
 
 export type ReopenRequest = Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & { cwd?: string };
@@ -140,7 +141,7 @@ export async function resumeDrill(journalFile: string, r: ReopenRequest): Promis
   const next = steps.find((s) => !finished.has(s.name));
   r.log(`resuming ${sc.name} from ${journalFile}: ${finished.size} step(s) finished${next ? `, continuing at ${next.name}` : ", nothing left to run"}`);
   const force = [...new Set([...header.force, ...(r.force ?? [])])];
-  return execute({ r: { ...r, scenario: sc.name, cwd: header.cwd, force }, sc, inputs, from, to, steps, journal: new Journal(journalFile), header, sim, clock: sim?.clock ?? realClock, facts: journaledFacts(entries), finished, started: startedSteps(entries) });
+  return execute({ r: { ...r, scenario: sc.name, cwd: header.cwd, force }, sc, inputs, from, to, steps, journal: new Journal(journalFile), header, sim, clock: sim?.clock ?? realClock, facts: { ...journaledFacts(entries), runStartedAt: Date.parse(entries[0].at) }, finished, started: startedSteps(entries) });
 }
 
 interface Run {

@@ -14,6 +14,8 @@ export type Gate = (typeof GATES)[number];
 
 /** Measurements steps hand to the report; journaled with the step so `resume` keeps them. */
 export interface Facts {
+  /** Epoch ms the drill (its journal) started: per-run tokens, so a new run never reuses an earlier run's request. */
+  runStartedAt?: number;
   lagAtCutoverSeconds?: number;
   canaryKey?: string;
   /** Epoch ms of the canary write in the old primary. */

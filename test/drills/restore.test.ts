@@ -57,6 +57,11 @@ describe("drill restore", function () {
     expect(start.region).to.equal("us-west-2");
     expect(start.params).to.include({ IamRoleArn: "arn:aws:iam::111122223333:role/orders-restore-role-sim", ResourceType: "Aurora" });
     expect(start.params.Metadata).to.include({ DBClusterIdentifier: "orders-prod-us-west-2", DBSubnetGroupName: "orders-prod-us-west-2-restore", VpcSecurityGroupIds: '["sg-0sim-database"]', Engine: "aurora-postgresql" });
+    // RDS restores to the snapshot's own engine version; a configured (possibly older) one is never sent.
+    expect(start.params.Metadata).to.not.have.property("EngineVersion");
+    // AWS answers a repeated token with the earlier job and starts nothing: the token carries this
+    // drill's start, so a new drill after a FAILED restore really restores again.
+    expect(start.params.IdempotencyToken).to.match(new RegExp(`-${Date.parse(r.journal[0].at)}$`));
     expect(callsOf(r, "CreateDBInstance").map((c) => c.params.DBClusterIdentifier)).to.deep.equal(["orders-prod-us-west-2"]);
     const secret = r.sim.regions["us-west-2"].secret;
     expect(secret.primaryRegion).to.equal(undefined); // promoted before the write: a replica is read-only
@@ -143,8 +148,8 @@ const EXPECTED_RESTORE = [
   `${W} SecretsManager.DescribeSecret SecretId=${SECRET}`,
   `${W} EC2.DescribeImages ImageIds=["ami-0fedcba9876543210"]`,
   `${W} Backup.StartRestoreJob RecoveryPointArn=<from find-recovery-point> IamRoleArn=arn:aws:iam::123456789012:role/orders-restore-role-0c1d2e3 ResourceType=Aurora ` +
-    `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","EngineVersion":"16.6","DBSubnetGroupName":"orders-prod-us-west-2-restore","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
-    `"KmsKeyId":"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab","DeletionProtection":"true","CopyTagsToSnapshot":"true"} IdempotencyToken=orders-prod-us-west-2-<its creation, epoch ms>`,
+    `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","DBSubnetGroupName":"orders-prod-us-west-2-restore","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
+    `"KmsKeyId":"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab","DeletionProtection":"true","CopyTagsToSnapshot":"true"} IdempotencyToken=orders-prod-us-west-2-<its creation, epoch ms>-<drill start, epoch ms>`,
   `${W} Backup.DescribeRestoreJob RestoreJobId=<from restore-cluster>`, ...cluster,
   ...cluster, `${W} RDS.CreateDBInstance DBInstanceIdentifier=orders-prod-us-west-2-drill-writer DBClusterIdentifier=orders-prod-us-west-2 DBInstanceClass=db.r6g.large Engine=aurora-postgresql ` +
     // The platform's tags from Pulumi.secondary.yaml (the instance is in no Pulumi state, so the drill tags it).

@@ -87,7 +87,9 @@ export function restoreMetadata(inputs: DrillInputs, to: DrillRegion): Record<st
   return {
     DBClusterIdentifier: to.dbClusterIdentifier,
     Engine: db.engine,
-    ...(db.engineVersion ? { EngineVersion: db.engineVersion } : {}),
+    // No EngineVersion: RestoreDBClusterFromSnapshot defaults to the snapshot's own, and members
+    // upgrade minor versions by themselves (the stack ignores engine-version drift), so the
+    // configured one may be older than the snapshot, which RDS does not restore to.
     DBSubnetGroupName: r.dbSubnetGroupName,
     VpcSecurityGroupIds: JSON.stringify([r.securityGroupId]),
     // The copy is encrypted with this region's key (the multi-region replica); the restore keeps it.
@@ -98,7 +100,12 @@ export function restoreMetadata(inputs: DrillInputs, to: DrillRegion): Record<st
 }
 
 /** The same recovery point into the same cluster is one job: a resumed drill repeats the call and AWS Backup starts nothing new. */
-const idempotencyToken = (to: DrillRegion, createdAt: number | string) => `${to.dbClusterIdentifier}-${createdAt}`;
+/**
+ * Stable within one drill (a resumed drill finds its own job), new for each drill: AWS answers a
+ * repeated token with the earlier job and starts nothing, so a token reused after a FAILED restore
+ * would never restore again (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html).
+ */
+const idempotencyToken = (to: DrillRegion, createdAt: number | string, runStartedAt: number | string) => `${to.dbClusterIdentifier}-${createdAt}-${runStartedAt}`;
 
 export function restoreCluster(inputs: DrillInputs, to: DrillRegion): Step {
   const r = restoreOf(inputs);
@@ -107,13 +114,13 @@ export function restoreCluster(inputs: DrillInputs, to: DrillRegion): Step {
     name: "restore-cluster", region: to.region, required: true, operation: "Backup.StartRestoreJob", marks: ["recovery-start"],
     purpose: `restore the recovery point into a new cluster ${id} in ${to.region}'s isolated subnets`,
     calls: [call(to.region, "Backup", "StartRestoreJob", {
-      RecoveryPointArn: "<from find-recovery-point>", IamRoleArn: r.restoreRoleArn, ResourceType: AURORA_RESOURCE_TYPE, Metadata: restoreMetadata(inputs, to), IdempotencyToken: idempotencyToken(to, "<its creation, epoch ms>"),
+      RecoveryPointArn: "<from find-recovery-point>", IamRoleArn: r.restoreRoleArn, ResourceType: AURORA_RESOURCE_TYPE, Metadata: restoreMetadata(inputs, to), IdempotencyToken: idempotencyToken(to, "<its creation, epoch ms>", "<drill start, epoch ms>"),
     })],
     alreadyDone: async (ctx) => (ctx.facts.restoreJobId ? `restore job ${ctx.facts.restoreJobId} was started` : undefined),
     action: async (ctx) => {
       if (!ctx.facts.recoveryPointArn || ctx.facts.recoveryPointCreatedAt === undefined) throw new Error("no recovery point was chosen; run find-recovery-point first");
       ctx.facts.restoreJobId = await ctx.cloud.startRestoreJob(to.region, {
-        recoveryPointArn: ctx.facts.recoveryPointArn, iamRoleArn: r.restoreRoleArn, resourceType: AURORA_RESOURCE_TYPE, metadata: restoreMetadata(inputs, to), idempotencyToken: idempotencyToken(to, ctx.facts.recoveryPointCreatedAt),
+        recoveryPointArn: ctx.facts.recoveryPointArn, iamRoleArn: r.restoreRoleArn, resourceType: AURORA_RESOURCE_TYPE, metadata: restoreMetadata(inputs, to), idempotencyToken: idempotencyToken(to, ctx.facts.recoveryPointCreatedAt, ctx.facts.runStartedAt ?? "unknown-run"),
       });
       ctx.log(`  restore job ${ctx.facts.restoreJobId}`);
     },
