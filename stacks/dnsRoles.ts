@@ -19,11 +19,14 @@ import type { NamedStackConfig } from "./stackSet";
 
 /**
  * The failover role of a region stack's member of the shared record set: PRIMARY for the primary
- * stack, SECONDARY for a secondary; none with latency routing (active-active).
+ * stack, SECONDARY for the first secondary (the first of the primary's dr:replicaRegions); none with
+ * latency routing (active-active), and none for further secondaries: a failover set has exactly two
+ * members, so a third region keeps its regional name and health check but no member of the set.
  */
-export function failoverRoleOf(config: { readonly role: Role; readonly strategy: DrStrategy }): FailoverRole | undefined {
+export function failoverRoleOf(config: { readonly role: Role; readonly strategy: DrStrategy; readonly region: string }, firstSecondaryRegion: string | undefined): FailoverRole | undefined {
   if (config.strategy === "active-active") return undefined;
-  return config.role === "primary" ? "PRIMARY" : "SECONDARY";
+  if (config.role === "primary") return "PRIMARY";
+  return config.region === firstSecondaryRegion ? "SECONDARY" : undefined;
 }
 
 /** The failover record each stack owns under the shared name (absent or undefined: none, as for links or latency routing). */
@@ -31,7 +34,9 @@ export type FailoverRecords = Readonly<Record<string, FailoverRole | undefined>>
 
 /** The record each stack of a set owns: what its `pulumi up` leaves in Route 53 (a links stack owns none). */
 export function failoverRecordsOf(stacks: readonly NamedStackConfig[]): FailoverRecords {
-  return Object.fromEntries(stacks.map((s) => [s.stack, isLinksConfig(s.config) ? undefined : failoverRoleOf(s.config)]));
+  const primary = stacks.map((s) => s.config).find((c) => !isLinksConfig(c) && c.role === "primary");
+  const first = primary && !isLinksConfig(primary) ? primary.replicaRegions?.[0] : undefined;
+  return Object.fromEntries(stacks.map((s) => [s.stack, isLinksConfig(s.config) ? undefined : failoverRoleOf(s.config, first)]));
 }
 
 /**

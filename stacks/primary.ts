@@ -50,6 +50,7 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     amiId: config.amiId!,
     dbSecretArn: credentials.secretArn,
     activeRegion: config.activeRegion ?? config.region,
+    firstSecondaryRegion: config.replicaRegions?.[0],
     database: {
       globalClusterIdentifier: globalCluster?.id,
       credentials: { username: credentials.username, password: credentials.password, databaseName: config.database.databaseName },

@@ -69,6 +69,8 @@ export interface RegionInputs {
    * nothing by design gets no health-check alarm), never a Route 53 record (stacks/dnsRoles.ts).
    */
   readonly activeRegion: string;
+  /** The first of the primary's dr:replicaRegions: the one secondary that holds the SECONDARY failover record. */
+  readonly firstSecondaryRegion: string | undefined;
 }
 
 export interface Region {
@@ -177,15 +179,16 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
     : undefined;
 
   const webTier = tiers.web;
+  // Fixed by the stack's role, never by dr:activeRegion: swapping roles between two stacks' deploys
+  // passes through two records of one type, which Route 53 refuses (stacks/dnsRoles.ts).
+  const failoverRole = failoverRoleOf(config, inputs.firstSecondaryRegion);
   const dns = webTier
     ? new RegionalDns(`${app}-dns`, {
       hostedZoneId: config.hostedZoneId,
       domain: config.domain,
       region: config.region,
-      routing: config.strategy === "active-active" ? "latency" : "failover",
-      // Fixed by the stack's role, never by dr:activeRegion: swapping roles between two stacks'
-      // deploys passes through two records of one type, which Route 53 refuses (stacks/dnsRoles.ts).
-      failoverRole: failoverRoleOf(config),
+      routing: config.strategy === "active-active" ? "latency" : failoverRole ? "failover" : "regional-only",
+      failoverRole,
       loadBalancerDnsName: webTier.loadBalancerDnsName,
       loadBalancerZoneId: webTier.loadBalancerZoneId,
       healthCheck: config.healthCheck,

@@ -48,6 +48,7 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
     amiId: ami.amiId,
     dbSecretArn,
     activeRegion,
+    firstSecondaryRegion: primary.shared.replicaRegions[0],
     // A secondary member joins by global cluster id and gets no credentials: it has none of its own.
     database: { globalClusterIdentifier: primary.globalClusterIdentifier ?? undefined },
   });

@@ -331,6 +331,22 @@ describe("plan", function () {
       expect(new Set(buckets).size).to.equal(buckets.length);
     });
 
+    // A failover record set is exactly one PRIMARY and one SECONDARY under one name
+    // (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html): a third
+    // region keeps its regional name and health check, and no member of the shared set.
+    it("keeps one PRIMARY and one SECONDARY failover record for the shared name; the third region only its regional name", () => {
+      const domain = (three.document.stacks[0].outputs.shared as { domain: string }).domain;
+      const records = three.document.resources.filter((r) => r.type === "aws:route53/record:Record");
+      const shared = records.filter((r) => r.inputs.name === domain);
+      const roles = shared.map((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }>)[0].type).sort();
+      expect(roles).to.deep.equal(["PRIMARY", "SECONDARY"]);
+      const replicaRegions = (three.document.stacks[0].outputs.shared as { replicaRegions: string[] }).replicaRegions;
+      expect(shared.find((r) => (r.inputs.failoverRoutingPolicies as Array<{ type: string }>)[0].type === "SECONDARY")!.region).to.equal(replicaRegions[0]);
+      const third = replicaRegions[1];
+      expect(records.some((r) => r.region === third && r.inputs.name === `${third}.${domain}`), "regional record").to.equal(true);
+      expect(three.document.resources.some((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.region === third), "health check").to.equal(true);
+    });
+
     it("draws all three regions", () => {
       const texts = svgTexts(fs.readFileSync(path.join(three.outDir, "topology.svg"), "utf8"));
       for (const s of three.document.stacks.filter((x) => x.role !== "links")) expect(texts.some((t) => t.includes(s.region)), s.region).to.equal(true);

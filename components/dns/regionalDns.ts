@@ -3,7 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_CHECKER_REGIONS } from "../regions";
 import { requireAwsProvider } from "../providers";
 
-export type DnsRouting = "failover" | "latency";
+/**
+ * "failover" (one active region), "latency" (active-active), or "regional-only": a region that holds
+ * no member of the shared name (a failover record set has exactly two members, so a third region
+ * keeps only its regional name and health check until a record change makes it the SECONDARY).
+ */
+export type DnsRouting = "failover" | "latency" | "regional-only";
 export type FailoverRole = "PRIMARY" | "SECONDARY";
 
 /** Route 53 offers only these request intervals (seconds). */
@@ -39,7 +44,7 @@ export interface RegionalDnsArgs {
   readonly domain: string;
   /** Region of the load balancer behind these records; names the regional record and the set identifier. Required. */
   readonly region: string;
-  /** "failover" (one active region) or "latency" (active-active). Required. */
+  /** "failover", "latency" or "regional-only" (see DnsRouting). Required. */
   readonly routing: DnsRouting;
   /** PRIMARY or SECONDARY; required with failover routing, forbidden with latency routing. Default: none. */
   readonly failoverRole?: FailoverRole;
@@ -116,7 +121,7 @@ export class RegionalDns extends pulumi.ComponentResource {
       tags: { Name: this.regionalName },
     }, { parent: this });
 
-    new aws.route53.Record(`${name}-shared`, {
+    if (args.routing !== "regional-only") new aws.route53.Record(`${name}-shared`, {
       zoneId: args.hostedZoneId,
       name: domain,
       type: "A",
@@ -166,11 +171,11 @@ export function regionalDnsProblems(args: RegionalDnsArgs): string[] {
     if (domain !== zone && !domain.endsWith(`.${zone}`))
       problems.push(`domain "${domain}" is not inside zoneName "${zone}", so neither it nor "${regionalNameOf(args.region, domain)}" can be created there; use a domain under ${zone} or the zone that holds ${domain}`);
   }
-  if (args.routing !== "failover" && args.routing !== "latency") problems.push(`routing is "${args.routing}"; use failover (one active region) or latency (active-active)`);
+  if (args.routing !== "failover" && args.routing !== "latency" && args.routing !== "regional-only") problems.push(`routing is "${args.routing}"; use failover (one active region), latency (active-active) or regional-only (a region outside the shared name)`);
   if (args.routing === "failover" && args.failoverRole !== "PRIMARY" && args.failoverRole !== "SECONDARY")
     problems.push(`failoverRole is ${args.failoverRole === undefined ? "missing" : `"${args.failoverRole}"`} with failover routing; set PRIMARY in the primary stack and SECONDARY in the secondary`);
-  if (args.routing === "latency" && args.failoverRole !== undefined)
-    problems.push(`failoverRole is "${args.failoverRole}" with latency routing, where it has no effect; remove it or use failover routing`);
+  if (args.routing !== "failover" && args.failoverRole !== undefined)
+    problems.push(`failoverRole is "${args.failoverRole}" with ${args.routing} routing, where it has no effect; remove it or use failover routing`);
   const hc = args.healthCheck;
   if (!HEALTH_CHECK_INTERVALS.includes(hc.intervalSeconds))
     problems.push(`healthCheck.intervalSeconds is ${hc.intervalSeconds}; use 10 or 30 (the only intervals Route 53 offers)`);
