@@ -8,30 +8,20 @@ import { failoverTimings } from "../src/model/timeline";
 import { recoverySection } from "../src/plan/recovery";
 import type { PlannedStack } from "../src/plan/stackSet";
 import { DrStrategy, parseStackConfig, StackConfig } from "../stacks/configSchema";
+import { ALIAS_TTL, AURORA_FAILOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, WARM_POOL_START } from "./harness/citedFigures";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 const PRIMARY = parseStackConfig(readStackConfig(PROJECT_DIR, "primary"), "Pulumi.primary.yaml");
 const SECONDARY = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "Pulumi.secondary.yaml");
 
 // Cited figures, written here rather than read from the model, so a changed constant fails a test.
-/** Route 53 checkers wait 4 s for the TCP connection (repost.aws route-53-fix-unhealthy-health-checks). */
-const CONNECT_TIMEOUT = 4;
-/** Alias records to an ALB use ELB's fixed 60 s TTL (Route 53 FAQ). */
-const ELB_TTL = 60;
-/** Aurora global database: a secondary is promoted "in less than a minute" (AWS DR workshop, Aurora global database). */
-const AURORA_FAILOVER = 60;
-/** Warm-pool instances "can be launched to serve traffic in as low as 30 seconds" (AWS, via InfoQ 2021-05). */
-const WARM_START = 30;
-/** The model's assumed fresh launch (no AWS figure exists; measured per AMI). */
-const FRESH_LAUNCH = 120;
 /** A newly registered ALB target serves after one passing check, at most one interval (ALB target-group health checks). */
 const NEW_TARGET_CHECKS = 1;
 /** S3 RTC: 99.99 % of objects within 15 minutes. */
 const S3_RTC = 15 * 60;
 /** Route 53's HealthCheckStatus metric is published per minute; an alarm on it waits at least one period. */
 const METRIC_PERIOD = 60;
-/** Aurora DB instance creation (~10 min) and snapshot restore (1 h), the model's stated assumptions. */
-const DB_INSTANCE_CREATE = 600;
+/** Snapshot restore (1 h), the model's stated assumption. */
 const RESTORE = 3600;
 
 /** Both stacks with the same strategy and shared overrides (what the stack-set check demands). */
@@ -71,7 +61,7 @@ describe("recovery model: terms from the config", () => {
     const shared = { dnsTtl: 300 };
     const alias = estimateRecovery(pair("warm-standby", shared));
     const plain = estimateRecovery({ ...pair("warm-standby", shared), assumptions: { dnsRecord: "non-alias" } });
-    expect(alias.terms.dns.seconds).to.equal(ELB_TTL);
+    expect(alias.terms.dns.seconds).to.equal(ALIAS_TTL);
     expect(plain.terms.dns.seconds).to.equal(300);
     expect(plain.terms.dns.source).to.contain("dr:dnsTtl 300 s");
   });
@@ -88,7 +78,7 @@ describe("recovery model: capacity follows the warm pools and target health the 
   it("warm standby starts stopped pool instances: start + one 5 s target-group check", () => {
     const e = estimateRecovery(pair("warm-standby"));
     expect(SECONDARY.targetHealth.intervalSeconds).to.equal(5);
-    expect(e.terms.capacity.seconds).to.equal(WARM_START + NEW_TARGET_CHECKS * 5);
+    expect(e.terms.capacity.seconds).to.equal(WARM_POOL_START + NEW_TARGET_CHECKS * 5);
     expect(e.terms.capacity.source).to.contain("web 1 -> 3 from the warm pool").and.contain("app 1 -> 3 from the warm pool");
   });
 
@@ -101,14 +91,14 @@ describe("recovery model: capacity follows the warm pools and target health the 
 
   it("a slower target-group interval in dr:targetHealth lengthens the capacity term", () => {
     const e = estimateRecovery(pair("warm-standby", {}, { targetHealth: { intervalSeconds: 30, healthyThreshold: 2, unhealthyThreshold: 3 } }));
-    expect(e.terms.capacity.seconds).to.equal(WARM_START + 30);
+    expect(e.terms.capacity.seconds).to.equal(WARM_POOL_START + 30);
   });
 
   it("pilot light may opt in: its whole fleet then starts from the pool", () => {
     const off = estimateRecovery(pair("pilot-light"));
     const on = estimateRecovery(pair("pilot-light", {}, { warmPool: { enabled: true } }));
     expect(off.terms.capacity.seconds).to.equal(FRESH_LAUNCH + 5);
-    expect(on.terms.capacity.seconds).to.equal(WARM_START + 5);
+    expect(on.terms.capacity.seconds).to.equal(WARM_POOL_START + 5);
     expect(on.terms.capacity.source).to.contain("web 0 -> 3 from the warm pool");
   });
 
@@ -130,7 +120,7 @@ describe("recovery model: totals by strategy (stack files: 10 s x 3, RTO target 
 
   it("warm standby models RTO <= 120 s: detection + the slowest of DNS, database and warm-pool capacity", () => {
     const e = estimateRecovery(pair("warm-standby"));
-    expect(e.rto.seconds).to.equal(detection + Math.max(ELB_TTL, AURORA_FAILOVER, WARM_START + 5)).and.be.at.most(120);
+    expect(e.rto.seconds).to.equal(detection + Math.max(ALIAS_TTL, AURORA_FAILOVER, WARM_POOL_START + 5)).and.be.at.most(120);
     expect(e.rto).to.include({ targetSeconds: 120, pass: true });
     expect(e.criticalPath.map((t) => t.name)).to.deep.equal(["detection", "dns"]);
   });
@@ -151,7 +141,7 @@ describe("recovery model: totals by strategy (stack files: 10 s x 3, RTO target 
   it("active-active: nothing to scale; DNS and the database failover bound it", () => {
     const e = estimateRecovery(pair("active-active"));
     expect(e.terms.capacity.seconds).to.equal(0);
-    expect(e.rto.seconds).to.equal(detection + Math.max(ELB_TTL, AURORA_FAILOVER));
+    expect(e.rto.seconds).to.equal(detection + Math.max(ALIAS_TTL, AURORA_FAILOVER));
   });
 
   it("pilot light: the headless database first creates an instance, then fails over", () => {
@@ -223,11 +213,11 @@ describe("recovery model: output", () => {
     const e = estimateRecovery(pair("warm-standby"));
     const text = formatRecovery(e);
     for (const t of Object.values(e.terms)) expect(text).to.contain(t.name).and.contain(t.source);
-    const rto = 10 * 3 + CONNECT_TIMEOUT + ELB_TTL;
+    const rto = 10 * 3 + CONNECT_TIMEOUT + ALIAS_TTL;
     expect(text).to.contain(`RTO ${rto} s vs target 120 s: PASS; dominant term: dns`);
     expect(text).to.match(/objects \(S3\)\s+900\s+900 PASS/);
     expect(text).to.match(/detection\s+34\s/);
-    expect(text).to.contain(`parallel branches after detection: dns ${ELB_TTL} s, decision + database ${AURORA_FAILOVER} s, decision + capacity ${WARM_START + 5} s`);
+    expect(text).to.contain(`parallel branches after detection: dns ${ALIAS_TTL} s, decision + database ${AURORA_FAILOVER} s, decision + capacity ${WARM_POOL_START + 5} s`);
   });
 
   it("the plan section states the sensitivity: alarm-triggered and slower database failover", () => {
@@ -242,9 +232,9 @@ describe("recovery model: output", () => {
 describe("failover timings for the drill simulator", () => {
   it("gives each step of the example's warm-standby failover its cited duration", () => {
     const t = failoverTimings(PRIMARY, SECONDARY);
-    expect(t).to.deep.include({ detectionSeconds: 10 * 3 + CONNECT_TIMEOUT, dnsCacheSeconds: ELB_TTL, triggerSeconds: 0, databaseSeconds: AURORA_FAILOVER, deploySeconds: 0, newTargetServingSeconds: 5 });
-    expect(t.web).to.deep.equal({ from: 1, to: 3, fromWarmPool: true, instanceReadySeconds: WARM_START });
-    expect(t.app).to.deep.equal({ from: 1, to: 3, fromWarmPool: true, instanceReadySeconds: WARM_START });
+    expect(t).to.deep.include({ detectionSeconds: 10 * 3 + CONNECT_TIMEOUT, dnsCacheSeconds: ALIAS_TTL, triggerSeconds: 0, databaseSeconds: AURORA_FAILOVER, deploySeconds: 0, newTargetServingSeconds: 5 });
+    expect(t.web).to.deep.equal({ from: 1, to: 3, fromWarmPool: true, instanceReadySeconds: WARM_POOL_START });
+    expect(t.app).to.deep.equal({ from: 1, to: 3, fromWarmPool: true, instanceReadySeconds: WARM_POOL_START });
   });
 
   it("agrees with the model: steps run as the model overlaps them sum to the model's RTO, for every strategy", () => {

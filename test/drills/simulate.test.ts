@@ -11,21 +11,8 @@ import { BACKUP_FAULTS } from "../../src/drills/simBackup";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
+import { ALIAS_TTL, AURORA_FAILOVER, AURORA_SWITCHOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, TYPICAL_LAG, WARM_POOL_START } from "../harness/citedFigures";
 
-// Route 53 HTTPS checkers wait 4 s for a connection (https://repost.aws/knowledge-center/route-53-fix-unhealthy-health-checks).
-const CONNECT_TIMEOUT = 4;
-// An alias record to an ALB takes ELB's fixed 60 s TTL (https://aws.amazon.com/route53/faqs/).
-const ALIAS_TTL = 60;
-// Aurora global database: a secondary is promoted "in less than a minute" (https://disaster-recovery.workshop.aws/en/services/databases/aurora/global-database.html).
-const AURORA_FAILOVER = 60;
-// SwitchoverGlobalCluster takes "a few minutes": 300 s assumed; a new DB instance about 10 minutes, assumed.
-const AURORA_SWITCHOVER = 300;
-const DB_INSTANCE_CREATE = 600;
-// Warm-pool instances "serve in as low as 30 s" (https://www.infoq.com/news/2021/05/aws-warm-pools/); a fresh launch 120 s, assumed.
-const WARM_POOL_START = 30;
-const FRESH_LAUNCH = 120;
-// Aurora global database lag is typically under 1 s (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html).
-const TYPICAL_LAG = 1;
 const RTO_TARGET = 120; // issue 12: warm standby under two minutes
 
 const within10 = (measured: number, model: number) => expect(Math.abs(measured - model), `measured ${measured} s vs model ${model} s`).to.be.at.most(0.1 * model);
