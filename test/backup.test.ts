@@ -296,7 +296,7 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(large.terms.databaseFailover.seconds - small.terms.databaseFailover.seconds).to.equal(1000 * 18);
   });
 
-  it("lets the links stack copy the primary's recovery points into the secondary's vault (phase-2 wiring)", () => {
+  it("lets the links stack copy the primary's recovery points into the secondary's vault (recoveryCopyPlan, as stacks/links.ts calls it)", () => {
     const plan = oneOf(copy, "aws:backup/plan:Plan");
     expect(plan.region).to.equal("us-east-1");
     const [rule] = plan.inputs.rules as Array<Record<string, unknown>>;

@@ -3,12 +3,13 @@ import { requireAwsProvider } from "../providers";
 // Shared with the security-group chain so the listener and backend ports match the rules that open them.
 import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "../network/securityChain";
 import { certificateCovers, loadBalancerAlias, TierCertificate, validatedCertificate } from "../dns/tierDns";
-import { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD } from "./targetHealth";
+import {
+  MAX_TARGET_HEALTH_INTERVAL_SECONDS, MAX_TARGET_HEALTH_THRESHOLD, MIN_TARGET_HEALTH_INTERVAL_SECONDS, MIN_TARGET_HEALTH_THRESHOLD, resolveTargetHealth, TargetHealthSettings,
+} from "./targetHealth";
 import { tierFleet } from "./tierFleet";
 import { tierLoadBalancer } from "./tierLoadBalancer";
 import { WarmPoolPlan } from "./warmPool";
 
-export { DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, DEFAULT_HEALTHY_THRESHOLD, DEFAULT_UNHEALTHY_THRESHOLD };
 export type { TierCertificate } from "../dns/tierDns";
 export { validationDomains } from "../dns/tierDns";
 export { instanceSecretsPolicy } from "./tierFleet";
@@ -31,15 +32,10 @@ export interface TierCapacity {
 }
 
 /** Target-group health check. */
-export interface TierHealthCheck {
+/** The target-group check: interval and thresholds as dr:targetHealth (targetHealth.ts, its defaults and ALB's ranges), and the path. */
+export interface TierHealthCheck extends Partial<TargetHealthSettings> {
   /** Path the load balancer requests. Default "/healthz". */
   readonly path?: string;
-  /** Seconds between checks, 5 to 300. Default 5. */
-  readonly intervalSeconds?: number;
-  /** Consecutive passes before an unhealthy target serves again, 2 to 10. Default 2. */
-  readonly healthyThreshold?: number;
-  /** Consecutive failures before a target is taken out, 2 to 10. Default 3. */
-  readonly unhealthyThreshold?: number;
 }
 
 export interface ServiceTierArgs {
@@ -137,12 +133,9 @@ export class ServiceTier extends pulumi.ComponentResource {
       securityGroupId: args.loadBalancerSecurityGroupId,
       instancePort: args.instancePort ?? DEFAULT_INSTANCE_PORT,
       httpsPort: args.httpsPort ?? DEFAULT_HTTPS_PORT,
-      healthCheck: {
-        path: args.healthCheck?.path ?? DEFAULT_HEALTH_CHECK_PATH,
-        interval: args.healthCheck?.intervalSeconds ?? DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
-        healthyThreshold: args.healthCheck?.healthyThreshold ?? DEFAULT_HEALTHY_THRESHOLD,
-        unhealthyThreshold: args.healthCheck?.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD,
-      },
+      healthCheck: (({ intervalSeconds, healthyThreshold, unhealthyThreshold }) => ({
+        path: args.healthCheck?.path ?? DEFAULT_HEALTH_CHECK_PATH, interval: intervalSeconds, healthyThreshold, unhealthyThreshold,
+      }))(resolveTargetHealth(args.healthCheck)),
       certificateArn,
       accessLogBucket: args.accessLogBucket,
       idleTimeoutSeconds: args.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
@@ -227,9 +220,10 @@ export function validateServiceTierArgs(args: ServiceTierArgs): void {
   if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(args.instanceType)) fail(`instanceType is "${args.instanceType}"; use an EC2 type such as t3.medium`);
   const hc = args.healthCheck ?? {};
   if (hc.path !== undefined && !/^\/[\x21-\x7e]*$/.test(hc.path)) fail(`healthCheck.path is "${hc.path}"; use a URL path starting with "/", such as ${DEFAULT_HEALTH_CHECK_PATH}`);
-  if (!inRange(hc.intervalSeconds, 5, 300)) fail(`healthCheck.intervalSeconds is ${hc.intervalSeconds}; use 5 to 300 seconds`);
-  if (!inRange(hc.healthyThreshold, 2, 10)) fail(`healthCheck.healthyThreshold is ${hc.healthyThreshold}; use 2 to 10`);
-  if (!inRange(hc.unhealthyThreshold, 2, 10)) fail(`healthCheck.unhealthyThreshold is ${hc.unhealthyThreshold}; use 2 to 10`);
+  const [minI, maxI, minT, maxT] = [MIN_TARGET_HEALTH_INTERVAL_SECONDS, MAX_TARGET_HEALTH_INTERVAL_SECONDS, MIN_TARGET_HEALTH_THRESHOLD, MAX_TARGET_HEALTH_THRESHOLD];
+  if (!inRange(hc.intervalSeconds, minI, maxI)) fail(`healthCheck.intervalSeconds is ${hc.intervalSeconds}; use ${minI} to ${maxI} seconds`);
+  if (!inRange(hc.healthyThreshold, minT, maxT)) fail(`healthCheck.healthyThreshold is ${hc.healthyThreshold}; use ${minT} to ${maxT}`);
+  if (!inRange(hc.unhealthyThreshold, minT, maxT)) fail(`healthCheck.unhealthyThreshold is ${hc.unhealthyThreshold}; use ${minT} to ${maxT}`);
   if (!inRange(args.instancePort, 1, 65535)) fail(`instancePort is ${args.instancePort}; use a port from 1 to 65535`);
   if (!inRange(args.httpsPort, 1, 65535) || args.httpsPort === 80) fail(`httpsPort is ${args.httpsPort}; use a port from 1 to 65535 other than 80 (443 unless clients expect otherwise)`);
   if (!inRange(args.healthCheckGracePeriodSeconds, 0, 7200)) fail(`healthCheckGracePeriodSeconds is ${args.healthCheckGracePeriodSeconds}; use 0 to 7200 seconds`);

@@ -199,13 +199,6 @@ export class MockCloud implements Mocks {
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
-      case "aws:iam/getSessionContext:getSessionContext": {
-        // An assumed-role session resolves to its role, as IAM does; any other principal to itself.
-        const given = String(args.inputs.arn ?? "");
-        const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(given);
-        const issuerArn = assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : given;
-        return { arn: given, issuerArn, issuerId: "AROAMOCK", issuerName: assumed?.[3] ?? "", sessionName: assumed?.[4] ?? "", id: given };
-      }
       case "aws:index/getRegion:getRegion":
         return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
       case "aws:index/getPartition:getPartition":
