@@ -1,0 +1,59 @@
+/**
+ * Where each region's switch lives: pure, shared by the stacks that build it and the drills that
+ * flip it. A region's failover record is healthy only while its endpoint check AND its switch are
+ * healthy; the switch's state must live outside the region it switches off, so that a region that
+ * comes back after a failover cannot win DNS back by itself, and so that switching it off needs
+ * no API of the region being switched off.
+ */
+
+/**
+ * `cloudwatch-alarm`: a CloudWatch alarm in another region, fed by PutMetricData, watched by a
+ * CLOUDWATCH_METRIC health check (a few dollars a month). `arc-routing-control`: a Route 53 ARC
+ * routing control on a five-region cluster, watched by a RECOVERY_CONTROL health check.
+ */
+export const SWITCH_MECHANISMS = ["cloudwatch-alarm", "arc-routing-control"] as const;
+export type SwitchMechanism = (typeof SWITCH_MECHANISMS)[number];
+export const DEFAULT_SWITCH_MECHANISM: SwitchMechanism = "cloudwatch-alarm";
+
+/** The metric a drill writes in the host region: 1 switches the region off, 0 on. */
+export const SWITCH_METRIC_NAMESPACE = "DR/RegionSwitch";
+export const SWITCH_METRIC_NAME = "RegionOff";
+export const SWITCH_OFF_VALUE = 1;
+export const SWITCH_ON_VALUE = 0;
+/** Route 53 reads only standard-resolution metrics for alarm-based health checks: one-minute periods. */
+export const SWITCH_PERIOD_SECONDS = 60;
+
+export interface RegionSwitchPlacement {
+  /** The region this switch takes out of DNS. */
+  readonly switchedRegion: string;
+  /** The region whose CloudWatch holds the switch's alarm and metric: never `switchedRegion`. */
+  readonly hostRegion: string;
+  readonly alarmName: string;
+  readonly dimensions: Readonly<Record<"App" | "Region", string>>;
+}
+
+/**
+ * The primary's switch lives in the first secondary (the region that takes over, and so survives
+ * a primary outage); every secondary's lives in the primary's region. Placement follows stack roles,
+ * never `dr:activeRegion`, so no deploy moves a switch.
+ */
+export function switchHostRegion(region: string, primaryRegion: string, replicaRegions: readonly string[]): string {
+  if (region !== primaryRegion) return primaryRegion;
+  const first = replicaRegions.find((r) => r !== primaryRegion);
+  if (!first) throw new Error(`region switch: the primary region ${primaryRegion} has no secondary to hold its switch; set dr:replicaRegions`);
+  return first;
+}
+
+export function switchAlarmName(appName: string, environment: string, region: string): string {
+  return `${appName}-${environment}-switch-${region}`;
+}
+
+/** One placement per region of the set (the primary first, then `replicaRegions` in order). */
+export function regionSwitchPlacements(appName: string, environment: string, primaryRegion: string, replicaRegions: readonly string[]): RegionSwitchPlacement[] {
+  return [primaryRegion, ...replicaRegions.filter((r) => r !== primaryRegion)].map((region) => ({
+    switchedRegion: region,
+    hostRegion: switchHostRegion(region, primaryRegion, replicaRegions),
+    alarmName: switchAlarmName(appName, environment, region),
+    dimensions: { App: `${appName}-${environment}`, Region: region },
+  }));
+}
