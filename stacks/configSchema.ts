@@ -3,6 +3,7 @@
  * checks that run before anything is registered. Pure (no Pulumi imports) so that `plan`, the
  * deploy command and tests validate config files directly.
  */
+import { DEFAULT_SWITCH_MECHANISM, SWITCH_MECHANISMS } from "../components/dns/regionSwitch";
 import { z } from "zod";
 import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan";
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
@@ -145,6 +146,12 @@ export const stackConfigSchema = z
         })
         .strict(),
     ).default({ ...DEFAULT_HEALTH_CHECK, checkerRegions: [] }),
+    // Which mechanism holds each region's switch (components/dns/regionSwitch.ts); every stack of a set names the same.
+    regionSwitch: structured(
+      z.object({
+        mechanism: z.enum(SWITCH_MECHANISMS, { error: `must be one of ${SWITCH_MECHANISMS.join(", ")}` }).default(DEFAULT_SWITCH_MECHANISM),
+      }).strict(),
+    ).default({ mechanism: DEFAULT_SWITCH_MECHANISM }),
     dnsTtl: wholeNumber("seconds").min(0, { error: "must be from 0 to 172800 seconds" }).max(172800, { error: "must be from 0 to 172800 seconds" }).default(DEFAULT_DNS_TTL_SECONDS),
     database: structured(
       z
