@@ -4,6 +4,7 @@
  * deploy command and tests validate config files directly.
  */
 import { DEFAULT_SWITCH_MECHANISM, SWITCH_MECHANISMS } from "../components/dns/regionSwitch";
+import { DEFAULT_RECOVERY_START, RECOVERY_START_MODES } from "../components/recovery/recoveryStart";
 import { z } from "zod";
 import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan";
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
@@ -152,6 +153,15 @@ export const stackConfigSchema = z
         mechanism: z.enum(SWITCH_MECHANISMS, { error: `must be one of ${SWITCH_MECHANISMS.join(", ")}` }).default(DEFAULT_SWITCH_MECHANISM),
       }).strict(),
     ).default({ mechanism: DEFAULT_SWITCH_MECHANISM }),
+    // Who starts a recovery (components/recovery/recoveryStart.ts): the RTO's decision term and the in-cloud plan's trigger.
+    recovery: structured(
+      z.object({
+        mode: z.enum(RECOVERY_START_MODES, { error: `must be one of ${RECOVERY_START_MODES.join(", ")}` }).default(DEFAULT_RECOVERY_START.mode),
+        approval: z.boolean({ error: "must be true or false" }).default(DEFAULT_RECOVERY_START.approval),
+        personReactionSeconds: wholeNumber("seconds").min(0, { error: "must be 0 or more seconds" }).default(DEFAULT_RECOVERY_START.personReactionSeconds),
+        approvalSeconds: wholeNumber("seconds").min(0, { error: "must be 0 or more seconds" }).default(DEFAULT_RECOVERY_START.approvalSeconds),
+      }).strict(),
+    ).default({ ...DEFAULT_RECOVERY_START }),
     dnsTtl: wholeNumber("seconds").min(0, { error: "must be from 0 to 172800 seconds" }).max(172800, { error: "must be from 0 to 172800 seconds" }).default(DEFAULT_DNS_TTL_SECONDS),
     database: structured(
       z
