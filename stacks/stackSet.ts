@@ -21,11 +21,13 @@ export interface SharedSettings {
   readonly allowedRegions: readonly string[];
   /** The region serving traffic, as this stack was deployed with it (dr:activeRegion, resolved). */
   readonly activeRegion: string;
+  /** dr:recovery.mode and .approval: the plan's trigger and the secondary's trigger alarm follow them. Absent from a primary deployed before they existed. */
+  readonly recovery?: { readonly mode: StackConfig["recovery"]["mode"]; readonly approval: boolean };
 }
 
 /** `activeRegion` resolves dr:activeRegion: a secondary passes the primary's region as the default. */
 export function sharedSettings(c: StackConfig, activeRegion = c.activeRegion ?? c.region): SharedSettings {
-  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [], allowedRegions: [...(c.allowedRegions ?? [])].sort(), activeRegion };
+  return { region: c.region, vpcCidr: c.vpcCidr, appName: c.appName, strategy: c.strategy, domain: c.domain, hostedZoneId: c.hostedZoneId, dbEngine: c.database.engine, replicaRegions: c.replicaRegions ?? [], allowedRegions: [...(c.allowedRegions ?? [])].sort(), activeRegion, recovery: { mode: c.recovery.mode, approval: c.recovery.approval } };
 }
 
 /**
@@ -93,6 +95,12 @@ export function pairProblems(other: SharedSettings, otherName: string, self: Sha
   const residency = (s: SharedSettings) => (s.allowedRegions ?? []).join(", ") || "(not set)";
   if (residency(self) !== residency(other))
     problems.push({ key: "dr:allowedRegions", value: self.allowedRegions ?? [], message: `differs from ${residency(other)} in stack ${otherName}; every stack of the set must list the same regions, or data could be replicated where another stack forbids it` });
+  if (mustMatch && self.recovery && other.recovery) {
+    for (const field of ["mode", "approval"] as const) {
+      if (self.recovery[field] !== other.recovery[field])
+        problems.push({ key: `dr:recovery.${field}`, value: self.recovery[field], message: `differs from ${JSON.stringify(other.recovery[field])} in stack ${otherName}; every region stack must say the same, since the in-cloud plan starts recovery one way for the whole set` });
+    }
+  }
   if (mustMatch) {
     for (const [field, key] of MUST_MATCH) {
       if (self[field] !== other[field])

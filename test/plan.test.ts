@@ -256,13 +256,13 @@ describe("plan", function () {
     it("the default configuration meets its objectives, so --strict passes on it", () => {
       expect(result.recovery.objectivesMet, result.recovery.failures.join("\n")).to.equal(true);
       expect(result.strictFailures).to.deep.equal([]);
-      expect(report).to.match(/RTO \d+ s \/ target 120 s PASS/);
+      expect(report).to.match(/RTO \d+ s \/ target 180 s PASS/);
     });
 
     it("exits 1 under --strict when the RTO passes but one store's RPO asks for less than it can keep, naming the store", async () => {
       // S3 RTC promises 15 minutes; 60 s for objects cannot be kept, while the RTO target stays met.
       const dir = projectWith("strict-rpo", Object.fromEntries(["primary", "secondary"].map((stack) => [stack, (c: Record<string, unknown>) => {
-        c["dr:objectives"] = { rtoSeconds: 120, rpoSeconds: { database: 1, objects: 60, secrets: 60 } };
+        c["dr:objectives"] = { rtoSeconds: 180, rpoSeconds: { database: 1, objects: 60, secrets: 60 } };
       }])));
       const errors: string[] = [];
       const original = console.error;
@@ -276,7 +276,7 @@ describe("plan", function () {
       expect(code).to.equal(1);
       expect(errors.join("\n")).to.contain("--strict").and.contain("objects (S3)").and.contain("900 s").and.not.contain("exceeds the");
       // The plan is still written, so the reader can see why.
-      expect(fs.readFileSync(path.join(tmpRoot, "strict-out", "report.md"), "utf8")).to.match(/RTO \d+ s \/ target 120 s PASS.*RPO .* FAIL/);
+      expect(fs.readFileSync(path.join(tmpRoot, "strict-out", "report.md"), "utf8")).to.match(/RTO \d+ s \/ target 180 s PASS.*RPO .* FAIL/);
     });
   });
 

@@ -115,18 +115,18 @@ describe("recovery model: capacity follows the warm pools and target health the 
   });
 });
 
-describe("recovery model: totals by strategy (stack files: 10 s x 3, RTO target 120 s)", () => {
+describe("recovery model: totals by strategy (stack files: 10 s x 3, RTO target 180 s; a drill run at detection unless said)", () => {
   const detection = 10 * 3 + CONNECT_TIMEOUT;
 
-  it("warm standby models RTO <= 120 s: detection + the slowest of DNS, database and warm-pool capacity", () => {
+  it("warm standby run at detection models RTO <= 120 s: detection + the slowest of DNS, database and warm-pool capacity", () => {
     const e = estimateRecovery(pair("warm-standby"));
     expect(e.rto.seconds).to.equal(detection + Math.max(ALIAS_TTL, AURORA_FAILOVER, WARM_POOL_START + 5)).and.be.at.most(120);
-    expect(e.rto).to.include({ targetSeconds: 120, pass: true });
+    expect(e.rto).to.include({ targetSeconds: 180, pass: true });
     expect(e.criticalPath.map((t) => t.name)).to.deep.equal(["detection", "dns"]);
   });
 
   it("started by the one-minute health-check alarm instead of automation, the database branch waits a metric period", () => {
-    const e = estimateRecovery({ ...pair("warm-standby"), assumptions: { trigger: "health-check-alarm" } });
+    const e = estimateRecovery({ ...pair("warm-standby", { objectives: { ...PRIMARY.objectives, rtoSeconds: 120 } }), assumptions: { trigger: "health-check-alarm" } });
     expect(e.rto.seconds).to.equal(detection + METRIC_PERIOD + AURORA_FAILOVER);
     expect(e.rto.pass).to.equal(false);
     expect(e.criticalPath.map((t) => t.name)).to.deep.equal(["detection", "decision", "database failover (unplanned)"]);
@@ -174,7 +174,7 @@ describe("recovery model: totals by strategy (stack files: 10 s x 3, RTO target 
 });
 
 describe("recovery model: data loss per store", () => {
-  const rpo = (database: number, objects: number, secrets: number, rtoSeconds = 120) => ({ objectives: { rtoSeconds, rpoSeconds: { database, objects, secrets } } });
+  const rpo = (database: number, objects: number, secrets: number, rtoSeconds = 180) => ({ objectives: { rtoSeconds, rpoSeconds: { database, objects, secrets } } });
 
   it("the stack files ask each store for what it can promise: database 1 s, objects 900 s (RTC), secrets 60 s", () => {
     const e = estimateRecovery(pair("warm-standby"));
@@ -214,17 +214,21 @@ describe("recovery model: output", () => {
     const text = formatRecovery(e);
     for (const t of Object.values(e.terms)) expect(text).to.contain(t.name).and.contain(t.source);
     const rto = 10 * 3 + CONNECT_TIMEOUT + ALIAS_TTL;
-    expect(text).to.contain(`RTO ${rto} s vs target 120 s: PASS; dominant term: dns`);
+    expect(text).to.contain(`RTO ${rto} s vs target 180 s: PASS; dominant term: dns`);
     expect(text).to.match(/objects \(S3\)\s+900\s+900 PASS/);
     expect(text).to.match(/detection\s+34\s/);
     expect(text).to.contain(`parallel branches after detection: dns ${ALIAS_TTL} s, decision + database ${AURORA_FAILOVER} s, decision + capacity ${WARM_POOL_START + 5} s`);
   });
 
-  it("the plan section states the sensitivity: alarm-triggered and slower database failover", () => {
+  it("the plan section judges the configured start (dr:recovery.mode), shows a person's start beside it, and a slower database failover", () => {
     const section = recoverySection(planned(PRIMARY, SECONDARY));
     const detection = 10 * 3 + CONNECT_TIMEOUT;
-    expect(section.markdown).to.contain(`instead of automation: RTO ${detection + METRIC_PERIOD + AURORA_FAILOVER} s`);
-    expect(section.markdown).to.contain(`database failover taking ${2 * AURORA_FAILOVER} s instead of ${AURORA_FAILOVER} s: RTO ${detection + 2 * AURORA_FAILOVER} s`);
+    const estimate = section.estimates[0].estimate;
+    expect(estimate.startMode).to.equal(PRIMARY.recovery.mode);
+    const decision = estimate.terms.decision.seconds;
+    const person = METRIC_PERIOD + PRIMARY.recovery.personReactionSeconds + (PRIMARY.recovery.approval ? PRIMARY.recovery.approvalSeconds : 0);
+    expect(section.markdown).to.match(new RegExp(`\\| person \\(paged, then starts recovery\\) \\| ${person} \\| ${detection + person + AURORA_FAILOVER} \\|`));
+    expect(section.markdown).to.contain(`database failover taking ${2 * AURORA_FAILOVER} s instead of ${AURORA_FAILOVER} s: RTO ${detection + decision + 2 * AURORA_FAILOVER} s`);
     expect(section.markdown).to.contain("#### Cost of readiness by strategy");
   });
 });

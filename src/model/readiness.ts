@@ -57,7 +57,7 @@ export function readinessCost(primary: StackConfig, secondary: StackConfig, stra
   const dbHourly = auroraHourly(s.database.instanceClass);
   if (dbHourly === undefined && databaseInstanceHours > 0) unpriced.push(s.database.instanceClass);
   usd += databaseInstanceHours * (dbHourly ?? 0);
-  const rtoSeconds = estimateRecovery({ primary: p, secondary: s, assumptions }).rto.seconds;
+  const rtoSeconds = estimateRecovery({ primary: p, secondary: s, assumptions, start: p.recovery.mode }).rto.seconds;
   return { strategy, instanceHours, pooledInstances, ebsGibMonths, databaseInstanceHours, usdPerMonth: Math.round(usd * 100) / 100, unpriced, rtoSeconds };
 }
 

@@ -23,6 +23,8 @@ import { StackCapacityPlan, stackCapacity } from "../../components/compute/capac
 import { poolCoversScaleOut, stackWarmPools } from "../../components/compute/warmPool";
 import { newTargetServingSeconds } from "../../components/compute/targetHealth";
 import type { DataStore, StackConfig } from "../../stacks/configSchema";
+import { DEFAULT_RECOVERY_START } from "../../components/recovery/recoveryStart";
+import { decisionTerm, START_MODES, StartMode } from "./startModes";
 import { DataLossTerm, minutes, RecoveryAssumptions, RecoveryTerm, STRATEGY_DATABASE, StrategyDatabase, term, TRIGGER_SECONDS, resolveAssumptions } from "./strategyTerms";
 import {
   AURORA_SWITCHOVER_SECONDS, detectionSeconds, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, HEALTH_CHECK_METRIC_PERIOD_SECONDS,
@@ -34,6 +36,7 @@ import {
 export * from "./timings";
 export * from "./strategyTerms";
 export * from "./timeline";
+export * from "./startModes";
 
 /** Where the AWS figures are documented; `formatRecovery` prints them. */
 export const RECOVERY_REFERENCES: Readonly<Record<string, string>> = {
@@ -73,6 +76,8 @@ export interface Verdict {
 
 export interface RecoveryEstimate {
   readonly strategy: StackConfig["strategy"];
+  /** Who starts recovery in this estimate (the decision term). */
+  readonly startMode: StartMode;
   readonly assumptions: RecoveryAssumptions;
   readonly terms: {
     readonly decision: RecoveryTerm;
@@ -101,6 +106,8 @@ export interface RecoveryInput {
   /** The secondary's capacity plan; computed from `secondary` when absent. */
   readonly standby?: StackCapacityPlan;
   readonly assumptions?: Partial<RecoveryAssumptions>;
+  /** Who starts recovery; default `drill` (the drill engine at detection, what drills compare with). The plan passes dr:recovery.mode. */
+  readonly start?: StartMode;
 }
 
 export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
@@ -118,11 +125,8 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
       ? "a threshold of 1 detects soonest but fails over on a single lost check (a brief blip); 2-3 rides out blips"
       : `checkers must fail to connect on ${hc.failureThreshold} consecutive checks, so shorter blips do not fail over; a lower threshold detects sooner but fails over on brief blips` +
         (hc.intervalSeconds === 30 ? `; a 10 s interval (extra cost) cuts this to ${detectionSeconds({ ...hc, intervalSeconds: 10 })} s` : ""));
-  const triggerSeconds = TRIGGER_SECONDS[a.trigger] + a.decisionSeconds;
-  const decision = term("decision", triggerSeconds,
-    (a.trigger === "automation" ? "recovery automation starts the runbook at detection" : `the HealthCheckAlarm on Route 53's one-minute HealthCheckStatus metric: at least ${HEALTH_CHECK_METRIC_PERIOD_SECONDS} s`) +
-      (a.decisionSeconds ? ` + assumed operator reaction ${a.decisionSeconds} s` : ""),
-    "Aurora does not fail a global database over by itself, and nothing scales the standby out by itself: something must start the runbook; DNS does not wait for it");
+  const startMode = input.start ?? "drill";
+  const decision = startMode === "drill" ? drillDecision(a) : decisionTerm(startMode, primary.recovery, detection.seconds);
   const dns = a.dnsRecord === "alias"
     ? term("dns", ELB_ALIAS_TTL_SECONDS, `alias failover record to the ALB: no TTL of its own, ELB's fixed ${ELB_ALIAS_TTL_SECONDS} s TTL applies`,
       "Route 53 switches the answer as soon as the health check fails; resolvers may serve the cached primary answer for up to this long")
@@ -157,10 +161,35 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   if (!rto.pass) warnings.push(`RTO ${rto.seconds} s exceeds the ${rto.targetSeconds} s target; ${rto.dominant} dominates`);
   for (const v of stores) if (!v.pass) warnings.push(v.message);
   return {
-    strategy, assumptions: a,
+    strategy, startMode, assumptions: a,
     terms: { decision, detection, dns, databaseSwitchover: switchover, databaseFailover, capacity },
     criticalPath, rto, branches: branches.map(({ name, seconds }) => ({ name, seconds })), plannedSwitchoverSeconds, dataLoss, stores, rpo, warnings,
   };
+}
+
+/** The drill engine run at detection, or the runbook trigger the assumptions name (TRIGGER_SECONDS, which the simulator's timeline reads too). */
+function drillDecision(a: RecoveryAssumptions): RecoveryTerm {
+  if (a.trigger === "automation" && !a.decisionSeconds) return decisionTerm("drill", DEFAULT_RECOVERY_START, 0);
+  return term("decision", TRIGGER_SECONDS[a.trigger] + a.decisionSeconds,
+    (a.trigger === "automation" ? "the drill engine is run at detection" : `the HealthCheckAlarm on Route 53's one-minute HealthCheckStatus metric: at least ${HEALTH_CHECK_METRIC_PERIOD_SECONDS} s`) +
+      (a.decisionSeconds ? ` + assumed operator reaction ${a.decisionSeconds} s` : ""),
+    "Aurora does not fail a global database over by itself, and nothing scales the standby out by itself: something must start the runbook; DNS does not wait for it");
+}
+
+export interface StartModeRto {
+  readonly mode: StartMode;
+  /** dr:recovery.mode of the primary: what the plan's verdict and `--strict` judge. */
+  readonly configured: boolean;
+  readonly decision: RecoveryTerm;
+  readonly rto: Verdict;
+}
+
+/** The unplanned RTO for every way recovery can start, side by side (the report's table). */
+export function rtoByStartMode(input: RecoveryInput): StartModeRto[] {
+  return START_MODES.map((mode) => {
+    const e = estimateRecovery({ ...input, start: mode });
+    return { mode, configured: mode === input.primary.recovery.mode, decision: e.terms.decision, rto: e.rto };
+  });
 }
 
 function capacityTerm(primary: StackConfig, secondary: StackConfig, standby: StackCapacityPlan, a: RecoveryAssumptions, warnings: string[]): RecoveryTerm {

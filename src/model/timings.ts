@@ -31,6 +31,18 @@ export const ELB_ALIAS_TTL_SECONDS = 60;
  */
 export const HEALTH_CHECK_METRIC_PERIOD_SECONDS = 60;
 
+/**
+ * A CloudWatch alarm on a high-resolution metric with a 10 s or 30 s period is evaluated every 10 s,
+ * so it fires up to one evaluation after its last breaching period. Cited: TIMING_SOURCES.highResolutionAlarms.
+ */
+export const HIGH_RES_ALARM_EVALUATION_SECONDS = 10;
+/**
+ * From an ARC Region switch trigger's alarm going red to the plan's first step: AWS publishes no
+ * figure (a trigger fires on the alarm's transition; TIMING_SOURCES.regionSwitchTriggers). Assumed:
+ * measure it on a game day (GetPlanExecution's startTime against the alarm's state-change time).
+ */
+export const REGION_SWITCH_TRIGGER_START_SECONDS = 60;
+
 // --- Database (Aurora global database) ----------------------------------------------------------
 
 /**
@@ -105,6 +117,8 @@ export const TIMING_SOURCES = {
   warmPoolStart: "https://www.infoq.com/news/2021/05/aws-warm-pools/",
   targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
   s3Rtc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html",
+  highResolutionAlarms: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
+  regionSwitchTriggers: "https://docs.aws.amazon.com/r53recovery/latest/dg/working-with-rs-triggers.html",
 } as const;
 
 // --- Pure combinations ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * (src/model/recovery.ts). Each secondary is a failover target of the primary, so each gets its
  * own estimate; the plan meets its objectives only when every one of them passes.
  */
-import { estimateRecovery, formatRecovery, RecoveryEstimate } from "../model/recovery";
+import { estimateRecovery, formatRecovery, RecoveryEstimate, rtoByStartMode } from "../model/recovery";
 import { formatReadiness, readinessByStrategy } from "../model/readiness";
 import type { StackConfig } from "../../stacks/configSchema";
 import { isRegionStack, PlannedStack } from "./stackSet";
@@ -25,7 +25,7 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
   const stacks = planned.filter(isRegionStack);
   const primary = stacks.find((s) => s.config.role === "primary");
   const estimates = primary
-    ? stacks.filter((s) => s !== primary).map((s) => ({ stack: s.stack, estimate: estimateRecovery({ primary: primary.config, secondary: s.config }) }))
+    ? stacks.filter((s) => s !== primary).map((s) => ({ stack: s.stack, estimate: estimateRecovery({ primary: primary.config, secondary: s.config, start: primary.config.recovery.mode }) }))
     : [];
   const verdict = (e: RecoveryEstimate) =>
     `RTO ${e.rto.seconds} s / target ${e.rto.targetSeconds} s ${e.rto.pass ? "PASS" : "FAIL"} (dominant: ${e.rto.dominant}); ` +
@@ -34,7 +34,9 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
   for (const { stack, estimate } of estimates) {
     const secondary = stacks.find((s) => s.stack === stack)!.config;
     markdown.push(`### Failover from ${primary!.stack} (${primary!.config.region}) to ${stack} (${secondary.region})`, "",
-      `**${verdict(estimate)}**`, "", "```text", formatRecovery(estimate), "```", "",
+      `**${verdict(estimate)}** (recovery started by: ${estimate.startMode}, dr:recovery.mode)`, "",
+      ...startModeTable(primary!.config, secondary), "",
+      "```text", formatRecovery(estimate), "```", "",
       ...sensitivity(primary!.config, secondary, estimate), "",
       "#### Cost of readiness by strategy", "", formatReadiness(readinessByStrategy(primary!.config, secondary), secondary.strategy), "");
   }
@@ -51,17 +53,30 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
   };
 }
 
+/** The RTO for each way recovery can start, side by side: the configured one is what the verdict and `--strict` judge. */
+function startModeTable(primary: StackConfig, secondary: StackConfig): string[] {
+  const label: Record<string, string> = {
+    person: "person (paged, then starts recovery)",
+    alarm: "alarm (trigger in the recovery region starts the Region switch plan)",
+    drill: "drill (run by hand at detection; what drills compare with)",
+  };
+  return [
+    "#### RTO by who starts recovery", "",
+    "| start | decision s | RTO s | target s | verdict | dominant | how the decision term is made |",
+    "| --- | ---: | ---: | ---: | --- | --- | --- |",
+    ...rtoByStartMode({ primary, secondary }).map((r) =>
+      `| ${r.configured ? `**${label[r.mode]}** (configured)` : label[r.mode]} | ${r.decision.seconds} | ${r.rto.seconds} | ${r.rto.targetSeconds} | ${r.rto.pass ? "PASS" : "FAIL"} | ${r.rto.dominant} | ${r.decision.source} |`),
+  ];
+}
+
 /**
- * The figures the model's default assumptions hide, so no reader takes the headline for a bound:
- * the RTO when the runbook waits for the health-check alarm instead of automation, and when the
- * database failover takes twice AWS's "less than a minute".
+ * The figure the model's assumptions hide, so no reader takes the headline for a bound: the RTO
+ * when the database failover takes twice AWS's "less than a minute".
  */
 function sensitivity(primary: StackConfig, secondary: StackConfig, e: RecoveryEstimate): string[] {
-  const alarm = estimateRecovery({ primary, secondary, assumptions: { ...e.assumptions, trigger: "health-check-alarm" } });
-  const slowDb = estimateRecovery({ primary, secondary, assumptions: { ...e.assumptions, databaseFailoverSeconds: 2 * e.assumptions.databaseFailoverSeconds } });
+  const slowDb = estimateRecovery({ primary, secondary, start: e.startMode, assumptions: { ...e.assumptions, databaseFailoverSeconds: 2 * e.assumptions.databaseFailoverSeconds } });
   return [
     "Sensitivity (same configuration, other assumptions):", "",
-    `- runbook started by the HealthCheckAlarm (Route 53's one-minute metric) instead of automation: RTO ${alarm.rto.seconds} s (dominant: ${alarm.rto.dominant})`,
     `- database failover taking ${slowDb.assumptions.databaseFailoverSeconds} s instead of ${e.assumptions.databaseFailoverSeconds} s: RTO ${slowDb.rto.seconds} s`,
   ];
 }

@@ -174,7 +174,7 @@ const EXPECTED_RESTORE = [
 describe("drill restore --dry-run", () => {
   it("prints the restore's calls for deployed backup-restore stacks, and no Route 53 call", async () => {
     // The stack files of a backup-restore pair: strategy shared, a database RPO target of one daily backup, an RTO target a restore can meet.
-    const dir = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: backup-restore").replace("rtoSeconds: 120", "rtoSeconds: 14400").replace(/database: 1 /, "database: 86400 "));
+    const dir = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: backup-restore").replace("rtoSeconds: 180", "rtoSeconds: 14400").replace(/database: 1 /, "database: 86400 "));
     const lines: string[] = [];
     const outputs = { primary: path.join(FIXTURES, "restore-primary.json"), secondary: path.join(FIXTURES, "restore-secondary.json") };
     const result = await runDrill({ scenario: "restore", mode: "dry-run", cwd: dir, outputs, log: (l) => lines.push(l) });

@@ -13,7 +13,10 @@ import { readStackConfig } from "../../src/engine/stackFiles";
 import { printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
 import { ALIAS_TTL, AURORA_FAILOVER, AURORA_SWITCHOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, TYPICAL_LAG, WARM_POOL_START } from "../harness/citedFigures";
 
-const RTO_TARGET = 120; // issue 12: warm standby under two minutes
+/** Issue 12: a warm-standby failover drill, run at detection, under two minutes. */
+const RTO_GOAL = 120;
+/** The example's objective (dr:objectives.rtoSeconds), set for its alarm-started recovery (dr:recovery). */
+const RTO_TARGET = 180;
 
 const within10 = (measured: number, model: number) => expect(Math.abs(measured - model), `measured ${measured} s vs model ${model} s`).to.be.at.most(0.1 * model);
 const config = (stack: string) => parseStackConfig(readStackConfig(PROJECT_DIR, stack), stack);
@@ -58,14 +61,14 @@ describe("drills in the simulator", function () {
     expect(r.sim.regions["us-east-1"].fence.at(-1)?.on).to.equal(true);
   });
 
-  it("a warm-standby failover measures RTO within 10 % of the model and within the 120 s target (issue 12)", () => {
+  it("a warm-standby failover run at detection measures RTO within 10 % of the model and under the 120 s goal (issue 12)", () => {
     const r = runs.get("failover")!;
     expect(r.result.exitCode).to.equal(0);
     const model = unplannedModel();
     expect(model).to.equal(94); // 34 s detection + 60 s (DNS cache; promotion ties), capacity 35 s
     expect(printed(r.lines, "model RTO")).to.equal(model);
     const measured = printed(r.lines, "measured RTO");
-    expect(measured).to.be.at.most(RTO_TARGET);
+    expect(measured).to.be.at.most(RTO_GOAL);
     within10(measured, model);
     expect(r.lines).to.include(`RTO target ${RTO_TARGET} s: met`);
     // The scale-out started the warm pools' instances: ready one start + one target check after the call.

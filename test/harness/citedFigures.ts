@@ -20,3 +20,9 @@ export const WARM_POOL_START = 30;
 export const FRESH_LAUNCH = 120;
 /** Aurora global database lag is typically under 1 s (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html). */
 export const TYPICAL_LAG = 1;
+/** Route 53 publishes HealthCheckStatus once a minute, so a page on it waits one period (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html). */
+export const HEALTH_CHECK_METRIC_PERIOD = 60;
+/** Alarms with a 10 s or 30 s period "are evaluated every 10 seconds" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html). */
+export const HIGH_RES_ALARM_EVALUATION = 10;
+/** From a Region switch trigger's alarm going red to the plan starting: no AWS figure; 60 s assumed. */
+export const REGION_SWITCH_TRIGGER_START = 60;
