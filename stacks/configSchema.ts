@@ -16,6 +16,8 @@ import {
 import { writeForwardingProblem } from "../components/data/writeForwarding";
 import { MAX_TARGET_HEALTH_INTERVAL_SECONDS, MAX_TARGET_HEALTH_THRESHOLD, MIN_TARGET_HEALTH_INTERVAL_SECONDS, MIN_TARGET_HEALTH_THRESHOLD, DEFAULT_TARGET_HEALTH } from "../components/compute/targetHealth";
 import { WARM_POOL_STATES, WARM_POOL_STRATEGIES } from "../components/compute/warmPool";
+import { gameDaysProblem, GameDaysSetting } from "../components/resilience/gameDayPlan";
+import { DEFAULT_RESTORE_TESTING, MAX_WINDOW_HOURS, MIN_WINDOW_HOURS } from "../components/resilience/restoreTestingRules";
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
@@ -54,6 +56,7 @@ export const DEFAULT_BACKUP = {
   continuous: DEFAULT_CONTINUOUS_BACKUP,
   // Off: a first deploy creates the vault; set it to redeploy over the vault an earlier destroy kept.
   adoptVault: false,
+  restoreTesting: { ...DEFAULT_RESTORE_TESTING },
 } as const;
 export const DEFAULT_TIER_CAPACITY = { instanceType: "t3.medium", min: 3, desired: 3, max: 9 } as const;
 
@@ -86,6 +89,8 @@ const structured = <T extends z.ZodType>(schema: T) =>
 
 const wholeNumber = (what: string) =>
   z.coerce.number({ error: `must be a whole number (${what})` }).int({ error: `must be a whole number (${what})` });
+
+const windowHours = wholeNumber("hours").min(MIN_WINDOW_HOURS, { error: `must be from ${MIN_WINDOW_HOURS} to ${MAX_WINDOW_HOURS} hours (AWS Backup's range)` }).max(MAX_WINDOW_HOURS, { error: `must be from ${MIN_WINDOW_HOURS} to ${MAX_WINDOW_HOURS} hours (AWS Backup's range)` });
 
 const tierCapacity = structured(
   z
@@ -185,6 +190,18 @@ export const stackConfigSchema = z
           // Unset: the account root only (vaultPolicyAdmins); backupProblems checks each ARN.
           policyAdminArns: z.array(z.string({ error: "must be a list of IAM ARNs" }), { error: "must be a list of IAM role, user or root ARNs" }).optional(),
           adoptVault: z.boolean({ error: "must be true or false" }).default(DEFAULT_BACKUP.adoptVault),
+          // Scheduled restores of the newest recovery points, validated and deleted by AWS Backup.
+          // `enabled` unset: on exactly when dr:gameDays is set (stacks/gameDays.ts restoreTestingEnabled).
+          restoreTesting: structured(
+            z
+              .object({
+                enabled: z.boolean({ error: "must be true or false" }).optional(),
+                schedule: z.string().regex(/^(cron|rate)\(.+\)$/, { error: "must be a cron(...) or rate(...) expression, such as cron(0 6 ? * SUN *)" }).default(DEFAULT_RESTORE_TESTING.schedule),
+                validationWindowHours: windowHours.default(DEFAULT_RESTORE_TESTING.validationWindowHours),
+                startWindowHours: windowHours.default(DEFAULT_RESTORE_TESTING.startWindowHours),
+              })
+              .strict(),
+          ).default({ ...DEFAULT_RESTORE_TESTING }),
           vaultLock: structured(
             z
               .object({
@@ -198,6 +215,11 @@ export const stackConfigSchema = z
         })
         .strict(),
     ).default({ ...DEFAULT_BACKUP, vaultLock: { ...DEFAULT_VAULT_LOCK } }),
+    // AWS FIS game-day templates (components/resilience/gameDayPlan.ts): true for every scenario, a map for some.
+    gameDays: structured(z.unknown().superRefine((v, ctx) => {
+      const problem = gameDaysProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }).transform((v) => v as GameDaysSetting)).optional(),
     capacity: structured(z.object({ web: tierCapacity, app: tierCapacity }).strict()).default({ web: { ...DEFAULT_TIER_CAPACITY }, app: { ...DEFAULT_TIER_CAPACITY } }),
     objectives: structured(
       z

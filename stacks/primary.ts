@@ -7,6 +7,7 @@ import { StackConfig } from "./configSchema";
 import { PrimaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
 import { backupExports, regionBackups } from "./backup";
+import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags } from "./region";
 import { sharedSettings } from "./stackSet";
@@ -58,6 +59,7 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
   });
 
   const backups = regionBackups(config, region, key.keyArn);
+  regionGameDays({ config, region, backups, kmsKeyArn: key.keyArn, otherRegions: replicaRegions, restoreTested: { auroraClusterArn: region.database?.clusterArn, dataBucketArn: region.dataBucket.bucketArn } });
 
   return {
     shared: sharedSettings(config),

@@ -6,6 +6,7 @@ import { ConfigError, StackConfig } from "./configSchema";
 import { forRegion, PrimaryExports, readPrimaryExports, SecondaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
 import { backupExports, copyRetentionProblem, regionBackups } from "./backup";
+import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, Region } from "./region";
 import { pairProblems, secondaryActiveRegionCheck, sharedSettings } from "./stackSet";
@@ -55,6 +56,8 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   const replication = replicateBackToPrimary(config, primary, region, kmsKeyArn);
   // The copy names the primary's vault by ARN only: the copy job runs here, so no provider for the primary's region is needed.
   const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays }]);
+  // Restore testing here restores the copies of the primary's data: the restore a recovery would run.
+  regionGameDays({ config, region, backups, kmsKeyArn, otherRegions: [primary.shared.region], restoreTested: { auroraClusterArn: primary.regional.dbClusterArn ?? undefined, dataBucketArn: primary.regional.dataBucketArn } });
 
   return {
     primaryStack: primaryStackName,

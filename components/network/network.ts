@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { SUBNET_TIER_TAG } from "../resilience/gameDayPlan";
 import { AzSubnets, planSubnets } from "./cidrPlan";
 import { requireAwsProvider } from "../providers";
 
@@ -61,9 +62,10 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       enableDnsSupport: true,
       subnetStrategy: "Auto",
       subnetSpecs: [
-        { type: "Public", cidrBlocks: tierCidrs("public") },
-        { type: "Private", cidrBlocks: tierCidrs("private") },
-        { type: "Isolated", cidrBlocks: tierCidrs("isolated") },
+        // The tier tag is what game-day experiments select subnets by (components/resilience/gameDayPlan.ts).
+        { type: "Public", cidrBlocks: tierCidrs("public"), tags: { [SUBNET_TIER_TAG]: "public" } },
+        { type: "Private", cidrBlocks: tierCidrs("private"), tags: { [SUBNET_TIER_TAG]: "private" } },
+        { type: "Isolated", cidrBlocks: tierCidrs("isolated"), tags: { [SUBNET_TIER_TAG]: "isolated" } },
       ],
       natGateways: { strategy: natStrategy === "single" ? "Single" : "OnePerAz" },
       vpcEndpointStrategy: "Auto",

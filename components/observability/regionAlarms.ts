@@ -58,6 +58,8 @@ export interface RegionAlarmsArgs {
 export class RegionAlarms extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
   readonly alarmNames: pulumi.Output<string[]>;
+  /** Each alarm's ARN by its key ("web-5xx-rate", "db-cpu", ...): game-day stop conditions name them. */
+  readonly alarmArns: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: RegionAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     validateRegionAlarmsArgs(args);
@@ -74,8 +76,9 @@ export class RegionAlarms extends pulumi.ComponentResource {
     }, { parent: this });
 
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
+    const byKey: Record<string, aws.cloudwatch.MetricAlarm> = {};
     const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "actionsEnabled">) =>
-      alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+      alarms.push(byKey[suffix] = new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
         ...alarmArgs,
         actionsEnabled: true,
         alarmActions: [topic.arn],
@@ -181,6 +184,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
 
     this.topicArn = topic.arn;
     this.alarmNames = pulumi.all(alarms.map((a) => a.name));
+    this.alarmArns = Object.fromEntries(Object.entries(byKey).map(([k, a]) => [k, a.arn]));
     this.registerOutputs({ topicArn: this.topicArn, alarmNames: this.alarmNames });
   }
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DATA_BUCKET_TAG } from "../resilience/gameDayPlan";
 import { lockDownBucket } from "./bucketLockdown";
 import { kmsKeyArnProblems, kmsKeyRegion } from "./bucketReplication";
 import { requireAwsProvider } from "../providers";
@@ -50,7 +51,8 @@ export class DataBucket extends pulumi.ComponentResource {
       return arn;
     });
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy }, { parent: this });
+    // The tag marks the one bucket a game day may pause replication of (components/resilience/gameDayPlan.ts).
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy, tags: { [DATA_BUCKET_TAG.key]: DATA_BUCKET_TAG.value } }, { parent: this });
 
     this.versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
       bucket: bucket.bucket,
