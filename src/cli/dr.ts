@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `dr` command line: `plan` (offline plan of every region), `bench`, deploy / destroy /
- * preview (registered by ./deployCommands) and `drill` (./drillCommands).
+ * preview (registered by ./deployCommands), `drill` (./drillCommands) and `gameday` (./gameDayCommands).
  * Run in a clone as `npm run dr -- <command> [options]`; `npm run plan` and `npm run bench` are
  * shortcuts. Errors a user fixes (config, stack files, arguments) print as a message and exit 1,
  * never as a stack trace; set DR_DEBUG=1 to see the trace of an unexpected error.
@@ -13,6 +13,7 @@ import { isUserError } from "../plan/errors";
 import { DEFAULT_OUT_DIR, runPlan } from "../plan/runPlan";
 import { registerDeployCommands } from "./deployCommands";
 import { registerDrillCommands } from "./drillCommands";
+import { registerGameDayCommands } from "./gameDayCommands";
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
 
   registerDeployCommands(program);
   registerDrillCommands(program);
+  registerGameDayCommands(program);
   return program;
 }
 

@@ -16,7 +16,12 @@ import { SimulatedCrash } from "./runner";
 import { BACKUP_FAULTS, describeRestoreJob, initialBackup, listRecoveryPoints, restoredCluster, SimBackup, startRestoreJob } from "./simBackup";
 import { Step } from "./step";
 
-export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover", ...BACKUP_FAULTS] as const;
+/**
+ * insufficient-capacity plays the capacity-denied game day (an AWS FIS
+ * aws:ec2:asg-insufficient-instance-capacity-error on every recovery-region AZ but one): warm-pool
+ * instances in the denied AZs cannot start, so the group launches fresh instances where capacity is left.
+ */
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover", "insufficient-capacity", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /** Epoch ms of "never" (JSON has no Infinity). */
@@ -247,7 +252,8 @@ export class SimulatedCloud implements Cloud {
     // every added instance (as far as the full-capacity scale-out the model prices), else launched fresh.
     const t = this.timings[region];
     const tier = t[g.tier];
-    const ready = (desired <= tier.to ? tier.instanceReadySeconds : t.freshLaunchSeconds) + t.newTargetServingSeconds;
+    const denied = this.state.faults.includes("insufficient-capacity") && region === this.inputs.secondary.region;
+    const ready = (desired <= tier.to && !denied ? tier.instanceReadySeconds : t.freshLaunchSeconds) + t.newTargetServingSeconds;
     const launch = this.state.faults.includes("timeout") ? NEVER : this.state.now + ready * 1000;
     while (g.ready.length < desired) g.ready.push(launch);
     g.ready = g.ready.sort((a, b) => a - b).slice(0, Math.max(desired, 0));
