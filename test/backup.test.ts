@@ -57,6 +57,8 @@ describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
     expect(c.backup).to.deep.equal({
       schedule: "cron(0 5 ? * * *)", retentionDays: 35, copyRetentionDays: 35, continuous: true, adoptVault: false,
       vaultLock: { mode: "governance", minRetentionDays: 7, maxRetentionDays: 365 },
+      // Restore testing follows dr:gameDays unless `enabled` is set: weekly, validated within 4 h.
+      restoreTesting: { schedule: "cron(0 6 ? * SUN *)", validationWindowHours: 4, startWindowHours: 8 },
     });
     expect(c.database.sizeGiB).to.equal(100);
   });

@@ -2,6 +2,11 @@ import { expect } from "chai";
 import { experimentProblems, experimentSpec, MAX_ACTIONS, MAX_STOP_CONDITIONS } from "../components/resilience/gameDayPlan";
 import { MAX_RESTORE_TESTING_NAME, restoreTestingPlanName, restoreTestingProblems } from "../components/resilience/restoreTestingRules";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
+import { DEFAULT_RESTORE_TEST_SCHEDULE } from "../components/resilience/restoreTestingRules";
+import type { PlanDocument } from "../src/plan/document";
+import { gameDaySection } from "../src/plan/gameDays";
+import { formatReadiness, readinessByStrategy } from "../src/model/readiness";
+import { RESTORE_TEST_USD } from "../src/model/prices";
 import { Evaluation, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { exampleDeployment } from "./harness/deployments";
 import { foreignRegionUse } from "./harness/staticStability";
@@ -187,6 +192,17 @@ describe("game days: AWS FIS templates and restore testing on the evaluated stac
     }
   });
 
+  it("the plan report lists each template with its stop conditions and targets, and each region's restore-testing schedule", () => {
+    const doc = { resources: [set.primary, set.secondary].flatMap((ev) => ev.resources.map((r) => ({ ...r, stack: ev.stack }))) } as unknown as PlanDocument;
+    const text = gameDaySection(doc).join("\n");
+    const rows = text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| scenario") && !l.startsWith("| stack") && !l.startsWith("| ---"));
+    expect(rows.map((l) => l.split(" | ")[0].slice(2)).sort()).to.deep.equal(["capacity-denied", "partition", "primary", "primary-dark", "secondary"]);
+    const dark = rows.find((l) => l.startsWith("| primary-dark"))!;
+    expect(dark).to.include("db-cpu").and.include("dr:subnet-tier=public").and.include("aws:ec2:stop-instances -> instances");
+    expect(rows.filter((l) => l.includes(DEFAULT_RESTORE_TEST_SCHEDULE))).to.have.length(2);
+    expect(gameDaySection({ resources: [] } as unknown as PlanDocument).join(" ")).to.include("dr:gameDays is not set");
+  });
+
   it("static stability holds with game days on: the secondary registers and invokes nothing outside its region", () => {
     expect(foreignRegionUse(set.secondary, SECONDARY_REGION)).to.deep.equal([]);
   });
@@ -223,6 +239,12 @@ describe("game days: config and AWS limits", () => {
     const wide = experimentSpec("partition", { ...context, otherRegions: Array.from({ length: 11 }, (_, i) => `region-${i}`) });
     expect(wide.actions).to.have.length(22);
     expect(experimentProblems(wide, 2, 3)[0]).to.include("at most 20");
+  });
+
+  it("the readiness cost table prices a restore test", () => {
+    const [p, sec] = ["primary", "secondary"].map((st) => parseStackConfig(givenStackFile(st), st));
+    const row = formatReadiness(readinessByStrategy(p, sec), sec.strategy).split("\n").find((l) => l.startsWith("| restore testing"));
+    expect(row).to.include(`${RESTORE_TEST_USD.toFixed(2)} per restored resource and test`);
   });
 
   it("restore testing names stay within 50 letters, digits and underscores, and 30 selections a plan", () => {

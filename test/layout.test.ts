@@ -20,7 +20,7 @@ describe("source layout", () => {
   });
 
   it("groups components by the concern their type tokens name, with shared helpers at the top", () => {
-    const concerns = new Set(["network", "compute", "data", "storage", "security", "dns", "observability", "recovery"]);
+    const concerns = new Set(["network", "compute", "data", "storage", "security", "dns", "observability", "recovery", "resilience"]);
     const misplaced = [...graph.keys()].filter((f) => f.startsWith("components/")).filter((f) => {
       const parts = f.split("/");
       return parts.length > 3 || (parts.length === 3 && !concerns.has(parts[1]));

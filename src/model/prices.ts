@@ -15,6 +15,7 @@ export const PRICE_SOURCES = {
   ebs: "https://aws.amazon.com/ebs/pricing/",
   aurora: "https://aws.amazon.com/rds/aurora/pricing/",
   stoppedInstances: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html",
+  backup: "https://aws.amazon.com/backup/pricing/",
 } as const;
 
 /** Hours in an average month, the convention AWS's pricing calculator uses. */
@@ -57,3 +58,10 @@ export function ec2Hourly(instanceType: string): number | undefined {
 export function auroraHourly(instanceClass: string): number | undefined {
   return AURORA_HOURLY_USD[instanceClass];
 }
+
+/**
+ * AWS Backup restore testing, USD per restore test (one restored resource), on top of the restored
+ * resource's own charges while the validation window keeps it. Not confirmed offline: the pricing
+ * page could not be read from these machines; check it before relying on the figure.
+ */
+export const RESTORE_TEST_USD = 1.5;

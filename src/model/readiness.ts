@@ -11,7 +11,7 @@
 import { stackCapacity } from "../../components/compute/capacity";
 import { stackWarmPools } from "../../components/compute/warmPool";
 import { DR_STRATEGIES, DrStrategy, StackConfig } from "../../stacks/configSchema";
-import { auroraHourly, ec2Hourly, GP3_USD_PER_GIB_MONTH, HOURS_PER_MONTH, PRICE_SOURCES, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, ROOT_VOLUME_GIB } from "./prices";
+import { auroraHourly, ec2Hourly, GP3_USD_PER_GIB_MONTH, HOURS_PER_MONTH, PRICE_SOURCES, PRICE_TABLE_DATE, PRICE_TABLE_REGIONS, RESTORE_TEST_USD, ROOT_VOLUME_GIB } from "./prices";
 import { estimateRecovery, RecoveryAssumptions } from "./recovery";
 
 export interface ReadinessCost {
@@ -72,6 +72,8 @@ export function formatReadiness(rows: readonly ReadinessCost[], current: DrStrat
     "| strategy | modelled RTO s | instance-hours / month | stopped warm-pool instances | EBS GiB-months | DB instance-hours / month | USD / month |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map((r) => `| ${r.strategy === current ? `**${r.strategy}** (configured)` : r.strategy} | ${r.rtoSeconds} | ${r.instanceHours} | ${r.pooledInstances} | ${r.ebsGibMonths} | ${r.databaseInstanceHours} | ${r.usdPerMonth.toFixed(2)}${r.unpriced.length ? ` (not priced: ${r.unpriced.join(", ")})` : ""} |`),
+    // Any strategy: restore testing (dr:backup.restoreTesting) is charged per test, not per month.
+    `| restore testing (any strategy), per test | - | - | - | - | - | ${RESTORE_TEST_USD.toFixed(2)} per restored resource and test, plus the restored resource while kept for validation |`,
     "",
     `On-demand Linux prices of ${PRICE_TABLE_DATE} for ${PRICE_TABLE_REGIONS.join(" and ")} (src/model/prices.ts; sources: ${Object.values(PRICE_SOURCES).join(", ")}), ` +
       `${HOURS_PER_MONTH} h a month, gp3 at $${GP3_USD_PER_GIB_MONTH}/GiB-month, ${ROOT_VOLUME_GIB} GiB root volumes (assumed: the AMI decides). ` +

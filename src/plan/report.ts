@@ -1,11 +1,12 @@
 /**
  * report.md: what a reviewer reads before a deploy. Per stack, resources per region and per
- * component; then the cross-region links, the DR strategy, the RTO/RPO model and the guardrails.
+ * component; then the cross-region links, the game days, the DR strategy, the RTO/RPO model and the guardrails.
  */
 import { countByRegion, resourcesOfStack, topLevelComponents } from "./inventory";
 import type { CrossRegionLink, LinkKind, PlanDocument } from "./document";
 import type { PolicySection } from "./policies";
 import type { RecoverySection } from "./recovery";
+import { gameDaySection } from "./gameDays";
 
 const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
   "global-database": "Global database membership",
@@ -38,7 +39,7 @@ export function renderReport(doc: PlanDocument, recovery: RecoverySection, polic
     "",
   ];
   for (const s of doc.stacks) out.push(...stackSection(doc, s.stack));
-  out.push(...linksSection(doc.links), recovery.markdown);
+  out.push(...linksSection(doc.links), ...gameDaySection(doc), recovery.markdown);
   if (policies) out.push(policies.markdown);
   return out.join("\n");
 }

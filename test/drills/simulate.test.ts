@@ -37,6 +37,7 @@ describe("drills in the simulator", function () {
       ["switchover", "switchover", []], ["failover", "failover", []], ["failover-down", "failover", ["primary-region-down"]], ["failback", "failback", []], ["dns", "dns", []],
       ["readiness", "readiness", []], ["lag", "switchover", ["lag-over-target"]], ["throttling", "switchover", ["throttling"]], ["timeout", "switchover", ["timeout"]],
       ["failover-lag", "failover", ["lag-over-target"]], ["readiness-lag", "readiness", ["lag-over-target"]], ["fence", "fence", []],
+      ["failover-ice", "failover", ["insufficient-capacity"]],
     ] as const) runs.set(key, await simulate(name, { faults: [...faults] }));
   });
 
@@ -78,6 +79,14 @@ describe("drills in the simulator", function () {
     expect(r.sim.calls.filter((c) => c.service === "Route53")).to.deep.equal([]);
     const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
     expect(order.indexOf("fence-old-primary")).to.be.lessThan(order.indexOf("scale-out-recovery"));
+  });
+
+  it("insufficient-capacity (the capacity-denied game day): the recovery region's warm pools cannot start, so its groups launch fresh and the RTO grows", () => {
+    const r = runs.get("failover-ice")!;
+    expect(r.result.exitCode).to.equal(0);
+    const scaleOutAt = Date.parse(r.journal.find((e) => e.step === "scale-out-recovery" && e.event === "done")!.at);
+    for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((FRESH_LAUNCH + targetCheck()) * 1000);
+    expect(printed(r.lines, "measured RTO")).to.be.greaterThan(printed(runs.get("failover")!.lines, "measured RTO"));
   });
 
   it("failover completes while the primary region answers nothing; what targets it is skipped, not blocking", () => {
