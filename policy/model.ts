@@ -51,8 +51,10 @@ export interface StackView {
 
 /** What a policy may know beyond the resource or stack it checks. */
 export interface PolicyContext {
-  /** dr:allowedRegions: where data may live; undefined means anywhere. */
+  /** Where data may live (a policy-config file's list, else dr:allowedRegions); undefined means anywhere. */
   readonly allowedRegions?: readonly string[];
+  /** dr:allowedRegions as the stack config says, when the caller knows it (CrossGuard: PULUMI_CONFIG). */
+  readonly allowedRegionsFromStack?: readonly string[];
   /**
    * The other stacks of the set, when the caller knows them (`plan` does). CrossGuard sees one
    * stack at a time, so checks that need another stack are skipped there.
@@ -62,7 +64,8 @@ export interface PolicyContext {
   readonly stack?: StackView;
 }
 
-export type Report = (message: string, urn?: string) => void;
+/** Reports a violation at the policy's enforcement level, or (advisory true) as advice only. */
+export type Report = (message: string, urn?: string, advisory?: boolean) => void;
 
 interface PolicyBase {
   /** Unique, kebab-case; the name CrossGuard shows. */

@@ -4,6 +4,8 @@
  * (test/harness/staticStability.ts), so the two cannot drift apart. Structural types only.
  */
 
+import { UNKNOWN } from "./resources";
+
 /**
  * Pulumi AWS modules of global services: their resources are not region-specific, and the control
  * plane sits in one region whichever provider registers them ("global services ... their control
@@ -52,12 +54,12 @@ export function foreignRegionResources(resources: readonly RegionScopedResource[
   for (const r of resources) {
     if (r.type === "pulumi:providers:aws") {
       const region = r.inputs.region;
-      if (typeof region === "string" && region !== home) out.push({ urn: r.urn, region, line: `provider ${r.name} for ${region}` });
+      if (typeof region === "string" && region !== UNKNOWN && region !== home) out.push({ urn: r.urn, region, line: `provider ${r.name} for ${region}` });
       continue;
     }
     if (!r.custom || !r.type.startsWith("aws:") || isGlobalServiceType(r.type)) continue;
     // Foreign through its provider, or through its own region input; an unknown region is not judged.
-    const own = typeof r.inputs.region === "string" ? r.inputs.region : undefined;
+    const own = typeof r.inputs.region === "string" && r.inputs.region !== UNKNOWN ? r.inputs.region : undefined;
     const region = own !== undefined && own !== home ? own : r.region;
     if (region !== undefined && region !== home) out.push({ urn: r.urn, region, line: `${r.type} ${r.name} in ${region}` });
   }

@@ -44,6 +44,6 @@ export function loadPolicies(dir: string = POLICY_MODULES_DIR): DrPolicy[] {
 let cached: readonly DrPolicy[] | undefined;
 /** The pack's policies (loaded once). */
 export function allPolicies(): readonly DrPolicy[] {
-  cached ??= loadPolicies();
+  if (!cached) cached = loadPolicies();
   return cached;
 }

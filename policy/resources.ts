@@ -40,7 +40,23 @@ export const T = {
 export const ACCESS_LOG_BUCKET_COMPONENT = "dr:storage:AccessLogBucket";
 
 export type Obj = Readonly<Record<string, unknown>>;
-export const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/**
+ * A value not known until the engine creates a resource: ids, ARNs and other outputs during a
+ * first preview. The CrossGuard adapter turns the engine's unknown sentinels into it (so no policy
+ * trips @pulumi/policy's unknown-checking proxy, which downgrades the whole policy to advisory
+ * "can't run ... during preview"), and the mock engine records unknown inputs the same way.
+ */
+export const UNKNOWN = "[unknown]";
+export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
+/** A known, non-empty string; an unknown value is not one. */
+export const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" && v !== UNKNOWN ? v : undefined);
+/**
+ * Whether an input is given at all: a known string, or a value computed from another resource
+ * (unknown at preview). Literal settings such as an AWS managed key alias are always known, so an
+ * unknown value is one the program computes from a resource it creates.
+ */
+export const isSet = (v: unknown): boolean => str(v) !== undefined || isUnknown(v);
 export const obj = (v: unknown): Obj => {
   const parsed = typeof v === "string" && v.startsWith("{") ? tryJson(v) : v;
   return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Obj) : {};
@@ -61,6 +77,18 @@ function tryJson(text: string): unknown {
 
 /** The region field of an ARN ("arn:aws:kms:us-west-2:..."), if it has one (S3 bucket ARNs do not). */
 export const arnRegion = (arn: unknown): string | undefined => str(str(arn)?.split(":")[3]);
+
+/**
+ * The regions an ARN input points into: the ARN's own region when it is known; when it is unknown
+ * (a first preview, the ARN of a resource of this stack), the regions of the resources of `types`
+ * the input depends on. An input listing several unknown ARNs gets every such dependency's region.
+ */
+export function arnRegions(value: unknown, r: ResourceView, input: string, everything: readonly ResourceView[], types: readonly string[]): string[] {
+  const known = arnRegion(value);
+  if (known) return [known];
+  if (!isUnknown(value)) return [];
+  return dependencies(r, input, everything, types).map((d) => d.region).filter((x): x is string => !!x);
+}
 
 /** Types of the components a resource sits in, outermost first, read from its URN's type chain. */
 export function ancestorTypes(urn: string): string[] {
@@ -103,15 +131,19 @@ export function stackRoleFromProviders(resources: readonly ResourceView[]): stri
   return undefined;
 }
 
-/** Every string inside a value (lists and objects walked). */
+/** Every known string inside a value (lists and objects walked). */
 function stringsIn(v: unknown): string[] {
-  if (typeof v === "string") return [v];
+  if (typeof v === "string") return isUnknown(v) ? [] : [v];
   if (Array.isArray(v)) return v.flatMap(stringsIn);
   if (v && typeof v === "object") return Object.values(v).flatMap(stringsIn);
   return [];
 }
 
-/** What a resource may be referred to by: its URN and its id, ARN and name outputs. */
+/**
+ * What a resource may be referred to by: its URN, and its id, ARN and name outputs when known.
+ * Within one stack the URN suffices (property dependencies name it, at preview too); the outputs
+ * serve references across stacks, which carry values, not dependencies.
+ */
 export function identities(r: ResourceView): Set<string> {
   const ids = new Set<string>([r.urn]);
   for (const key of ["id", "arn", "bucket", "name", "keyId", "clusterIdentifier", "globalClusterIdentifier"]) {
@@ -124,6 +156,12 @@ export function identities(r: ResourceView): Set<string> {
 /** What an input refers to: the URNs it depends on and the strings it holds. */
 export function referenceKeys(r: ResourceView, input: string): Set<string> {
   return new Set([...(r.propertyDependencies[input] ?? []), ...stringsIn(r.inputs[input])]);
+}
+
+/** The resources of a type (or any type) that `r`'s input depends on, by property dependency. */
+export function dependencies(r: ResourceView, input: string, everything: readonly ResourceView[], types?: readonly string[]): ResourceView[] {
+  const urns = new Set(r.propertyDependencies[input] ?? []);
+  return everything.filter((x) => urns.has(x.urn) && (!types || types.includes(x.type)));
 }
 
 /** Whether `r`'s input refers to `target` (by property dependency or by one of its identities). */

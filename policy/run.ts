@@ -37,10 +37,11 @@ export function runPolicies(stacks: readonly StackUnderPolicy[], policies: reado
   return policies.map((policy) => {
     const violations: Violation[] = [];
     for (const { view, allowedRegions } of stacks) {
-      const context: PolicyContext = { allowedRegions, peers: peersKnown ? stacks.filter((s) => s.view !== view).map((s) => s.view) : undefined, stack: view };
-      const record = (message: string, urn?: string) => violations.push({ policy: policy.name, pillar: policy.pillar, enforcement: policy.enforcement, stack: view.stack, urn, message });
+      const context: PolicyContext = { allowedRegions, allowedRegionsFromStack: allowedRegions, peers: peersKnown ? stacks.filter((s) => s.view !== view).map((s) => s.view) : undefined, stack: view };
+      const record = (message: string, urn?: string, advisory?: boolean) =>
+        violations.push({ policy: policy.name, pillar: policy.pillar, enforcement: advisory ? "advisory" : policy.enforcement, stack: view.stack, urn, message });
       if (policy.kind === "stack") policy.validate(view, context, record);
-      else for (const r of view.resources.filter((x) => appliesTo(policy, x))) policy.validate(r, context, (message) => record(message, r.urn));
+      else for (const r of view.resources.filter((x) => appliesTo(policy, x))) policy.validate(r, context, (message, _urn, advisory) => record(message, r.urn, advisory));
     }
     return { policy, violations };
   });

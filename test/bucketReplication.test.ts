@@ -145,7 +145,9 @@ describe("DataBucket and BucketReplication (S3 cross-region replication)", () =>
     it("denies every request made without TLS, on the bucket and its objects", () => {
       for (const r of REGIONS) {
         const policy = within(BUCKET[r], T.policy);
-        const statements: Statement[] = JSON.parse(String(policy.inputs.policy)).Statement;
+        // The components pass the document as an object (so it is known at preview); the engine sends it as is.
+        const doc = policy.inputs.policy;
+        const statements: Statement[] = (typeof doc === "string" ? JSON.parse(doc) : doc as { Statement: Statement[] }).Statement;
         const deny = statements.find((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false");
         expect(deny, "a Deny on aws:SecureTransport=false").to.exist;
         expect(deny!.Principal).to.equal("*");

@@ -361,7 +361,7 @@ describe("plan links and layout (pure)", () => {
   ];
   const res = (stack: string, region: string, type: string, name: string, inputs: Record<string, unknown> = {}, dependsOn: string[] = []): PlanResource => ({
     stack, region, type, name, urn: `urn:pulumi:${stack}::dr-platform::${type}::${name}`, parent: null,
-    provider: { name: `aws-${region}`, urn: `urn:p:${region}`, region }, inputs, dependsOn, ignoreChanges: [], protect: false, custom: true,
+    provider: { name: `aws-${region}`, urn: `urn:p:${region}`, region }, inputs, dependsOn, propertyDependencies: {}, id: name, outputs: {}, ignoreChanges: [], protect: false, custom: true,
   });
   const primaryBucket = res("primary", "us-east-1", "aws:s3/bucket:Bucket", "data-east", { bucket: "orders-data-east" });
   const secondaryBucket = res("secondary", "us-west-2", "aws:s3/bucket:Bucket", "data-west", { bucket: "orders-data-west" });

@@ -7,7 +7,12 @@ import { allPolicies } from "../policy/registry";
 import { main } from "../src/cli/dr";
 import type { RecordedResourceWithRegion } from "../src/engine/evaluate";
 import type { EvaluatedStack } from "../src/plan/evaluatePlan";
-import { policySection, policyStrictFailures } from "../src/plan/policies";
+import { recordedOfPlanDocument, policySection, policyStrictFailures } from "../src/plan/policies";
+import type { PlanDocument } from "../src/plan/document";
+import { stackRegion } from "../src/plan/stackSet";
+import { viewsOfRecorded } from "../policy/recorded";
+import { runPolicies, Violation } from "../policy/run";
+import { isLinksConfig, StackConfig } from "../stacks/configSchema";
 import { PROJECT_DIR } from "./harness/stack";
 import { examplePlan } from "./harness/examplePlan";
 
@@ -63,6 +68,26 @@ describe("policy pack in plan (the example stacks, evaluated once)", () => {
       const versioning = e.evaluation.resources.find((r) => r.type === "aws:s3/bucketVersioning:BucketVersioning")!;
       expect(Object.keys(versioning.propertyDependencies)).to.include("bucket");
     }
+  });
+
+  it("plan.json holds what the policies need (URN, parent, property dependencies, outputs, ids): run on it, every policy reports what plan reported", async () => {
+    const { outDir } = await examplePlan();
+    const doc = JSON.parse(fs.readFileSync(path.join(outDir, "plan.json"), "utf8")) as PlanDocument;
+    const bucket = doc.resources.find((r) => r.stack === "primary" && r.type === "aws:s3/bucket:Bucket" && /data/.test(r.name))!;
+    const versioning = doc.resources.find((r) => r.stack === "primary" && r.type === "aws:s3/bucketVersioning:BucketVersioning" && r.parent === bucket.parent)!;
+    expect(versioning.propertyDependencies.bucket).to.deep.equal([bucket.urn]);
+    expect(bucket.outputs.arn).to.match(/^arn:aws:s3:::/);
+    expect(bucket.id).to.be.a("string");
+    const line = (v: Violation) => `${v.policy} ${v.stack} ${v.urn ?? ""} ${v.enforcement}: ${v.message}`;
+    const fromPlan = policySection(evaluated).outcomes.flatMap((o) => o.violations).map(line);
+    const fromFile = runPolicies(evaluated.map((e) => ({
+      view: { stack: e.planned.stack, role: e.planned.config.role, region: stackRegion(e.planned.config), resources: viewsOfRecorded(recordedOfPlanDocument(doc, e.planned.stack)) },
+      allowedRegions: evaluated.map((x) => x.planned.config).find((c): c is StackConfig => !isLinksConfig(c))?.allowedRegions,
+    }))).flatMap((o) => o.violations).map(line);
+    expect(fromFile).to.deep.equal(fromPlan);
+    // The advisory the example carries (if any) is reported the same, so the comparison is not empty by accident.
+    expect(runPolicies([{ view: { stack: "primary", resources: viewsOfRecorded(recordedOfPlanDocument(doc, "primary").filter((r) => r.urn !== versioning.urn)) } }])
+      .flatMap((o) => o.violations).map((v) => v.policy)).to.include("s3-bucket-versioning");
   });
 
   it("a launch template without IMDSv2 fails --strict with the policy's message naming metadataOptions.httpTokens", () => {

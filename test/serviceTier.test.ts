@@ -415,7 +415,8 @@ describe("service tiers, security-group chain and access-log bucket (us-east-1)"
     });
 
     it("lets only us-east-1's ELB account put this account's logs under the tiers' prefixes, and denies plain HTTP", () => {
-      const policy = JSON.parse(String(oneOf(ev, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy)) as { Statement: Json[] };
+      // A document object (known at preview but for the ARNs), not JSON text.
+      const policy = oneOf(ev, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy as { Statement: Json[] };
       const bucketArn = outputsOf("dr:storage:AccessLogBucket", "logs").bucketArn;
       const allow = policy.Statement.filter((s) => s.Effect === "Allow");
       expect(allow).to.have.length(1);

@@ -101,7 +101,9 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.id,
-      policy: pulumi.all([bucket.arn, accountId]).apply(([arn, account]) => JSON.stringify({
+      // A document (not JSON text made in an apply): only the ARNs wait for the bucket, so the
+      // statements are known at the first preview and the policy pack can check them there.
+      policy: {
         Version: "2012-10-17",
         Statement: [
           {
@@ -110,18 +112,18 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             Principal: elbLogDeliveryPrincipal(args.region),
             Action: "s3:PutObject",
             // Only this account's logs, only under the tiers' prefixes: the ELB principal is shared by every AWS customer.
-            Resource: prefixes.map((p) => `${arn}/${p}/AWSLogs/${account}/*`),
+            Resource: prefixes.map((p) => pulumi.interpolate`${bucket.arn}/${p}/AWSLogs/${accountId}/*`),
           },
           {
             Sid: "DenyInsecureTransport",
             Effect: "Deny",
             Principal: "*",
             Action: "s3:*",
-            Resource: [arn, `${arn}/*`],
+            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
         ],
-      })),
+      },
       // S3 rejects concurrent configuration calls on one bucket (OperationAborted); apply the policy last.
     }, { parent: this, dependsOn: [publicAccess, ownership, encryption] });
 

@@ -84,17 +84,19 @@ export class DataBucket extends pulumi.ComponentResource {
 
     new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.bucket,
-      policy: bucket.arn.apply((arn) => JSON.stringify({
+      // A document (not JSON text made in an apply): only the ARNs wait for the bucket, so the
+      // statement is known at the first preview and the policy pack can check it there.
+      policy: {
         Version: "2012-10-17",
         Statement: [{
           Sid: "DenyInsecureTransport",
           Effect: "Deny",
           Principal: "*",
           Action: "s3:*",
-          Resource: [arn, `${arn}/*`],
+          Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
           Condition: { Bool: { "aws:SecureTransport": "false" } },
         }],
-      })),
+      },
       // S3 refuses concurrent changes to a bucket's access settings (OperationAborted).
     }, { parent: this, dependsOn: [publicAccessBlock] });
 

@@ -6,11 +6,12 @@
  * caller has it (`plan`); CrossGuard sees one stack, and there only copies it can see are checked.
  */
 import type { DrPolicy, PolicyContext, ResourceView, StackView } from "../model";
-import { arnRegion, describe, isAccessLogBucketPart, list, ofType, refersTo, str, T } from "../resources";
+import { arnRegions, describe, isAccessLogBucketPart, list, ofType, refersTo, str, T } from "../resources";
 
 const BACKUP = {
   plan: "aws:backup/plan:Plan",
   selection: "aws:backup/selection:Selection",
+  vault: "aws:backup/vault:Vault",
 } as const;
 
 /** The role of the stack that owns the primary's cross-region backup copy. */
@@ -31,10 +32,8 @@ export function crossRegionCopies(store: ResourceView, everything: readonly Reso
   const regions = ofType(everything, BACKUP.selection)
     .filter((s) => refersTo(s, "resources", store))
     .flatMap((s) => plans.filter((p) => refersTo(s, "planId", p)))
-    .flatMap((p) => list(p.inputs.rules))
-    .flatMap((rule) => list(rule.copyActions))
-    .map((c) => arnRegion(c.destinationVaultArn))
-    .filter((r): r is string => !!r && r !== store.region);
+    .flatMap((p) => list(p.inputs.rules).flatMap((rule) => list(rule.copyActions)).flatMap((c) => arnRegions(c.destinationVaultArn, p, "rules", everything, [BACKUP.vault])))
+    .filter((r) => r !== store.region);
   return [...new Set(regions)].sort();
 }
 

@@ -1,6 +1,6 @@
 /** Launch template and Application Load Balancer guardrails. */
 import type { DrPolicy } from "../model";
-import { describe, isTrue, list, obj, str, T } from "../resources";
+import { describe, isSet, isTrue, list, obj, str, T } from "../resources";
 
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html (HttpTokens required = IMDSv2 only)
 const imdsv2: DrPolicy = {
@@ -33,7 +33,7 @@ const ebsEncrypted: DrPolicy = {
       const ebs = obj(m.ebs);
       const device = str(m.deviceName) ?? "(no device name)";
       if (!isTrue(ebs.encrypted)) report(`${describe(lt)}: blockDeviceMappings ${device} ebs.encrypted is ${String(ebs.encrypted ?? "not set")}; set ebs.encrypted to "true".`);
-      else if (!str(ebs.kmsKeyId)) report(`${describe(lt)}: blockDeviceMappings ${device} is encrypted with the AWS managed key; set ebs.kmsKeyId to the region's customer key.`);
+      else if (!isSet(ebs.kmsKeyId)) report(`${describe(lt)}: blockDeviceMappings ${device} is encrypted with the AWS managed key; set ebs.kmsKeyId to the region's customer key.`);
     }
   },
 };
@@ -77,7 +77,7 @@ const accessLogs: DrPolicy = {
   types: [T.loadBalancer],
   validate: (lb, _ctx, report) => {
     const logs = obj(lb.inputs.accessLogs);
-    if (isAlb(lb) && (!isTrue(logs.enabled) || !str(logs.bucket))) report(`${describe(lb)}: access logs are off; set accessLogs { enabled: true, bucket: <the region's access-log bucket> }.`);
+    if (isAlb(lb) && (!isTrue(logs.enabled) || !isSet(logs.bucket))) report(`${describe(lb)}: access logs are off; set accessLogs { enabled: true, bucket: <the region's access-log bucket> }.`);
   },
 };
 

@@ -1,6 +1,6 @@
 /** Aurora guardrails: instance classes a global database accepts, encryption, protection, backups, member credentials, AZ spread. */
 import type { DrPolicy } from "../model";
-import { describe, isTrue, num, ofType, roleTag, str, T } from "../resources";
+import { describe, isSet, isTrue, num, ofType, roleTag, str, T } from "../resources";
 
 /**
  * Classes an Aurora global database accepts: memory-optimized db.r5 and newer, db.x2, or Serverless v2
@@ -35,9 +35,9 @@ const encrypted: DrPolicy = {
   types: [T.cluster, T.globalCluster],
   validate: (cluster, _ctx, report) => {
     // A global cluster created from an existing cluster inherits its encryption; one created empty must ask for it.
-    if (cluster.type === T.globalCluster && str(cluster.inputs.sourceDbClusterIdentifier)) return;
+    if (cluster.type === T.globalCluster && isSet(cluster.inputs.sourceDbClusterIdentifier)) return;
     if (!isTrue(cluster.inputs.storageEncrypted)) report(`${describe(cluster)}: storageEncrypted is not true; set storageEncrypted: true (it cannot be turned on after creation).`);
-    else if (cluster.type === T.cluster && !str(cluster.inputs.kmsKeyId)) report(`${describe(cluster)}: encrypted with the AWS managed key; set kmsKeyId to the region's customer key (a cross-region member must name a key in its own region).`);
+    else if (cluster.type === T.cluster && !isSet(cluster.inputs.kmsKeyId)) report(`${describe(cluster)}: encrypted with the AWS managed key; set kmsKeyId to the region's customer key (a cross-region member must name a key in its own region).`);
   },
 };
 
@@ -71,7 +71,7 @@ const secondaryNoCredentials: DrPolicy = {
   types: [T.cluster],
   validate: (cluster, ctx, report) => {
     const role = ctx.stack?.role ?? roleTag(cluster);
-    if (role !== "secondary" || !str(cluster.inputs.globalClusterIdentifier)) return;
+    if (role !== "secondary" || !isSet(cluster.inputs.globalClusterIdentifier)) return;
     const set = CREDENTIAL_INPUTS.filter((k) => cluster.inputs[k] !== undefined && cluster.inputs[k] !== false);
     if (set.length) report(`${describe(cluster)}: a secondary global-database member sets ${set.join(", ")}; remove them (the member takes users and databases from the primary, and AWS rejects them).`);
   },
@@ -87,7 +87,9 @@ const distinctAzs: DrPolicy = {
   validate: (stack, _ctx, report) => {
     const byCluster = new Map<string, typeof stack.resources[number][]>();
     for (const i of ofType(stack.resources, T.clusterInstance)) {
-      const key = str(i.inputs.clusterIdentifier) ?? (i.propertyDependencies.clusterIdentifier ?? [])[0] ?? "(unknown cluster)";
+      // The cluster it depends on (known at preview), else the identifier it names.
+      const dependency = stack.resources.find((c) => c.urn === (i.propertyDependencies.clusterIdentifier ?? [])[0]);
+      const key = dependency?.name ?? str(i.inputs.clusterIdentifier) ?? "(unknown cluster)";
       byCluster.set(key, [...(byCluster.get(key) ?? []), i]);
     }
     for (const [cluster, instances] of byCluster) {

@@ -1,6 +1,6 @@
 /** Network guardrails: what may be open to the internet, AZ spread of every tier, health-checked failover records. */
 import type { DrPolicy, ResourceView } from "../model";
-import { describe, isTrue, list, num, ofType, refersTo, shareReference, str, strings, T } from "../resources";
+import { describe, isSet, isTrue, list, num, ofType, refersTo, shareReference, str, strings, T } from "../resources";
 
 /** The only ports open to the whole internet: HTTPS, and HTTP that the listener redirects. */
 export const INTERNET_PORTS: readonly number[] = [80, 443];
@@ -97,7 +97,7 @@ const failoverHealth: DrPolicy = {
   types: [T.record],
   validate: (record, _ctx, report) => {
     const failover = list(record.inputs.failoverRoutingPolicies)[0];
-    if (!failover || str(record.inputs.healthCheckId)) return;
+    if (!failover || isSet(record.inputs.healthCheckId)) return;
     const aliases = list(record.inputs.aliases);
     const role = String(failover.type ?? "?");
     if (!aliases.length) report(`${describe(record)} (${role} failover): a non-alias failover record needs healthCheckId; attach a Route 53 health check, or DNS never fails over.`);

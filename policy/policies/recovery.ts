@@ -5,7 +5,7 @@
  * one stack, so the parts that need another stack are skipped there.
  */
 import type { DrPolicy, PolicyContext, ResourceView, StackView } from "../model";
-import { arnRegion, describe, isAccessLogBucketPart, list, obj, ofType, refersTo, str, T } from "../resources";
+import { arnRegions, describe, isAccessLogBucketPart, isSet, list, obj, ofType, refersTo, str, T } from "../resources";
 
 const allResources = (stack: StackView, ctx: PolicyContext): ResourceView[] => [...stack.resources, ...(ctx.peers ?? []).flatMap((p) => p.resources)];
 const primaries = (ctx: PolicyContext): StackView[] => (ctx.peers ?? []).filter((p) => p.role === "primary");
@@ -14,7 +14,7 @@ const primaries = (ctx: PolicyContext): StackView[] => (ctx.peers ?? []).filter(
 function partnerProblems(stack: StackView, ctx: PolicyContext): { urn?: string; message: string }[] {
   const problems: { urn?: string; message: string }[] = [];
   for (const cluster of ofType(stack.resources, T.cluster))
-    if (!str(cluster.inputs.globalClusterIdentifier))
+    if (!isSet(cluster.inputs.globalClusterIdentifier))
       problems.push({ urn: cluster.urn, message: `${describe(cluster)}: is not a member of the Aurora global database; set globalClusterIdentifier to the primary's global cluster id.` });
 
   const configs = ofType(allResources(stack, ctx), T.bucketReplication);
@@ -70,16 +70,16 @@ export function dataRegions(r: ResourceView, everything: readonly ResourceView[]
   }
   if (r.type === T.bucketReplication) {
     for (const rule of list(r.inputs.rules)) {
-      const region = arnRegion(obj(obj(rule.destination).encryptionConfiguration).replicaKmsKeyId);
-      if (region) out.push({ region, what: `${describe(r)} rule ${str(rule.id) ?? ""} destination` });
+      for (const region of arnRegions(obj(obj(rule.destination).encryptionConfiguration).replicaKmsKeyId, r, "rules", everything, [T.kmsKey, T.kmsReplicaKey]))
+        out.push({ region, what: `${describe(r)} rule ${str(rule.id) ?? ""} destination` });
     }
     for (const dest of everything.filter((b) => b.type === T.bucket && refersTo(r, "rules", b)))
       if (dest.region) out.push({ region: dest.region, what: `${describe(r)} destination ${describe(dest)}` });
   }
   for (const rule of list(r.inputs.rules))
     for (const copy of list(rule.copyActions)) {
-      const region = arnRegion(copy.destinationVaultArn);
-      if (region) out.push({ region, what: `${describe(r)} backup copy` });
+      for (const region of arnRegions(copy.destinationVaultArn, r, "rules", everything, ["aws:backup/vault:Vault"]))
+        out.push({ region, what: `${describe(r)} backup copy` });
     }
   return out;
 }
@@ -93,6 +93,9 @@ const residency: DrPolicy = {
   kind: "stack",
   validate: (stack, ctx, report) => {
     const allowed = ctx.allowedRegions;
+    const fromStack = ctx.allowedRegionsFromStack;
+    if (allowed && fromStack && [...allowed].sort().join(",") !== [...fromStack].sort().join(","))
+      report(`the policy config's allowedRegions (${allowed.join(", ")}) overrides the stack's dr:allowedRegions (${fromStack.join(", ")}), and they disagree; this check uses the policy config's list. Make the two lists the same, or drop the policy-config file so the stack's list applies.`, undefined, true);
     if (!allowed?.length) return;
     const everything = allResources(stack, ctx);
     for (const r of stack.resources) {

@@ -4,7 +4,7 @@
  * bucket's companion resources (by property dependency, or by the bucket's name/ARN).
  */
 import type { DrPolicy, ResourceView, StackView } from "../model";
-import { describe, isAccessLogBucketPart, isTrue, list, obj, ofType, refersTo, str, T } from "../resources";
+import { describe, isAccessLogBucketPart, isSet, isTrue, list, obj, ofType, refersTo, str, T } from "../resources";
 
 /** The resources of a type in the stack that configure this bucket (their `bucket` input names it). */
 export function companions(stack: StackView, bucket: ResourceView, type: string): ResourceView[] {
@@ -95,7 +95,8 @@ function encryptionDefaults(stack: StackView, bucket: ResourceView): { algorithm
   ];
   return rules.map((r) => {
     const d = obj(r.applyServerSideEncryptionByDefault);
-    return { algorithm: str(d.sseAlgorithm), key: str(d.kmsMasterKeyId) };
+    // A key computed from a resource (unknown at preview) is a customer key: AWS managed keys are named by literal alias.
+    return { algorithm: str(d.sseAlgorithm), key: isSet(d.kmsMasterKeyId) ? String(d.kmsMasterKeyId) : undefined };
   });
 }
 
@@ -144,7 +145,7 @@ const replication: DrPolicy = {
       if (obj(dest.metrics).status !== "Enabled") missing.push(`destination.metrics.status "Enabled" (RTC requires metrics)`);
       if (obj(rule.deleteMarkerReplication).status !== "Enabled") missing.push(`deleteMarkerReplication.status "Enabled"`);
       if (obj(obj(rule.sourceSelectionCriteria).sseKmsEncryptedObjects).status !== "Enabled") missing.push(`sourceSelectionCriteria.sseKmsEncryptedObjects.status "Enabled"`);
-      if (!str(obj(dest.encryptionConfiguration).replicaKmsKeyId)) missing.push("destination.encryptionConfiguration.replicaKmsKeyId (the destination region's key)");
+      if (!isSet(obj(dest.encryptionConfiguration).replicaKmsKeyId)) missing.push("destination.encryptionConfiguration.replicaKmsKeyId (the destination region's key)");
       if (missing.length) report(`${describe(config)} rule ${id}: set ${missing.join("; ")}.`);
     }
   },

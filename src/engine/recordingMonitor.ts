@@ -34,6 +34,8 @@ export interface RecordedResource {
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   /** Outputs the mock answered with (ids, ARNs, names): what a policy matches cross-resource references against. */
   readonly outputs: Record<string, unknown>;
+  /** The id the mock answered with (the cloud's id of a custom resource); undefined for components. */
+  readonly id: string | undefined;
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -194,6 +196,7 @@ export class RecordingMonitor extends MockMonitor {
           read,
           propertyDependencies: propertyDependenciesOf(req),
           outputs: plainValue((response as { getObject?(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          id: (response as { getId?(): string }).getId?.() || undefined,
         });
       }
       callback(err, response);

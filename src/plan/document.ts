@@ -31,6 +31,12 @@ export interface PlanResource {
   /** Inputs as the provider would receive them; secrets read "[secret]", unknown values "[unknown]". */
   readonly inputs: Record<string, unknown>;
   readonly dependsOn: readonly string[];
+  /** Input name -> URNs of the resources its value came from (what the policy pack matches companions by, at preview too). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** The cloud's id of a custom resource as the mock answered it; null for components. */
+  readonly id: string | null;
+  /** Outputs as the mock cloud answered them (ids, ARNs, names): the state a stack policy sees after an update. */
+  readonly outputs: Record<string, unknown>;
   readonly ignoreChanges: readonly string[];
   readonly protect: boolean;
   /** False for component resources (groupings that AWS never sees). */

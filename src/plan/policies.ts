@@ -3,10 +3,11 @@
  * other stacks as peers and each stack's dr:allowedRegions, and renders the outcome for report.md
  * and the terminal. Its --strict verdict is separate from the RTO/RPO one (recovery.ts).
  */
-import { viewsOfRecorded } from "../../policy/recorded";
+import { RecordedLike, viewsOfRecorded } from "../../policy/recorded";
 import { countByPillar, mandatoryViolations, PolicyOutcome, runPolicies, Violation } from "../../policy/run";
 import type { DrPolicy } from "../../policy/model";
 import { isLinksConfig, StackConfig } from "../../stacks/configSchema";
+import type { PlanDocument } from "./document";
 import type { EvaluatedStack } from "./evaluatePlan";
 import { stackRegion } from "./stackSet";
 
@@ -29,6 +30,18 @@ export function policySection(evaluated: readonly EvaluatedStack[], policies?: r
   }));
   const outcomes = runPolicies(stacks, policies);
   return { outcomes, markdown: renderPolicies(outcomes), summary: summarizePolicies(outcomes) };
+}
+
+/**
+ * One stack's resources read back from plan.json, in the shape the pack's adapters take: what a
+ * tool holding only plan.json needs to run the policies as `plan` (and the analyzer) does.
+ */
+export function recordedOfPlanDocument(doc: PlanDocument, stack: string): RecordedLike[] {
+  return doc.resources.filter((r) => r.stack === stack).map((r) => ({
+    type: r.type, name: r.name, urn: r.urn, parent: r.parent ?? undefined, inputs: r.inputs, outputs: r.outputs, id: r.id ?? undefined,
+    region: r.region, provider: r.provider ? `${r.provider.urn}::${r.provider.name}` : undefined, propertyDependencies: r.propertyDependencies,
+    dependsOn: r.dependsOn, custom: r.custom,
+  }));
 }
 
 /** Why --strict fails on policy grounds: one line per mandatory violation (empty when there is none). */
