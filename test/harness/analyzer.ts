@@ -93,8 +93,11 @@ export class RunningPack {
     return call(this.client.configure.bind(this.client), req);
   }
 
-  /** Analyze for every resource of the stack, then AnalyzeStack: what a preview or update asks. */
-  async analyzeStack(resources: readonly Sent[]): Promise<Diagnostic[]> {
+  /**
+   * Analyze for every resource of the stack (or only those in `analyze`: the ones a case changed,
+   * when the rest were analyzed already), then AnalyzeStack: what a preview or update asks.
+   */
+  async analyzeStack(resources: readonly Sent[], analyze?: ReadonlySet<string>): Promise<Diagnostic[]> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const provider = (r: Sent) => {
       const ref = r.provider ?? r.providers?.aws;
@@ -103,7 +106,7 @@ export class RunningPack {
     };
     const options = (r: Sent) => new pb.AnalyzerResourceOptions().setParent(r.parent ?? "").setProtect(false);
     // The engine analyzes resources as their registrations arrive, many at a time.
-    const out: Diagnostic[] = (await Promise.all(resources.map(async (r) => {
+    const out: Diagnostic[] = (await Promise.all(resources.filter((r) => !analyze || analyze.has(r.urn)).map(async (r) => {
       const req = new pb.AnalyzeRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.inputs)).setOptions(options(r));
       const p = provider(r);
       if (p) req.setProvider(p);
