@@ -10,6 +10,7 @@ import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
 import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
 import { undoDrill } from "../drills/undo";
+import { runSwitch } from "../drills/switchDrill";
 import { parseOutputsOption } from "../drills/load";
 import { scenario, scenarioNames } from "../drills/scenarios";
 import { Fault, FAULTS } from "../drills/simulator";
@@ -25,6 +26,7 @@ interface DrillOpts {
   journal?: string;
   outputs: string[];
   cwd?: string;
+  to?: string;
 }
 
 const collect = <T extends string>(allowed: readonly T[], what: string) => (value: string, previous: T[]): T[] => {
@@ -99,6 +101,13 @@ export function registerDrillCommands(program: Command): void {
       process.exitCode = result.exitCode;
     });
 
+  withModeOptions(drill.command("switch [region] [state]").description("show every region's switch (no arguments), or switch <region> on|off: in or out of DNS, whatever its endpoint answers; any strategy, backup-restore included (runbooks/switch.md)"))
+    .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json' (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (region: string | undefined, state: string | undefined, o: DrillOpts) => {
+      const result = await userErrors(() => runSwitch({ region, state, mode: modeOf(o), outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, ...environment(), confirm: confirmByName }));
+      process.exitCode = result.exitCode;
+    });
+
   for (const name of scenarioNames()) {
     const restoreNote = scenario(name).needs === "backup-restore"
       ? "; needs a backup-restore pair: with --simulate (or --dry-run without the Pulumi CLI) and no --outputs, the stack files' pair is simulated as one (no cluster in the secondary, database RPO target one backup interval)"
@@ -106,10 +115,11 @@ export function registerDrillCommands(program: Command): void {
     withModeOptions(drill.command(name).description(`drill the ${name} scenario (runbooks/${name}.md)${restoreNote}`))
       .addOption(new Option("--fault <name>", `with --simulate, inject a fault (${FAULTS.join(", ")}); repeatable`).argParser(collect(FAULTS, "fault")).default([]))
       .option("--journal <file>", "JSON Lines journal to write (default: drills/<scenario>-<time>.jsonl)")
+      .option("--to <region>", "the recovery region expected: the region holding the SECONDARY record (the default); any other is refused with the config change that makes it the SECONDARY")
       .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json'; give both stacks (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])
       .action(async (o: DrillOpts) => {
         const result = await userErrors(async () => runDrill({
-          scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes,
+          scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, to: o.to,
           ...environment(), confirm: confirmByName,
         }));
         process.exitCode = result.exitCode;

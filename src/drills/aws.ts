@@ -4,15 +4,13 @@
  * retry is journaled; errors are mapped to throttling / transient (retried) or fatal (stop the step).
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
-import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import {
-  CreateRuleCommand, DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client, Rule,
-} from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
 import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import { GetRoutingControlStateCommand, Route53RecoveryClusterClient, UpdateRoutingControlStateCommand } from "@aws-sdk/client-route53-recovery-cluster";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ReplicateSecretToRegionsCommand, SecretsManagerClient, StopReplicationToReplicaCommand,
@@ -21,7 +19,8 @@ import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaul
 import { promises as dnsPromises } from "dns";
 import { Cloud, CloudError, DbClusterView, DOWN_REGION_TIMEOUTS_MS, ErrorKind, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView } from "./cloud";
 import { DrillInputs } from "./inputs";
-import { fenceRule, FENCE_RULE_PRIORITY, FENCE_STATUS_CODE } from "./scenarios/fence";
+import { endpointOrder, RegionSwitch, RoutingControlSwitch, switchDatum, SwitchState } from "./regionSwitch";
+import { SWITCH_METRIC_NAMESPACE } from "../../components/dns/regionSwitch";
 
 /** Route 53 is a global service whose API is served from us-east-1. */
 const ROUTE53_API_REGION = "us-east-1";
@@ -30,6 +29,13 @@ const ROUTE53_API_REGION = "us-east-1";
 export const HEALTHY_CHECKER_SHARE = 0.18;
 const HTTP_TIMEOUT_MS = 5000;
 const LAG_WINDOW_MS = 10 * 60_000;
+
+/**
+ * An ARC cluster endpoint that cannot serve now: "Try another cluster endpoint" (EndpointTemporarilyUnavailableException,
+ * https://docs.aws.amazon.com/routing-control/latest/APIReference/API_UpdateRoutingControlState.html); endpoints are cycled
+ * through maintenance, so throttling, server errors and timeouts move on to the next endpoint too.
+ */
+const NEXT_ENDPOINT = new Set(["EndpointTemporarilyUnavailableException", "ThrottlingException", "InternalServerException"]);
 
 const THROTTLING = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "PriorRequestNotComplete", "SlowDown", "RequestThrottled", "RequestThrottledException"]);
 const TRANSIENT = new Set(["ServiceUnavailable", "InternalFailure", "InternalError", "InternalServiceError", "RequestTimeout", "TimeoutError", "ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
@@ -133,32 +139,50 @@ export class AwsCloud implements Cloud {
     await mapped(`${region} AutoScaling.SetDesiredCapacity`, () => this.client(AutoScalingClient, region).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: desired, HonorCooldown: false })));
   }
 
-  private async fenceLookup(region: string, lb: string, path: string): Promise<{ listenerArn: string; rule?: Rule }> {
-    const elb = this.client(ElasticLoadBalancingV2Client, region);
-    const lbs = await mapped(`${region} ElasticLoadBalancingV2.DescribeLoadBalancers`, () => elb.send(new DescribeLoadBalancersCommand({ Names: [lb] })));
-    const lbArn = lbs.LoadBalancers?.[0]?.LoadBalancerArn;
-    if (!lbArn) throw new CloudError("fatal", "LoadBalancerNotFound", `${region} ElasticLoadBalancingV2.DescribeLoadBalancers`, `no load balancer ${lb}`);
-    const listeners = await mapped(`${region} ElasticLoadBalancingV2.DescribeListeners`, () => elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn })));
-    const https = listeners.Listeners?.find((l) => l.Protocol === "HTTPS");
-    if (!https?.ListenerArn) throw new CloudError("fatal", "ListenerNotFound", `${region} ElasticLoadBalancingV2.DescribeListeners`, `${lb} has no HTTPS listener`);
-    const rules = await mapped(`${region} ElasticLoadBalancingV2.DescribeRules`, () => elb.send(new DescribeRulesCommand({ ListenerArn: https.ListenerArn })));
-    const rule = rules.Rules?.find((r) => r.Priority === String(FENCE_RULE_PRIORITY) && r.Actions?.some((a) => a.Type === "fixed-response" && a.FixedResponseConfig?.StatusCode === FENCE_STATUS_CODE)
-      && r.Conditions?.some((c) => c.Field === "path-pattern" && (c.PathPatternConfig?.Values ?? c.Values ?? []).includes(path)));
-    return { listenerArn: https.ListenerArn, rule };
+  /** One client per cluster endpoint, with its URL and its region (without the endpoint the SDK resolves a generic host). */
+  private clusterClient(endpoint: string, region: string): Route53RecoveryClusterClient {
+    const key = `arc:${endpoint}`;
+    if (!this.clients.has(key)) this.clients.set(key, new Route53RecoveryClusterClient({ region, endpoint, maxAttempts: 1, requestHandler: requestHandlerFor(region, this.mayBeDown) }));
+    return this.clients.get(key) as Route53RecoveryClusterClient;
   }
 
-  async isFenced(region: string, lb: string, path: string): Promise<boolean> {
-    return !!(await this.fenceLookup(region, lb, path)).rule;
-  }
-
-  async setFence(region: string, lb: string, path: string, on: boolean): Promise<void> {
-    const { listenerArn, rule } = await this.fenceLookup(region, lb, path);
-    const elb = this.client(ElasticLoadBalancingV2Client, region);
-    if (on && !rule) {
-      const r = fenceRule(path);
-      await mapped(`${region} ElasticLoadBalancingV2.CreateRule`, () => elb.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: r.Priority, Conditions: r.Conditions, Actions: r.Actions.map((a) => ({ ...a, Type: "fixed-response" as const })), Tags: [{ Key: "dr:fence", Value: "drill" }] })));
+  /** Tries each cluster endpoint in turn (those outside the switched region first) until one answers. */
+  private async onCluster<T>(s: RoutingControlSwitch, operation: string, fn: (client: Route53RecoveryClusterClient) => Promise<T>): Promise<T> {
+    const endpoints = endpointOrder(s);
+    if (!endpoints.length) throw new CloudError("fatal", "NoClusterEndpoints", `Route53RecoveryCluster.${operation}`, `no cluster endpoints for the routing control of ${s.region}; pass the primary stack's outputs (regionSwitch.clusterEndpoints)`);
+    const failures: string[] = [];
+    for (const e of endpoints) {
+      try {
+        return await fn(this.clusterClient(e.endpoint, e.region));
+      } catch (err) {
+        const name = (err as { name?: string }).name ?? "Error";
+        const kind = errorKind(err);
+        if (!NEXT_ENDPOINT.has(name) && kind === "fatal") throw new CloudError("fatal", name, `${e.region} Route53RecoveryCluster.${operation}`, (err as Error).message);
+        failures.push(`${e.region}: ${name}`);
+      }
     }
-    if (!on && rule?.RuleArn) await mapped(`${region} ElasticLoadBalancingV2.DeleteRule`, () => elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn })));
+    throw new CloudError("transient", "AllEndpointsFailed", `Route53RecoveryCluster.${operation}`, `every cluster endpoint failed (${failures.join(", ")})`);
+  }
+
+  async getRegionSwitch(s: RegionSwitch): Promise<SwitchState> {
+    if (s.mechanism === "arc-routing-control") {
+      const out = await this.onCluster(s, "GetRoutingControlState", (c) => c.send(new GetRoutingControlStateCommand({ RoutingControlArn: s.routingControlArn })));
+      return out.RoutingControlState === "On" ? "on" : out.RoutingControlState === "Off" ? "off" : "unknown";
+    }
+    const where = `${s.hostRegion} CloudWatch.DescribeAlarms`;
+    const out = await mapped(where, () => this.client(CloudWatchClient, s.hostRegion).send(new DescribeAlarmsCommand({ AlarmNames: [s.alarmName] })));
+    const alarm = out.MetricAlarms?.find((a) => a.AlarmName === s.alarmName);
+    if (!alarm) throw new CloudError("fatal", "AlarmNotFound", where, `no alarm ${s.alarmName} in ${s.hostRegion}; deploy the stack that holds ${s.region}'s switch`);
+    // ALARM = the metric says off; OK = on; INSUFFICIENT_DATA: no datum in the period (Route 53 keeps the last known status).
+    return alarm.StateValue === "ALARM" ? "off" : alarm.StateValue === "OK" ? "on" : "unknown";
+  }
+
+  async setRegionSwitch(s: RegionSwitch, on: boolean): Promise<void> {
+    if (s.mechanism === "arc-routing-control") {
+      await this.onCluster(s, "UpdateRoutingControlState", (c) => c.send(new UpdateRoutingControlStateCommand({ RoutingControlArn: s.routingControlArn, RoutingControlState: on ? "On" : "Off" })));
+      return;
+    }
+    await mapped(`${s.hostRegion} CloudWatch.PutMetricData`, () => this.client(CloudWatchClient, s.hostRegion).send(new PutMetricDataCommand({ Namespace: SWITCH_METRIC_NAMESPACE, MetricData: [switchDatum(s, on)] })));
   }
 
   async healthCheckHealthy(id: string): Promise<boolean> {

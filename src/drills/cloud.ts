@@ -5,8 +5,10 @@
  * calls, the simulator's call log and the adapter's requests can be compared in tests.
  */
 
+import type { RegionSwitch, SwitchState } from "./regionSwitch";
+
 /** Services as dry-run prints them; DNS and HTTPS are the public data planes (resolvers, the health endpoint). */
-export type Service = "Backup" | "RDS" | "Route53" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "ElasticLoadBalancingV2" | "DNS" | "HTTPS";
+export type Service = "Backup" | "RDS" | "Route53" | "Route53RecoveryCluster" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "DNS" | "HTTPS";
 
 /** The pseudo-region of global services (Route 53, public DNS). */
 export const GLOBAL = "global";
@@ -30,7 +32,7 @@ export function formatCall(c: Call): string {
 
 /**
  * Socket timeouts of calls to a region the drill assumes may be down (failover's old primary).
- * A silent region fails on connect; the calls there are tiny (a canary object, ELBv2 rules), so
+ * A silent region fails on connect; the calls there are tiny (a canary object), so
  * seconds are plenty when it answers, and its best-effort steps cost
  * BEST_EFFORT_ATTEMPTS x these (plus one backoff), never a minute ahead of the recovery steps.
  */
@@ -119,10 +121,10 @@ export interface Cloud {
   describeGroups(region: string, names: readonly string[]): Promise<GroupView[]>;
   /** Auto Scaling SetDesiredCapacity. */
   setDesiredCapacity(region: string, name: string, desired: number): Promise<void>;
-  /** Whether the fence rule (503 on the health path) is on the load balancer's HTTPS listener (ELBv2 Describe*). */
-  isFenced(region: string, loadBalancerName: string, healthPath: string): Promise<boolean>;
-  /** Puts the fence on (CreateRule) or takes it off (DeleteRule); idempotent. */
-  setFence(region: string, loadBalancerName: string, healthPath: string, on: boolean): Promise<void>;
+  /** A region's switch: CloudWatch DescribeAlarms in its host region (ALARM off, OK on), or ARC GetRoutingControlState on the cluster. */
+  getRegionSwitch(s: RegionSwitch): Promise<SwitchState>;
+  /** Switches a region on or off: CloudWatch PutMetricData in its host region, or ARC UpdateRoutingControlState endpoint by endpoint; idempotent. */
+  setRegionSwitch(s: RegionSwitch, on: boolean): Promise<void>;
   /** Route 53 GetHealthCheckStatus: healthy when most checkers report success (control plane: readiness and dns only). */
   healthCheckHealthy(healthCheckId: string): Promise<boolean>;
   /** Route 53 TestDNSAnswer: what Route 53 itself answers for the name (control plane: readiness and dns only). */

@@ -8,7 +8,7 @@ import { Cloud } from "./cloud";
 import { Clock, realClock } from "./clock";
 import { dryRunLines } from "./dryRun";
 import { DrillError } from "./errors";
-import { DrillInputs, DrillRegion, regionOf } from "./inputs";
+import { allRegions, DrillInputs, DrillRegion, regionOf } from "./inputs";
 import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal, skippedSteps, startedSteps } from "./journal";
 import { asBackupRestorePair, loadInputs, OutputsSource, ProjectStacks, readProjectStacks, StackOutputsReader } from "./load";
 import { measure, measurementLines, Measurements } from "./measure";
@@ -43,6 +43,8 @@ export interface DrillRequest {
   readonly readOutputs?: StackOutputsReader;
   /** Whether the Pulumi CLI is available (a dry-run without it derives placeholder identifiers). */
   readonly pulumiAvailable?: boolean;
+  /** `--to <region>`: the recovery region the operator expects; it must hold the SECONDARY record (or be the drill's own target). */
+  readonly to?: string;
 }
 
 export interface DrillResult {
@@ -55,7 +57,7 @@ export interface DrillResult {
 
 export const simFile = (journal: string) => `${journal}.sim.json`;
 
-function outputsSource(r: DrillRequest): OutputsSource {
+export function outputsSource(r: Pick<DrillRequest, "outputs" | "mode" | "pulumiAvailable" | "readOutputs">): OutputsSource {
   if (r.outputs && Object.keys(r.outputs).length) return "files";
   if (r.mode === "simulate") return "derived";
   if (r.mode === "dry-run" && !(r.pulumiAvailable && r.readOutputs)) return "derived";
@@ -69,7 +71,7 @@ function outputsSource(r: DrillRequest): OutputsSource {
  */
 export async function scenarioInputs(sc: Scenario, project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader): Promise<{ inputs: DrillInputs; note?: string }> {
   const converted = sc.needs === "backup-restore" && source === "derived" ? asBackupRestorePair(project) : undefined;
-  const inputs = await loadInputs(converted?.project ?? project, source, files, reader, sc.needs);
+  const inputs = await loadInputs(converted?.project ?? project, source, files, reader, sc.needs, sc.everySecondary);
   return { inputs, note: converted?.note };
 }
 
@@ -81,6 +83,7 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   const { inputs, note } = await scenarioInputs(sc, project, source, resolveFiles(r.outputs ?? {}), r.readOutputs);
   if (note) r.log(note);
   const { from, to } = sc.direction(inputs, project.activeRegion);
+  if (r.to !== undefined) checkTarget(inputs, sc.name, r.to, from, to);
   const steps = sc.steps(inputs, from, to);
   if ((r.faults ?? []).length && r.mode !== "simulate") throw new DrillError(`--fault ${r.faults!.join(", ")} only applies with --simulate`);
   if (r.mode === "dry-run") {
@@ -135,7 +138,7 @@ export async function resumeDrill(journalFile: string, r: ReopenRequest): Promis
     r.log("aborted: nothing was changed");
     return { exitCode: EXIT.aborted };
   }
-  // A skipped best-effort step that safety needs (the old writer's fence) is tried again: its region may answer now.
+  // A skipped best-effort step that safety needs is tried again: its region may answer now.
   const skipped = skippedSteps(entries);
   const finished = new Set([...finishedSteps(entries)].filter((name) => !(skipped.has(name) && steps.find((s) => s.name === name)?.reapplyOnResume)));
   const next = steps.find((s) => !finished.has(s.name));
@@ -197,10 +200,52 @@ async function execute(x: Run): Promise<DrillResult> {
   const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, outcome, measurements: m, followUp }, x.steps);
   r.log(`report: ${reportFiles.join(", ")}`);
   const exitCode = outcome.kind === "completed" ? (outcome.failedChecks.length ? EXIT.failed : EXIT.completed) : outcome.kind === "refused" ? EXIT.refused : EXIT.failed;
+  for (const line of incompleteBanner(outcome, x.steps)) r.log(line);
   return { exitCode, outcome, measurements: m, journal: x.journal.file, reportFiles };
 }
 
 /** --outputs files are named relative to where the command runs; the journal keeps them absolute for resume. */
 function resolveFiles(files: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, path.resolve(v)]));
+}
+
+/**
+ * No silent success: what a drill that did not complete leaves to do, as a banner. A required step
+ * that failed or refused, and every step after it, are named; best-effort steps that were skipped
+ * (the exit code stays 0) are named too, so nobody reads "completed" as "nothing left".
+ */
+export function incompleteBanner(outcome: Outcome, steps: readonly Step[]): string[] {
+  if (outcome.kind === "completed") {
+    const lines = outcome.failedChecks.length ? [`!!! NOT READY: ${outcome.failedChecks.length} check(s) failed: ${outcome.failedChecks.map((c) => c.split(":")[0]).join(", ")}`] : [];
+    if (outcome.failedBestEffort.length) lines.push(`note: best-effort step(s) skipped (nothing required depends on them): ${outcome.failedBestEffort.join(", ")}`);
+    return lines;
+  }
+  const at = steps.findIndex((s) => s.name === outcome.step);
+  const left = steps.slice(at).filter((s) => s.required).map((s) => s.name);
+  return [
+    `!!! DRILL NOT COMPLETE: required step ${outcome.step} ${outcome.kind === "refused" ? "refused" : "failed"}; exit code non-zero`,
+    `!!! left to do, in order: ${left.join(", ")}`,
+  ];
+}
+
+/**
+ * `--to <region>`: a drill moves traffic only between the two regions of the failover record set,
+ * because only their records answer for the name. A further secondary would first have to become
+ * the SECONDARY: a record change through Route 53's control plane (us-east-1), that is a deploy,
+ * which no recovery step makes. So the drill refuses with the change that makes it the target.
+ */
+export function checkTarget(inputs: DrillInputs, scenarioName: string, wanted: string, from: DrillRegion, to: DrillRegion): void {
+  if (wanted === to.region) return;
+  if (wanted === from.region) throw new DrillError(`--to ${wanted} is the region the ${scenarioName} drill leaves (${from.region} -> ${to.region}); name the region it should move to, or leave --to out`);
+  const other = inputs.others.find((o) => o.region === wanted);
+  if (!other) throw new DrillError(`--to ${wanted} is not a region of this deployment; the regions are ${allRegions(inputs).map((r) => `${r.region} (stack ${r.stack})`).join(", ")}`);
+  const replicas = [wanted, ...[inputs.secondary, ...inputs.others].map((r) => r.region).filter((r) => r !== wanted)];
+  throw new DrillError(
+    `--to ${wanted}: stack "${other.stack}" (${wanted}) holds no failover record for ${inputs.domain}. Route 53 keeps one PRIMARY and one SECONDARY record per name; ` +
+    `the SECONDARY is ${inputs.secondary.region} (stack "${inputs.secondary.stack}"), the first of dr:replicaRegions in Pulumi.${inputs.primary.stack}.yaml, and only the two records' regions can take traffic by a switch. ` +
+    `The drill does not make ${wanted} the SECONDARY: that is a record change through Route 53's control plane (us-east-1), a deploy, which no recovery step makes. ` +
+    `To recover into ${wanted}, while every region answers: set dr:replicaRegions in Pulumi.${inputs.primary.stack}.yaml to [${replicas.join(", ")}], ` +
+    `then 'pulumi up' stacks ${inputs.primary.stack}, ${inputs.secondary.stack}, ${other.stack} in that order, then links (${inputs.secondary.stack} gives up its SECONDARY record before ${other.stack} takes it: Route 53 refuses two), ` +
+    `and run the drill again (it then targets ${wanted} without --to)`,
+  );
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { backupVaultName, restoreSubnetGroupName } from "../../components/data/backupRules";
 import { StackConfig } from "../../stacks/configSchema";
 import { DrillError } from "./errors";
+import { RegionSwitch, regionSwitches } from "./regionSwitch";
 
 export const TIERS = ["web", "app"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -27,6 +28,8 @@ export interface DrillRegion {
   readonly amiId: string;
   readonly dbSecretArn: string;
   readonly kmsKeyArn: string;
+  /** The switch that takes this region out of DNS (./regionSwitch): its state lives outside this region. */
+  readonly regionSwitch: RegionSwitch;
 }
 
 /**
@@ -54,7 +57,10 @@ export interface DrillInputs {
   readonly restore?: RestoreInputs;
   /** The stack whose config role is primary, and the secondary. */
   readonly primary: DrillRegion;
+  /** The secondary holding the SECONDARY failover record (the first of dr:replicaRegions): every drill's recovery region. */
   readonly secondary: DrillRegion;
+  /** Further secondaries (three or more regions): no member of the failover record set; readiness checks them too. */
+  readonly others: readonly DrillRegion[];
   /** Every stack file in the project (for the `pulumi config set dr:activeRegion` commands). */
   readonly stackNames: readonly string[];
 }
@@ -81,9 +87,20 @@ const regional = z.object({
   }).optional(),
 });
 
+const endpoints = z.array(z.object({ endpoint: z.string().min(1), region: z.string().min(1) }));
+const regionSwitchOutput = z.object({
+  mechanism: z.enum(["cloudwatch-alarm", "arc-routing-control"]),
+  switches: z.record(z.string(), z.object({
+    healthCheckId: z.string().nullable().optional(), hostRegion: z.string().nullable().optional(), alarmName: z.string().nullable().optional(), routingControlArn: z.string().nullable().optional(),
+  })),
+  clusterEndpoints: endpoints.nullable().optional(),
+});
+
 const primaryOutputs = z.object({
   regional,
   globalClusterIdentifier: z.string().min(1).nullable(),
+  // Absent on stacks deployed before the region switch: the drill then places the switches from the stack files.
+  regionSwitch: regionSwitchOutput.optional(),
   shared: z.object({ appName: z.string(), domain: z.string(), hostedZoneId: z.string(), strategy: z.string(), region: z.string() }),
 });
 const secondaryOutputs = z.object({ regional });
@@ -120,24 +137,41 @@ export function clusterIdFor(config: Pick<StackConfig, "appName" | "environment"
   return `${config.appName}-${config.environment}-${config.region}`;
 }
 
-export type InputsNeed = "global-database" | "backup-restore";
+/** What the drill needs of the pair: a global database, a backup-restore target, or only the switches (`drill switch`, any strategy). */
+export type InputsNeed = "global-database" | "backup-restore" | "switch";
+
+export interface InputsOptions {
+  /** Further secondaries' sources (three or more regions). */
+  readonly others?: readonly StackSource[];
+  /** Outputs derived from the stack files (dry-run without outputs, simulation): placeholder switch identifiers are fine. */
+  readonly derived?: boolean;
+}
 
 /** Builds the drill's inputs, or throws one DrillInputError naming each missing output and the fix. */
-export function drillInputs(primary: StackSource, secondary: StackSource, stackNames: readonly string[], need: InputsNeed = "global-database"): DrillInputs {
+export function drillInputs(primary: StackSource, secondary: StackSource, stackNames: readonly string[], need: InputsNeed = "global-database", opts: InputsOptions = {}): DrillInputs {
   const problems: string[] = [];
   const p = primaryOutputs.safeParse(primary.outputs);
   const s = secondaryOutputs.safeParse(secondary.outputs);
+  const others = (opts.others ?? []).map((o) => ({ source: o, parsed: secondaryOutputs.safeParse(o.outputs) }));
   const issues = (stack: string, r: { success: boolean; error?: z.ZodError }) =>
     r.success ? [] : r.error!.issues.map((i) => `output ${i.path.join(".") || "(root)"} of stack "${stack}" ${i.code === "invalid_type" && i.input === undefined ? "is missing" : `is invalid (${i.message})`}; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}')`);
-  problems.push(...issues(primary.stack, p), ...issues(secondary.stack, s));
-  if (!p.success || !s.success) throw new DrillInputError(problems);
+  problems.push(...issues(primary.stack, p), ...issues(secondary.stack, s), ...others.flatMap((o) => issues(o.source.stack, o.parsed)));
+  if (!p.success || !s.success || others.some((o) => !o.parsed.success)) throw new DrillInputError(problems);
   const restore = need === "backup-restore" ? restoreInputs(secondary, s.data.regional, p.data.regional.dbClusterArn, problems) : undefined;
   // The restore recreates the cluster the region's program would name (in the vault's account); the drill's database steps address it so.
   const restored = restore && { id: clusterIdFor(secondary.config), arn: restore.vaultArn.replace(/:backup:([^:]*):(\d+):.*$/, `:rds:$1:$2:cluster:${clusterIdFor(secondary.config)}`) };
   if (p.data.globalClusterIdentifier === null && need === "global-database")
     problems.push(`stack "${primary.stack}" exports no globalClusterIdentifier: strategy ${primary.config.strategy} keeps no standing replica, so there is nothing to switch or fail over; use the restore drill`);
+  const replicaRegions = primary.config.replicaRegions?.length ? primary.config.replicaRegions : [secondary.config.region, ...others.map((o) => o.source.config.region)];
+  const switches = regionSwitches(
+    { appName: primary.config.appName, environment: primary.config.environment, primaryRegion: primary.config.region, replicaRegions, mechanism: primary.config.regionSwitch.mechanism },
+    p.data.regionSwitch, !opts.derived, primary.stack, problems,
+  );
+  // `drill switch` works on any pair, backup-restore included: it needs no database identifiers.
+  const dbOptional = need === "switch";
   const region = (stack: string, config: StackConfig, r: z.infer<typeof regional>, cluster?: { id: string; arn: string }): DrillRegion | undefined => {
-    const need = <T>(value: T | null | undefined, name: string): T => {
+    const need = <T>(value: T | null | undefined, name: string, optional = false): T => {
+      if (optional && (value === null || value === undefined)) return "" as T;
       if (value === null || value === undefined) problems.push(`output regional.${name} of stack "${stack}" is missing; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}'), which exports it`);
       return value as T;
     };
@@ -146,23 +180,26 @@ export function drillInputs(primary: StackSource, secondary: StackSource, stackN
     for (const g of groups.filter((x) => !x.tier)) problems.push(`Auto Scaling group ${g.name} of stack "${stack}" is neither ${config.appName}-web-* nor ${config.appName}-app-*; the drill cannot tell which tier to scale`);
     const out: DrillRegion = {
       stack, region: r.region, config,
-      dbClusterIdentifier: need(cluster?.id ?? r.dbClusterIdentifier, "dbClusterIdentifier"),
-      dbClusterArn: need(cluster?.arn ?? r.dbClusterArn, "dbClusterArn"),
+      dbClusterIdentifier: need(cluster?.id ?? r.dbClusterIdentifier, "dbClusterIdentifier", dbOptional),
+      dbClusterArn: need(cluster?.arn ?? r.dbClusterArn, "dbClusterArn", dbOptional),
       webLoadBalancerName: need(r.webLoadBalancerName, "webLoadBalancerName"),
       webLoadBalancerDnsName: need(r.webLoadBalancerDnsName, "webLoadBalancerDnsName"),
       groups: groups.filter((g) => g.tier).map((g) => ({ name: g.name, tier: g.tier! })),
       healthCheckId: need(r.healthCheckId, "healthCheckId"),
       dataBucketName: r.dataBucketName, amiId: r.amiId, dbSecretArn: r.dbSecretArn, kmsKeyArn: r.kmsKeyArn,
+      regionSwitch: switches[r.region] ?? switches[config.region],
     };
+    if (!out.regionSwitch) problems.push(`stack "${stack}" (${config.region}) is not among the primary's dr:replicaRegions (${replicaRegions.join(", ")}), so it has no region switch; add ${config.region} to dr:replicaRegions of stack "${primary.stack}"`);
     return out;
   };
   const pr = region(primary.stack, primary.config, p.data.regional);
   const sr = region(secondary.stack, secondary.config, s.data.regional, restored);
+  const or = others.map((o) => region(o.source.stack, o.source.config, o.parsed.data!.regional, undefined));
   if (p.data.shared.region !== primary.config.region) problems.push(`stack "${primary.stack}" exports shared.region ${p.data.shared.region}, not its stack file's ${primary.config.region}`);
   if (problems.length) throw new DrillInputError(problems);
   return {
     appName: primary.config.appName, domain: primary.config.domain, hostedZoneId: primary.config.hostedZoneId, strategy: secondary.config.strategy,
-    globalClusterIdentifier: p.data.globalClusterIdentifier ?? "", primary: pr!, secondary: sr!, stackNames, ...(restore ? { restore } : {}),
+    globalClusterIdentifier: p.data.globalClusterIdentifier ?? "", primary: pr!, secondary: sr!, others: or.map((x) => x!), stackNames, ...(restore ? { restore } : {}),
   };
 }
 
@@ -186,6 +223,16 @@ export function regionOf(inputs: DrillInputs, region: string): DrillRegion {
   const r = [inputs.primary, inputs.secondary].find((x) => x.region === region);
   if (!r) throw new DrillInputError([`region ${region} is neither ${inputs.primary.region} (stack ${inputs.primary.stack}) nor ${inputs.secondary.region} (stack ${inputs.secondary.stack})`]);
   return r;
+}
+
+/** Every region of the deployment: the pair, then further secondaries. */
+export function allRegions(inputs: DrillInputs): DrillRegion[] {
+  return [inputs.primary, inputs.secondary, ...inputs.others];
+}
+
+/** How a drill names a region's stack role in step names (`switch-off-primary`): primary, secondary, or the further secondary's stack. */
+export function roleName(inputs: DrillInputs, r: DrillRegion): string {
+  return r === inputs.primary ? "primary" : r === inputs.secondary ? "secondary" : r.stack;
 }
 
 export function otherRegion(inputs: DrillInputs, region: string): DrillRegion {

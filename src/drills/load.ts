@@ -18,7 +18,10 @@ export interface ProjectStacks {
   /** The project folder holding Pulumi.yaml and the stack files. */
   readonly dir: string;
   readonly primary: { readonly stack: string; readonly config: StackConfig };
+  /** The secondary that holds the SECONDARY failover record: the first of the primary's dr:replicaRegions, never file order. */
   readonly secondary: { readonly stack: string; readonly config: StackConfig };
+  /** Further secondaries (three or more regions), in dr:replicaRegions order. */
+  readonly others: readonly { readonly stack: string; readonly config: StackConfig }[];
   readonly stackNames: readonly string[];
   /** dr:activeRegion from the stack files, or the primary's region. */
   readonly activeRegion: string;
@@ -29,8 +32,10 @@ export function stackNamesIn(dir: string): string[] {
 }
 
 /**
- * Reads every stack file; the pair is the primary and the first secondary that references it.
- * Files of other roles (the links stack) are not parsed here, but get the dr:activeRegion commands too.
+ * Reads every stack file; the pair is the primary and the secondary that holds the SECONDARY
+ * failover record: the first of the primary's dr:replicaRegions (stacks/dnsRoles.ts), whatever the
+ * files are named. Files of other roles (the links stack) are not parsed here, but get the
+ * dr:activeRegion commands too.
  */
 export function readProjectStacks(dir: string): ProjectStacks {
   const names = stackNamesIn(dir);
@@ -46,15 +51,20 @@ export function readProjectStacks(dir: string): ProjectStacks {
     return [{ stack, config: parseStackConfig(raw, `Pulumi.${stack}.yaml`) }];
   });
   const primary = configs.find((c) => c.config.role === "primary");
-  const secondary = primary && configs.find((c) => c.config.role === "secondary" && referencesStack(c.config.primaryStack ?? "", primary.stack));
-  if (!primary || !secondary)
+  const secondaries = primary ? configs.filter((c) => c.config.role === "secondary" && referencesStack(c.config.primaryStack ?? "", primary.stack)) : [];
+  if (!primary || !secondaries.length)
     throw new DrillInputError([`the folder ${dir} needs a primary stack file and a secondary stack file that references it (found ${names.map((n) => `Pulumi.${n}.yaml`).join(", ") || "none"}); run the drill in the project folder or pass --cwd`]);
-  return { dir, primary, secondary, stackNames: names, activeRegion: agreedActiveRegion(activeByFile) ?? primary.config.region };
+  const order = primary.config.replicaRegions ?? [];
+  const rank = (c: (typeof secondaries)[number]) => (order.includes(c.config.region) ? order.indexOf(c.config.region) : order.length);
+  const [secondary, ...others] = [...secondaries].sort((a, b) => rank(a) - rank(b));
+  if (order.length && secondary.config.region !== order[0])
+    throw new DrillInputError([`no secondary stack file in ${dir} is in ${order[0]}, the first of dr:replicaRegions of stack "${primary.stack}" and so the holder of the SECONDARY failover record; add its stack file or fix dr:replicaRegions`]);
+  return { dir, primary, secondary, others, stackNames: names, activeRegion: agreedActiveRegion(activeByFile) ?? primary.config.region };
 }
 
 /**
  * The one dr:activeRegion the stack files agree on. Files that disagree mean a drill's follow-up
- * commands ran on some stacks only: picking one would aim the drill (and fences) at the wrong
+ * commands ran on some stacks only: picking one would aim the drill (and switches) at the wrong
  * region, so the drill refuses and names each file's value.
  */
 export function agreedActiveRegion(byFile: ReadonlyMap<string, string>): string | undefined {
@@ -106,7 +116,11 @@ export function asBackupRestorePair(project: ProjectStacks): { project: ProjectS
   };
 }
 
-export async function loadInputs(project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader, need?: InputsNeed): Promise<DrillInputs> {
+/**
+ * `everySecondary`: the drill looks at further secondaries too (readiness), so with --outputs files
+ * each needs one; other drills load them when given (or derived), and skip them otherwise.
+ */
+export async function loadInputs(project: ProjectStacks, source: OutputsSource, files: Record<string, string>, reader?: StackOutputsReader, need?: InputsNeed, everySecondary = false): Promise<DrillInputs> {
   const pick = async (s: { stack: string; config: StackConfig }): Promise<RawOutputs> => {
     if (source === "derived") return simulatedOutputs(s.config);
     if (source === "automation") {
@@ -120,8 +134,14 @@ export async function loadInputs(project: ProjectStacks, source: OutputsSource, 
     if (!file) throw new DrillInputError([`no --outputs for stack "${s.stack}"; add --outputs ${s.stack}=<file> (pulumi stack output --json --stack ${s.stack} > <file>)`]);
     return readOutputsFile(file);
   };
-  const unknown = Object.keys(files).filter((s) => s !== project.primary.stack && s !== project.secondary.stack);
-  if (unknown.length) throw new DrillInputError([`--outputs names stack(s) ${unknown.join(", ")}, but the pair is ${project.primary.stack} and ${project.secondary.stack}`]);
+  const known = [project.primary, project.secondary, ...project.others].map((x) => x.stack);
+  const unknown = Object.keys(files).filter((s) => !known.includes(s));
+  if (unknown.length) throw new DrillInputError([`--outputs names stack(s) ${unknown.join(", ")}, but the region stacks are ${known.join(", ")}`]);
   const [p, s] = [await pick(project.primary), await pick(project.secondary)];
-  return drillInputs({ ...project.primary, outputs: p }, { ...project.secondary, outputs: s }, project.stackNames, need);
+  const others = [];
+  for (const o of project.others) {
+    if (source === "files" && !files[o.stack] && !everySecondary) continue;
+    others.push({ ...o, outputs: await pick(o) });
+  }
+  return drillInputs({ ...project.primary, outputs: p }, { ...project.secondary, outputs: s }, project.stackNames, need, { others, derived: source === "derived" });
 }

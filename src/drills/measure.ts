@@ -1,6 +1,6 @@
 /**
  * What a drill measured, from its journal (so a resumed drill measures across both runs):
- * RTO from the start of the recovery (the first `recovery-start` step: the old region's fence in a
+ * RTO from the start of the recovery (the first `recovery-start` step: the old region's switch-off in a
  * warm-standby failover, which stands for its loss, else the first step that changes the recovery region) until the
  * `recovered` step is done (clients resolve to the new region and its health endpoint passes, after
  * the database cut-over finished); RPO from the replication lag at the cut-over plus the canary:

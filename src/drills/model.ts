@@ -24,18 +24,25 @@ export function modelFor(inputs: DrillInputs): RecoveryEstimate {
   return estimateRecovery({ primary: inputs.primary.config, secondary: inputs.secondary.config });
 }
 
-/** The modelled figure a scenario's measured RTO is compared with. */
-export function modelRtoSeconds(e: RecoveryEstimate, kind: "planned-switchover" | "unplanned" | "dns" | "none"): number | undefined {
+export type ModelRtoKind = "planned-switchover" | "unplanned" | "switched-failover" | "dns" | "none";
+
+/**
+ * The modelled figure a scenario's measured RTO is compared with. A failover drill switches the
+ * old region off first; with that region answering (a game day) DNS moves by the switch, so it is
+ * compared with the switched figure (a lost region moves DNS sooner, at endpoint detection: `unplanned`).
+ */
+export function modelRtoSeconds(e: RecoveryEstimate, kind: ModelRtoKind): number | undefined {
   if (kind === "planned-switchover") return e.plannedSwitchoverSeconds;
   if (kind === "unplanned") return e.rto.seconds;
-  if (kind === "dns") return e.terms.detection.seconds + e.terms.dns.seconds;
+  if (kind === "switched-failover") return e.switchedFailoverSeconds;
+  if (kind === "dns") return e.terms.regionSwitch.seconds + e.terms.dns.seconds;
   return undefined;
 }
 
-/** Route 53 detection (failed checks until the record turns) and resolver caching, in seconds. */
-export function dnsTimings(inputs: DrillInputs): { detectionSeconds: number; cacheSeconds: number } {
+/** Route 53 detection (failed checks until the record turns), the region switch's delay and resolver caching, in seconds. */
+export function dnsTimings(inputs: DrillInputs): { detectionSeconds: number; cacheSeconds: number; switchSeconds: number } {
   const t = failoverTimings(inputs.primary.config, inputs.secondary.config);
-  return { detectionSeconds: t.detectionSeconds, cacheSeconds: t.dnsCacheSeconds };
+  return { detectionSeconds: t.detectionSeconds, cacheSeconds: t.dnsCacheSeconds, switchSeconds: t.regionSwitchSeconds };
 }
 
 /**
@@ -44,7 +51,7 @@ export function dnsTimings(inputs: DrillInputs): { detectionSeconds: number; cac
  * failback, the secondary back into the primary.
  */
 export function timingsInto(inputs: DrillInputs, region: string): FailoverTimings & { readonly promoteSeconds: number; readonly freshLaunchSeconds: number } {
-  const into = inputs.primary.region === region ? inputs.primary : inputs.secondary;
+  const into = [inputs.primary, ...inputs.others].find((r) => r.region === region) ?? inputs.secondary;
   const from = into === inputs.primary ? inputs.secondary : inputs.primary;
   const t = failoverTimings(from.config, into.config);
   const a = resolveAssumptions(from.config);

@@ -112,7 +112,7 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
 /**
  * What undoing the finished steps means, newest first. Once a cut-over has started, the new writer
  * depends on what came before it (the pilot light's writer instance, the scaled-out tiers) and on
- * the old writer's fence: those undos are by hand, and only once the cut-over is reversed (switch
+ * the old region's switch-off: those undos are by hand, and only once the cut-over is reversed (switch
  * back). Only steps after the newest started cut-over are automated (and steps of a drill that
  * never reached one).
  */

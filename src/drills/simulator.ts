@@ -8,10 +8,12 @@ import * as fs from "fs";
 import { stackCapacity } from "../../components/compute/capacity";
 import { call, Call, Cloud, CloudError, DOWN_REGION_TIMEOUTS_MS, DbClusterView, GLOBAL, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView, Service } from "./cloud";
 import { Clock } from "./clock";
-import { DrillInputs, DrillRegion, Tier } from "./inputs";
+import { allRegions, DrillInputs, DrillRegion, Tier } from "./inputs";
 import {
   AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, AURORA_TYPICAL_LAG_SECONDS, S3_TYPICAL_SECONDS, SECRET_TYPICAL_SECONDS, timingsInto,
 } from "./model";
+import { ARC_CLUSTER, endpointOrder, RegionSwitch, setSwitchCall, SwitchState } from "./regionSwitch";
+import { SWITCH_PERIOD_SECONDS } from "../../components/dns/regionSwitch";
 import { SimulatedCrash } from "./runner";
 import { BACKUP_FAULTS, describeRestoreJob, initialBackup, listRecoveryPoints, restoredCluster, SimBackup, startRestoreJob } from "./simBackup";
 import { Step } from "./step";
@@ -21,8 +23,26 @@ import { Step } from "./step";
  * aws:ec2:asg-insufficient-instance-capacity-error on every recovery-region AZ but one): warm-pool
  * instances in the denied AZs cannot start, so the group launches fresh instances where capacity is left.
  */
-export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover", "insufficient-capacity", ...BACKUP_FAULTS] as const;
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
+
+/** primary-region-returns: the old primary is lost as the drill starts and answers again (health endpoints passing) this long after. */
+export const PRIMARY_RETURNS_AFTER_SECONDS = 60;
+/** partial-outage: the APIs of the primary region that fail (its database is lost); its load balancer keeps serving. */
+export const PARTIAL_OUTAGE_APIS: readonly Service[] = ["RDS"];
+
+export type FailoverRecord = "PRIMARY" | "SECONDARY";
+
+/**
+ * Which record Route 53 answers for a failover pair
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html):
+ * the primary while it is healthy; the secondary while the primary is unhealthy and the secondary
+ * healthy; and the primary when the secondary is unhealthy, whatever the primary's health (so both
+ * unhealthy answer PRIMARY: "if no record is healthy, all records are healthy").
+ */
+export function failoverAnswer(primaryHealthy: boolean, secondaryHealthy: boolean): FailoverRecord {
+  return primaryHealthy || !secondaryHealthy ? "PRIMARY" : "SECONDARY";
+}
 
 /** Epoch ms of "never" (JSON has no Infinity). */
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -33,13 +53,18 @@ const HOUR = 3600_000;
 interface SimGroup { name: string; tier: Tier; desired: number; min: number; max: number; ready: number[] }
 interface SimRegion {
   region: string;
-  /** Every call to the region fails. */
+  /** Every call to the region fails (from `downAt` until `upAt`, when known). */
   down: boolean;
   /** Epoch ms the region was lost (Route 53's checkers start failing then); absent while it is up. */
   downAt?: number;
+  /** Epoch ms the lost region answers again (primary-region-returns). */
+  upAt?: number;
+  /** Services of the region whose API fails while the rest answers (partial-outage). */
+  apiDown?: Service[];
   instances: { id: string; availableAt: number }[];
   groups: SimGroup[];
-  fence: { at: number; on: boolean }[];
+  /** Writes to the region's switch (held in another region or the ARC cluster), in call order; on until the first. */
+  switch: { at: number; on: boolean }[];
   secret: { value: string; primaryRegion?: string; replicas: { region: string; syncedAt: number }[] };
   objects: Record<string, number>;
   address: string;
@@ -72,27 +97,30 @@ export function initialState(inputs: DrillInputs, faults: readonly Fault[], afte
         const desired = full ? inputs.primary.config.capacity[g.tier].desired : plan[g.tier].desired;
         return { name: g.name, tier: g.tier, desired, min: plan[g.tier].min, max: plan[g.tier].max, ready: ready(desired) };
       }),
-      fence: [], secret: { value: "password-1", replicas: [] }, objects: {}, address: `198.51.100.${10 + i}`,
+      switch: [], secret: { value: "password-1", replicas: [] }, objects: {}, address: `198.51.100.${10 + i}`,
     };
   };
   const p = region(inputs.primary, 0, true);
   const s = region(inputs.secondary, 1, afterFailover);
+  const further = inputs.others.map((o, i) => region(o, 2 + i, false));
   p.secret.replicas.push({ region: s.region, syncedAt: SIM_START - HOUR });
   s.secret.primaryRegion = p.region;
   if (afterFailover) {
-    // The failover promoted the secondary and its secret, and fenced the old primary; the password was rotated since.
-    p.fence.push({ at: SIM_START - HOUR, on: true });
+    // The failover promoted the secondary and its secret, and switched the old primary off; the password was rotated since.
+    p.switch.push({ at: SIM_START - HOUR, on: false });
     p.secret.replicas = [];
     s.secret = { value: "password-2", replicas: [] };
   }
   // The region is lost as the drill starts, so the drill measures from the loss as the model does.
   if (faults.includes("primary-region-down")) Object.assign(p, { down: true, downAt: SIM_START });
+  if (faults.includes("primary-region-returns")) Object.assign(p, { down: true, downAt: SIM_START, upAt: SIM_START + PRIMARY_RETURNS_AFTER_SECONDS * 1000 });
+  if (faults.includes("partial-outage")) p.apiDown = [...PARTIAL_OUTAGE_APIS];
   const backup = initialBackup(inputs, faults, SIM_START);
   // The DB secret as the primary stack writes it (components/security/databaseCredentials.ts): the restore drill adds the host.
   if (backup) for (const r of [p, s]) r.secret.value = JSON.stringify({ username: "dbadmin", password: "password-1" });
   return {
     now: SIM_START, faults: [...faults], crashed: false, writer: afterFailover ? s.region : p.region, primaryRecord: p.region,
-    regions: { [p.region]: p, [s.region]: s }, throttled: [], calls: [], ...(backup ? { backup } : {}),
+    regions: Object.fromEntries([p, s, ...further].map((r) => [r.region, r])), throttled: [], calls: [], ...(backup ? { backup } : {}),
   };
 }
 
@@ -103,7 +131,7 @@ export class SimulatedCloud implements Cloud {
 
   constructor(private readonly inputs: DrillInputs, readonly state: SimState) {
     this.clock = { now: () => this.state.now, sleep: async (s) => void (this.state.now += Math.round(s * 1000)) };
-    this.timings = Object.fromEntries([inputs.primary, inputs.secondary].map((r) => [r.region, timingsInto(inputs, r.region)]));
+    this.timings = Object.fromEntries(allRegions(inputs).map((r) => [r.region, timingsInto(inputs, r.region)]));
   }
 
   static load(inputs: DrillInputs, file: string): SimulatedCloud {
@@ -138,11 +166,18 @@ export class SimulatedCloud implements Cloud {
       this.state.throttled.push(`${service}.${operation}`);
       throw new CloudError("throttling", "ThrottlingException", where, "Rate exceeded");
     }
-    if (region !== GLOBAL && this.state.regions[region]?.down) {
+    const r = this.state.regions[region];
+    if (region !== GLOBAL && r && this.lost(r, this.state.now)) {
       // A silent region costs the adapter's connect timeout for a region assumed down, each call.
       this.state.now += DOWN_REGION_TIMEOUTS_MS.connectionTimeout;
       throw new CloudError("transient", "ETIMEDOUT", where, `connect ETIMEDOUT (${region} is down)`);
     }
+    if (r?.apiDown?.includes(service)) throw new CloudError("transient", "InternalFailure", where, `${service} in ${region} fails (partial outage)`);
+  }
+
+  /** Lost while `down`, from `downAt` (when known) until `upAt` (a region that recovers answers again). */
+  private lost(r: SimRegion, t: number): boolean {
+    return r.down && (r.downAt === undefined || r.downAt <= t) && (r.upAt === undefined || t < r.upAt);
   }
 
   /** Finishes a cut-over whose time has come. */
@@ -155,15 +190,16 @@ export class SimulatedCloud implements Cloud {
   }
 
   private arn(region: string): string {
-    return [this.inputs.primary, this.inputs.secondary].find((x) => x.region === region)!.dbClusterArn;
+    return allRegions(this.inputs).find((x) => x.region === region)!.dbClusterArn;
   }
 
   private lagSeconds(): number {
     return this.state.faults.includes("lag-over-target") ? 2 * this.inputs.primary.config.objectives.rpoSeconds.database : AURORA_TYPICAL_LAG_SECONDS;
   }
 
-  private fencedAt(r: SimRegion, t: number): boolean {
-    return r.fence.filter((f) => f.at <= t).at(-1)?.on ?? false;
+  /** The switch as seen `delaySeconds` after each write: 0 for the write itself, the alarm period for DescribeAlarms, the model's switch delay for Route 53. */
+  private switchOn(r: SimRegion, t: number, delaySeconds: number): boolean {
+    return r.switch.filter((w) => w.at + delaySeconds * 1000 <= t).at(-1)?.on ?? true;
   }
 
   private inService(g: SimGroup, t: number): number {
@@ -172,9 +208,7 @@ export class SimulatedCloud implements Cloud {
 
   private endpointHealthy(r: SimRegion, t: number): boolean {
     const web = r.groups.find((g) => g.tier === "web");
-    // Lost while `down`, since `downAt` when known (a region that recovers answers again).
-    const lost = r.down && (r.downAt === undefined || r.downAt <= t);
-    return !lost && !this.fencedAt(r, t) && !!web && this.inService(web, t) > 0;
+    return !this.lost(r, t) && !!web && this.inService(web, t) > 0;
   }
 
   /** Route 53 sees a change once its checkers have failed (or passed) `failureThreshold` times. */
@@ -182,11 +216,16 @@ export class SimulatedCloud implements Cloud {
     return this.endpointHealthy(this.r(region), t - this.timings[region].detectionSeconds * 1000);
   }
 
-  /** Failover routing: PRIMARY unless it is unhealthy and SECONDARY is healthy. */
+  /** A failover record's calculated check: its endpoint check AND its region's switch (threshold 2 of 2). */
+  private recordHealthy(region: string, t: number): boolean {
+    return this.checkHealthy(region, t) && this.switchOn(this.r(region), t, this.timings[region].regionSwitchSeconds);
+  }
+
+  /** Failover routing over the calculated checks (failoverAnswer); the SECONDARY record is the secondary stack's. */
   private route53Answer(t: number): string[] {
     const primary = this.state.primaryRecord;
-    const secondary = Object.keys(this.state.regions).find((x) => x !== primary)!;
-    const pick = this.checkHealthy(primary, t) || !this.checkHealthy(secondary, t) ? primary : secondary;
+    const secondary = this.inputs.secondary.region;
+    const pick = failoverAnswer(this.recordHealthy(primary, t), this.recordHealthy(secondary, t)) === "PRIMARY" ? primary : secondary;
     return [this.r(pick).address];
   }
 
@@ -218,7 +257,7 @@ export class SimulatedCloud implements Cloud {
     if (this.state.op) throw new CloudError("fatal", "InvalidGlobalClusterStateFault", `${region} RDS`, "a switchover or failover is already in progress");
     if (targetArn !== this.arn(region)) throw new CloudError("fatal", "InvalidParameterValue", `${region} RDS`, `target ${targetArn} is not the cluster in ${region}`);
     if (!this.r(region).instances.some((i) => i.availableAt <= this.state.now)) throw new CloudError("fatal", "InvalidDBClusterStateFault", `${region} RDS`, "the target cluster has no available DB instance");
-    if (kind === "switchover" && this.r(this.state.writer).down) throw new CloudError("fatal", "InvalidGlobalClusterStateFault", `${region} RDS`, "switchover needs the primary cluster to be available");
+    if (kind === "switchover" && this.lost(this.r(this.state.writer), this.state.now)) throw new CloudError("fatal", "InvalidGlobalClusterStateFault", `${region} RDS`, "switchover needs the primary cluster to be available");
     const seconds = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : this.timings[region].promoteSeconds;
     this.state.op = { kind, to: region, doneAt: this.state.now + seconds * 1000 };
   }
@@ -260,20 +299,45 @@ export class SimulatedCloud implements Cloud {
     g.desired = desired;
   }
 
-  async isFenced(region: string, lb: string): Promise<boolean> {
-    this.enter(region, "ElasticLoadBalancingV2", "DescribeRules", { LoadBalancerName: lb });
-    return this.fencedAt(this.r(region), this.state.now);
+  /** The region whose switch `s` is: the simulated regions hold every switched region. */
+  private switchRegion(s: RegionSwitch): SimRegion {
+    return this.r(s.region);
   }
 
-  async setFence(region: string, lb: string, _path: string, on: boolean): Promise<void> {
-    this.enter(region, "ElasticLoadBalancingV2", on ? "CreateRule" : "DeleteRule", { LoadBalancerName: lb });
-    const r = this.r(region);
-    if (this.fencedAt(r, this.state.now) !== on) r.fence.push({ at: this.state.now, on });
+  /** The call goes to the host region, or to each ARC cluster endpoint in turn (an unknown cluster's endpoints never fail here). */
+  private async switchCall(s: RegionSwitch, operation: "write" | "read", on = true): Promise<void> {
+    const c = setSwitchCall(s, on);
+    const service = c.service;
+    const op = operation === "write" ? c.operation : s.mechanism === "cloudwatch-alarm" ? "DescribeAlarms" : "GetRoutingControlState";
+    const params = operation === "write" ? c.params : s.mechanism === "cloudwatch-alarm" ? { AlarmNames: [s.alarmName] } : { RoutingControlArn: s.routingControlArn };
+    if (s.mechanism === "cloudwatch-alarm") return this.enter(s.hostRegion, service, op, params);
+    const regions = s.clusterEndpoints.length ? endpointOrder(s).map((e) => e.region) : [ARC_CLUSTER];
+    let last: unknown;
+    for (const region of regions) {
+      try {
+        return this.enter(region, service, op, params);
+      } catch (err) {
+        if (!(err instanceof CloudError) || err.kind === "fatal") throw err;
+        last = err;
+      }
+    }
+    throw last;
+  }
+
+  async getRegionSwitch(s: RegionSwitch): Promise<SwitchState> {
+    await this.switchCall(s, "read");
+    // The alarm evaluates a datum on its next period; a routing control reads back at once.
+    return this.switchOn(this.switchRegion(s), this.state.now, s.mechanism === "cloudwatch-alarm" ? SWITCH_PERIOD_SECONDS : 0) ? "on" : "off";
+  }
+
+  async setRegionSwitch(s: RegionSwitch, on: boolean): Promise<void> {
+    await this.switchCall(s, "write", on);
+    this.switchRegion(s).switch.push({ at: this.state.now, on });
   }
 
   async healthCheckHealthy(id: string): Promise<boolean> {
     this.enter(GLOBAL, "Route53", "GetHealthCheckStatus", { HealthCheckId: id });
-    const region = [this.inputs.primary, this.inputs.secondary].find((x) => x.healthCheckId === id)?.region;
+    const region = allRegions(this.inputs).find((x) => x.healthCheckId === id)?.region;
     if (!region) throw new CloudError("fatal", "NoSuchHealthCheck", "Route53", `no health check ${id}`);
     return this.checkHealthy(region, this.state.now);
   }
@@ -287,7 +351,7 @@ export class SimulatedCloud implements Cloud {
   async resolve(name: string): Promise<string[]> {
     this.enter(GLOBAL, "DNS", "Resolve", { Name: name });
     if (name === this.inputs.domain) return this.route53Answer(this.state.now - this.timings[this.state.primaryRecord].dnsCacheSeconds * 1000);
-    const r = [this.inputs.primary, this.inputs.secondary].find((x) => x.webLoadBalancerDnsName === name);
+    const r = allRegions(this.inputs).find((x) => x.webLoadBalancerDnsName === name);
     return r ? [this.r(r.region).address] : [];
   }
 

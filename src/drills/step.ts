@@ -7,6 +7,7 @@
 import { Call, Cloud } from "./cloud";
 import { Clock } from "./clock";
 import { DrillInputs, DrillRegion } from "./inputs";
+import type { ModelRtoKind } from "./model";
 
 /** The safety gates `--force <gate>` may override. */
 export const GATES = ["replication-lag", "recovery-health", "secret-replica", "ami", "recovery-point-age"] as const;
@@ -24,8 +25,6 @@ export interface Facts {
   /** Desired capacity before scale-out, per group: what undo restores. */
   previousDesired?: Record<string, number>;
   activeRegion?: string;
-  /** Epoch ms at which the fence was put on (dns drill). */
-  fencedAt?: number;
   /** restore: the recovery point restored, its creation (epoch ms) and its age when the drill found it (the data lost). */
   recoveryPointArn?: string;
   recoveryPointCreatedAt?: number;
@@ -60,7 +59,7 @@ export interface Undo {
   readonly description: string;
   readonly calls: readonly Call[];
   readonly run?: (ctx: StepContext) => Promise<void>;
-  /** The effect protects the writer a cut-over made (the old writer's fence): undone by hand, only once the cut-over is reversed. */
+  /** The effect protects the writer a cut-over made (the old writer's region switched off): undone by hand, only once the cut-over is reversed. */
   readonly afterSwitchBack?: boolean;
 }
 
@@ -92,7 +91,7 @@ export interface Step {
    * instead, and a problem (the writer is elsewhere than the journal's target) refuses.
    */
   readonly resumeCheck?: (ctx: StepContext) => Promise<string | undefined>;
-  /** Best effort but needed for safety (the fence): when a run skipped it, resume runs it again. */
+  /** Best effort but needed for safety: when a run skipped it, resume runs it again. */
   readonly reapplyOnResume?: boolean;
   readonly action?: (ctx: StepContext) => Promise<void>;
   readonly verify?: Verification;
@@ -108,8 +107,10 @@ export interface Scenario {
   readonly steps: (inputs: DrillInputs, from: DrillRegion, to: DrillRegion) => Step[];
   /** Readiness: record every failure and go on, rather than stop at the first. */
   readonly continueOnFailure?: boolean;
+  /** Looks at every secondary, not only the failover pair (readiness): --outputs must name each. */
+  readonly everySecondary?: boolean;
   /** Which model figure the measured RTO is compared with. */
-  readonly modelRto: "planned-switchover" | "unplanned" | "dns" | "none";
+  readonly modelRto: ModelRtoKind;
   /** Whether the drill moves the active region (prints the dr:activeRegion commands). */
   readonly movesActiveRegion: boolean;
   /**
@@ -117,7 +118,7 @@ export interface Scenario {
    * or a backup-restore recovery region (restore: a vault with copies, a restore role, no standing cluster).
    */
   readonly needs?: "global-database" | "backup-restore";
-  /** The simulator starts from the world a failover leaves (the recovery region writes, the old primary fenced). */
+  /** The simulator starts from the world a failover leaves (the recovery region writes, the old primary switched off). */
   readonly simulateAfterFailover?: boolean;
   /** Calls to the region traffic moves away from may hang (an outage): the AWS adapter gives them short timeouts. */
   readonly fromMayBeDown?: boolean;

@@ -17,7 +17,15 @@
  *                 first deploys the tiers).
  * Unplanned RTO = detection + max(DNS, decision + database, decision + capacity). This assumes the
  * health-check path does not need a writable database; if it does, capacity waits for the database.
- * A planned switchover has no detection: switchover + DNS, run in parallel with any scale-out.
+ *
+ * When the endpoint checks cannot see the loss (a game day, or a partial outage: the database lost
+ * while the load balancer serves), DNS moves only when the runbook switches the old region off
+ * (each failover record is healthy only while its endpoint check AND its region switch are):
+ *   switched failover = decision + max(hold + switch + DNS, database, capacity), where `switch` is
+ *   the switch's own delay (CloudWatch: one alarm period + pickup) and `hold` is what the runbook
+ *   waits for before switching (pilot light: its writer and capacity; a standing standby: nothing).
+ * A planned switchover has no detection: the database moves first, then the switch moves DNS
+ * (switchover + switch + DNS), in parallel with any scale-out.
  */
 import { StackCapacityPlan, stackCapacity } from "../../components/compute/capacity";
 import { poolCoversScaleOut, stackWarmPools } from "../../components/compute/warmPool";
@@ -27,7 +35,7 @@ import { DEFAULT_RECOVERY_START } from "../../components/recovery/recoveryStart"
 import { decisionTerm, START_MODES, StartMode } from "./startModes";
 import { DataLossTerm, minutes, RecoveryAssumptions, RecoveryTerm, STRATEGY_DATABASE, StrategyDatabase, term, TRIGGER_SECONDS, resolveAssumptions } from "./strategyTerms";
 import {
-  AURORA_SWITCHOVER_SECONDS, detectionSeconds, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, HEALTH_CHECK_METRIC_PERIOD_SECONDS,
+  AURORA_INSTANCE_CREATE_SECONDS, AURORA_SWITCHOVER_SECONDS, detectionSeconds, regionSwitchSeconds, SWITCH_ALARM_PICKUP_SECONDS, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, HEALTH_CHECK_METRIC_PERIOD_SECONDS,
   S3_RTC_BOUND_SECONDS, S3_TYPICAL_SECONDS, scaleOutSeconds, SECRET_REPLICA_BOUND_SECONDS, SECRET_TYPICAL_SECONDS, TIMING_SOURCES,
 } from "./timings";
 
@@ -86,6 +94,8 @@ export interface RecoveryEstimate {
     readonly databaseSwitchover: RecoveryTerm;
     readonly databaseFailover: RecoveryTerm;
     readonly capacity: RecoveryTerm;
+    /** A region switch call until Route 53 treats the region's record by its new state. */
+    readonly regionSwitch: RecoveryTerm;
   };
   /** The terms summed into the unplanned RTO, in timeline order. */
   readonly criticalPath: readonly RecoveryTerm[];
@@ -94,6 +104,8 @@ export interface RecoveryEstimate {
   readonly branches: readonly { readonly name: string; readonly seconds: number }[];
   /** Planned switchover: no detection; switchover (after creating a writer when headless; a restore for backup-restore) and DNS run in parallel with scale-out. */
   readonly plannedSwitchoverSeconds: number;
+  /** A failover the endpoint checks cannot see (game day, partial outage): DNS moves by the region switch. */
+  readonly switchedFailoverSeconds: number;
   readonly dataLoss: readonly DataLossTerm[];
   readonly stores: readonly StoreVerdict[];
   readonly rpo: Verdict;
@@ -138,6 +150,12 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
     "no data loss; needs a healthy primary region, so it serves drills and region rotation, not outages");
   const databaseFailover = db.failover(a);
   const capacity = capacityTerm(primary, secondary, standby, a, warnings);
+  const mechanism = primary.regionSwitch.mechanism;
+  const regionSwitch = term("region switch", regionSwitchSeconds(mechanism),
+    mechanism === "cloudwatch-alarm"
+      ? `CloudWatch-alarm switch: PutMetricData counts on the alarm's next 60 s period (standard resolution), + ${SWITCH_ALARM_PICKUP_SECONDS} s assumed until Route 53's check follows the alarm`
+      : "ARC routing control: UpdateRoutingControlState, then its RECOVERY_CONTROL check follows (assumed, undocumented)",
+    "moves DNS when the endpoint checks cannot (a game day, or the database lost while the load balancer serves), and keeps a recovered old primary out of DNS until failback");
 
   // DNS moves at detection; the database and capacity wait for the runbook's trigger.
   const branches = [
@@ -150,7 +168,10 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   const rtoSeconds = detection.seconds + slowest.seconds;
   const objectives = primary.objectives;
   const rto = verdict(rtoSeconds, objectives.rtoSeconds, criticalPath.reduce((x, y) => (y.seconds > x.seconds ? y : x)).name);
-  const plannedSwitchoverSeconds = Math.max(db.plannedSeconds(a), dns.seconds, capacity.seconds);
+  const plannedSwitchoverSeconds = Math.max(db.plannedSeconds(a) + regionSwitch.seconds + dns.seconds, capacity.seconds);
+  // Pilot light switches the old region off only once its writer and capacity stand (DNS held back).
+  const hold = strategy !== "backup-restore" && standby.database.headless ? Math.max(AURORA_INSTANCE_CREATE_SECONDS, capacity.seconds) : 0;
+  const switchedFailoverSeconds = decision.seconds + Math.max(hold + regionSwitch.seconds + dns.seconds, databaseFailover.seconds, capacity.seconds);
 
   const dataLoss = dataLossTerms(primary, db, a);
   const stores = dataLoss.map((d) => storeVerdict(d, objectives.rpoSeconds[d.store]));
@@ -162,8 +183,8 @@ export function estimateRecovery(input: RecoveryInput): RecoveryEstimate {
   for (const v of stores) if (!v.pass) warnings.push(v.message);
   return {
     strategy, startMode, assumptions: a,
-    terms: { decision, detection, dns, databaseSwitchover: switchover, databaseFailover, capacity },
-    criticalPath, rto, branches: branches.map(({ name, seconds }) => ({ name, seconds })), plannedSwitchoverSeconds, dataLoss, stores, rpo, warnings,
+    terms: { decision, detection, dns, databaseSwitchover: switchover, databaseFailover, capacity, regionSwitch },
+    criticalPath, rto, branches: branches.map(({ name, seconds }) => ({ name, seconds })), plannedSwitchoverSeconds, switchedFailoverSeconds, dataLoss, stores, rpo, warnings,
   };
 }
 
@@ -249,14 +270,15 @@ export function formatRecovery(e: RecoveryEstimate): string {
   const t = e.terms;
   const rows: [string, string, string][] = [
     ["term", "seconds", "source"],
-    ...[t.decision, t.detection, t.dns, t.databaseFailover, t.capacity, t.databaseSwitchover].map((x): [string, string, string] => [x.name, String(x.seconds), x.source]),
+    ...[t.decision, t.detection, t.dns, t.databaseFailover, t.capacity, t.databaseSwitchover, t.regionSwitch].map((x): [string, string, string] => [x.name, String(x.seconds), x.source]),
   ];
   const out = [`Recovery model (${e.strategy}, loss of the primary region)`, ...table(rows)];
   out.push(`  unplanned RTO = ${e.criticalPath.map((x) => `${x.name} ${x.seconds}`).join(" + ")} = ${e.rto.seconds} s` +
     ` (DNS moves at detection; database and capacity wait for the decision; the slowest branch counts)`);
   out.push(`  parallel branches after detection: ${e.branches.map((b) => `${b.name} ${b.seconds} s`).join(", ")}`);
   out.push(`  RTO ${e.rto.seconds} s vs target ${e.rto.targetSeconds} s: ${e.rto.pass ? "PASS" : "FAIL"}; dominant term: ${e.rto.dominant}`);
-  out.push(`  planned switchover: ${e.plannedSwitchoverSeconds} s, no data loss`, "");
+  out.push(`  failover the endpoint checks cannot see (game day, partial outage; DNS moved by the region switch): ${e.switchedFailoverSeconds} s`);
+  out.push(`  planned switchover: ${e.plannedSwitchoverSeconds} s (database, then the switch moves DNS), no data loss`, "");
   const lossRows: [string, string, string][] = [
     ["store", "bound s", "target s, verdict; source"],
     ...e.dataLoss.map((d, i): [string, string, string] =>

@@ -8,7 +8,7 @@ import { newTargetServingSeconds } from "../../components/compute/targetHealth";
 import { poolCoversScaleOut, stackWarmPools } from "../../components/compute/warmPool";
 import type { StackConfig } from "../../stacks/configSchema";
 import { RecoveryAssumptions, STRATEGY_DATABASE, TRIGGER_SECONDS, resolveAssumptions } from "./strategyTerms";
-import { detectionSeconds, ELB_ALIAS_TTL_SECONDS, instanceReadySeconds } from "./timings";
+import { detectionSeconds, ELB_ALIAS_TTL_SECONDS, instanceReadySeconds, regionSwitchSeconds } from "./timings";
 
 export interface TierScaleOut {
   /** Instances the standby runs, and what the failover scales the tier to (the primary's desired, capped by max). */
@@ -25,6 +25,8 @@ export interface FailoverTimings {
   readonly detectionSeconds: number;
   /** How long resolvers may keep answering with the primary after Route 53 switches. */
   readonly dnsCacheSeconds: number;
+  /** A region switch call until Route 53 treats the region's record by its new state (dr:regionSwitch.mechanism). */
+  readonly regionSwitchSeconds: number;
   /** Detection until the runbook starts (trigger plus operator time). */
   readonly triggerSeconds: number;
   /** Runbook start until the database accepts writes (FailoverGlobalCluster; pilot light creates a writer first). */
@@ -52,6 +54,7 @@ export function failoverTimings(primary: StackConfig, secondary: StackConfig, as
   return {
     detectionSeconds: detectionSeconds(primary.healthCheck),
     dnsCacheSeconds: a.dnsRecord === "alias" ? ELB_ALIAS_TTL_SECONDS : primary.dnsTtl,
+    regionSwitchSeconds: regionSwitchSeconds(primary.regionSwitch.mechanism),
     triggerSeconds: TRIGGER_SECONDS[a.trigger] + a.decisionSeconds,
     databaseSeconds: STRATEGY_DATABASE[secondary.strategy].failover(a).seconds,
     deploySeconds: standby.web.builds && standby.app.builds ? 0 : a.infraDeploySeconds,

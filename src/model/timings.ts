@@ -9,6 +9,7 @@
  */
 
 import { newTargetServingSeconds, TargetHealthSettings } from "../../components/compute/targetHealth";
+import { SwitchMechanism, SWITCH_PERIOD_SECONDS } from "../../components/dns/regionSwitch";
 
 // --- Detection (Route 53 health checks) -------------------------------------------------------
 
@@ -21,6 +22,23 @@ export const ROUTE53_FAST_INTERVAL_SECONDS = 10;
 
 /** An alias record has no TTL of its own; Route 53 uses the target's, and ELB's is a fixed 60 s. Cited: TIMING_SOURCES.aliasTtl. */
 export const ELB_ALIAS_TTL_SECONDS = 60;
+
+// --- Region switch (what takes a region out of DNS after a failover) ------------------------------
+
+/**
+ * CloudWatch-alarm switch: the PutMetricData datum counts on the alarm's next one-minute period
+ * (standard resolution: Route 53 reads no other for alarm-based checks; cited by SWITCH_PERIOD_SECONDS),
+ * then Route 53's health check picks the alarm's state up. The pickup is not documented: assumed,
+ * measure it in a drill (dns drill, --execute).
+ */
+export const SWITCH_ALARM_PICKUP_SECONDS = 30;
+/** ARC routing control: the state change on the cluster until its RECOVERY_CONTROL health check follows; undocumented, assumed. */
+export const ARC_SWITCH_SECONDS = 10;
+
+/** Seconds from the switch call until Route 53 treats the region's record by the new state. */
+export function regionSwitchSeconds(mechanism: SwitchMechanism): number {
+  return mechanism === "cloudwatch-alarm" ? SWITCH_PERIOD_SECONDS + SWITCH_ALARM_PICKUP_SECONDS : ARC_SWITCH_SECONDS;
+}
 
 // --- Trigger (what starts the runbook) ----------------------------------------------------------
 

@@ -1,7 +1,6 @@
 /** The AWS adapter's requests (what AWS would receive) and its error mapping, against aws-sdk-client-mock. */
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
-import { CreateRuleCommand, DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBInstanceCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
@@ -22,14 +21,13 @@ const awsError = (name: string, status: number) => Object.assign(new Error(`${na
 
 describe("AWS adapter", () => {
   const rds = mockClient(RDSClient);
-  const elb = mockClient(ElasticLoadBalancingV2Client);
   const cw = mockClient(CloudWatchClient);
   const r53 = mockClient(Route53Client);
   const sm = mockClient(SecretsManagerClient);
   const s3 = mockClient(S3Client);
   const ec2 = mockClient(EC2Client);
-  beforeEach(() => [rds, elb, cw, r53, sm, s3, ec2].forEach((m) => m.reset()));
-  after(() => [rds, elb, cw, r53, sm, s3, ec2].forEach((m) => m.restore()));
+  beforeEach(() => [rds, cw, r53, sm, s3, ec2].forEach((m) => m.reset()));
+  after(() => [rds, cw, r53, sm, s3, ec2].forEach((m) => m.restore()));
 
   it("switches over in the target region without AllowDataLoss, with the SDK's own retries off", async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
@@ -65,33 +63,6 @@ describe("AWS adapter", () => {
     const q = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
     expect(q.ScanBy).to.equal("TimestampDescending");
     expect(q.MetricDataQueries![0].MetricStat).to.deep.equal({ Metric: { Namespace: "AWS/RDS", MetricName: "AuroraGlobalDBReplicationLag", Dimensions: [{ Name: "DBClusterIdentifier", Value: "orders-prod-us-west-2" }] }, Period: 60, Stat: "Maximum" });
-  });
-
-  describe("fence", () => {
-    const lookups = (rules: object[]) => {
-      elb.on(DescribeLoadBalancersCommand, { Names: ["orders-web"] }).resolves({ LoadBalancers: [{ LoadBalancerArn: "arn:lb" }] });
-      elb.on(DescribeListenersCommand, { LoadBalancerArn: "arn:lb" }).resolves({ Listeners: [{ ListenerArn: "arn:http", Protocol: "HTTP", Port: 80 }, { ListenerArn: "arn:https", Protocol: "HTTPS", Port: 443 }] });
-      elb.on(DescribeRulesCommand, { ListenerArn: "arn:https" }).resolves({ Rules: rules });
-    };
-    const fence = { RuleArn: "arn:rule", Priority: "1", Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/healthz"] } }], Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503" } }] };
-
-    it("creates a priority-1 rule on the HTTPS listener answering 503 on the health path", async () => {
-      lookups([{ RuleArn: "arn:default", Priority: "default", IsDefault: true }]);
-      await new AwsCloud().setFence("us-east-1", "orders-web", "/healthz", true);
-      const input = elb.commandCalls(CreateRuleCommand)[0].args[0].input;
-      expect(input).to.deep.include({ ListenerArn: "arn:https", Priority: 1, Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/healthz"] } }] });
-      expect(input.Actions).to.deep.equal([{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "fenced by dr drill" } }]);
-    });
-
-    it("is idempotent: no second rule when fenced, DeleteRule of that rule to unfence", async () => {
-      lookups([fence]);
-      const cloud = new AwsCloud();
-      expect(await cloud.isFenced("us-east-1", "orders-web", "/healthz")).to.equal(true);
-      await cloud.setFence("us-east-1", "orders-web", "/healthz", true);
-      expect(elb.commandCalls(CreateRuleCommand)).to.have.length(0);
-      await cloud.setFence("us-east-1", "orders-web", "/healthz", false);
-      expect(elb.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input)).to.deep.equal([{ RuleArn: "arn:rule" }]);
-    });
   });
 
   it("creates the pilot light's writer instance tagged as the platform's tag policy requires (app, environment, dr:role, the stack's dr:tags)", async () => {

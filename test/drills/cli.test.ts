@@ -5,25 +5,8 @@ import * as path from "path";
 import { SimState } from "../../src/drills/simulator";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { parseStackConfig } from "../../stacks/configSchema";
-import { main } from "../../src/cli/dr";
 import { readJournal } from "../../src/drills/journal";
-import { PROJECT_DIR, tempDir } from "./harness";
-
-async function dr(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error, exitCode] = [console.log, console.error, process.exitCode];
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  console.error = (...a: unknown[]) => void err.push(a.join(" "));
-  try {
-    process.exitCode = undefined;
-    const code = await main(["node", "dr", ...args]);
-    return { code, out, err };
-  } finally {
-    [console.log, console.error] = [log, error];
-    process.exitCode = exitCode;
-  }
-}
+import { dr, PROJECT_DIR, tempDir } from "./harness";
 
 describe("dr drill (CLI)", function () {
   this.timeout(10_000);

@@ -19,18 +19,12 @@ const describeCluster = (region: string) => [
   `${region} RDS.DescribeDBClusters DBClusterIdentifier=orders-prod-${region}`,
   `${region} RDS.DescribeDBInstances Filters=[{"Name":"db-cluster-id","Values":["orders-prod-${region}"]}]`,
 ];
-const fenceLookup = (region: string, lb: string) => [
-  `${region} ElasticLoadBalancingV2.DescribeLoadBalancers Names=["${lb}"]`,
-  `${region} ElasticLoadBalancingV2.DescribeListeners LoadBalancerArn=<ARN of ${lb}>`,
-  `${region} ElasticLoadBalancingV2.DescribeRules ListenerArn=<HTTPS listener of ${lb}>`,
-];
-const unfenceWest = [...fenceLookup(W, "orders-web-8e7d6c5"), `${W} ElasticLoadBalancingV2.DeleteRule RuleArn=<fence rule of orders-web-8e7d6c5>`];
-const fenceEast = [
-  ...fenceLookup(E, "orders-web-3f9a1c2"),
-  `${E} ElasticLoadBalancingV2.CreateRule ListenerArn=<HTTPS listener of orders-web-3f9a1c2> Priority=1 ` +
-    `Conditions=[{"Field":"path-pattern","PathPatternConfig":{"Values":["/healthz"]}}] ` +
-    `Actions=[{"Type":"fixed-response","FixedResponseConfig":{"StatusCode":"503","ContentType":"text/plain","MessageBody":"fenced by dr drill"}}]`,
-];
+/** The switch of a region: a metric in the other region (components/dns/regionSwitch.ts placement), 1 off, 0 on, standard resolution. */
+const putSwitch = (host: string, switched: string, value: 0 | 1) =>
+  `${host} CloudWatch.PutMetricData Namespace=DR/RegionSwitch MetricData=[{"MetricName":"RegionOff","Dimensions":[{"Name":"App","Value":"orders-prod"},{"Name":"Region","Value":"${switched}"}],"Value":${value},"StorageResolution":60}]`;
+const readSwitch = (host: string, switched: string) => `${host} CloudWatch.DescribeAlarms AlarmNames=["orders-prod-switch-${switched}"]`;
+const switchOffEast = putSwitch(W, E, 1);
+const switchOnWest = putSwitch(E, W, 0);
 const gatesWest = [
   ...describeCluster(W), `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
   `${W} SecretsManager.DescribeSecret SecretId=${W_SECRET}`,
@@ -42,8 +36,8 @@ const scaleOutWest = [
   `${W} AutoScaling.SetDesiredCapacity AutoScalingGroupName=orders-web-asg-1a2b3c4 DesiredCapacity=3`,
   `${W} AutoScaling.SetDesiredCapacity AutoScalingGroupName=orders-app-asg-4c3b2a1 DesiredCapacity=3`,
 ];
+const waitDb = `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`;
 const tail = [
-  `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
   "global DNS.Resolve Name=orders.example.com",
   "global DNS.Resolve Name=orders-web-8e7d6c5-0987654321.us-west-2.elb.amazonaws.com",
   `${W} HTTPS.GET Url=https://us-west-2.orders.example.com/healthz`,
@@ -55,18 +49,19 @@ const EXPECTED_SWITCHOVER = [
   lag, ...gatesWest, canaryEast, ...scaleOutWest,
   lag, `${W} RDS.SwitchoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN}`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
   `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
-  ...unfenceWest, ...fenceEast, ...tail,
+  // The database moves first; then the switches: the new region on (its switch lives in the old one), the old off.
+  waitDb, switchOnWest, switchOffEast, ...tail, readSwitch(W, E), readSwitch(E, W),
 ];
 
-// Warm standby: the old primary's fence (the loss, on a game day) and the recovery region's unfence
-// come first, so Route 53 moves DNS while the scale-out and the promotion run (runbooks/failover.md).
+// Warm standby: the old primary is switched off first, through us-west-2 where its switch lives
+// (on a game day that is the loss), so Route 53 moves DNS while the scale-out and the promotion run (runbooks/failover.md).
 const EXPECTED_FAILOVER = [
   `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`, ...describeCluster(W),
-  ...gatesWest, canaryEast, ...fenceEast, ...unfenceWest, ...scaleOutWest,
+  ...gatesWest, switchOffEast, canaryEast, ...scaleOutWest,
   lag, `${W} RDS.FailoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN} AllowDataLoss=true`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
   `${W} SecretsManager.DescribeSecret SecretId=${W_SECRET}`, `${W} SecretsManager.StopReplicationToReplica SecretId=${W_SECRET}`,
   `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
-  ...tail,
+  waitDb, ...tail, readSwitch(W, E),
 ];
 
 async function dryRun(name: string): Promise<string[]> {
@@ -97,18 +92,23 @@ describe("drill --dry-run", () => {
     expect(required.length).to.be.greaterThan(20);
     expect(required.filter((c) => c.region !== W && c.region !== "global").map((c) => `${c.region} ${c.operation}`)).to.deep.equal([]);
     expect(steps.flatMap((s) => s.calls).filter((c) => c.service === "Route53")).to.deep.equal([]);
-    // What is aimed at the failed region is best effort.
-    expect(steps.filter((s) => s.calls.some((c) => c.region === E)).map((s) => [s.name, s.required])).to.deep.equal([["write-canary", false], ["fence-old-primary", false]]);
+    // What is aimed at the failed region is best effort, and measures only.
+    expect(steps.filter((s) => s.calls.some((c) => c.region === E)).map((s) => [s.name, s.required])).to.deep.equal([["write-canary", false]]);
+    // The switch-off is required and first, and goes to a region other than the failed one.
+    const first = steps.findIndex((s) => s.action);
+    expect(steps[first]).to.include({ name: "switch-off-primary", required: true, region: W, operation: "CloudWatch.PutMetricData" });
   });
 
   it("prints the model RTO for the scenario and marks best-effort steps", async () => {
     const lines = await dryRun("failover");
-    // Cited figures, with the example stack files' settings (Pulumi.*.yaml):
-    const detection = 10 * 3 + 4; // Route 53: 10 s interval x failure threshold 3, + the checkers' 4 s connect timeout
+    // Cited (or stated-as-assumed) figures, with the example stack files' settings (Pulumi.*.yaml):
+    const alarmPeriod = 60; // the switch's alarm: one standard-resolution period (Route 53 reads no other)
+    const pickup = 30; // assumed: Route 53's check follows the alarm (undocumented)
     const dns = 60; // alias record to an ALB: ELB's fixed 60 s TTL
     const database = 60; // Aurora global database promotion "in less than a minute"
     const capacity = 30 + 5; // warm-pool instances "serve in as low as 30 s" + one 5 s target-group check (dr:targetHealth)
-    expect(lines).to.include(`model RTO ${detection + Math.max(dns, database, capacity)} s`); // 94 s
-    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["write-canary", "fence-old-primary", "check-canary"]);
+    // The drill switches the old region off first: on a game day DNS moves by the switch.
+    expect(lines).to.include(`model RTO ${Math.max(alarmPeriod + pickup + dns, database, capacity)} s`); // 150 s
+    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["write-canary", "check-canary"]);
   });
 });

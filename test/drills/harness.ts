@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { main } from "../../src/cli/dr";
 import { DrillRequest, DrillResult, runDrill, resumeDrill } from "../../src/drills/drill";
 import { DrillInputs } from "../../src/drills/inputs";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
@@ -57,5 +58,34 @@ export function printed(lines: readonly string[], label: string): number {
 export function projectWith(edit: (text: string) => string): string {
   const dir = tempDir();
   for (const f of ["Pulumi.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml"]) fs.writeFileSync(path.join(dir, f), edit(fs.readFileSync(path.join(PROJECT_DIR, f), "utf8")));
+  return dir;
+}
+
+/** Runs the `dr` command line in-process: its exit code and what it printed. */
+export async function dr(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error, exitCode] = [console.log, console.error, process.exitCode];
+  console.log = (...a: unknown[]) => void out.push(a.join(" "));
+  console.error = (...a: unknown[]) => void err.push(a.join(" "));
+  try {
+    process.exitCode = undefined;
+    const code = await main(["node", "dr", ...args]);
+    return { code, out, err };
+  } finally {
+    [console.log, console.error] = [log, error];
+    process.exitCode = exitCode;
+  }
+}
+
+/** A copy of the three-region fixture (test/fixtures/three-region) with its stack files renamed and their text edited. */
+export function threeRegionWith(rename: Readonly<Record<string, string>>, edit: (file: string, text: string) => string = (_f, t) => t): string {
+  const from = path.join(PROJECT_DIR, "test/fixtures/three-region");
+  const dir = tempDir();
+  for (const f of fs.readdirSync(from)) {
+    const stack = /^Pulumi\.(.+)\.yaml$/.exec(f)![1];
+    const name = rename[stack] ?? stack;
+    fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), edit(name, fs.readFileSync(path.join(from, f), "utf8")));
+  }
   return dir;
 }

@@ -71,7 +71,7 @@ describe("drill inputs", () => {
 
   it("operator mistakes are DrillErrors with the fix: unknown scenario, a fault outside simulation, a journal that exists, a resume in another mode", async () => {
     const log = () => undefined;
-    expect(await failure(runDrill({ scenario: "restore-from-tape", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, fence, restore");
+    expect(await failure(runDrill({ scenario: "restore-from-tape", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, restore");
     expect((await failure(runDrill({ scenario: "switchover", mode: "dry-run", faults: ["throttling"], cwd: PROJECT_DIR, log }))).message).to.include("only applies with --simulate");
     const done = await simulate("dns");
     expect((await failure(runDrill({ scenario: "dns", mode: "simulate", cwd: PROJECT_DIR, journal: done.journalFile, log }))).message).to.include(`resume it with 'drill resume ${done.journalFile}'`);
@@ -123,6 +123,6 @@ describe("drill journal", () => {
       expect(["start", "done", "failed", "skipped"]).to.include(l.event);
       expect(Number.isNaN(Date.parse(String(l.at)))).to.equal(false);
     }
-    expect(lines.filter((l) => l.event === "skipped").map((l) => l.step)).to.deep.equal(["write-canary", "fence-old-primary", "check-canary"]);
+    expect(lines.filter((l) => l.event === "skipped").map((l) => l.step)).to.deep.equal(["write-canary", "check-canary"]);
   });
 });

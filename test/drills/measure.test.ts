@@ -10,6 +10,7 @@ const e = (s: number, step: string, event: JournalEntry["event"], detail?: Journ
 
 function journal(canaryFound: boolean): JournalEntry[] {
   return [
+    e(0, "switch-off-primary", "start"), e(1, "switch-off-primary", "done"),
     e(0, "write-canary", "start"), e(0, "write-canary", "done", { facts: { canaryKey: "k", canaryWrittenAt: Date.parse(at(0)) } }),
     e(10, "scale-out-recovery", "start"), e(11, "scale-out-recovery", "done"),
     e(40, "read-lag-at-cutover", "start"), e(40, "read-lag-at-cutover", "done", { facts: { lagAtCutoverSeconds: 7 } }),
@@ -24,14 +25,15 @@ describe("drill measurements", () => {
     const inputs = await fixtureInputs();
     const sc = scenario("failover");
     const m = measure(journal(true), sc, sc.steps(inputs, inputs.primary, inputs.secondary), inputs);
-    expect(m.rtoSeconds).to.equal(250); // 10 s (scale-out start) -> 260 s (verify-service done)
+    expect(m.rtoSeconds).to.equal(260); // 0 s (the old region switched off: the loss on a game day) -> 260 s (verify-service done)
     expect(m.rpoSeconds).to.equal(7);
     expect(m.canary).to.equal("found");
-    // The model's unplanned RTO for the example stack files: Route 53 detection 10 s x 3 + 4 s connect
-    // timeout, then the slowest of the 60 s alias TTL, Aurora's promotion "in less than a minute" (60 s)
-    // and a warm-pool start (30 s) + one 5 s target-group check.
-    const model = 10 * 3 + 4 + Math.max(60, 60, 30 + 5);
-    expect(measurementLines(m).slice(0, 3)).to.deep.equal(["measured RTO 250 s", `model RTO ${model} s`, "measured RPO 7 s"]);
+    // The model's figure for a failover moved by the switch (the example's CloudWatch switch): the
+    // slowest of the switch (one 60 s standard-resolution alarm period + 30 s assumed pickup) + the
+    // 60 s alias TTL, Aurora's promotion "in less than a minute" (60 s), and a warm-pool start (30 s)
+    // + one 5 s target-group check.
+    const model = Math.max(60 + 30 + 60, 60, 30 + 5);
+    expect(measurementLines(m).slice(0, 3)).to.deep.equal(["measured RTO 260 s", `model RTO ${model} s`, "measured RPO 7 s"]);
   });
 
   it("a canary that never arrived adds everything written since it to the loss", async () => {

@@ -70,8 +70,9 @@ describe("drill restore", function () {
     });
     expect(r.sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal([primary.capacity.web.desired, primary.capacity.app.desired]);
     expect(r.sim.calls.filter((c) => c.service === "Route53")).to.deep.equal([]);
-    // Only the recovery region is called, apart from the best-effort fence and global data planes.
-    expect(r.sim.calls.filter((c) => c.region === "us-east-1").map((c) => c.service)).to.satisfy((s: string[]) => s.every((x) => x === "ElasticLoadBalancingV2"));
+    // Only the recovery region is called (it holds the old primary's switch too), and global data planes.
+    expect(r.sim.calls.filter((c) => c.region === "us-east-1")).to.deep.equal([]);
+    expect(r.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]);
     expect(fs.readFileSync(r.journalFile, "utf8")).not.to.include("password-1");
   });
 
@@ -98,7 +99,8 @@ describe("drill restore", function () {
     if (o.kind !== "failed") throw new Error(`expected failed, got ${o.kind}`);
     expect(o.step).to.equal("wait-restore");
     expect(o.reason).to.include("is FAILED").and.to.include(SIM_RESTORE_FAILURE);
-    expect(o.undo.map((u) => u.step)).to.deep.equal(["restore-cluster"]);
+    // Nothing serves from the restore yet: switching the old primary back on is automated.
+    expect(o.undo.map((u) => [u.step, u.automated])).to.deep.equal([["restore-cluster", false], ["switch-off-primary", true]]);
     expect(o.undo[0].description).to.include("delete-db-cluster --region us-west-2 --db-cluster-identifier orders-prod-us-west-2");
     for (const op of ["CreateDBInstance", "StopReplicationToReplica", "PutSecretValue", "SetDesiredCapacity", "CreateRule"]) expect(callsOf(r, op), op).to.deep.equal([]);
     expect(r.lines.some((l) => l.startsWith("measured RTO"))).to.equal(false);
@@ -134,19 +136,16 @@ describe("drill restore", function () {
 
 /** Written by hand from runbooks/restore.md and test/fixtures/drills/restore-*.json. */
 const W = "us-west-2";
-const E = "us-east-1";
 const SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:orders-prod-db-AbCdEf";
 const GROUPS = '["orders-web-asg-1a2b3c4","orders-app-asg-4c3b2a1"]';
 const cluster = [`${W} RDS.DescribeDBClusters DBClusterIdentifier=orders-prod-us-west-2`, `${W} RDS.DescribeDBInstances Filters=[{"Name":"db-cluster-id","Values":["orders-prod-us-west-2"]}]`];
-const lookup = (region: string, lb: string) => [
-  `${region} ElasticLoadBalancingV2.DescribeLoadBalancers Names=["${lb}"]`,
-  `${region} ElasticLoadBalancingV2.DescribeListeners LoadBalancerArn=<ARN of ${lb}>`,
-  `${region} ElasticLoadBalancingV2.DescribeRules ListenerArn=<HTTPS listener of ${lb}>`,
-];
+/** us-east-1's switch: a metric and alarm in us-west-2 (components/dns/regionSwitch.ts placement); 1 is off. */
+const switchOffEast = `${W} CloudWatch.PutMetricData Namespace=DR/RegionSwitch MetricData=[{"MetricName":"RegionOff","Dimensions":[{"Name":"App","Value":"orders-prod"},{"Name":"Region","Value":"us-east-1"}],"Value":1,"StorageResolution":60}]`;
 const EXPECTED_RESTORE = [
   `${W} Backup.ListRecoveryPointsByBackupVault BackupVaultName=orders-prod-us-west-2 ByResourceType=Aurora ByResourceArn=arn:aws:rds:us-east-1:123456789012:cluster:orders-prod-us-east-1`,
   `${W} SecretsManager.DescribeSecret SecretId=${SECRET}`,
   `${W} EC2.DescribeImages ImageIds=["ami-0fedcba9876543210"]`,
+  switchOffEast,
   `${W} Backup.StartRestoreJob RecoveryPointArn=<from find-recovery-point> IamRoleArn=arn:aws:iam::123456789012:role/orders-restore-role-0c1d2e3 ResourceType=Aurora ` +
     `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","DBSubnetGroupName":"orders-prod-us-west-2-restore","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
     `"KmsKeyId":"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab","DeletionProtection":"true","CopyTagsToSnapshot":"true"} IdempotencyToken=orders-prod-us-west-2-<its creation, epoch ms>-<drill start, epoch ms>`,
@@ -162,13 +161,10 @@ const EXPECTED_RESTORE = [
   `${W} AutoScaling.SetDesiredCapacity AutoScalingGroupName=orders-web-asg-1a2b3c4 DesiredCapacity=3`,
   `${W} AutoScaling.SetDesiredCapacity AutoScalingGroupName=orders-app-asg-4c3b2a1 DesiredCapacity=3`,
   `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${GROUPS}`,
-  ...lookup(W, "orders-web-8e7d6c5"), `${W} ElasticLoadBalancingV2.DeleteRule RuleArn=<fence rule of orders-web-8e7d6c5>`,
-  ...lookup(E, "orders-web-3f9a1c2"),
-  `${E} ElasticLoadBalancingV2.CreateRule ListenerArn=<HTTPS listener of orders-web-3f9a1c2> Priority=1 Conditions=[{"Field":"path-pattern","PathPatternConfig":{"Values":["/healthz"]}}] ` +
-    `Actions=[{"Type":"fixed-response","FixedResponseConfig":{"StatusCode":"503","ContentType":"text/plain","MessageBody":"fenced by dr drill"}}]`,
   "global DNS.Resolve Name=orders.example.com",
   "global DNS.Resolve Name=orders-web-8e7d6c5-0987654321.us-west-2.elb.amazonaws.com",
   `${W} HTTPS.GET Url=https://us-west-2.orders.example.com/healthz`,
+  `${W} CloudWatch.DescribeAlarms AlarmNames=["orders-prod-switch-us-east-1"]`,
 ];
 
 describe("drill restore --dry-run", () => {
@@ -181,8 +177,8 @@ describe("drill restore --dry-run", () => {
     expect(result.exitCode).to.equal(0);
     expect(lines.filter((l) => !l.startsWith("#") && !l.startsWith("model RTO"))).to.deep.equal(EXPECTED_RESTORE);
     expect(lines.filter((l) => l.startsWith("# ")).map((l) => l.split(" ")[2])).to.deep.equal([
-      "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "restore-cluster", "wait-restore", "create-writer-instance", "wait-writer-instance",
-      "promote-secret-replica", "point-app-tier", "scale-out-recovery", "wait-capacity-healthy", "unfence-recovery", "fence-old-primary", "verify-service", "record-active-region",
+      "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "switch-off-primary", "restore-cluster", "wait-restore", "create-writer-instance", "wait-writer-instance",
+      "promote-secret-replica", "point-app-tier", "scale-out-recovery", "wait-capacity-healthy", "verify-service", "record-active-region", "confirm-switches",
     ]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The on-call review's safety rules, each through the simulator (virtual clock) where it can be:
- * the old primary's fence survives a region that was down, undo never pulls what a finished cut-over
- * depends on, a stale journal never issues a second cut-over, a failover does not wait for the dead
- * region, and failback leaves the standby able to win DNS.
+ * the old primary stays out of DNS when a region that was down returns, the switch-off is required
+ * (never silently skipped), undo never pulls what a finished cut-over depends on, a stale journal
+ * never issues a second cut-over, a failover does not wait for the dead region, and failback leaves
+ * the standby able to win DNS.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -18,6 +19,7 @@ import { cutoverFinished } from "../../src/drills/scenarios/database";
 import { initialState, SimState, SimulatedCloud } from "../../src/drills/simulator";
 import { StepContext } from "../../src/drills/step";
 import { undoDrill } from "../../src/drills/undo";
+import { incompleteBanner } from "../../src/drills/drill";
 import { PROJECT_DIR, projectWith, resume, simulate } from "./harness";
 
 const HOUR_SECONDS = 3600;
@@ -47,52 +49,40 @@ describe("drill safety rules", function () {
     inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
   });
 
-  describe("the old primary's fence after a failover while it was down", () => {
+  describe("the old primary's switch after a failover while it was down", () => {
     let journalFile: string;
     before(async () => {
       const r = await simulate("failover", { faults: ["primary-region-down"] });
       expect(r.result.exitCode).to.equal(0);
-      expect(r.journal.filter((e) => e.step === "fence-old-primary").map((e) => e.event)).to.deep.equal(["start", "skipped"]);
+      // Required, and done while us-east-1 answered nothing: its switch lives in us-west-2.
+      expect(r.journal.filter((e) => e.step === "switch-off-primary").map((e) => [e.event, e.region])).to.deep.equal([["start", "us-west-2"], ["done", "us-west-2"]]);
       journalFile = r.journalFile;
       editSim(journalFile, (s) => void (s.regions["us-east-1"].down = false)); // the region recovers
     });
 
-    it("without the fence, the recovered region's PRIMARY record wins DNS although its cluster is read-only (the hazard)", async () => {
+    it("the recovered region, whose endpoint passes again, stays out of DNS: its cluster is read-only", async () => {
       const s = readSim(journalFile);
       expect(s.writer).to.equal("us-west-2");
+      expect(await settledAnswer(inputs, s)).to.deep.equal([s.regions["us-west-2"].address]);
+    });
+
+    it("without the switch, its PRIMARY record would win DNS back (the hazard the switch removes)", async () => {
+      const s = readSim(journalFile);
+      s.regions["us-east-1"].switch = [];
       expect(await settledAnswer(inputs, s)).to.deep.equal([s.regions["us-east-1"].address]);
     });
+  });
 
-    it("drill fence applies it to the region that lost the writer, idempotently, and DNS stays on the writer", async () => {
-      const cloud = new SimulatedCloud(inputs, readSim(journalFile));
-      const sc = scenario("fence");
-      const { from, to } = sc.direction(inputs, inputs.primary.region);
-      expect([from.region, to.region]).to.deep.equal(["us-east-1", "us-west-2"]);
-      for (let run = 0; run < 2; run++) expect((await runSteps({ steps: sc.steps(inputs, from, to), ctx: ctxFor(inputs, cloud, from, to), force: [] })).kind).to.equal("completed");
-      expect(cloud.state.regions["us-east-1"].fence.map((f) => f.on)).to.deep.equal([true]); // once, though run twice
-      expect(cloud.state.regions["us-west-2"].fence).to.deep.equal([]);
-      expect(await settledAnswer(inputs, cloud.state)).to.deep.equal([cloud.state.regions["us-west-2"].address]);
-    });
-
-    it("drill fence refuses while the old primary still writes: fencing it would take traffic from the writer", async () => {
-      const cloud = new SimulatedCloud(inputs, initialState(inputs, []));
-      const sc = scenario("fence");
-      const { from, to } = sc.direction(inputs, inputs.primary.region);
-      const outcome = await runSteps({ steps: sc.steps(inputs, from, to), ctx: ctxFor(inputs, cloud, from, to), force: [] });
-      expect(outcome).to.include({ kind: "refused", step: "check-writer-moved" });
-      expect(cloud.state.calls.filter((c) => c.operation === "CreateRule")).to.deep.equal([]);
-    });
-
-    it("resume re-runs the skipped fence once the region answers; DNS then stays on the writer", async () => {
-      const again = await resume(journalFile);
-      expect(again.result.exitCode).to.equal(0);
-      expect(again.journal.filter((e) => e.step === "fence-old-primary").map((e) => e.event)).to.deep.equal(["start", "skipped", "start", "done"]);
-      expect(again.sim.regions["us-east-1"].fence.at(-1)?.on).to.equal(true);
-      expect(again.sim.calls.filter((c) => c.operation === "FailoverGlobalCluster")).to.have.length(1);
-      // The canary is a measurement before the cut-over: not written again after it.
-      expect(again.journal.filter((e) => e.step === "write-canary" && e.event === "start")).to.have.length(1);
-      expect(await settledAnswer(inputs, again.sim)).to.deep.equal([again.sim.regions["us-west-2"].address]);
-    });
+  it("the switch-off is required: when its host region refuses it, the failover stops before the cut-over, non-zero, naming what is left", async () => {
+    const state = initialState(inputs, []);
+    state.regions["us-west-2"].apiDown = ["CloudWatch"];
+    const cloud = new SimulatedCloud(inputs, state);
+    const steps = scenario("failover").steps(inputs, inputs.primary, inputs.secondary);
+    const outcome = await runSteps({ steps, ctx: ctxFor(inputs, cloud, inputs.primary, inputs.secondary), force: [] });
+    expect(outcome).to.include({ kind: "failed", step: "switch-off-primary" });
+    expect(cloud.state.calls.filter((c) => c.operation === "FailoverGlobalCluster")).to.deep.equal([]);
+    const banner = incompleteBanner(outcome, steps).join("\n");
+    expect(banner).to.include("DRILL NOT COMPLETE: required step switch-off-primary failed").and.to.include("left to do, in order: switch-off-primary, scale-out-recovery");
   });
 
   it("a failover's best-effort calls to the dead region add at most a few seconds before scale-out", async () => {
@@ -134,7 +124,7 @@ describe("drill safety rules", function () {
     expect(cutoverFinished("failover", notYet, to)).to.be.a("string");
   });
 
-  it("undo after a finished failover cut-over keeps what the new writer depends on (pilot light): no instance deletion, no capacity change, no unfence", async () => {
+  it("undo after a finished failover cut-over keeps what the new writer depends on (pilot light): no instance deletion, no capacity change, no switch-on", async () => {
     const dir = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light"));
     const r = await simulate("failover", { cwd: dir });
     expect(r.result.exitCode).to.equal(0);
@@ -150,22 +140,22 @@ describe("drill safety rules", function () {
     expect(after.calls.slice(before.calls.length)).to.deep.equal([]); // nothing called at all
     expect(after.regions["us-west-2"].instances.map((i) => i.id)).to.include(`${inputs.secondary.dbClusterIdentifier}-drill-writer`);
     expect(after.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal(before.regions["us-west-2"].groups.map((g) => g.desired));
-    expect(after.regions["us-east-1"].fence.at(-1)?.on).to.equal(true);
+    expect(after.regions["us-east-1"].switch.at(-1)?.on).to.equal(false);
     const text = lines.join("\n");
-    for (const step of ["fence-old-primary", "scale-out-recovery", "create-writer-instance"]) expect(text).to.match(new RegExp(`- ${step}: .*only after failover-database is reversed`));
+    for (const step of ["switch-off-primary", "scale-out-recovery", "create-writer-instance"]) expect(text).to.match(new RegExp(`- ${step}: .*only after failover-database is reversed`));
     expect(readJournal(r.journalFile).filter((e) => e.step.startsWith("undo-"))).to.deep.equal([]);
   });
 
-  it("failback ends with the recovery region unfenced, even one an earlier drill left fenced, so it wins DNS in the next outage", async () => {
+  it("failback ends with the recovery region switched on, even one an earlier drill left off, so it wins DNS in the next outage", async () => {
     const state = initialState(inputs, [], true);
-    state.regions["us-west-2"].fence.push({ at: state.now - 1000, on: true });
+    state.regions["us-west-2"].switch.push({ at: state.now - 1000, on: false });
     const cloud = new SimulatedCloud(inputs, state);
     const sc = scenario("failback");
     const { from, to } = sc.direction(inputs, inputs.primary.region);
     const outcome = await runSteps({ steps: sc.steps(inputs, from, to), ctx: ctxFor(inputs, cloud, from, to), force: [] });
     expect(outcome.kind).to.equal("completed");
     expect(cloud.state.writer).to.equal("us-east-1");
-    expect(cloud.state.regions["us-west-2"].fence.at(-1)?.on).to.equal(false);
+    expect(cloud.state.regions["us-west-2"].switch.at(-1)?.on).to.equal(true);
     // The next outage of the original primary: Route 53 must answer the standby, not PRIMARY.
     cloud.state.regions["us-east-1"].down = true;
     expect(await settledAnswer(inputs, cloud.state)).to.deep.equal([cloud.state.regions["us-west-2"].address]);

@@ -6,12 +6,12 @@
 import { expect } from "chai";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
-import { FAULTS } from "../../src/drills/simulator";
+import { failoverAnswer, FAULTS, PRIMARY_RETURNS_AFTER_SECONDS, SIM_START, SimulatedCloud } from "../../src/drills/simulator";
 import { BACKUP_FAULTS } from "../../src/drills/simBackup";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
-import { ALIAS_TTL, AURORA_FAILOVER, AURORA_SWITCHOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, TYPICAL_LAG, WARM_POOL_START } from "../harness/citedFigures";
+import { ALIAS_TTL, AURORA_FAILOVER, AURORA_SWITCHOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, SWITCH_ALARM_PERIOD, SWITCH_PICKUP, TYPICAL_LAG, WARM_POOL_START } from "../harness/citedFigures";
 
 /** Issue 12: a warm-standby failover drill, run at detection, under two minutes. */
 const RTO_GOAL = 120;
@@ -28,6 +28,10 @@ const detection = () => config("primary").healthCheck.intervalSeconds * config("
 const targetCheck = () => config("secondary").targetHealth.intervalSeconds;
 /** The model's unplanned RTO for the example (warm standby, automation triggers at detection): detection + the slowest of DNS, promotion, warm-pool scale-out. */
 const unplannedModel = () => detection() + Math.max(ALIAS_TTL, AURORA_FAILOVER, WARM_POOL_START + targetCheck());
+/** The CloudWatch region switch (the example's mechanism): a write until Route 53 follows it. */
+const SWITCH = SWITCH_ALARM_PERIOD + SWITCH_PICKUP;
+/** A game-day failover (the old region answers): DNS moves by the switch, promotion and scale-out meanwhile. */
+const switchedModel = () => Math.max(SWITCH + ALIAS_TTL, AURORA_FAILOVER, WARM_POOL_START + targetCheck());
 
 describe("drills in the simulator", function () {
   this.timeout(10_000);
@@ -36,16 +40,18 @@ describe("drills in the simulator", function () {
     for (const [key, name, faults] of [
       ["switchover", "switchover", []], ["failover", "failover", []], ["failover-down", "failover", ["primary-region-down"]], ["failback", "failback", []], ["dns", "dns", []],
       ["readiness", "readiness", []], ["lag", "switchover", ["lag-over-target"]], ["throttling", "switchover", ["throttling"]], ["timeout", "switchover", ["timeout"]],
-      ["failover-lag", "failover", ["lag-over-target"]], ["readiness-lag", "readiness", ["lag-over-target"]], ["fence", "fence", []],
-      ["failover-ice", "failover", ["insufficient-capacity"]],
+      ["failover-lag", "failover", ["lag-over-target"]], ["readiness-lag", "readiness", ["lag-over-target"]],
+      ["returns", "failover", ["primary-region-returns"]], ["partial", "failover", ["partial-outage"]],
+      // With the region lost, DNS moves at detection: the capacity denied is what then shows in the RTO (the switch's delay would hide it).
+      ["failover-ice", "failover", ["primary-region-down", "insufficient-capacity"]],
     ] as const) runs.set(key, await simulate(name, { faults: [...faults] }));
   });
 
   it("switchover completes and its measured RTO/RPO agree with the model within 10 %", () => {
     const r = runs.get("switchover")!;
     expect(r.result.exitCode).to.equal(0);
-    // Warm standby: the switchover (300 s) dominates DNS (60 s) and the warm-pool scale-out (30 s + one check).
-    const model = Math.max(AURORA_SWITCHOVER, ALIAS_TTL, WARM_POOL_START + targetCheck());
+    // Warm standby: the switchover (300 s), then the switch (alarm period + pickup) and DNS (60 s); the warm-pool scale-out (30 s + one check) runs meanwhile.
+    const model = Math.max(AURORA_SWITCHOVER + SWITCH + ALIAS_TTL, WARM_POOL_START + targetCheck());
     expect(printed(r.lines, "model RTO")).to.equal(model);
     within10(printed(r.lines, "measured RTO"), model);
     expect(printed(r.lines, "measured RPO")).to.equal(0); // a switchover loses nothing
@@ -56,29 +62,33 @@ describe("drills in the simulator", function () {
     expect(lines).to.include("pulumi config set dr:activeRegion us-west-2 --stack secondary");
   });
 
-  it("switchover moves DNS by fencing the old region's health path, never through Route 53", () => {
+  it("switchover moves DNS by the switches once the database has moved (each written in the other region), never through Route 53", () => {
     const r = runs.get("switchover")!;
     expect(r.sim.calls.filter((c) => c.service === "Route53")).to.deep.equal([]);
-    expect(r.sim.regions["us-east-1"].fence.at(-1)?.on).to.equal(true);
+    expect(r.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]);
+    expect(r.sim.regions["us-west-2"].switch.map((w) => w.on)).to.deep.equal([true]); // on if needed: idempotent
+    expect(callsOf(r, "PutMetricData").map((c) => [c.region, (c.params.MetricData as { Value: number }[])[0].Value])).to.deep.equal([["us-east-1", 0], ["us-west-2", 1]]);
+    const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
+    expect(order.indexOf("wait-database-cutover")).to.be.lessThan(order.indexOf("switch-on-secondary"));
+    expect(order.indexOf("switch-on-secondary")).to.be.lessThan(order.indexOf("switch-off-primary"));
   });
 
-  it("a warm-standby failover run at detection measures RTO within 10 % of the model and under the 120 s goal (issue 12)", () => {
+  it("a warm-standby failover (game day) switches the old region off first and measures RTO within 10 % of the model", () => {
     const r = runs.get("failover")!;
     expect(r.result.exitCode).to.equal(0);
-    const model = unplannedModel();
-    expect(model).to.equal(94); // 34 s detection + 60 s (DNS cache; promotion ties), capacity 35 s
+    const model = switchedModel();
+    expect(model).to.equal(150); // 90 s switch + 60 s DNS cache; promotion 60 s and capacity 35 s meanwhile
     expect(printed(r.lines, "model RTO")).to.equal(model);
-    const measured = printed(r.lines, "measured RTO");
-    expect(measured).to.be.at.most(RTO_GOAL);
-    within10(measured, model);
+    within10(printed(r.lines, "measured RTO"), model);
     expect(r.lines).to.include(`RTO target ${RTO_TARGET} s: met`);
     // The scale-out started the warm pools' instances: ready one start + one target check after the call.
     const scaleOutAt = Date.parse(r.journal.find((e) => e.step === "scale-out-recovery" && e.event === "done")!.at);
     for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((WARM_POOL_START + targetCheck()) * 1000);
-    // DNS moved because the old region's health check failed (its fence marks the loss, first), not through Route 53.
+    // DNS moved because the old region was switched off (first, in us-west-2 where its switch lives), not through Route 53.
     expect(r.sim.calls.filter((c) => c.service === "Route53")).to.deep.equal([]);
     const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
-    expect(order.indexOf("fence-old-primary")).to.be.lessThan(order.indexOf("scale-out-recovery"));
+    expect(order[order.findIndex((x) => x.startsWith("gate-ami")) + 1]).to.equal("switch-off-primary");
+    expect(callsOf(r, "PutMetricData").map((c) => c.region)).to.deep.equal(["us-west-2"]);
   });
 
   it("insufficient-capacity (the capacity-denied game day): the recovery region's warm pools cannot start, so its groups launch fresh and the RTO grows", () => {
@@ -86,17 +96,22 @@ describe("drills in the simulator", function () {
     expect(r.result.exitCode).to.equal(0);
     const scaleOutAt = Date.parse(r.journal.find((e) => e.step === "scale-out-recovery" && e.event === "done")!.at);
     for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((FRESH_LAUNCH + targetCheck()) * 1000);
-    expect(printed(r.lines, "measured RTO")).to.be.greaterThan(printed(runs.get("failover")!.lines, "measured RTO"));
+    expect(printed(r.lines, "measured RTO")).to.be.greaterThan(printed(runs.get("failover-down")!.lines, "measured RTO"));
   });
 
-  it("failover completes while the primary region answers nothing; what targets it is skipped, not blocking", () => {
+  it("failover run at detection completes while the primary region answers nothing, under the 120 s goal (issue 12); what targets it is skipped, not blocking", () => {
     const r = runs.get("failover-down")!;
     expect(r.result.exitCode).to.equal(0);
-    // The region is lost as the drill starts: the same RTO as a fenced game day.
-    within10(printed(r.lines, "measured RTO"), unplannedModel());
+    // The region is lost as the drill starts: its endpoint check fails sooner than the switch acts, so the model's region-loss figure.
+    expect(unplannedModel()).to.equal(94); // 34 s detection + 60 s (DNS cache; promotion ties), capacity 35 s
+    const measured = printed(r.lines, "measured RTO");
+    within10(measured, unplannedModel());
+    expect(measured).to.be.at.most(RTO_GOAL);
+    expect(r.lines).to.include(`RTO target ${RTO_TARGET} s: met`);
     expect(r.sim.writer).to.equal("us-west-2");
     const skipped = r.journal.filter((e) => e.event === "skipped").map((e) => e.step);
-    expect(skipped).to.deep.equal(["write-canary", "fence-old-primary", "check-canary"]);
+    expect(skipped).to.deep.equal(["write-canary", "check-canary"]);
+    expect(r.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]); // required, and done through us-west-2
     const failover = callsOf(r, "FailoverGlobalCluster");
     expect(failover).to.have.length(1);
     expect(failover[0].params.AllowDataLoss).to.equal(true);
@@ -146,7 +161,7 @@ describe("drills in the simulator", function () {
     expect(outcome.step).to.equal("wait-capacity-healthy");
     expect(outcome.reason).to.match(/^timed out after \d+ s/);
     expect(outcome.undo.map((u) => u.step)).to.deep.equal(["switchover-database", "scale-out-recovery"]);
-    expect(r.sim.regions["us-east-1"].fence).to.deep.equal([]); // DNS never moved to a region with nothing healthy
+    expect(r.sim.regions["us-east-1"].switch).to.deep.equal([]); // DNS never moved to a region with nothing healthy
   });
 
   it("crash-after-cutover exits non-zero; resume completes and the journal shows one completed SwitchoverGlobalCluster", async () => {
@@ -160,7 +175,7 @@ describe("drills in the simulator", function () {
     expect(callsOf(second, "SwitchoverGlobalCluster")).to.have.length(1);
     // Steps finished before the crash are not run again.
     expect(second.journal.filter((e) => e.step === "scale-out-recovery" && e.event === "start")).to.have.length(1);
-    within10(printed(second.lines, "measured RTO"), AURORA_SWITCHOVER);
+    within10(printed(second.lines, "measured RTO"), AURORA_SWITCHOVER + SWITCH + ALIAS_TTL);
     // The lag at the cut-over was journaled by its own step before the crash.
     expect(second.result.measurements?.lagAtCutoverSeconds).to.equal(TYPICAL_LAG);
   });
@@ -172,17 +187,20 @@ describe("drills in the simulator", function () {
     expect(callsOf(r, "PutSecretValue").map((c) => c.region)).to.deep.equal(["us-east-1"]);
     expect(callsOf(r, "ReplicateSecretToRegions")[0].params).to.include({ ForceOverwriteReplicaSecret: true, Region: "us-west-2" });
     expect(r.sim.regions["us-west-2"].secret).to.include({ value: "password-2", primaryRegion: "us-east-1" });
-    expect(r.sim.regions["us-east-1"].fence.at(-1)?.on).to.equal(false);
-    // The recovery region ends unfenced: fenced, both records would be unhealthy in the next outage and Route 53 answers PRIMARY.
-    expect(r.sim.regions["us-west-2"].fence.filter((f) => f.on)).to.deep.equal([]);
+    // The original primary is switched on only once the switchover back has finished.
+    expect(r.sim.regions["us-east-1"].switch.at(-1)?.on).to.equal(true);
+    const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
+    expect(order.indexOf("wait-database-cutover")).to.be.lessThan(order.indexOf("switch-on-primary"));
+    // The recovery region is never switched off: off, both records would be unhealthy in the next outage and Route 53 answers PRIMARY.
+    expect(r.sim.regions["us-west-2"].switch.filter((w) => !w.on)).to.deep.equal([]);
     expect(printed(r.lines, "measured RPO")).to.equal(0);
     expect(r.lines.map((l) => l.trim())).to.include("pulumi config set dr:activeRegion us-east-1 --stack primary");
   });
 
-  it("dns moves DNS to the standby and back, in the model's detection + TTL", () => {
+  it("dns moves DNS to the standby and back by the switch, in the switch's delay + TTL", () => {
     const r = runs.get("dns")!;
     expect(r.result.exitCode).to.equal(0);
-    const model = detection() + ALIAS_TTL;
+    const model = SWITCH + ALIAS_TTL;
     expect(printed(r.lines, "model RTO")).to.equal(model);
     within10(printed(r.lines, "measured RTO"), model);
     expect(r.sim.writer).to.equal("us-east-1"); // no data touched
@@ -218,12 +236,57 @@ describe("drills in the simulator", function () {
     const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
     expect(order.indexOf("create-writer-instance")).to.be.lessThan(order.indexOf("switchover-database"));
     expect(order.indexOf("wait-capacity-healthy")).to.be.lessThan(order.indexOf("switchover-database"));
-    expect(order.indexOf("switchover-database")).to.be.lessThan(order.indexOf("fence-old-primary"));
-    within10(printed(r.lines, "measured RTO"), DB_INSTANCE_CREATE + AURORA_SWITCHOVER);
+    expect(order.indexOf("switchover-database")).to.be.lessThan(order.indexOf("switch-off-primary"));
+    within10(printed(r.lines, "measured RTO"), DB_INSTANCE_CREATE + AURORA_SWITCHOVER + SWITCH + ALIAS_TTL);
     // Pilot light has no warm pool by default: its instances launch fresh, then pass one target check.
     const scaleOutAt = Date.parse(r.journal.find((e) => e.step === "scale-out-recovery" && e.event === "done")!.at);
     const check = parseStackConfig(readStackConfig(dir, "secondary"), "secondary").targetHealth.intervalSeconds;
     for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((FRESH_LAUNCH + check) * 1000);
+  });
+
+  it("pilot light fails over with DNS kept back until the writer and capacity stand: the switch-off comes right before the cut-over", async () => {
+    const dir = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light"));
+    const r = await simulate("failover", { cwd: dir });
+    expect(r.result.exitCode).to.equal(0);
+    const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
+    expect(order.slice(order.indexOf("wait-capacity-healthy"), order.indexOf("failover-database") + 1)).to.deep.equal(["wait-capacity-healthy", "switch-off-primary", "read-lag-at-cutover", "failover-database"]);
+    // Writer creation (600 s, capacity meanwhile), then the switch and DNS; promotion (60 s) runs meanwhile.
+    within10(printed(r.lines, "measured RTO"), DB_INSTANCE_CREATE + Math.max(SWITCH + ALIAS_TTL, AURORA_FAILOVER));
+  });
+
+  it("primary-region-returns: the old primary answers again during the drill, and DNS ends on the recovery region and stays there", async () => {
+    const r = runs.get("returns")!;
+    expect(r.result.exitCode).to.equal(0);
+    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const cloud = new SimulatedCloud(inputs, r.sim);
+    const east = r.sim.regions["us-east-1"];
+    expect(east.upAt! - SIM_START).to.equal(PRIMARY_RETURNS_AFTER_SECONDS * 1000);
+    // Its endpoint passes again (the hazard the switch is for) ...
+    expect(await cloud.httpStatus("https://us-east-1.orders.example.com/healthz")).to.equal(200);
+    // ... yet Route 53 answers the recovery region, now and an hour and a day later.
+    for (const later of [0, 3600, 86400]) {
+      await cloud.clock.sleep(later);
+      expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain), `+${later} s`).to.deep.equal([r.sim.regions["us-west-2"].address]);
+    }
+  });
+
+  it("partial-outage: the primary's database is lost while its load balancer serves; the switch moves DNS anyway", async () => {
+    const r = runs.get("partial")!;
+    expect(r.result.exitCode).to.equal(0);
+    expect(r.sim.calls.filter((c) => c.region === "us-east-1" && c.service !== "S3")).to.deep.equal([]); // nothing but the best-effort canary asks the failing region
+    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const cloud = new SimulatedCloud(inputs, r.sim);
+    expect(await cloud.httpStatus("https://us-east-1.orders.example.com/healthz")).to.equal(200); // its endpoint check keeps passing
+    expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain)).to.deep.equal([r.sim.regions["us-west-2"].address]);
+    within10(printed(r.lines, "measured RTO"), switchedModel());
+  });
+
+  it("Route 53 answers failover records as AWS documents: both unhealthy answers PRIMARY", () => {
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html
+    expect(failoverAnswer(true, true)).to.equal("PRIMARY");
+    expect(failoverAnswer(true, false)).to.equal("PRIMARY");
+    expect(failoverAnswer(false, true)).to.equal("SECONDARY");
+    expect(failoverAnswer(false, false)).to.equal("PRIMARY");
   });
 
   it("every scenario and fault is exercised here (restore and its faults: restore.test.ts)", () => {

@@ -26,3 +26,11 @@ export const HEALTH_CHECK_METRIC_PERIOD = 60;
 export const HIGH_RES_ALARM_EVALUATION = 10;
 /** From a Region switch trigger's alarm going red to the plan starting: no AWS figure; 60 s assumed. */
 export const REGION_SWITCH_TRIGGER_START = 60;
+/**
+ * The CloudWatch region switch's alarm counts a datum on its next one-minute period: Route 53 reads
+ * only standard-resolution metrics for alarm-based checks (https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html),
+ * and standard resolution is 60 s (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html).
+ */
+export const SWITCH_ALARM_PERIOD = 60;
+/** Route 53's check following the alarm's state: undocumented, 30 s assumed (measure it with the dns drill). */
+export const SWITCH_PICKUP = 30;

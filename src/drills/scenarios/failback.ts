@@ -5,24 +5,23 @@ import { activeRegionCommands, copyBackRotatedSecret, reestablishSecretReplica }
 import { checkRegions } from "./database";
 import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
 import { recoverySteps } from "./recovery";
-import { unfenceRecovery } from "./traffic";
+import { switchStep } from "./switch";
 
 /**
  * Back to the original primary after a failover: the secret replica is re-established first (the
  * password rotated during the outage copied back), the old primary must have rejoined the global
- * database as a secondary, then a switchover with no data loss and the DNS roles restored.
+ * database as a secondary, then a switchover with no data loss, and only then is the original
+ * primary switched on again (its record is PRIMARY, so DNS follows it).
  */
 export const failback: Scenario = {
   name: "failback",
   summary: "return to the original primary after a failover: secret replica re-established, old primary rejoined, switchover back with no data loss",
   // Always back to the stack whose role is primary; check-regions refuses when it already writes.
-  // Its record must be PRIMARY again first (dr:activeRegion back, deployed): failback leaves the
-  // recovery region unfenced, so a PRIMARY record there would keep the traffic.
   direction: (inputs, active) => {
     if (active !== inputs.primary.region)
       throw new DrillInputError([
         `dr:activeRegion is ${active} in the stack files; failback needs ${inputs.primary.region}'s record to be PRIMARY again: run ${activeRegionCommands(inputs, inputs.primary.region).join(" and ")}, then 'pulumi up' each stack ` +
-          `(while its cluster is still read-only the fence on ${inputs.primary.region} keeps its record losing; 'drill fence' puts it on if it is missing), then run failback`,
+          `(while its cluster is still read-only, ${inputs.primary.region}'s switch keeps its record out of DNS; 'drill switch' shows it), then run failback`,
       ]);
     return { from: inputs.secondary, to: inputs.primary };
   },
@@ -34,12 +33,11 @@ export const failback: Scenario = {
     gateRecoveryHealth(to),
     gateSecretReplica(from, to, true),
     gateAmi(to),
-    // No fence on the recovery region: the original primary's record wins once its fence is off
-    // (its PRIMARY role restored first, runbook preconditions); a fenced standby would leave both
-    // records unhealthy in the next outage, and Route 53 then answers PRIMARY.
+    // The recovery region stays switched on: switched off, both records would be unhealthy in the
+    // next outage, and Route 53 then answers PRIMARY.
     ...recoverySteps("switchover", inputs, from, to, false),
     restoreStandbyCapacity(from),
-    unfenceRecovery(from, "unfence-standby", `take any fence off ${from.region}'s health path: a standby must be able to win DNS in the next outage`),
+    switchStep(inputs, from, true, { purpose: `keep ${from.region} switched on (idempotent): a standby must be able to win DNS in the next outage` }),
   ],
   modelRto: "planned-switchover",
   simulateAfterFailover: true,

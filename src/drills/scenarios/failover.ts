@@ -5,9 +5,12 @@ import { gateAmi, gateRecoveryHealth, gateSecretReplica } from "./gates";
 import { recoverySteps } from "./recovery";
 
 /**
- * Unplanned regional outage: every required step calls only the recovery region or a global data
- * plane (public DNS); steps aimed at the failed region (canary, fence) are best effort. There is
- * no lag gate: the lag at cut-over is measured and reported as the data lost.
+ * Unplanned regional outage: every required step calls only the recovery region, the old region's
+ * switch where it lives (never in the old region) or a global data plane (public DNS); the canary
+ * in the failed region is best effort. There is no lag gate: the lag at cut-over is measured and
+ * reported as the data lost. The old region is switched off first (pilot light: once its writer
+ * and capacity stand), so it cannot win DNS back when it returns, and DNS moves even while its
+ * load balancer still answers (a partial outage).
  */
 export const failover: Scenario = {
   name: "failover",
@@ -20,7 +23,8 @@ export const failover: Scenario = {
     gateAmi(to),
     ...recoverySteps("failover", inputs, from, to),
   ],
-  modelRto: "unplanned",
+  // On a game day (the old region answers) DNS moves by the switch; a lost region moves it sooner, at endpoint detection.
+  modelRto: "switched-failover",
   fromMayBeDown: true,
   movesActiveRegion: true,
 };

@@ -51,7 +51,7 @@ export function gateRecoveryHealth(to: DrillRegion): Step {
       const groups = await ctx.cloud.describeGroups(to.region, to.groups.map((g) => g.name));
       const missing = to.groups.filter((g) => !groups.some((x) => x.name === g.name));
       if (missing.length) return `Auto Scaling group(s) ${missing.map((g) => g.name).join(", ")} do not exist in ${to.region}`;
-      // Target health through the groups (health-check type ELB), not the health URL: a fenced region answers 503 there on purpose.
+      // Target health through the groups (health-check type ELB): what the load balancer will send traffic to.
       // A pilot light runs no instances: nothing to check yet, and scale-out comes before the cut-over.
       const down = groups.filter((g) => g.desired > 0 && g.inService === 0);
       return down.length ? `no healthy instance in ${down.map((g) => g.name).join(", ")}` : undefined;

@@ -8,12 +8,11 @@ import { Scenario } from "../step";
 import { dns } from "./dns";
 import { failback } from "./failback";
 import { failover } from "./failover";
-import { fence } from "./fenceDrill";
 import { readiness } from "./readiness";
 import { restore } from "./restore";
 import { switchover } from "./switchover";
 
-const registry = new Map<string, Scenario>([switchover, failover, failback, dns, readiness, fence, restore].map((s) => [s.name, s]));
+const registry = new Map<string, Scenario>([switchover, failover, failback, dns, readiness, restore].map((s) => [s.name, s]));
 
 export function registerScenario(s: Scenario): void {
   registry.set(s.name, s);

@@ -1,7 +1,9 @@
 /**
  * Non-disruptive check of everything a failover needs, reporting every problem rather than the
  * first: the global database topology and lag, the recovery region's cluster, groups, secret and
- * AMI, health checks and DNS, fences, a canary round trip, and the model against the objectives.
+ * AMI, health checks and DNS, every region's switch, a canary round trip, and the model against the
+ * objectives. With three or more regions every secondary gets the recovery checks (suffixed with
+ * its region): any of them may have to take over once it holds the SECONDARY record.
  */
 import { call, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion, otherRegion, regionOf } from "../inputs";
@@ -10,14 +12,15 @@ import { Scenario, Step } from "../step";
 import { fullCapacity } from "./capacity";
 import { checkCanary, writeCanary } from "./data";
 import { checkRecoveryRegion } from "./database";
-import { fenceLookupCalls } from "./fence";
+import { checkSwitchesOn } from "./switch";
 import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
 
 function check(name: string, region: string, purpose: string, calls: Step["calls"], precondition: Step["precondition"], required = true): Step {
   return { name, region, purpose, calls, precondition, required, operation: calls[0] ? `${calls[0].service}.${calls[0].operation}` : "none" };
 }
 
-export function readinessSteps(inputs: DrillInputs, active: DrillRegion, standby: DrillRegion): Step[] {
+/** What a region must have to take over from `active`. */
+function recoveryChecks(inputs: DrillInputs, active: DrillRegion, standby: DrillRegion): Step[] {
   return [
     checkRecoveryRegion(inputs, active, standby),
     gateReplicationLag(standby),
@@ -31,6 +34,14 @@ export function readinessSteps(inputs: DrillInputs, active: DrillRegion, standby
         const short = standby.groups.filter((g) => (groups.find((x) => x.name === g.name)?.max ?? 0) < inputs.primary.config.capacity[g.tier].desired);
         return short.length ? `max below the active desired capacity: ${short.map((g) => `${g.name} (needs ${fullCapacity(inputs, active, g.tier)})`).join(", ")}; raise dr:capacity.<tier>.max` : undefined;
       }),
+  ];
+}
+
+export function readinessSteps(inputs: DrillInputs, active: DrillRegion, standby: DrillRegion): Step[] {
+  const further = inputs.others.filter((o) => o !== active && o !== standby);
+  return [
+    ...recoveryChecks(inputs, active, standby),
+    ...further.flatMap((o) => recoveryChecks(inputs, active, o).map((s) => ({ ...s, name: `${s.name}-${o.region}` }))),
     check("check-health-checks", GLOBAL, `Route 53 sees ${active.region} healthy`,
       [call(GLOBAL, "Route53", "GetHealthCheckStatus", { HealthCheckId: active.healthCheckId })],
       async (ctx) => ((await ctx.cloud.healthCheckHealthy(active.healthCheckId)) ? undefined : `health check ${active.healthCheckId} of ${active.region} is unhealthy`)),
@@ -40,9 +51,7 @@ export function readinessSteps(inputs: DrillInputs, active: DrillRegion, standby
         const [answer, lb] = await Promise.all([ctx.cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain), ctx.cloud.resolve(active.webLoadBalancerDnsName)]);
         return answer.some((a) => lb.includes(a)) ? undefined : `Route 53 answers ${answer.join(", ") || "nothing"}, not ${active.region}`;
       }),
-    check("check-fences", active.region, `${active.region}'s health path is not fenced`,
-      fenceLookupCalls(active.region, active.webLoadBalancerName),
-      async (ctx) => ((await ctx.cloud.isFenced(active.region, active.webLoadBalancerName, active.config.healthCheck.path)) ? `${active.region} is fenced (a drill left it so): its record cannot win DNS; run failback or switchover to it` : undefined)),
+    checkSwitchesOn(inputs),
     writeCanary(active, true),
     checkCanary(standby, true),
     check("check-model", GLOBAL, "the RTO/RPO model meets the objectives", [], async () => {
@@ -58,6 +67,7 @@ export const readiness: Scenario = {
   direction: (inputs, active) => ({ from: regionOf(inputs, active), to: otherRegion(inputs, active) }),
   steps: (inputs, from, to) => readinessSteps(inputs, from, to),
   continueOnFailure: true,
+  everySecondary: true,
   modelRto: "none",
   movesActiveRegion: false,
 };

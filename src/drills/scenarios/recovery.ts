@@ -1,10 +1,17 @@
 /**
- * The recovery sequence every cut-over shares (switchover, failover, failback). A headless
- * (pilot-light) region first gets its writer instance and its tiers scaled out and healthy, then
- * promotion, then DNS: Route 53 answers PRIMARY while both records are unhealthy, so moving DNS to
- * a region with nothing healthy would gain nothing. A region that already runs instances scales
- * out while the cut-over runs (the model counts them in parallel); in a switchover its fence moves
- * once the new capacity is healthy, in a failover at once (the lost region's checks fail anyway).
+ * The recovery sequence every cut-over shares (switchover, failover, failback). DNS moves by the
+ * region switches (./switch), in this order per strategy:
+ * - failover, standing standby (warm standby, active-active): the old region is switched off
+ *   first, a required step served by a surviving region; on a game day it is the loss the model's
+ *   clock starts from (a lost region fails its endpoint check by itself, sooner). Route 53 moves DNS
+ *   while the scale-out and the promotion run, as the model assumes.
+ * - failover, pilot light: a writer and healthy capacity first, then the switch, then promotion:
+ *   DNS is kept back until the recovery region can serve. Until the cut-over the old region still
+ *   holds the writer, so if it answers again meanwhile, serving it is right; the switch is off
+ *   before the writer moves, so it never wins DNS back after.
+ * - switchover and failback: the database moves first; then the switch moves DNS (the new region
+ *   on, the old off; failback leaves the standby on, so it can win DNS in the next outage).
+ * Every sequence ends by confirming the switches read as wanted (after the recovery is measured).
  */
 import { stackCapacity } from "../../../components/compute/capacity";
 import { DrillInputs, DrillRegion } from "../inputs";
@@ -12,28 +19,36 @@ import { Step } from "../step";
 import { scaleOut, waitCapacity } from "./capacity";
 import { checkCanary, promoteSecretReplica, recordActiveRegion, writeCanary } from "./data";
 import { createWriterInstance, cutover, CutoverKind, readLagAtCutover, waitDatabaseCutover, waitWriterInstance } from "./database";
-import { fenceOldPrimary, unfenceRecovery, verifyService } from "./traffic";
+import { confirmSwitches, switchStep } from "./switch";
+import { verifyService } from "./traffic";
 
 export function isHeadless(r: DrillRegion): boolean {
   return stackCapacity(r.config).database.headless;
 }
 
-/** `fenceFrom` false: failback, which leaves the region it leaves unfenced (a standby must be able to win DNS in the next outage). */
-export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion, fenceFrom = true): Step[] {
+/** `switchFromOff` false: failback, which leaves the region it leaves switched on (a standby must be able to win DNS in the next outage). */
+export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion, switchFromOff = true): Step[] {
   const planned = kind === "switchover";
   const db = [readLagAtCutover(to), cutover(kind, inputs, from, to)];
-  const dns = [unfenceRecovery(to), ...(fenceFrom ? [fenceOldPrimary(from, planned)] : [])];
-  const finish = [waitDatabaseCutover(kind, inputs, to), verifyService(inputs, to), checkCanary(to, false), recordActiveRegion(inputs, to)];
-  if (isHeadless(to)) {
-    // Pilot light: a writer and healthy capacity before promotion, and before DNS can move.
-    return [writeCanary(from, planned), createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), ...db,
-      ...(planned ? [] : [promoteSecretReplica(to)]), ...dns, ...finish];
+  const off = switchStep(inputs, from, false, { protectsCutover: true });
+  // A failover reads only the switch it moved: the recovery region's own switch may live in the lost region.
+  const confirm = confirmSwitches(!planned ? [{ region: from, on: false }] : switchFromOff ? [{ region: from, on: false }, { region: to, on: true }] : [{ region: to, on: true }]);
+  const finish = [verifyService(inputs, to), checkCanary(to, false), recordActiveRegion(inputs, to), confirm];
+  if (planned) {
+    // The database moves first; the switch then moves DNS (the new region on if needed, the old off).
+    const dns = [switchStep(inputs, to, true), ...(switchFromOff ? [off] : [])];
+    const prepare = isHeadless(to)
+      ? [writeCanary(from, true), createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), ...db]
+      : [writeCanary(from, true), scaleOut(inputs, to), ...db, waitCapacity(to)];
+    return [...prepare, waitDatabaseCutover(kind, inputs, to), ...dns, ...finish];
   }
-  if (planned) return [writeCanary(from, planned), scaleOut(inputs, to), ...db, waitCapacity(to), ...dns, ...finish];
-  // Unplanned, standby running: the old primary's loss is where the model's clock starts. Its fence
-  // stands in for the loss on a game day (a lost region fails its health check by itself), and
-  // Route 53 moves DNS once the checks fail, without waiting for the runbook: the standby's running
-  // instances serve meanwhile. Scale-out and promotion run in parallel with detection.
-  const loss: Step = { ...fenceOldPrimary(from, false), marks: ["recovery-start"] };
-  return [writeCanary(from, planned), loss, unfenceRecovery(to), scaleOut(inputs, to), ...db, promoteSecretReplica(to), waitCapacity(to), ...finish];
+  if (isHeadless(to)) {
+    // Pilot light: DNS kept back until the writer and healthy capacity stand; the switch precedes the cut-over.
+    return [writeCanary(from, false), createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), off, ...db,
+      promoteSecretReplica(to), waitDatabaseCutover(kind, inputs, to), ...finish];
+  }
+  // Standing standby: the switch-off is the loss on a game day (the model's clock starts there) and
+  // moves DNS by itself; scale-out and promotion run meanwhile.
+  return [{ ...off, marks: ["recovery-start"] }, writeCanary(from, false), scaleOut(inputs, to), ...db, promoteSecretReplica(to), waitCapacity(to),
+    waitDatabaseCutover(kind, inputs, to), ...finish];
 }

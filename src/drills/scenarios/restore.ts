@@ -29,7 +29,8 @@ import { scaleOut, waitCapacity } from "./capacity";
 import { promoteSecretReplica, recordActiveRegion } from "./data";
 import { createWriterInstance, describeCluster, waitWriterInstance } from "./database";
 import { asProblem, gateAmi, gateSecretReplica } from "./gates";
-import { fenceOldPrimary, unfenceRecovery, verifyService } from "./traffic";
+import { confirmSwitches, switchStep } from "./switch";
+import { verifyService } from "./traffic";
 
 /** AWS Backup's resource type of an Aurora cluster's recovery points. */
 export const AURORA_RESOURCE_TYPE = "Aurora";
@@ -212,6 +213,10 @@ export function restoreSteps(inputs: DrillInputs, from: DrillRegion, to: DrillRe
     findRecoveryPoint(inputs, to),
     gateSecretReplica(from, to, false),
     gateAmi(to),
+    // First: from here on the restore becomes the data of record, so the old primary must not win
+    // DNS back. While the recovery region has no healthy capacity both records are unhealthy and
+    // Route 53 answers PRIMARY anyway; DNS moves once the restored region serves.
+    switchStep(inputs, from, false, { protectsCutover: true }),
     restoreCluster(inputs, to),
     waitRestore(inputs, to),
     createWriterInstance(to),
@@ -220,10 +225,9 @@ export function restoreSteps(inputs: DrillInputs, from: DrillRegion, to: DrillRe
     pointAppTier(to),
     scaleOut(inputs, to),
     waitCapacity(to),
-    unfenceRecovery(to),
-    fenceOldPrimary(from, false),
     verifyService(inputs, to),
     recordActiveRegion(inputs, to),
+    confirmSwitches([{ region: from, on: false }]),
   ];
 }
 

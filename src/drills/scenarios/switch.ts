@@ -1,0 +1,85 @@
+/**
+ * Region switch steps (../regionSwitch): take a region out of DNS or let it back in, without
+ * touching Route 53's control plane and without any API of the region being switched. The call goes
+ * to the switch's host region (CloudWatch) or an ARC cluster endpoint, never to the switched region.
+ */
+import { allRegions, DrillInputs, DrillRegion, roleName } from "../inputs";
+import { regionSwitchSeconds } from "../../model/timings";
+import { readSwitchCall, RegionSwitch, setSwitchCall, switchCallRegion, switchCli, switchOperation } from "../regionSwitch";
+import { Mark, Step, StepContext } from "../step";
+
+export interface SwitchStepOptions {
+  readonly marks?: readonly Mark[];
+  readonly purpose?: string;
+  /** The switch protects a writer a cut-over made (failover, switchover): undone by hand, after switching back. */
+  readonly protectsCutover?: boolean;
+}
+
+const stateWord = (on: boolean) => (on ? "on" : "off");
+
+/** `switch-off-primary`, `switch-on-secondary`...: one write to the region's switch, idempotent. */
+export function switchStep(inputs: DrillInputs, r: DrillRegion, on: boolean, o: SwitchStepOptions = {}): Step {
+  const s = r.regionSwitch;
+  const undoCall = setSwitchCall(s, !on);
+  return {
+    name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, region: switchCallRegion(s), required: true, operation: switchOperation(s),
+    ...(o.marks ? { marks: o.marks } : {}),
+    purpose: o.purpose ?? (on ? `switch ${r.region} on: its record may win DNS again once its endpoint check passes` : `switch ${r.region} off: its record loses DNS whatever its load balancer answers, until it is switched on`),
+    calls: [setSwitchCall(s, on)],
+    action: (ctx) => ctx.cloud.setRegionSwitch(s, on),
+    undo: {
+      description: `switch ${r.region} ${stateWord(!on)} again (npm run dr -- drill switch ${r.region} ${stateWord(!on)}, or ${switchCli(s, !on)})`,
+      calls: [undoCall], run: (ctx) => ctx.cloud.setRegionSwitch(s, !on), ...(o.protectsCutover ? { afterSwitchBack: true } : {}),
+    },
+  };
+}
+
+/** Reads each switch; the state words an operator sees (`drill switch` without arguments). */
+export async function switchStates(ctx: Pick<StepContext, "cloud">, regions: readonly DrillRegion[]): Promise<{ region: DrillRegion; state: string }[]> {
+  const out: { region: DrillRegion; state: string }[] = [];
+  for (const r of regions) out.push({ region: r, state: await ctx.cloud.getRegionSwitch(r.regionSwitch) });
+  return out;
+}
+
+export function readSwitchesCalls(regions: readonly DrillRegion[]) {
+  return regions.map((r) => readSwitchCall(r.regionSwitch));
+}
+
+/**
+ * Waits until every switch the drill moved reads as wanted (CloudWatch: the alarm has evaluated
+ * the datum, one period). Placed after the recovery is measured, so it never delays it; a switch
+ * that never gets there fails the drill (a recovered old primary could win DNS back).
+ */
+export function confirmSwitches(wanted: readonly { readonly region: DrillRegion; readonly on: boolean }[]): Step {
+  const first: RegionSwitch = wanted[0].region.regionSwitch;
+  const seconds = regionSwitchSeconds(first.mechanism);
+  return {
+    name: "confirm-switches", region: switchCallRegion(first), required: true, operation: readSwitchCall(first).service + "." + readSwitchCall(first).operation,
+    purpose: `the switches read ${wanted.map((w) => `${w.region.region} ${stateWord(w.on)}`).join(", ")}`,
+    calls: wanted.map((w) => readSwitchCall(w.region.regionSwitch)),
+    verify: {
+      what: `the switches read ${wanted.map((w) => `${w.region.region} ${stateWord(w.on)}`).join(", ")}`, timeoutSeconds: 3 * seconds, pollSeconds: 10, maxPollSeconds: 30,
+      check: async (ctx) => {
+        const states = await switchStates(ctx, wanted.map((w) => w.region));
+        const wrong = states.filter((x, i) => x.state !== stateWord(wanted[i].on));
+        return wrong.length === 0 || wrong.map((x) => `${x.region.region} reads ${x.state}`).join(", ");
+      },
+    },
+  };
+}
+
+/** Every region's switch must be on (readiness): a region switched off cannot take over, and both records off answer PRIMARY. */
+export function checkSwitchesOn(inputs: DrillInputs): Step {
+  const regions = allRegions(inputs);
+  return {
+    name: "check-switches", region: switchCallRegion(inputs.primary.regionSwitch), required: true, operation: readSwitchCall(inputs.primary.regionSwitch).service + "." + readSwitchCall(inputs.primary.regionSwitch).operation,
+    purpose: `every region's switch is on (${regions.map((r) => r.region).join(", ")})`,
+    calls: readSwitchesCalls(regions),
+    precondition: async (ctx) => {
+      const off = (await switchStates(ctx, regions)).filter((x) => x.state !== "on");
+      return off.length
+        ? `switch(es) not on: ${off.map((x) => `${x.region.region} ${x.state}`).join(", ")}; a region switched off cannot win DNS (after a failover that is intended until failback: run failback, or 'drill switch <region> on')`
+        : undefined;
+    },
+  };
+}

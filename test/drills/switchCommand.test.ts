@@ -1,0 +1,54 @@
+/** `dr drill switch`: every region's switch, and one region switched in or out of DNS, for any strategy. */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { dr, PROJECT_DIR, projectWith } from "./harness";
+
+describe("dr drill switch", function () {
+  this.timeout(10_000);
+
+  it("without arguments, shows every region's switch, where it lives and which record the region holds", async () => {
+    const { code, out } = await dr("drill", "switch", "--simulate", "--cwd", PROJECT_DIR);
+    expect(code).to.equal(0);
+    // The primary's switch lives in the first secondary, the secondary's in the primary's region (components/dns/regionSwitch.ts).
+    expect(out).to.deep.equal([
+      "us-east-1 (stack primary, PRIMARY): switch on — cloudwatch-alarm, alarm orders-prod-switch-us-east-1 in us-west-2",
+      "us-west-2 (stack secondary, SECONDARY): switch on — cloudwatch-alarm, alarm orders-prod-switch-us-west-2 in us-east-1",
+    ]);
+    const dry = await dr("drill", "switch", "--cwd", PROJECT_DIR);
+    expect(dry.out.filter((l) => !l.startsWith("#"))).to.deep.equal([
+      'us-west-2 CloudWatch.DescribeAlarms AlarmNames=["orders-prod-switch-us-east-1"]',
+      'us-east-1 CloudWatch.DescribeAlarms AlarmNames=["orders-prod-switch-us-west-2"]',
+    ]);
+  });
+
+  it("switch <region> off writes 1 in the host region, waits until it reads off and shows the states; it works for a backup-restore pair", async () => {
+    const dir = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: backup-restore"));
+    const { code, out } = await dr("drill", "switch", "us-east-1", "off", "--simulate", "--cwd", dir);
+    expect(code).to.equal(0);
+    expect(out).to.include("- switch-off-primary (us-west-2): switch us-east-1 off: its record loses DNS whatever its load balancer answers, until it is switched on");
+    expect(out).to.include("us-east-1 (stack primary, PRIMARY): switch off — cloudwatch-alarm, alarm orders-prod-switch-us-east-1 in us-west-2");
+    const dry = await dr("drill", "switch", "us-east-1", "off", "--cwd", dir);
+    expect(dry.code).to.equal(0);
+    expect(dry.out).to.include("# by hand: aws cloudwatch put-metric-data --region us-west-2 --namespace DR/RegionSwitch --metric-name RegionOff --dimensions App=orders-prod,Region=us-east-1 --storage-resolution 60 --value 1");
+  });
+
+  it("refuses bad arguments with the fix, and --execute asks first", async () => {
+    const bad = await dr("drill", "switch", "eu-central-1", "off", "--simulate", "--cwd", PROJECT_DIR);
+    expect(bad.code).to.equal(1);
+    expect(bad.err.join("\n")).to.include("not a region of this deployment; use one of us-east-1, us-west-2");
+    const word = await dr("drill", "switch", "us-east-1", "down", "--simulate", "--cwd", PROJECT_DIR);
+    expect(word.err.join("\n")).to.include("say on or off");
+  });
+
+  it("switch.md names the steps of 'drill switch <region> off' in order and covers reading the state, the cost and break-glass", async () => {
+    const { out } = await dr("drill", "switch", "us-east-1", "off", "--cwd", PROJECT_DIR);
+    const steps = out.filter((l) => /^# \d+\. /.test(l)).map((l) => l.split(" ")[2]);
+    const text = fs.readFileSync(path.join(PROJECT_DIR, "runbooks", "switch.md"), "utf8");
+    const listed = [...text.matchAll(/^### \d+\. `([a-z0-9-]+)`/gm)].map((m) => m[1]);
+    expect(listed).to.deep.equal(steps);
+    expect(steps).to.deep.equal(["check-other-switch", "switch-off-primary", "confirm-switches"]);
+    for (const must of ["describe-alarms", "get-routing-control-state", "SafetyRulesToOverride", "../README.md#region-switch", "us-east-1", "## When a step fails"]) expect(text, must).to.include(must);
+    expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).to.match(/^### Region switch$/m);
+  });
+});
