@@ -5,8 +5,6 @@
  * calls, the simulator's call log and the adapter's requests can be compared in tests.
  */
 
-import type { RegionSwitch, SwitchState } from "./regionSwitch";
-
 /** Services as dry-run prints them; DNS and HTTPS are the public data planes (resolvers, the health endpoint). */
 export type Service = "Backup" | "RDS" | "Route53" | "Route53RecoveryCluster" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "DNS" | "HTTPS";
 
@@ -103,6 +101,34 @@ export interface RestoreJobView {
   readonly statusMessage?: string;
   readonly createdResourceArn?: string;
 }
+
+/** A region's switch (./regionSwitch): where its state lives and how it is flipped. */
+export type SwitchState = "on" | "off" | "unknown";
+
+export interface ClusterEndpoint {
+  readonly endpoint: string;
+  readonly region: string;
+}
+
+export interface AlarmSwitch {
+  readonly mechanism: "cloudwatch-alarm";
+  /** The region this switch takes out of DNS. */
+  readonly region: string;
+  /** Where the metric and its alarm live: never `region`. */
+  readonly hostRegion: string;
+  readonly alarmName: string;
+  readonly dimensions: Readonly<Record<"App" | "Region", string>>;
+}
+
+export interface RoutingControlSwitch {
+  readonly mechanism: "arc-routing-control";
+  readonly region: string;
+  readonly routingControlArn: string;
+  /** The cluster's regional endpoints; empty when the stack outputs were not given (dry-run, simulation). */
+  readonly clusterEndpoints: readonly ClusterEndpoint[];
+}
+
+export type RegionSwitch = AlarmSwitch | RoutingControlSwitch;
 
 export interface Cloud {
   /** RDS DescribeGlobalClusters, asked in `region`. */

@@ -20,37 +20,12 @@
 import {
   regionSwitchPlacements, SwitchMechanism, SWITCH_METRIC_NAME, SWITCH_METRIC_NAMESPACE, SWITCH_OFF_VALUE, SWITCH_ON_VALUE, SWITCH_PERIOD_SECONDS,
 } from "../../components/dns/regionSwitch";
-import { call, Call } from "./cloud";
+import { AlarmSwitch, call, Call, ClusterEndpoint, RegionSwitch, RoutingControlSwitch } from "./cloud";
 
-export type SwitchState = "on" | "off" | "unknown";
+export type { AlarmSwitch, ClusterEndpoint, RegionSwitch, RoutingControlSwitch, SwitchState } from "./cloud";
 
 /** The pseudo-region of an ARC cluster whose endpoints the drill does not know (no stack outputs): any of its five. */
 export const ARC_CLUSTER = "arc-cluster";
-
-export interface ClusterEndpoint {
-  readonly endpoint: string;
-  readonly region: string;
-}
-
-export interface AlarmSwitch {
-  readonly mechanism: "cloudwatch-alarm";
-  /** The region this switch takes out of DNS. */
-  readonly region: string;
-  /** Where the metric and its alarm live: never `region`. */
-  readonly hostRegion: string;
-  readonly alarmName: string;
-  readonly dimensions: Readonly<Record<"App" | "Region", string>>;
-}
-
-export interface RoutingControlSwitch {
-  readonly mechanism: "arc-routing-control";
-  readonly region: string;
-  readonly routingControlArn: string;
-  /** The cluster's regional endpoints; empty when the stack outputs were not given (dry-run, simulation). */
-  readonly clusterEndpoints: readonly ClusterEndpoint[];
-}
-
-export type RegionSwitch = AlarmSwitch | RoutingControlSwitch;
 
 /**
  * The endpoints in the order the drill tries them: those outside the switched region first, so

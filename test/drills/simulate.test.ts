@@ -162,6 +162,9 @@ describe("drills in the simulator", function () {
     expect(outcome.reason).to.match(/^timed out after \d+ s/);
     expect(outcome.undo.map((u) => u.step)).to.deep.equal(["switchover-database", "scale-out-recovery"]);
     expect(r.sim.regions["us-east-1"].switch).to.deep.equal([]); // DNS never moved to a region with nothing healthy
+    // No silent success: the banner names what is left, in order.
+    expect(r.lines).to.include("!!! DRILL NOT COMPLETE: required step wait-capacity-healthy failed; exit code non-zero");
+    expect(r.lines.find((l) => l.startsWith("!!! left to do"))).to.match(/^!!! left to do, in order: wait-capacity-healthy, wait-database-cutover, switch-on-secondary, switch-off-primary, verify-service, /);
   });
 
   it("crash-after-cutover exits non-zero; resume completes and the journal shows one completed SwitchoverGlobalCluster", async () => {
@@ -180,9 +183,14 @@ describe("drills in the simulator", function () {
     expect(second.result.measurements?.lagAtCutoverSeconds).to.equal(TYPICAL_LAG);
   });
 
-  it("failback re-establishes the secret replica (password rotated during the outage copied back), switches back and restores DNS", () => {
+  it("failback re-establishes the secret replica (password rotated during the outage copied back), switches back and restores DNS", async () => {
     const r = runs.get("failback")!;
     expect(r.result.exitCode).to.equal(0);
+    // DNS is back on the original primary, and stays there.
+    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const cloud = new SimulatedCloud(inputs, JSON.parse(JSON.stringify(r.sim)) as typeof r.sim);
+    await cloud.clock.sleep(3600);
+    expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain)).to.deep.equal([r.sim.regions["us-east-1"].address]);
     expect(r.sim.writer).to.equal("us-east-1");
     expect(callsOf(r, "PutSecretValue").map((c) => c.region)).to.deep.equal(["us-east-1"]);
     expect(callsOf(r, "ReplicateSecretToRegions")[0].params).to.include({ ForceOverwriteReplicaSecret: true, Region: "us-west-2" });
