@@ -82,6 +82,20 @@ function blank(value: unknown, unknowns: readonly string[]): unknown {
 }
 
 /**
+ * Policy documents given as objects: the provider makes them JSON text (TransformJSONDocument,
+ * https://github.com/pulumi/pulumi-terraform-bridge/issues/339), unknown as a whole while any value
+ * in them is, so the state a preview shows has them unknown.
+ */
+function jsonDocuments(inputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ["policy", "assumeRolePolicy"]) {
+    const v = inputs[key];
+    if (v && typeof v === "object" && JSON.stringify(v).includes(JSON.stringify(UNKNOWN))) out[key] = UNKNOWN;
+  }
+  return out;
+}
+
+/**
  * The stack as the first preview shows it (see the header): inputs computed from another resource
  * unknown, outputs the inputs plus every cloud-assigned value unknown, no ids.
  */
@@ -101,7 +115,7 @@ export function asFirstPreview(resources: readonly RecordedLike[]): RecordedLike
       return [key, unknowns.length ? blank(value, unknowns) : value];
     }));
     const computed = computedValues(r);
-    const outputs = r.outputs ? { ...(blank(r.outputs, computed) as Record<string, unknown>), ...inputs } : undefined;
+    const outputs = r.outputs ? { ...(blank(r.outputs, computed) as Record<string, unknown>), ...inputs, ...jsonDocuments(inputs) } : undefined;
     return { ...r, inputs, outputs, id: undefined };
   });
 }

@@ -77,8 +77,14 @@ describe("policy pack", () => {
     it("s3-tls-only: a bucket policy without the aws:SecureTransport deny fails", () => {
       const set = dataBucketSet();
       const allowOnly = { ...set.policy, inputs: { ...set.policy.inputs, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject" }] }) } };
-      expect(messages("s3-tls-only", stackOf([set.bucket, allowOnly]))[0]).to.contain("does not deny").and.contain("aws:SecureTransport");
+      expect(messages("s3-bucket-policy-tls", stackOf([set.bucket, allowOnly]))[0]).to.contain("does not deny").and.contain("aws:SecureTransport");
+      expect(messages("s3-tls-only", stackOf([set.bucket, allowOnly]))).to.deep.equal([]);
       expect(messages("s3-tls-only", stackOf([set.bucket]))[0]).to.contain("has no bucket policy");
+      // A document object whose ARNs are unknown (a first preview) is still judged by its statements.
+      const unknownArns = { ...set.policy, inputs: { ...set.policy.inputs, policy: { Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["[unknown]"], Condition: { Bool: { "aws:SecureTransport": "false" } } }] } } };
+      expect(violations("s3-bucket-policy-tls", stackOf([set.bucket, unknownArns]))).to.deep.equal([]);
+      const computedText = { ...set.policy, inputs: { ...set.policy.inputs, policy: "[unknown]" } };
+      expect(violations("s3-bucket-policy-tls", stackOf([set.bucket, computedText])).map((v) => v.enforcement)).to.deep.equal(["advisory"]);
     });
 
     it("s3-encryption: data buckets need SSE-KMS with a customer key, access-log buckets SSE-S3", () => {

@@ -4,7 +4,7 @@
  * bucket's companion resources (by property dependency, or by the bucket's name/ARN).
  */
 import type { DrPolicy, ResourceView, StackView } from "../model";
-import { describe, isAccessLogBucketPart, isSet, isTrue, list, obj, ofType, refersTo, str, T } from "../resources";
+import { describe, isAccessLogBucketPart, isSet, isTrue, isUnknown, list, obj, ofType, refersTo, str, T } from "../resources";
 
 /** The resources of a type in the stack that configure this bucket (their `bucket` input names it). */
 export function companions(stack: StackView, bucket: ResourceView, type: string): ResourceView[] {
@@ -71,19 +71,44 @@ export function deniesInsecureTransport(policy: unknown): boolean {
   });
 }
 
+const TLS_FIX = `add a statement with Effect "Deny", Action "s3:*", Principal "*" and Condition Bool aws:SecureTransport "false"`;
+
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html ("Enforce encryption of data in transit")
 const tlsOnly: DrPolicy = {
   name: "s3-tls-only",
-  description: "Every S3 bucket's policy denies requests that do not use TLS (aws:SecureTransport false).",
+  description: "Every S3 bucket has a bucket policy, and a policy it carries inline denies requests that do not use TLS (aws:SecureTransport false); s3-bucket-policy-tls checks the BucketPolicy documents.",
   pillar: "Security",
   enforcement: "mandatory",
   kind: "stack",
   validate: (stack, _ctx, report) => {
     for (const bucket of ofType(stack.resources, T.bucket)) {
-      const policies = [bucket.inputs.policy, ...companions(stack, bucket, T.bucketPolicy).map((p) => p.inputs.policy)].filter((p) => p !== undefined);
-      if (!policies.some(deniesInsecureTransport))
-        report(`${describe(bucket)}: ${policies.length ? "its bucket policy does not deny" : "has no bucket policy denying"} requests without TLS; add a statement with Effect "Deny", Action "s3:*", Principal "*" and Condition Bool aws:SecureTransport "false".`, bucket.urn);
+      const inline = bucket.inputs.policy;
+      if (companions(stack, bucket, T.bucketPolicy).length && inline === undefined) continue;
+      // Unknown in a preview's stack view: the provider turns a document into JSON text only once its ARNs are known.
+      if (inline !== undefined && (isUnknown(inline) || deniesInsecureTransport(inline))) continue;
+      report(`${describe(bucket)}: ${inline !== undefined ? "its inline policy does not deny" : "has no bucket policy denying"} requests without TLS; ${TLS_FIX}.`, bucket.urn);
     }
+  },
+};
+
+/**
+ * The document of each BucketPolicy, read from the inputs the program gives it (Analyze), where a
+ * document object keeps its statements known at preview and only the ARNs in it are unknown. The
+ * stack view cannot serve: the provider makes the document JSON text, unknown as a whole until
+ * every ARN in it is known (TransformJSONDocument, https://github.com/pulumi/pulumi-terraform-bridge/issues/339).
+ */
+const bucketPolicyTls: DrPolicy = {
+  name: "s3-bucket-policy-tls",
+  description: "Every S3 bucket policy document denies requests that do not use TLS (aws:SecureTransport false).",
+  pillar: "Security",
+  enforcement: "mandatory",
+  kind: "resource",
+  types: [T.bucketPolicy],
+  validate: (policy, _ctx, report) => {
+    const doc = policy.inputs.policy;
+    if (isUnknown(doc))
+      report(`${describe(policy)}: its policy document is computed as a whole (JSON text made from unknown values), so it cannot be read until they are known; give the policy as a document object (only its ARNs then wait), and make sure it denies requests without TLS.`, undefined, true);
+    else if (!deniesInsecureTransport(doc)) report(`${describe(policy)}: its document does not deny requests without TLS; ${TLS_FIX}.`);
   },
 };
 
@@ -165,4 +190,4 @@ const lifecycle: DrPolicy = {
   },
 };
 
-export const policies: readonly DrPolicy[] = [versioning, publicAccess, tlsOnly, encryption, replication, lifecycle];
+export const policies: readonly DrPolicy[] = [versioning, publicAccess, tlsOnly, bucketPolicyTls, encryption, replication, lifecycle];
