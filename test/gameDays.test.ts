@@ -10,7 +10,9 @@ import { RESTORE_TEST_USD } from "../src/model/prices";
 import { Evaluation, RecordedResourceWithRegion } from "../src/engine/evaluate";
 import { exampleDeployment } from "./harness/deployments";
 import { foreignRegionUse } from "./harness/staticStability";
-import { givenStackFile, resourcesOf, whenBothEvaluated } from "./harness/stack";
+import { givenStackFile, resourcesOf, whenAllEvaluated } from "./harness/stack";
+import { viewsOfRecorded } from "../policy/recorded";
+import { runPolicies } from "../policy/run";
 
 const TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate";
 const PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
@@ -29,10 +31,10 @@ const tagsOf = (t: Target) => Object.fromEntries(t.resourceTags.map((x) => [x.ke
 
 describe("game days: AWS FIS templates and restore testing on the evaluated stacks", function () {
   this.timeout(120_000);
-  let set: { primary: Evaluation; secondary: Evaluation };
+  let set: { primary: Evaluation; secondary: Evaluation; links: Evaluation };
   before(async () => {
     // One evaluation of dr:gameDays: true for this file; the unset case is the shared example deployment.
-    set = await whenBothEvaluated(givenStackFile("primary", { "dr:gameDays": true }), givenStackFile("secondary", { "dr:gameDays": true }));
+    set = await whenAllEvaluated(givenStackFile("primary", { "dr:gameDays": true }), givenStackFile("secondary", { "dr:gameDays": true }), givenStackFile("links"));
   });
   const templates = () => [...resourcesOf(set.primary, TEMPLATE).map((t) => ({ t, ev: set.primary })), ...resourcesOf(set.secondary, TEMPLATE).map((t) => ({ t, ev: set.secondary }))];
 
@@ -201,6 +203,14 @@ describe("game days: AWS FIS templates and restore testing on the evaluated stac
     expect(dark).to.include("db-cpu").and.include("dr:subnet-tier=public").and.include("aws:ec2:stop-instances -> instances");
     expect(rows.filter((l) => l.includes(DEFAULT_RESTORE_TEST_SCHEDULE))).to.have.length(2);
     expect(gameDaySection({ resources: [] } as unknown as PlanDocument).join(" ")).to.include("dr:gameDays is not set");
+  });
+
+  it("the policy pack finds no mandatory violation with game days on (the report buckets are versioned evidence, not data to replicate)", () => {
+    const allowedRegions = parseStackConfig(givenStackFile("primary"), "primary").allowedRegions;
+    const views = [["primary", PRIMARY_REGION, set.primary], ["secondary", SECONDARY_REGION, set.secondary], ["links", "global", set.links]] as const;
+    const outcomes = runPolicies(views.map(([role, region, ev]) => ({ view: { stack: ev.stack, role, region, resources: viewsOfRecorded(ev.resources) }, allowedRegions })));
+    const mandatory = outcomes.flatMap((o) => o.violations).filter((v) => v.enforcement === "mandatory");
+    expect(mandatory.map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
   });
 
   it("static stability holds with game days on: the secondary registers and invokes nothing outside its region", () => {

@@ -14,9 +14,10 @@ export interface GameDayReportsArgs {
 }
 
 /**
- * Where a region's FIS experiment reports land: SSE-KMS with the region's key, no public access,
- * ACLs off, TLS only, reports expiring after a retention period. One per region, in the region
- * of the experiments that write it.
+ * Where a region's FIS experiment reports land: versioned, SSE-KMS with the region's key, no public
+ * access, ACLs off, TLS only, reports (and their old versions) expiring after a retention period.
+ * One per region, in the region of the experiments that write it. Evidence, not application data:
+ * the policy pack does not ask it to replicate or be backed up.
  */
 export class GameDayReports extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
@@ -29,6 +30,8 @@ export class GameDayReports extends pulumi.ComponentResource {
     requireAwsProvider(this, `GameDayReports ${name}`);
 
     const bucket = new aws.s3.Bucket(`${name}-bucket`, {}, { parent: this });
+    // Versioned: a report is evidence, and an overwrite or delete must be undoable.
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
       bucket: bucket.bucket,
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
@@ -36,8 +39,9 @@ export class GameDayReports extends pulumi.ComponentResource {
     const { publicAccessBlock } = lockDownBucket(name, bucket.bucket, this);
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
       bucket: bucket.bucket,
-      rules: [{ id: "expire-reports", status: "Enabled", filter: {}, expiration: { days: retentionDays } }],
-    }, { parent: this });
+      rules: [{ id: "expire-reports", status: "Enabled", filter: {}, expiration: { days: retentionDays }, noncurrentVersionExpiration: { noncurrentDays: retentionDays } }],
+      // Noncurrent-version rules act only once versioning is on.
+    }, { parent: this, dependsOn: [versioning] });
     new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.bucket,
       policy: bucket.arn.apply((arn) => JSON.stringify({

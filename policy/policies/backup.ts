@@ -6,7 +6,7 @@
  * caller has it (`plan`); CrossGuard sees one stack, and there only copies it can see are checked.
  */
 import type { DrPolicy, PolicyContext, ResourceView, StackView } from "../model";
-import { arnRegions, describe, isAccessLogBucketPart, list, ofType, refersTo, str, T } from "../resources";
+import { arnRegions, describe, isApplicationDataBucket, list, ofType, refersTo, str, T } from "../resources";
 
 const BACKUP = {
   plan: "aws:backup/plan:Plan",
@@ -19,11 +19,11 @@ export const COPY_OWNER_OF_PRIMARY = "links";
 
 /**
  * The data stores AWS Backup protects on this platform: Aurora clusters and the buckets that hold
- * application data (ALB access logs excepted). Keys and secrets are replicated, AMIs copied; they
+ * application data (ALB access logs and game-day reports excepted). Keys and secrets are replicated, AMIs copied; they
  * have their own partner checks (recovery.ts).
  */
 export function backupDataStores(stack: StackView): ResourceView[] {
-  return [...ofType(stack.resources, T.cluster), ...ofType(stack.resources, T.bucket).filter((b) => !isAccessLogBucketPart(b))];
+  return [...ofType(stack.resources, T.cluster), ...ofType(stack.resources, T.bucket).filter(isApplicationDataBucket)];
 }
 
 /** Regions other than the store's own that a plan selecting the store copies its recovery points into. */

@@ -5,7 +5,7 @@
  * one stack, so the parts that need another stack are skipped there.
  */
 import type { DrPolicy, PolicyContext, ResourceView, StackView } from "../model";
-import { arnRegions, describe, isAccessLogBucketPart, isSet, list, obj, ofType, refersTo, str, T } from "../resources";
+import { arnRegions, describe, isApplicationDataBucket, isSet, list, obj, ofType, refersTo, str, T } from "../resources";
 
 const allResources = (stack: StackView, ctx: PolicyContext): ResourceView[] => [...stack.resources, ...(ctx.peers ?? []).flatMap((p) => p.resources)];
 const primaries = (ctx: PolicyContext): StackView[] => (ctx.peers ?? []).filter((p) => p.role === "primary");
@@ -18,7 +18,7 @@ function partnerProblems(stack: StackView, ctx: PolicyContext): { urn?: string; 
       problems.push({ urn: cluster.urn, message: `${describe(cluster)}: is not a member of the Aurora global database; set globalClusterIdentifier to the primary's global cluster id.` });
 
   const configs = ofType(allResources(stack, ctx), T.bucketReplication);
-  for (const bucket of ofType(stack.resources, T.bucket).filter((b) => !isAccessLogBucketPart(b))) {
+  for (const bucket of ofType(stack.resources, T.bucket).filter(isApplicationDataBucket)) {
     if (!configs.some((c) => refersTo(c, "bucket", bucket)))
       problems.push({ urn: bucket.urn, message: `${describe(bucket)}: replicates nowhere; add a BucketReplicationConfig from it back to the primary bucket, so writes made after a failover reach the primary for failback.` });
     const replicatedInto = configs.some((c) => refersTo(c, "rules", bucket));
