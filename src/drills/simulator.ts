@@ -22,8 +22,9 @@ import { Step } from "./step";
  * insufficient-capacity plays the capacity-denied game day (an AWS FIS
  * aws:ec2:asg-insufficient-instance-capacity-error on every recovery-region AZ but one): warm-pool
  * instances in the denied AZs cannot start, so the group launches fresh instances where capacity is left.
+ * replication-paused plays the partition game day's S3 replication pause: no object replicates.
  */
-export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", ...BACKUP_FAULTS] as const;
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /** primary-region-returns: the old primary is lost as the drill starts and answers again (health endpoints passing) this long after. */
@@ -400,7 +401,9 @@ export class SimulatedCloud implements Cloud {
   async putObject(region: string, bucket: string, key: string): Promise<void> {
     this.enter(region, "S3", "PutObject", { Bucket: bucket, Key: key });
     this.r(region).objects[key] = this.state.now;
-    for (const other of Object.values(this.state.regions).filter((x) => x.region !== region)) other.objects[key] = this.state.now + S3_TYPICAL_SECONDS * 1000;
+    // replication-paused (the partition game day's aws:s3:bucket-pause-replication): nothing arrives while the drill runs.
+    const arrives = this.state.faults.includes("replication-paused") ? NEVER : this.state.now + S3_TYPICAL_SECONDS * 1000;
+    for (const other of Object.values(this.state.regions).filter((x) => x.region !== region)) other.objects[key] = arrives;
   }
 
   async objectExists(region: string, bucket: string, key: string): Promise<boolean> {

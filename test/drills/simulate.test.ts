@@ -43,7 +43,7 @@ describe("drills in the simulator", function () {
       ["failover-lag", "failover", ["lag-over-target"]], ["readiness-lag", "readiness", ["lag-over-target"]],
       ["returns", "failover", ["primary-region-returns"]], ["partial", "failover", ["partial-outage"]],
       // With the region lost, DNS moves at detection: the capacity denied is what then shows in the RTO (the switch's delay would hide it).
-      ["failover-ice", "failover", ["primary-region-down", "insufficient-capacity"]],
+      ["failover-ice", "failover", ["primary-region-down", "insufficient-capacity"]], ["readiness-paused", "readiness", ["replication-paused"]],
     ] as const) runs.set(key, await simulate(name, { faults: [...faults] }));
   });
 
@@ -97,6 +97,14 @@ describe("drills in the simulator", function () {
     const scaleOutAt = Date.parse(r.journal.find((e) => e.step === "scale-out-recovery" && e.event === "done")!.at);
     for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((FRESH_LAUNCH + targetCheck()) * 1000);
     expect(printed(r.lines, "measured RTO")).to.be.greaterThan(printed(runs.get("failover-down")!.lines, "measured RTO"));
+  });
+
+  it("replication-paused (the partition game day): readiness reports the canary that did not replicate, and only that", () => {
+    const r = runs.get("readiness-paused")!;
+    expect(r.result.exitCode).to.equal(1);
+    const failed = r.journal.filter((e) => e.event === "failed").map((e) => e.step);
+    expect(failed).to.deep.equal(["check-canary"]);
+    expect(runs.get("readiness")!.journal.filter((e) => e.event === "failed")).to.deep.equal([]);
   });
 
   it("failover run at detection completes while the primary region answers nothing, under the 120 s goal (issue 12); what targets it is skipped, not blocking", () => {
