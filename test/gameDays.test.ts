@@ -175,6 +175,8 @@ describe("game days: AWS FIS templates and restore testing on the evaluated stac
         expect(s.inputs.validationWindowHours).to.be.within(1, 168);
         const role = byOutput(ev, "aws:iam/role:Role", "arn", s.inputs.iamRoleArn)!;
         expect(json(role.inputs.assumeRolePolicy).Statement.map((x) => x.Principal?.Service)).to.deep.equal(["backup.amazonaws.com"]);
+        const attached = resourcesOf(ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name).map((a) => a.inputs.policyArn);
+        expect(attached.sort()).to.deep.equal(["arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"]);
       }
       const overrides = selections.find((s) => s.inputs.protectedResourceType === "Aurora")!.inputs.restoreMetadataOverrides as Record<string, string>;
       expect(JSON.parse(overrides.vpcSecurityGroupIds)).to.have.length(1);
