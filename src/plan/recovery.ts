@@ -7,6 +7,7 @@ import { estimateRecovery, formatRecovery, RecoveryEstimate, rtoByStartMode } fr
 import { formatReadiness, readinessByStrategy } from "../model/readiness";
 import type { StackConfig } from "../../stacks/configSchema";
 import { isRegionStack, PlannedStack } from "./stackSet";
+import { failoverRoleOf } from "../../stacks/dnsRoles";
 
 export interface RecoverySection {
   /** Markdown for report.md (a "## Recovery objectives" section). */
@@ -35,6 +36,7 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
     const secondary = stacks.find((s) => s.stack === stack)!.config;
     markdown.push(`### Failover from ${primary!.stack} (${primary!.config.region}) to ${stack} (${secondary.region})`, "",
       `**${verdict(estimate)}** (recovery started by: ${estimate.startMode}, dr:recovery.mode)`, "",
+      ...recordChangeNote(primary!, { stack, config: secondary }, stacks),
       ...startModeTable(primary!.config, secondary), "",
       "```text", formatRecovery(estimate), "```", "",
       ...sensitivity(primary!.config, secondary, estimate), "",
@@ -51,6 +53,24 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
     ]),
     estimates,
   };
+}
+
+/**
+ * A secondary outside the failover record set (three or more regions) takes traffic only once it
+ * holds the SECONDARY record: a Route 53 record change (us-east-1's control plane), that is a deploy
+ * made while every region answers, before these figures apply. The drills refuse it (--to).
+ */
+function recordChangeNote(primary: PlannedStack, secondary: { stack: string; config: StackConfig }, stacks: readonly PlannedStack[]): string[] {
+  const p = primary.config as StackConfig;
+  const first = p.replicaRegions?.[0];
+  if (failoverRoleOf(secondary.config, first) !== undefined || secondary.config.strategy === "active-active") return [];
+  const holder = stacks.find((s) => s !== primary && (s.config as StackConfig).region === first)?.stack ?? first;
+  const order = [secondary.config.region, ...(p.replicaRegions ?? []).filter((r) => r !== secondary.config.region)];
+  return [
+    `**Needs a record change first:** ${secondary.config.region} holds no failover record (${holder} holds the SECONDARY). These figures apply once it does: ` +
+      `set dr:replicaRegions of ${primary.stack} to [${order.join(", ")}] and deploy ${primary.stack}, ${holder}, ${secondary.stack}, then links, while every region answers ` +
+      "(a Route 53 change through us-east-1's control plane, so not during an outage of us-east-1; the drills refuse --to this region until then).", "",
+  ];
 }
 
 /** The RTO for each way recovery can start, side by side: the configured one is what the verdict and `--strict` judge. */

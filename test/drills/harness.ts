@@ -78,14 +78,15 @@ export async function dr(...args: string[]): Promise<{ code: number; out: string
   }
 }
 
-/** A copy of the three-region fixture (test/fixtures/three-region) with its stack files renamed and their text edited. */
+/** A copy of the three-region fixture (test/fixtures/three-region) with its stack files renamed (and the references to them) and their text edited. */
 export function threeRegionWith(rename: Readonly<Record<string, string>>, edit: (file: string, text: string) => string = (_f, t) => t): string {
   const from = path.join(PROJECT_DIR, "test/fixtures/three-region");
   const dir = tempDir();
   for (const f of fs.readdirSync(from)) {
     const stack = /^Pulumi\.(.+)\.yaml$/.exec(f)![1];
     const name = rename[stack] ?? stack;
-    fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), edit(name, fs.readFileSync(path.join(from, f), "utf8")));
+    const text = Object.entries(rename).reduce((t, [old, now]) => t.replace(new RegExp(`/${old}$`, "gm"), `/${now}`), fs.readFileSync(path.join(from, f), "utf8"));
+    fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), edit(name, text));
   }
   return dir;
 }

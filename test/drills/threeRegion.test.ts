@@ -7,6 +7,8 @@
 import { expect } from "chai";
 import { runDrill } from "../../src/drills/drill";
 import { DrillError } from "../../src/drills/errors";
+import { recoverySection } from "../../src/plan/recovery";
+import { loadStackSet } from "../../src/plan/stackSet";
 import { dr, simulate, threeRegionWith } from "./harness";
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
@@ -55,5 +57,17 @@ describe("drills with three regions", function () {
     expect(r.sim.calls.filter((c) => c.operation === "DescribeAlarms").map((c) => `${c.region} ${(c.params.AlarmNames as string[])[0]}`)).to.deep.equal([
       "us-west-2 orders-prod-switch-us-east-1", "us-east-1 orders-prod-switch-us-west-2", "us-east-1 orders-prod-switch-eu-west-1",
     ]);
+  });
+});
+
+describe("plan with three regions", () => {
+  it("the recovery figures for a region outside the failover pair name the record change they need first", () => {
+    const section = recoverySection(loadStackSet(threeRegionWith({ secondary: "zulu", tertiary: "alpha" })));
+    const md = section.markdown;
+    const alpha = md.slice(md.indexOf("to alpha (eu-west-1)"));
+    const zulu = md.slice(md.indexOf("to zulu (us-west-2)"), md.indexOf("to alpha (eu-west-1)"));
+    expect(alpha).to.include("**Needs a record change first:** eu-west-1 holds no failover record (zulu holds the SECONDARY)")
+      .and.to.include("set dr:replicaRegions of primary to [eu-west-1, us-west-2] and deploy primary, zulu, alpha, then links");
+    expect(zulu).not.to.include("Needs a record change");
   });
 });
