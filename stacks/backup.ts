@@ -10,11 +10,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
-import { backupVaultName, restoreSubnetGroupName } from "../components/data/backupRules";
+import { BACKUP_START_WINDOW_MINUTES, BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
+import { backupVaultName, restoreSubnetGroupName, scheduleIntervalSeconds } from "../components/data/backupRules";
 import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
-import { BackupJobAlarms } from "../components/observability/backupJobAlarms";
+import { BackupCopyWatch, BackupJobAlarms, freshnessWindowSeconds } from "../components/observability/backupJobAlarms";
 import { StackConfig } from "./configSchema";
 import { BackupExports } from "./contract";
 import { clusterIdentifier, Region } from "./region";
@@ -36,7 +36,7 @@ export interface RegionBackups {
  * The region's vault, plan, roles and job alarms. `copyTo` names vaults of other regions the plan
  * copies into (a secondary passes the primary's vault; check it with copyRetentionProblem first).
  */
-export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>, copyTo: readonly BackupCopyTarget[] = []): RegionBackups {
+export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pulumi.Input<string>, copyTo: readonly (BackupCopyTarget & BackupCopyWatch)[] = []): RegionBackups {
   const app = config.appName;
   const { provider } = region;
   // The policy's administrators come from config (default: the account root), never from whoever
@@ -49,7 +49,16 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     adopt: config.backup.adoptVault,
   }, { provider });
 
-  const alarms = new BackupJobAlarms(`${app}-backup-alarms`, { region: config.region, vaultName: vault.vaultName, alarmTopicArn: region.alarms.topicArn }, { provider });
+  const alarms = new BackupJobAlarms(`${app}-backup-alarms`, {
+    region: config.region,
+    alarmTopicArn: region.alarms.topicArn,
+    // AWS Backup's resource types of what the plan selects below: the bucket, and the cluster if any.
+    vault: { name: vault.vaultName, resourceTypes: ["S3", ...(region.database ? ["Aurora"] : [])] },
+    // A copy job runs where its plan runs, here, and is reported under its destination vault.
+    copies: copyTo.map((c) => ({ destinationVaultName: c.destinationVaultName, destinationRegion: c.destinationRegion })),
+    freshnessWindowSeconds: backupFreshnessWindow(config.backup.schedule),
+  }, { provider });
+  region.catalogue.push(...alarms.catalogue);
 
   // The region's own data stores. A secondary's Aurora member is selected too: Aurora backs up every
   // cluster volume, and the global-database limitations exclude no backups or snapshots of a
@@ -85,6 +94,11 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
   return { ...own, restoreRole, restoreTarget };
 }
 
+
+/** How old a region's newest recovery point (or copy) may get before it pages; see freshnessWindowSeconds. */
+export function backupFreshnessWindow(schedule: string): number {
+  return freshnessWindowSeconds(scheduleIntervalSeconds(schedule), BACKUP_START_WINDOW_MINUTES) ?? 0;
+}
 
 /**
  * Why copies kept `days` would fail in some destination vault: its lock refuses a recovery point
@@ -122,13 +136,13 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
  * continuous backup of an S3 bucket in one plan only, the primary's.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
  */
-export function recoveryCopyPlan(planName: string, source: BackupExports, destinations: readonly BackupExports[], primaryProvider: aws.Provider): BackupPlan {
+export function recoveryCopyPlan(planName: string, source: BackupExports, destinations: readonly (BackupExports & { readonly region: string })[], primaryProvider: aws.Provider, alarmTopicArn: string, primaryRegion: string): { readonly plan: BackupPlan; readonly alarms: BackupJobAlarms } {
   // The primary's own dr:backup decides schedule and retentions; the links stack has none of its own.
   const backup = source;
   const outside = copyRetentionProblem(backup.copyRetentionDays, destinations);
   if (outside) throw new Error(`dr:backup.copyRetentionDays = ${backup.copyRetentionDays} is ${outside}`);
   if (!source.backupRoleArn) throw new Error(`the source vault ${source.vaultName} exports no backup role; deploy the primary with this version of the program first`);
-  return new BackupPlan(planName, {
+  const plan = new BackupPlan(planName, {
     vaultName: source.vaultName,
     schedule: backup.schedule,
     retentionDays: backup.retentionDays,
@@ -137,4 +151,13 @@ export function recoveryCopyPlan(planName: string, source: BackupExports, destin
     resourceArns: [...source.protectedArns],
     roleArn: source.backupRoleArn,
   }, { provider: primaryProvider });
+  // The copy jobs run in the primary's region and are reported there under each destination vault:
+  // their alarms live beside the plan, on the primary's topic (whose subscriptions the primary owns).
+  const alarms = new BackupJobAlarms(`${planName}-alarms`, {
+    region: primaryRegion,
+    alarmTopicArn,
+    copies: destinations.map((d) => ({ destinationVaultName: d.vaultName, destinationRegion: d.region })),
+    freshnessWindowSeconds: backupFreshnessWindow(backup.schedule),
+  }, { provider: primaryProvider });
+  return { plan, alarms };
 }

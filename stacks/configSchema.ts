@@ -10,7 +10,7 @@ import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan"
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
 import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "../components/regions";
 import {
-  backupProblems, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
+  backupProblems, scheduleIntervalSeconds, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_LOCK_MAX_RETENTION_DAYS, DEFAULT_LOCK_MIN_RETENTION_DAYS, VAULT_LOCK_MODES,
 } from "../components/data/backupRules";
 import { writeForwardingProblem } from "../components/data/writeForwarding";
@@ -18,6 +18,9 @@ import { MAX_TARGET_HEALTH_INTERVAL_SECONDS, MAX_TARGET_HEALTH_THRESHOLD, MIN_TA
 import { WARM_POOL_STATES, WARM_POOL_STRATEGIES } from "../components/compute/warmPool";
 import { gameDaysProblem, GameDaysSetting } from "../components/resilience/gameDayPlan";
 import { DEFAULT_RESTORE_TESTING, MAX_WINDOW_HOURS, MIN_WINDOW_HOURS } from "../components/resilience/restoreTestingRules";
+import { ALERT_EMAIL, ALERT_HTTPS_URL } from "../components/observability/alertDestinations";
+import { FRESHNESS_PERIOD_SECONDS, freshnessWindowSeconds, MAX_ALARM_WINDOW_SECONDS } from "../components/observability/backupJobAlarms";
+import { BACKUP_START_WINDOW_MINUTES } from "../components/data/backupPlan";
 
 export { DR_STRATEGIES, DrStrategy, Role } from "../components/strategy";
 export const ROLES = REGION_ROLES;
@@ -118,6 +121,18 @@ const commonFields = {
    * drill prints `pulumi config set dr:activeRegion <region>` for every stack file.
    */
   activeRegion: knownRegion("must be a region name").optional(),
+  /**
+   * Where every alarm topic of the stack delivers, each subscribed in the topic's own region (paging
+   * works while another region is dark): email addresses (each must confirm the mail SNS sends) and
+   * HTTPS endpoints of an incident tool (PagerDuty, Opsgenie: they confirm by themselves). Default:
+   * none, which `plan --strict` refuses for a stack with alarms (policy alarm-destinations).
+   */
+  alerts: structured(
+    z.object({
+      email: z.array(z.string().regex(ALERT_EMAIL, { error: "is not an email address; use an address such as oncall@example.com" }), { error: "must be a list of email addresses" }).default([]),
+      https: z.array(z.string().regex(ALERT_HTTPS_URL, { error: "is not an https:// URL; use the HTTPS endpoint of your incident tool's SNS integration (plain http is refused: alarm texts leave AWS)" }), { error: "must be a list of https:// URLs" }).default([]),
+    }).strict(),
+  ).default({ email: [], https: [] }),
 };
 
 export const stackConfigSchema = z
@@ -301,6 +316,10 @@ export const stackConfigSchema = z
       if (c.role === "primary" && t.desired < c.azCount) fail(["capacity", tier, "desired"], `is ${t.desired}, fewer than the ${c.azCount} AZs; raise it to at least ${c.azCount} so every AZ serves`);
     }
     for (const p of backupProblems(c.backup)) fail(["backup", ...p.field.split(".")], p.message);
+    // The freshness alarm must see a whole interval: CloudWatch alarms look back at most 7 days.
+    const window = freshnessWindowSeconds(scheduleIntervalSeconds(c.backup.schedule), BACKUP_START_WINDOW_MINUTES);
+    if (window !== undefined && Math.ceil(window / FRESHNESS_PERIOD_SECONDS) * FRESHNESS_PERIOD_SECONDS > MAX_ALARM_WINDOW_SECONDS)
+      fail(["backup", "schedule"], `runs less often than weekly, and the recovery-point freshness alarm (interval + ${BACKUP_START_WINDOW_MINUTES} min start window + 1 h) can look back at most 7 days; back up at least every 6 days`);
     for (const store of DATA_STORES) {
       if (c.objectives && c.objectives.rpoSeconds[store] > c.objectives.rtoSeconds * 10 && c.objectives.rpoSeconds[store] > 3600)
         fail(["objectives", "rpoSeconds", store], "is more than an hour and ten times the RTO target; check the units (both are seconds)");

@@ -99,6 +99,8 @@ export interface LinksExports {
   readonly replicationAlarmNames: readonly string[];
   /** Route 53 health-check alarms in us-east-1, by the region whose health check they watch. */
   readonly healthCheckAlarmNames: Readonly<Record<string, string>>;
+  /** The SNS topics this stack created (us-east-1, one per watched region), by the region their alarm watches. */
+  readonly alarmTopicArns: Readonly<Record<string, string>>;
   /** The plan in the primary's region that copies its backups into every secondary's vault. */
   readonly backupCopyPlanId: string;
 }

@@ -12,6 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
+import { AlertDestination, alertDestinations } from "../components/observability/alertDestinations";
 import { ReplicationAlarms, S3ReplicationRuleAlarmArgs } from "../components/observability/replicationAlarms";
 import { alarmTopicKeyPolicy } from "../components/security/keyPolicy";
 import { KEY_DELETION_WINDOW_DAYS } from "../components/security/multiRegionKey";
@@ -59,19 +60,23 @@ export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs
     s3: rules,
   }, { provider: primaryProvider });
 
-  const healthCheckAlarmNames = healthCheckAlarms(app, providers, [primary.regional, ...secondaries.map((s) => s.regional)]);
+  // The links stack's own topics get the destinations of its own stack file (dr:alerts).
+  const health = healthCheckAlarms(app, providers, [primary.regional, ...secondaries.map((s) => s.regional)], alertDestinations(config.alerts));
 
   // Replication copies every delete and corruption within seconds; point-in-time backups copied into
   // each recovery region's locked vault are what recover from that. The copy needs every destination
   // vault, which exists only once the secondaries are deployed: hence here, in the primary's region.
-  const backupCopy = recoveryCopyPlan(`${app}-backup-copy`, primary.regional.backup, secondaries.map((s) => s.regional.backup), primaryProvider);
+  const backupCopy = recoveryCopyPlan(`${app}-backup-copy`, primary.regional.backup, secondaries.map((s) => ({ ...s.regional.backup, region: s.regional.region })), primaryProvider, primary.regional.alarmTopicArn, primaryRegion);
 
   return {
     activeRegion,
     primaryReplication: { roleArn: replication.roleArn, ruleIds: replication.ruleIds },
     replicationAlarmNames: replicationAlarms.alarmNames,
-    healthCheckAlarmNames,
-    backupCopyPlanId: backupCopy.planId,
+    healthCheckAlarmNames: health.alarmNames,
+    // Every topic this stack created, by the region its alarms watch: what an operator subscribes a
+    // Chatbot channel or a further endpoint to.
+    alarmTopicArns: health.topicArns,
+    backupCopyPlanId: backupCopy.plan.planId,
   };
 }
 
@@ -82,9 +87,9 @@ export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs
  * the topics' key live here. Regions serving nothing by design (a pilot-light standby) get none:
  * their check is unhealthy until a failover scales them out.
  */
-function healthCheckAlarms(app: string, providers: RegionalProviders, regions: readonly RegionExports[]): Record<string, pulumi.Output<string>> {
+function healthCheckAlarms(app: string, providers: RegionalProviders, regions: readonly RegionExports[], subscriptions: readonly AlertDestination[]): { alarmNames: Record<string, pulumi.Output<string>>; topicArns: Record<string, pulumi.Output<string>> } {
   const watched = regions.filter((r) => r.region !== ROUTE53_METRICS_REGION && r.healthCheckId && r.servesTraffic);
-  if (watched.length === 0) return {};
+  if (watched.length === 0) return { alarmNames: {}, topicArns: {} };
   const provider = providers.for(ROUTE53_METRICS_REGION);
   const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
   const topicKey = new aws.kms.Key(`${app}-health-alarm-key`, {
@@ -94,15 +99,17 @@ function healthCheckAlarms(app: string, providers: RegionalProviders, regions: r
     policy: accountId.apply((id) => alarmTopicKeyPolicy(id, ROUTE53_METRICS_REGION)),
     // Like every key of the platform: deleting it with the stack would leave encrypted messages unreadable.
   }, { provider, retainOnDelete: true });
-  return Object.fromEntries(watched.map((r) => {
-    const alarm = new HealthCheckAlarm(`${app}-health-alarm-${r.region}`, {
-      healthCheckId: r.healthCheckId!,
-      providerRegion: ROUTE53_METRICS_REGION,
-      topicKmsKeyArn: topicKey.arn,
-      subject: `${r.region} (${r.webLoadBalancerDnsName ?? "web tier"})`,
-    }, { provider });
-    return [r.region, alarm.alarmName];
-  }));
+  const alarms = watched.map((r) => [r.region, new HealthCheckAlarm(`${app}-health-alarm-${r.region}`, {
+    healthCheckId: r.healthCheckId!,
+    providerRegion: ROUTE53_METRICS_REGION,
+    topicKmsKeyArn: topicKey.arn,
+    subject: `${r.region} (${r.webLoadBalancerDnsName ?? "web tier"})`,
+    subscriptions,
+  }, { provider })] as const);
+  return {
+    alarmNames: Object.fromEntries(alarms.map(([region, a]) => [region, a.alarmName])),
+    topicArns: Object.fromEntries(alarms.map(([region, a]) => [region, a.topicArn])),
+  };
 }
 
 const lastSegment = (stackName: string) => stackName.split("/").pop() ?? stackName;

@@ -9,7 +9,7 @@ import { regionExports } from "./exports";
 import { backupExports, regionBackups } from "./backup";
 import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
-import { buildRegion, providerTags } from "./region";
+import { buildRegion, providerTags, regionDashboard } from "./region";
 import { sharedSettings } from "./stackSet";
 
 /** The Aurora master user; the password is generated and lives only in the replicated secret. */
@@ -60,6 +60,7 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
 
   const backups = regionBackups(config, region, key.keyArn);
   regionGameDays({ config, region, backups, kmsKeyArn: key.keyArn, otherRegions: replicaRegions, restoreTested: { auroraClusterArn: region.database?.clusterArn, dataBucketArn: region.dataBucket.bucketArn } });
+  regionDashboard(config, region);
 
   return {
     shared: sharedSettings(config),

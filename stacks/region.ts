@@ -15,6 +15,9 @@ import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observab
 import { RegionalNetwork } from "../components/network/network";
 import { RegionAlarms } from "../components/observability/regionAlarms";
 import { ReplicationAlarms } from "../components/observability/replicationAlarms";
+import { alertDestinations } from "../components/observability/alertDestinations";
+import { Entry } from "../components/observability/catalogueEntry";
+import { RegionDashboard } from "../components/observability/regionDashboard";
 import { RegionalDns } from "../components/dns/regionalDns";
 import { SecurityGroupChain } from "../components/network/securityChain";
 import { ServiceTier, TierName } from "../components/compute/serviceTier";
@@ -87,6 +90,8 @@ export interface Region {
   readonly databaseInstances: number;
   /** Whether the region serves traffic by design (see RegionExports.servesTraffic). */
   readonly servesTraffic: boolean;
+  /** The alarm catalogue of the region's stack: every alarm it creates (and metrics alarmed elsewhere), for its dashboard. */
+  readonly catalogue: Entry[];
 }
 
 /** Aurora cluster identifiers must be unique across every region of a global database. */
@@ -195,18 +200,25 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
     }, { provider })
     : undefined;
 
+  // In the active region every tier must keep its configured desired count in service; elsewhere the
+  // standby's own count. The alarm also follows the group's GroupDesiredCapacity, so a failover's
+  // scale-out raises the bar before anyone redeploys with the new dr:activeRegion.
+  const active = config.region === inputs.activeRegion;
   const alarms = new RegionAlarms(`${app}-alarms`, {
+    region: config.region,
+    subscriptions: alertDestinations(config.alerts),
     kmsKeyArn: inputs.kmsKeyArn,
     loadBalancers: Object.entries(tiers).map(([key, t]) => ({ key, arnSuffix: t.loadBalancerArnSuffix, targetGroupArnSuffix: t.targetGroupArnSuffix })),
-    autoScalingGroups: tierSpecs.filter(([tier]) => tiers[tier]).map(([key, plan]) => ({ key, name: tiers[key]!.autoScalingGroupName, desired: plan.desired })),
+    autoScalingGroups: tierSpecs.filter(([tier]) => tiers[tier]).map(([key, plan]) => ({ key, name: tiers[key]!.autoScalingGroupName, floor: active ? config.capacity[key].desired : plan.desired })),
     databaseClusterIdentifier: database && capacity.database.instances > 0 ? database.clusterIdentifier : undefined,
   }, { provider });
 
   // Lag alarms on this region's member, in this region, whatever its role today: Aurora publishes
   // lag only for the member that is a secondary, and a switchover swaps which one that is. A
   // headless member publishes none (see AuroraReplicationAlarmArgs.instances).
+  const catalogue: Entry[] = [...alarms.catalogue];
   if (database && capacity.database.instances > 0 && inputs.database.globalClusterIdentifier !== undefined) {
-    new ReplicationAlarms(`${app}-db-lag-alarms-${config.region}`, {
+    const lag = new ReplicationAlarms(`${app}-db-lag-alarms-${config.region}`, {
       region: config.region,
       alarmTopicArn: alarms.topicArn,
       aurora: {
@@ -215,8 +227,12 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
         engineVersion: config.database.engineVersion,
         rpoTargetSeconds: config.objectives.rpoSeconds.database,
         instances: capacity.database.instances,
+        // The primary stack's member while another region serves: demoted by a failover and rebuilt
+        // as a secondary, it lags by design until the rebuild ends (failback restores dr:activeRegion).
+        rebuilding: config.role === "primary" && !active,
       },
     }, { provider });
+    catalogue.push(...lag.catalogue);
   }
 
   const servesTraffic = capacity.web.builds && (capacity.web.desired > 0 || config.region === inputs.activeRegion);
@@ -224,7 +240,29 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
   // check; for every other region the links stack owns the alarm, so no stack reaches into another
   // region. A standby serving nothing by design is unhealthy by design, so nothing pages on it.
   if (dns && servesTraffic && config.region === ROUTE53_METRICS_REGION) {
-    new HealthCheckAlarm(`${app}-health-alarm`, { healthCheckId: dns.healthCheckId, providerRegion: ROUTE53_METRICS_REGION, alarmTopicArn: alarms.topicArn, subject: dns.regionalName }, { provider });
+    const health = new HealthCheckAlarm(`${app}-health-alarm`, { healthCheckId: dns.healthCheckId, providerRegion: ROUTE53_METRICS_REGION, alarmTopicArn: alarms.topicArn, subject: dns.regionalName }, { provider });
+    catalogue.push(...health.catalogue);
+  } else if (dns) {
+    // The alarm on this region's check lives in the links stack (us-east-1) or nowhere (a standby
+    // serving nothing); the dashboard still shows the check's status, read from us-east-1.
+    catalogue.push({ panel: "health-check", region: ROUTE53_METRICS_REGION, metrics: [{ namespace: "AWS/Route53", metricName: "HealthCheckStatus", dimensions: { HealthCheckId: dns.healthCheckId }, stat: "Minimum", region: ROUTE53_METRICS_REGION }] });
   }
-  return { provider, network, dataBucket, tiers, database, databaseSecurityGroupId: chain.databaseSecurityGroupId, dns, alarms, databaseInstances: capacity.database.builds ? capacity.database.instances : 0, servesTraffic };
+  return { provider, network, dataBucket, tiers, database, databaseSecurityGroupId: chain.databaseSecurityGroupId, dns, alarms, databaseInstances: capacity.database.builds ? capacity.database.instances : 0, servesTraffic, catalogue };
+}
+
+/**
+ * The region's DR dashboard, from every alarm its stack created (call it last). Dashboards are
+ * account-wide, so the name carries the region.
+ */
+export function regionDashboard(config: StackConfig, region: Region): RegionDashboard {
+  return new RegionDashboard(`${config.appName}-dr-dashboard`, {
+    region: config.region,
+    dashboardName: `${config.appName}-${config.environment}-dr-${config.region}`,
+    heading: `${config.appName} ${config.environment}: disaster recovery, ${config.region} (${config.role} stack, ${config.strategy})`,
+    entries: region.catalogue,
+    notes: {
+      "s3-replication": "The S3 replication alarms published in this region belong to the stacks that own each rule's other end (the links stack for the primary's region); see the plan report's alarm list.",
+      "region-switch": "No region-switch alarm is registered in this stack's catalogue: the switch that keeps this region out of DNS lives in another region's stack (see the README, region switch).",
+    },
+  }, { provider: region.provider });
 }

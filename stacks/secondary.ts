@@ -8,7 +8,7 @@ import { regionExports } from "./exports";
 import { backupExports, copyRetentionProblem, regionBackups } from "./backup";
 import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
-import { buildRegion, providerTags, Region } from "./region";
+import { buildRegion, providerTags, Region, regionDashboard } from "./region";
 import { pairProblems, secondaryActiveRegionCheck, sharedSettings } from "./stackSet";
 
 /**
@@ -55,9 +55,10 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   });
   const replication = replicateBackToPrimary(config, primary, region, kmsKeyArn);
   // The copy names the primary's vault by ARN only: the copy job runs here, so no provider for the primary's region is needed.
-  const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays }]);
+  const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays, destinationVaultName: primary.regional.backup.vaultName, destinationRegion: primary.shared.region }]);
   // Restore testing here restores the copies of the primary's data: the restore a recovery would run.
   regionGameDays({ config, region, backups, kmsKeyArn, otherRegions: [primary.shared.region], restoreTested: { auroraClusterArn: primary.regional.dbClusterArn ?? undefined, dataBucketArn: primary.regional.dataBucketArn } });
+  regionDashboard(config, region);
 
   return {
     primaryStack: primaryStackName,
@@ -88,7 +89,7 @@ function replicateBackToPrimary(config: StackConfig, primary: PrimaryExports, re
     // This bucket's versioning is a resource to wait for; the primary's was on when its `pulumi up` finished.
   }, { provider: region.provider, dependsOn: [local.versioning] });
 
-  new ReplicationAlarms(`${app}-replication-alarms-${config.region}`, {
+  const alarms = new ReplicationAlarms(`${app}-replication-alarms-${config.region}`, {
     region: config.region,
     alarmTopicArn: region.alarms.topicArn,
     // The Aurora lag alarms on this region's member are built with the region (stacks/region.ts).
@@ -97,5 +98,6 @@ function replicateBackToPrimary(config: StackConfig, primary: PrimaryExports, re
       { sourceBucketName: local.bucketName, destinationBucketName: primary.regional.dataBucketName, ruleId: replicationRuleId(config.region, primaryRegion), sourceRegion: config.region, destinationRegion: primaryRegion },
     ],
   }, { provider: region.provider });
+  region.catalogue.push(...alarms.catalogue);
   return toPrimary;
 }

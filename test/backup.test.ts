@@ -96,15 +96,24 @@ describe("dr:backup and dr:database.sizeGiB in the config contract", () => {
 });
 
 describe("backup job alarm arguments", () => {
+  const vault = { name: "v", resourceTypes: ["S3"] };
+  const day = 86400;
   it("names a region that is not one, and a topic in another region than the alarms", () => {
-    expect(backupJobAlarmsProblems({ region: "us-west", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal([
+    expect(backupJobAlarmsProblems({ region: "us-west", vault, alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t", freshnessWindowSeconds: day })).to.deep.equal([
       'region is "us-west", not an AWS region name; pass the region of the provider in opts, such as us-west-2',
     ]);
     // CloudWatch alarms notify topics of their own region only.
-    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t" })[0])
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vault, alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t", freshnessWindowSeconds: day })[0])
       .to.contain("alarmTopicArn is in us-east-1").and.contain("pass one in us-west-2");
-    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal(["vaultName is empty; pass the name of the region's backup vault"]);
-    expect(backupJobAlarmsProblems({ region: "us-west-2", vaultName: "v", alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t" })).to.deep.equal([]);
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vault: { ...vault, name: "" }, alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t", freshnessWindowSeconds: day })).to.deep.equal(["vault.name is empty; pass the name of the region's backup vault"]);
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vault, alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t", freshnessWindowSeconds: day })).to.deep.equal([]);
+  });
+
+  it("refuses a freshness window longer than the 7 days an alarm may look back (PutMetricAlarm: Period x EvaluationPeriods <= 604,800 s)", () => {
+    const problems = backupJobAlarmsProblems({ region: "us-west-2", vault, alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t", freshnessWindowSeconds: 7 * day + 1 });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.contain("freshnessWindowSeconds is 604801").and.contain("dr:backup.schedule");
+    expect(backupJobAlarmsProblems({ region: "us-west-2", vault, alarmTopicArn: "arn:aws:sns:us-west-2:123456789012:t", freshnessWindowSeconds: 7 * day })).to.deep.equal([]);
   });
 });
 
@@ -163,7 +172,7 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     const source = (primary.outputs.regional as { backup: BackupExports }).backup;
     const destination = (secondary.outputs.regional as { backup: BackupExports }).backup;
     copy = await evaluateStack({ stack: "links", config: { "dr:appName": "orders" }, program: async () => {
-      recoveryCopyPlan("orders-prod-backup-copy", source, [destination], new RegionalProviders(providerTags(parseStackConfig(primaryConfig, "p"))).for("us-east-1"));
+      recoveryCopyPlan("orders-prod-backup-copy", source, [{ ...destination, region: "us-west-2" }], new RegionalProviders(providerTags(parseStackConfig(primaryConfig, "p"))).for("us-east-1"), (primary.outputs.regional as { alarmTopicArn: string }).alarmTopicArn, "us-east-1");
     } });
   });
 
@@ -313,7 +322,7 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     const destination = { ...(secondary.outputs.regional as { backup: BackupExports }).backup, lockMinRetentionDays: 60 };
     const message = await failureOf(() => evaluateStack({ stack: "links", config: {}, program: async () => {
       // The check runs before any provider is used, so none is given.
-      recoveryCopyPlan("copy", source, [destination], undefined as never);
+      recoveryCopyPlan("copy", source, [{ ...destination, region: "us-west-2" }], undefined as never, "arn:aws:sns:us-east-1:123456789012:t", "us-east-1");
     } }));
     expect(message).to.match(/copyRetentionDays = 35 is outside the vault lock range of orders-prod-us-west-2 \(60-90 days\)/);
   });
@@ -340,18 +349,41 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
       expect(r.region, `${r.type} ${r.name}`).to.equal("us-west-2");
   });
 
-  it("alarms on failed backup and copy jobs of each region's vault, in that region, to that region's topic; no jobs is no alarm", () => {
+  it("alarms on failed, expired and aborted jobs and on freshness per resource type of each vault, in its region, to its topic", () => {
+    const byName = (ev: Evaluation) => resourcesOf(ev, "aws:cloudwatch/metricAlarm:MetricAlarm", /-backup-alarms-/);
     for (const [ev, region] of [[primary, "us-east-1"], [secondary, "us-west-2"]] as const) {
-      const alarms = resourcesOf(ev, "aws:cloudwatch/metricAlarm:MetricAlarm", /backup-alarms/);
-      expect(alarms.map((a) => a.inputs.metricName)).to.have.members(["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed"]);
+      const alarms = byName(ev).filter((a) => (a.inputs.dimensions as Record<string, string>).BackupVaultName === `orders-prod-${region}`);
+      const failures = alarms.filter((a) => a.inputs.comparisonOperator === "GreaterThanThreshold");
+      expect(failures.map((a) => a.inputs.metricName)).to.have.members(["NumberOfBackupJobsFailed", "NumberOfBackupJobsExpired", "NumberOfBackupJobsAborted"]);
       for (const a of alarms) {
         expect(a.region).to.equal(region);
-        expect(a.inputs).to.include({ namespace: "AWS/Backup", statistic: "Sum", comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching", period: 300 });
-        expect(a.inputs.dimensions).to.deep.equal({ BackupVaultName: `orders-prod-${region}` });
         expect(a.inputs.alarmActions).to.deep.equal([regional(ev).alarmTopicArn]);
-        expect(a.inputs.okActions).to.deep.equal([regional(ev).alarmTopicArn]);
         expect(regional(ev).alarmTopicArn).to.match(new RegExp(`^arn:aws:sns:${region}:`));
       }
+      // AWS Backup reports a metric only while it is nonzero: silence is no failure, but no completed job.
+      for (const a of failures) expect(a.inputs).to.include({ namespace: "AWS/Backup", statistic: "Sum", threshold: 0, treatMissingData: "notBreaching", period: 300 });
+      const fresh = alarms.filter((a) => a.inputs.metricName === "NumberOfBackupJobsCompleted");
+      // backup-restore: the secondary has no cluster, so only its bucket is protected there.
+      const types = ev === primary ? ["S3", "Aurora"] : ["S3"];
+      expect(fresh.map((a) => (a.inputs.dimensions as Record<string, string>).ResourceType)).to.have.members(types);
+      // The 6-hourly schedule of this file, the 60-minute start window and a grace hour: 8 hours without a completed job.
+      for (const a of fresh) expect(a.inputs).to.include({ comparisonOperator: "LessThanThreshold", threshold: 1, period: 3600, evaluationPeriods: 8, datapointsToAlarm: 8, treatMissingData: "breaching" });
+    }
+    // The secondary's copies into the primary's vault run in the secondary's region and are reported under the DESTINATION vault.
+    const copies = byName(secondary).filter((a) => /copy/.test(a.name));
+    expect(copies.map((a) => a.inputs.metricName)).to.have.members(["NumberOfCopyJobsFailed", "NumberOfCopyJobsCompleted"]);
+    for (const a of copies) expect(a.inputs.dimensions).to.deep.equal({ BackupVaultName: "orders-prod-us-east-1" });
+    // The primary's own plan copies nowhere: its copies are the links stack's plan, alarmed there.
+    expect(byName(primary).filter((a) => /copy/.test(a.name))).to.deep.equal([]);
+  });
+
+  it("alarms on the links plan's copies into each secondary vault, in the primary's region, on the primary's topic", () => {
+    const alarms = resourcesOf(copy, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.map((a) => a.inputs.metricName)).to.have.members(["NumberOfCopyJobsFailed", "NumberOfCopyJobsCompleted"]);
+    for (const a of alarms) {
+      expect(a.region).to.equal("us-east-1");
+      expect(a.inputs.dimensions).to.deep.equal({ BackupVaultName: "orders-prod-us-west-2" });
+      expect(a.inputs.alarmActions).to.deep.equal([regional(primary).alarmTopicArn]);
     }
   });
 

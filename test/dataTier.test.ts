@@ -45,8 +45,8 @@ const LOAD_BALANCERS = [
   { key: "app", arnSuffix: "app/app-lb/fedcba9876543210", targetGroupArnSuffix: "targetgroup/app-tg/fedcba9876543210" },
 ];
 const ASGS = [
-  { key: "web", name: "web-asg", desired: 3 },
-  { key: "app", name: "app-asg", desired: 0 },
+  { key: "web", name: "web-asg", floor: 3 },
+  { key: "app", name: "app-asg", floor: 0 },
 ];
 
 function tierArgs(t: (typeof TIERS)[TierName]): DataTierArgs {
@@ -90,6 +90,7 @@ describe("data tier and region alarms", () => {
         };
         const tiers = Object.fromEntries(Object.values(TIERS).map((t) => [t.name, new DataTier(t.name, tierArgs(t), { provider: providers[t.region] })]));
         new RegionAlarms("alarms-east", {
+          region: EAST,
           kmsKeyArn: KEYS[EAST],
           loadBalancers: LOAD_BALANCERS,
           autoScalingGroups: ASGS,
@@ -479,16 +480,20 @@ describe("data tier and region alarms", () => {
       }
     });
 
-    it("watches in-service capacity only for groups that should have instances", () => {
+    it("watches in-service capacity of every group against the larger of its own desired capacity and the floor", () => {
       const inService = resourcesOf(ev, ALARM, /-in-service$/);
-      const expected = ASGS.filter((g) => g.desired > 0);
-      expect(inService.map((a) => a.name)).to.deep.equal(expected.map((g) => `alarms-east-${g.key}-in-service`));
-      for (const g of expected) {
+      // A group at zero today (pilot light) is watched too: a failover's scale-out raises its desired capacity.
+      expect(inService.map((a) => a.name)).to.deep.equal(ASGS.map((g) => `alarms-east-${g.key}-in-service`));
+      for (const g of ASGS) {
         const a = oneOf(ev, ALARM, new RegExp(`-${g.key}-in-service$`));
-        expect(a.inputs.metricName).to.equal("GroupInServiceInstances");
-        expect(a.inputs.dimensions).to.deep.equal({ AutoScalingGroupName: g.name });
-        expect(a.inputs.comparisonOperator).to.equal("LessThanThreshold");
-        expect(a.inputs.threshold).to.equal(g.desired);
+        const queries = a.inputs.metricQueries as { id: string; expression?: string; metric?: { metricName: string; dimensions: unknown } }[];
+        const metric = (id: string) => queries.find((q) => q.id === id)!.metric!;
+        expect(metric("inService").metricName).to.equal("GroupInServiceInstances");
+        expect(metric("desired").metricName).to.equal("GroupDesiredCapacity");
+        expect(metric("inService").dimensions).to.deep.equal({ AutoScalingGroupName: g.name });
+        expect(metric("desired").dimensions).to.deep.equal({ AutoScalingGroupName: g.name });
+        expect(queries.find((q) => q.id === "required")!.expression).to.equal(`IF(FILL(desired, 0) > ${g.floor}, FILL(desired, 0), ${g.floor})`);
+        expect(a.inputs).to.include({ comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "breaching" });
       }
     });
 
@@ -502,14 +507,15 @@ describe("data tier and region alarms", () => {
       expect(cpu.inputs).to.include({ metricName: "CPUUtilization", comparisonOperator: "GreaterThanThreshold", threshold: 80 });
       expect(memory.inputs).to.include({ metricName: "FreeableMemory", comparisonOperator: "LessThanThreshold", threshold: 256 * 1024 * 1024 });
       expect(DEFAULT_FREEABLE_MEMORY_BYTES).to.equal(256 * 1024 * 1024);
-      expect(alarms()).to.have.length(LOAD_BALANCERS.length * 2 + ASGS.filter((g) => g.desired > 0).length + 2);
+      expect(alarms()).to.have.length(LOAD_BALANCERS.length * 2 + ASGS.length + 2);
     });
 
     it("rejects duplicate keys, impossible thresholds and negative capacity in one error", () => {
       const args: RegionAlarmsArgs = {
+        region: EAST,
         kmsKeyArn: KEYS[EAST],
         loadBalancers: [LOAD_BALANCERS[0], LOAD_BALANCERS[0]],
-        autoScalingGroups: [{ key: "Web", name: "x", desired: -1 }],
+        autoScalingGroups: [{ key: "Web", name: "x", floor: -1 }],
         errorRatePercent: 150,
       };
       let message = "";
@@ -520,9 +526,9 @@ describe("data tier and region alarms", () => {
       }
       expect(message).to.contain("loadBalancers repeats key(s) web");
       expect(message).to.contain("autoScalingGroups key \"Web\"");
-      expect(message).to.contain("desired is -1");
+      expect(message).to.contain("floor is -1");
       expect(message).to.contain("errorRatePercent is 150");
-      expect(() => validateRegionAlarmsArgs({ kmsKeyArn: KEYS[EAST], loadBalancers: LOAD_BALANCERS, autoScalingGroups: ASGS })).to.not.throw();
+      expect(() => validateRegionAlarmsArgs({ region: EAST, kmsKeyArn: KEYS[EAST], loadBalancers: LOAD_BALANCERS, autoScalingGroups: ASGS })).to.not.throw();
     });
   });
 });

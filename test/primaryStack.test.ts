@@ -69,8 +69,10 @@ describe("primary stack: three tiers across AZs (Pulumi.primary.yaml)", () => {
   it("alarms on 5xx rate, unhealthy targets, in-service instances and database CPU and memory, to an encrypted topic", () => {
     const topic = oneOf(ev, "aws:sns/topic:Topic", /alarms/);
     expect(String(topic.inputs.kmsMasterKeyId)).to.match(/^arn:aws:kms:us-east-1:/);
-    const metrics = resourcesOf(ev, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => `${a.inputs.metricName ?? "math"}`);
-    expect(metrics).to.include.members(["UnHealthyHostCount", "GroupInServiceInstances", "CPUUtilization", "FreeableMemory", "math"]);
+    const alarms = resourcesOf(ev, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    // Metric-math alarms (5xx rate, in-service capacity) name their metrics in their queries.
+    const metrics = alarms.flatMap((a) => a.inputs.metricName ? [a.inputs.metricName] : (a.inputs.metricQueries as { metric?: { metricName: string } }[]).flatMap((q) => (q.metric ? [q.metric.metricName] : [])));
+    expect(metrics).to.include.members(["UnHealthyHostCount", "GroupInServiceInstances", "GroupDesiredCapacity", "CPUUtilization", "FreeableMemory", "HTTPCode_ELB_5XX_Count"]);
   });
 
   it("keeps the global database's engine version on the global cluster, with deletion protection", () => {

@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicPolicy } from "./alarmTopicPolicy";
+import { AlertDestination } from "./alertDestinations";
+import { AlertSubscriptions } from "./alertSubscriptions";
+import { cataloguedAlarm, Entry } from "./catalogueEntry";
 import { requireAwsProvider } from "../providers";
 
 /**
@@ -25,6 +28,8 @@ export interface HealthCheckAlarmArgs {
   readonly topicKmsKeyArn?: pulumi.Input<string>;
   /** What the health check watches, for the alarm description (such as "us-west-2.orders.example.com"). Default: the health check id. */
   readonly subject?: string;
+  /** dr:alerts destinations subscribed to a topic this component creates (in us-east-1). Default: none. */
+  readonly subscriptions?: readonly AlertDestination[];
 }
 
 /**
@@ -38,6 +43,8 @@ export class HealthCheckAlarm extends pulumi.ComponentResource {
   readonly alarmArn: pulumi.Output<string>;
   /** The topic the alarm notifies (given or created), in us-east-1. */
   readonly topicArn: pulumi.Output<string>;
+  /** The alarm, for the dashboards and the plan report. */
+  readonly catalogue: Entry[];
 
   constructor(name: string, args: HealthCheckAlarmArgs, opts?: pulumi.ComponentResourceOptions) {
     validateHealthCheckAlarmArgs(args);
@@ -62,9 +69,12 @@ export class HealthCheckAlarm extends pulumi.ComponentResource {
         policy: topic.arn.apply(alarmTopicPolicy),
       }, { parent: this });
       topicArn = topic.arn;
+      // A topic this component creates gets the stack's destinations here, in its own region.
+      if (args.subscriptions?.length) new AlertSubscriptions(`${name}-topic-alerts`, { topicArn: topic.arn, destinations: args.subscriptions }, { parent: this });
     }
 
-    const alarm = new aws.cloudwatch.MetricAlarm(`${name}-status`, {
+    this.catalogue = [];
+    const alarm = cataloguedAlarm(`${name}-status`, { panel: "health-check", runbook: "health-check-unhealthy", region: ROUTE53_METRICS_REGION, topics: [topicArn] }, {
       alarmDescription: pulumi.interpolate`Route 53 health check ${args.subject ?? args.healthCheckId} is unhealthy: DNS has moved (or is about to move) traffic away from this region. Check the region's web tier, then the DR runbook.`,
       namespace: "AWS/Route53",
       metricName: "HealthCheckStatus",
@@ -77,9 +87,7 @@ export class HealthCheckAlarm extends pulumi.ComponentResource {
       // Route 53 reports status for as long as the check exists and is enabled; silence means the
       // check was disabled or deleted, and failover detection with it.
       treatMissingData: "breaching",
-      alarmActions: [topicArn],
-      okActions: [topicArn],
-    }, { parent: this });
+    }, this.catalogue, this);
 
     this.alarmName = alarm.name;
     this.alarmArn = alarm.arn;

@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicPolicy } from "./alarmTopicPolicy";
+import { AlertDestination } from "./alertDestinations";
+import { AlertSubscriptions } from "./alertSubscriptions";
+import { DashboardPanel, RunbookAnchor } from "./alarmCatalogue";
+import { cataloguedAlarm, Entry } from "./catalogueEntry";
 import { requireAwsProvider } from "../providers";
 
 /** Above 5 % of requests failing, users notice; below it, deploys and client aborts cause noise. */
@@ -29,11 +33,20 @@ export interface AlarmedAutoScalingGroup {
   readonly key: string;
   /** The group's name. */
   readonly name: pulumi.Input<string>;
-  /** Instances that must stay in service (with target tracking, the group's minimum). 0 means no alarm. */
-  readonly desired: number;
+  /**
+   * Instances that must stay in service whatever the group's desired capacity says: the configured
+   * desired count in the active region (dr:activeRegion), the standby's own count elsewhere. The
+   * alarm compares in-service instances with the larger of this and the group's GroupDesiredCapacity,
+   * so a scale-out (a failover) raises the bar without a deploy.
+   */
+  readonly floor: number;
 }
 
 export interface RegionAlarmsArgs {
+  /** Region of the provider passed in opts (the topic's and the alarms'). Required. */
+  readonly region: string;
+  /** dr:alerts destinations subscribed to the topic, in its region. Default: none (policy alarm-destinations refuses that). */
+  readonly subscriptions?: readonly AlertDestination[];
   /** Customer KMS key for the topic; its key policy must let cloudwatch.amazonaws.com use it. Required. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Load balancers to watch for 5xx rate and unhealthy targets. Default: none. */
@@ -60,6 +73,8 @@ export class RegionAlarms extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string[]>;
   /** Each alarm's ARN by its key ("web-5xx-rate", "db-cpu", ...): game-day stop conditions name them. */
   readonly alarmArns: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Every alarm, for the region's dashboard and the plan report. */
+  readonly catalogue: Entry[] = [];
 
   constructor(name: string, args: RegionAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     validateRegionAlarmsArgs(args);
@@ -75,16 +90,12 @@ export class RegionAlarms extends pulumi.ComponentResource {
       policy: topic.arn.apply(alarmTopicPolicy),
     }, { parent: this });
 
+    if (args.subscriptions?.length) new AlertSubscriptions(`${name}-topic-alerts`, { topicArn: topic.arn, destinations: args.subscriptions }, { parent: this });
+
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
     const byKey: Record<string, aws.cloudwatch.MetricAlarm> = {};
-    const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "actionsEnabled">) =>
-      alarms.push(byKey[suffix] = new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
-        ...alarmArgs,
-        actionsEnabled: true,
-        alarmActions: [topic.arn],
-        // OK notifications tell the on-call engineer that a failover (or fix) actually took effect.
-        okActions: [topic.arn],
-      }, { parent: this }));
+    const alarm = (suffix: string, panel: DashboardPanel, runbook: RunbookAnchor, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "actionsEnabled">) =>
+      alarms.push(byKey[suffix] = cataloguedAlarm(`${name}-${suffix}`, { panel, runbook, region: args.region, topics: [topic.arn] }, { ...alarmArgs, alarmDescription: `${alarmArgs.alarmDescription}.` }, this.catalogue, this));
 
     for (const lb of args.loadBalancers ?? []) {
       const lbMetric = (id: string, metricName: string) => ({
@@ -92,7 +103,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
         returnData: false,
         metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: lb.arnSuffix }, period: PERIOD_SECONDS, stat: "Sum" },
       });
-      alarm(`${lb.key}-5xx-rate`, {
+      alarm(`${lb.key}-5xx-rate`, "service", "load-balancer-errors", {
         alarmDescription: `More than ${errorRatePercent} % of requests to the ${lb.key} load balancer fail with 5xx (from the load balancer or its targets)`,
         comparisonOperator: "GreaterThanThreshold",
         threshold: errorRatePercent,
@@ -112,7 +123,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
           { id: "rate", returnData: true, label: "5xx % of RequestCount", expression: "IF(total > 0, 100 * errors / total, 0)" },
         ],
       });
-      alarm(`${lb.key}-unhealthy-hosts`, {
+      alarm(`${lb.key}-unhealthy-hosts`, "service", "load-balancer-errors", {
         alarmDescription: `The ${lb.key} target group has unhealthy targets`,
         namespace: "AWS/ApplicationELB",
         metricName: "UnHealthyHostCount",
@@ -130,28 +141,37 @@ export class RegionAlarms extends pulumi.ComponentResource {
     }
 
     for (const asg of args.autoScalingGroups ?? []) {
-      // A fleet scaled to zero (pilot light) has nothing to keep in service; "below 0" can never fire.
-      if (asg.desired === 0) continue;
-      alarm(`${asg.key}-in-service`, {
-        alarmDescription: `The ${asg.key} Auto Scaling group has fewer than ${asg.desired} instances in service`,
-        namespace: "AWS/AutoScaling",
-        metricName: "GroupInServiceInstances",
-        dimensions: { AutoScalingGroupName: asg.name },
-        statistic: "Minimum",
-        period: PERIOD_SECONDS,
-        comparisonOperator: "LessThanThreshold",
-        threshold: asg.desired,
-        // Ten minutes, so replacing one instance during an instance refresh does not page anyone.
+      const groupMetric = (id: string, metricName: string, stat: string) => ({
+        id,
+        returnData: false,
+        metric: { namespace: "AWS/AutoScaling", metricName, dimensions: { AutoScalingGroupName: asg.name }, period: PERIOD_SECONDS, stat },
+      });
+      alarm(`${asg.key}-in-service`, "capacity", "capacity-below-desired", {
+        alarmDescription: `The ${asg.key} Auto Scaling group has fewer instances in service than the larger of its desired capacity and ${asg.floor} (this region's required count)`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        // Ten minutes, so replacing one instance during an instance refresh (or a scale-out in
+        // progress) does not page anyone.
         evaluationPeriods: 10,
         datapointsToAlarm: 10,
-        // Group metrics are missing when metrics collection is off or the group is gone: neither proves capacity.
+        // Group metrics are missing when metrics collection is off or the group is gone: neither
+        // proves capacity. An expression over no data returns none, so silence pages.
         treatMissingData: "breaching",
+        metricQueries: [
+          groupMetric("inService", "GroupInServiceInstances", "Minimum"),
+          groupMetric("desired", "GroupDesiredCapacity", "Maximum"),
+          // The group's own desired capacity follows a failover's scale-out with no deploy; the
+          // floor (from dr:activeRegion) keeps the active region's full count required even if
+          // someone lowers the group. Both live in this region, so no cross-region math is needed.
+          { id: "required", returnData: false, expression: `IF(FILL(desired, 0) > ${asg.floor}, FILL(desired, 0), ${asg.floor})` },
+          { id: "shortfall", returnData: true, label: "instances missing", expression: "required - FILL(inService, 0)" },
+        ],
       });
     }
 
     if (args.databaseClusterIdentifier !== undefined) {
       const dimensions = { DBClusterIdentifier: args.databaseClusterIdentifier };
-      alarm("db-cpu", {
+      alarm("db-cpu", "service", "database-pressure", {
         alarmDescription: `An instance of the Aurora cluster runs above ${databaseCpuPercent} % CPU`,
         namespace: "AWS/RDS",
         metricName: "CPUUtilization",
@@ -166,7 +186,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
         // A headless (pilot-light) cluster has no instances and so no CPU to overload.
         treatMissingData: "notBreaching",
       });
-      alarm("db-freeable-memory", {
+      alarm("db-freeable-memory", "service", "database-pressure", {
         alarmDescription: `An instance of the Aurora cluster has less than ${freeableMemoryBytes} bytes of freeable memory`,
         namespace: "AWS/RDS",
         metricName: "FreeableMemory",
@@ -200,7 +220,7 @@ export function validateRegionAlarmsArgs(args: RegionAlarmsArgs): void {
   checkKeys("loadBalancers", (args.loadBalancers ?? []).map((lb) => lb.key));
   checkKeys("autoScalingGroups", (args.autoScalingGroups ?? []).map((g) => g.key));
   for (const g of args.autoScalingGroups ?? []) {
-    if (!Number.isInteger(g.desired) || g.desired < 0) problems.push(`autoScalingGroups "${g.key}" desired is ${g.desired}; use a whole number of instances, 0 or more`);
+    if (!Number.isInteger(g.floor) || g.floor < 0) problems.push(`autoScalingGroups "${g.key}" floor is ${g.floor}; use a whole number of instances, 0 or more`);
   }
   const percent = (input: string, value: number | undefined) => {
     if (value !== undefined && !(value > 0 && value < 100)) problems.push(`${input} is ${value}; use a percentage above 0 and below 100`);

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnRegionProblem, failOnRegionMismatch } from "./healthCheckAlarm";
+import { DashboardPanel, RunbookAnchor } from "./alarmCatalogue";
+import { cataloguedAlarm, Entry } from "./catalogueEntry";
 import { requireAwsProvider } from "../providers";
 import { AuroraEngine } from "../data/dataPlacement";
 import { EngineVersionFloors, meetsVersionFloor } from "../data/engineVersion";
@@ -59,6 +61,13 @@ export interface AuroraReplicationAlarmArgs {
    * Required.
    */
   readonly instances: number;
+  /**
+   * The member was demoted by a failover and is being rebuilt as a secondary (its stack is the
+   * primary, dr:activeRegion names another region). Its lag is large by design until the rebuild
+   * ends, so its lag alarms keep evaluating (dashboard, console) but notify nobody; failback sets
+   * dr:activeRegion back and the next deploy turns notifications on again. Default false.
+   */
+  readonly rebuilding?: boolean;
 }
 
 export interface S3ReplicationRuleAlarmArgs {
@@ -101,6 +110,8 @@ type AlarmSpec = Pick<aws.cloudwatch.MetricAlarmArgs,
  */
 export class ReplicationAlarms extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string[]>;
+  /** Every alarm, for the region's dashboard and the plan report. */
+  readonly catalogue: Entry[] = [];
 
   constructor(name: string, args: ReplicationAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     validateReplicationAlarmsArgs(args);
@@ -115,8 +126,8 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
     // objects' target against RTC's bound, so the database's target is no longer compared with it here.
 
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
-    const alarm = (key: string, spec: AlarmSpec) =>
-      alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { ...spec, alarmActions: actions, okActions: actions }, { parent: this }));
+    const alarm = (key: string, panel: DashboardPanel, runbook: RunbookAnchor, spec: AlarmSpec, actionsEnabled = true) =>
+      alarms.push(cataloguedAlarm(`${name}-${key}`, { panel, runbook, region: args.region, topics: actions, actionsEnabled }, spec, this.catalogue, this));
 
     if (args.aurora) {
       const thresholdMs = args.aurora.rpoTargetSeconds * 1000;
@@ -143,8 +154,8 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
           pulumi.interpolate`Aurora global database: committed transactions reach ${cluster} (while it is a secondary) more than ${target} s (the RPO target) after the primary; a failover now would lose more than the RPO. No data while ${cluster} is the primary.`]);
       }
       for (const [key, metricName, alarmDescription] of lagMetrics) {
-        alarm(key, {
-          alarmDescription,
+        alarm(key, "aurora-lag", "aurora-replication-lag", {
+          alarmDescription: args.aurora.rebuilding ? pulumi.interpolate`${alarmDescription} Notifications off: ${cluster} is being rebuilt as a secondary after a failover (dr:activeRegion names another region).` : alarmDescription,
           namespace: "AWS/RDS",
           metricName,
           dimensions,
@@ -154,14 +165,14 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
           comparisonOperator: "GreaterThanThreshold",
           threshold: thresholdMs,
           treatMissingData: "missing",
-        });
+        }, !args.aurora.rebuilding);
       }
     }
 
     for (const rule of rules) {
       const dimensions = { SourceBucket: rule.sourceBucketName, DestinationBucket: rule.destinationBucketName, RuleId: rule.ruleId };
       if (rule.destinationRegion === args.region) {
-        alarm(`s3-${rule.ruleId}-latency`, {
+        alarm(`s3-${rule.ruleId}-latency`, "s3-replication", "s3-replication", {
           alarmDescription: pulumi.interpolate`S3 replication rule ${rule.ruleId} (${rule.sourceBucketName} -> ${rule.destinationBucketName}) is more than ${S3_RTC_BOUND_SECONDS} s behind: Replication Time Control missed.`,
           namespace: "AWS/S3",
           metricName: "ReplicationLatency",
@@ -179,7 +190,7 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
         });
       }
       if (rule.sourceRegion === args.region) {
-        alarm(`s3-${rule.ruleId}-failed`, {
+        alarm(`s3-${rule.ruleId}-failed`, "s3-replication", "s3-replication", {
           alarmDescription: pulumi.interpolate`S3 replication rule ${rule.ruleId} (${rule.sourceBucketName} -> ${rule.destinationBucketName}) failed to replicate operations; those objects are missing in ${rule.destinationRegion}.`,
           namespace: "AWS/S3",
           metricName: "OperationsFailedReplication",

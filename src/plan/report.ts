@@ -7,6 +7,7 @@ import type { CrossRegionLink, LinkKind, PlanDocument } from "./document";
 import type { PolicySection } from "./policies";
 import type { RecoverySection } from "./recovery";
 import { gameDaySection } from "./gameDays";
+import { plannedAlarms, renderAlarms } from "./alarms";
 
 const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
   "global-database": "Global database membership",
@@ -39,7 +40,7 @@ export function renderReport(doc: PlanDocument, recovery: RecoverySection, polic
     "",
   ];
   for (const s of doc.stacks) out.push(...stackSection(doc, s.stack));
-  out.push(...linksSection(doc.links), ...gameDaySection(doc), recovery.markdown);
+  out.push(...linksSection(doc.links), renderAlarms(plannedAlarms(doc)), ...gameDaySection(doc), recovery.markdown);
   if (policies) out.push(policies.markdown);
   return out.join("\n");
 }
