@@ -2,6 +2,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { Cloud, RegionSwitch, SwitchState } from "../../src/drills/cloud";
+import { loadInputs, readProjectStacks } from "../../src/drills/load";
+import { checkSwitchesOn } from "../../src/drills/scenarios/switch";
+import { StepContext } from "../../src/drills/step";
 import { dr, PROJECT_DIR, projectWith } from "./harness";
 
 describe("dr drill switch", function () {
@@ -48,7 +52,19 @@ describe("dr drill switch", function () {
     const listed = [...text.matchAll(/^### \d+\. `([a-z0-9-]+)`/gm)].map((m) => m[1]);
     expect(listed).to.deep.equal(steps);
     expect(steps).to.deep.equal(["check-other-switch", "switch-off-primary", "confirm-switches"]);
-    for (const must of ["describe-alarms", "get-routing-control-state", "SafetyRulesToOverride", "../README.md#region-switch", "us-east-1", "## When a step fails"]) expect(text, must).to.include(must);
-    expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).to.match(/^### Region switch$/m);
+    for (const must of ["describe-alarms", "get-routing-control-state", "SafetyRulesToOverride", "../README.md#region-switch-in-the-drills", "us-east-1", "## When a step fails"]) expect(text, must).to.include(must);
+    expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).to.match(/^### Region switch in the drills$/m);
+  });
+});
+
+describe("readiness check-switches", () => {
+  it("fails on a region switched off and on a switch whose state is unknown (no datum since its alarm was created or changed), with the command that fixes it", async () => {
+    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const states: Record<string, SwitchState> = { "us-east-1": "off", "us-west-2": "unknown" };
+    const cloud = { getRegionSwitch: async (s: RegionSwitch) => states[s.region] } as unknown as Cloud;
+    const problem = await checkSwitchesOn(inputs).precondition!({ inputs, cloud } as unknown as StepContext);
+    expect(problem).to.include("switched off: us-east-1").and.to.include("state unknown: us-west-2").and.to.include("fix: npm run dr -- drill switch <region> on");
+    states["us-east-1"] = states["us-west-2"] = "on";
+    expect(await checkSwitchesOn(inputs).precondition!({ inputs, cloud } as unknown as StepContext)).to.equal(undefined);
   });
 });

@@ -76,10 +76,15 @@ export function checkSwitchesOn(inputs: DrillInputs): Step {
     purpose: `every region's switch is on (${regions.map((r) => r.region).join(", ")})`,
     calls: readSwitchesCalls(regions),
     precondition: async (ctx) => {
-      const off = (await switchStates(ctx, regions)).filter((x) => x.state !== "on");
-      return off.length
-        ? `switch(es) not on: ${off.map((x) => `${x.region.region} ${x.state}`).join(", ")}; a region switched off cannot win DNS (after a failover that is intended until failback: run failback, or 'drill switch <region> on')`
-        : undefined;
+      const states = await switchStates(ctx, regions);
+      const off = states.filter((x) => x.state === "off");
+      const unknown = states.filter((x) => x.state === "unknown");
+      const problems = [
+        ...(off.length ? [`switched off: ${off.map((x) => x.region.region).join(", ")} (a region switched off cannot win DNS; after a failover that is intended until failback)`] : []),
+        // INSUFFICIENT_DATA: no datum since the alarm was created or changed; Route 53 keeps the check's last status, which nobody can read here.
+        ...(unknown.length ? [`state unknown: ${unknown.map((x) => x.region.region).join(", ")} (no switch datum since the alarm was created or changed; write it)`] : []),
+      ];
+      return problems.length ? `${problems.join("; ")}; fix: npm run dr -- drill switch <region> on` : undefined;
     },
   };
 }
