@@ -291,7 +291,10 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(clusterId).to.equal("orders-prod-us-west-2");
     expect(subnets.inputs.name).to.equal("orders-prod-us-west-2-restore");
     expect(subnets.inputs.name).not.to.equal(clusterId);
-    expect(subnets.inputs.subnetIds).to.have.length(3);
+    // The isolated tier, as the cluster it replaces (the database never sits in a routable subnet).
+    const network = secondary.componentOutputs.get(oneOf(secondary, "dr:network:RegionalNetwork", /-network$/).urn) as { isolatedSubnetIds: string[]; privateSubnetIds: string[] };
+    expect(network.isolatedSubnetIds).to.have.length(3);
+    expect(subnets.inputs.subnetIds).to.deep.equal(network.isolatedSubnetIds);
     expect((secondary.outputs.regional as { backup: BackupExports }).backup.restoreDbSubnetGroupName).to.equal("orders-prod-us-west-2-restore");
   });
 

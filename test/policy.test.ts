@@ -292,6 +292,14 @@ describe("policy pack", () => {
       const plan = res("aws:backup/plan:Plan", "orders-backup", { rules: [{ ruleName: "daily", copyActions: [{ destinationVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr" }] }] });
       expect(messages("data-residency", stackOf([plan]), ["us-east-1", "us-west-2"])[0]).to.contain("Plan orders-backup backup copy: stores data in eu-west-1");
     });
+
+    it("data-residency: a backup vault (recovery points are data) outside the allowed regions is refused; inside them it passes", () => {
+      const vault = (region: string) => res("aws:backup/vault:Vault", "orders-backup-vault", { name: `orders-prod-${region}` }, { stack: "secondary", region });
+      const found = messages("data-residency", stackOf([vault("eu-west-1")]), ["us-east-1", "us-west-2"]);
+      expect(found).to.have.length(1);
+      expect(found[0]).to.contain("Vault orders-backup-vault: stores data in eu-west-1, outside dr:allowedRegions (us-east-1, us-west-2)");
+      expect(messages("data-residency", stackOf([vault("us-west-2")]), ["us-east-1", "us-west-2"])).to.deep.equal([]);
+    });
   });
 
   describe("static stability of a secondary", () => {

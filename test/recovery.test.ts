@@ -208,6 +208,15 @@ describe("recovery model: data loss per store", () => {
   });
 });
 
+describe("recovery model: the RTO verdict's boundary", () => {
+  it("an RTO exactly on target passes, one second over fails (a target is a maximum, not a strict bound)", () => {
+    const rto = estimateRecovery(pair("warm-standby")).rto.seconds;
+    const verdictAt = (rtoSeconds: number) => estimateRecovery(pair("warm-standby", { objectives: { rtoSeconds, rpoSeconds: { database: 1, objects: S3_RTC, secrets: 60 } } })).rto;
+    expect(verdictAt(rto)).to.include({ seconds: rto, targetSeconds: rto, pass: true });
+    expect(verdictAt(rto - 1)).to.include({ seconds: rto, targetSeconds: rto - 1, pass: false });
+  });
+});
+
 describe("recovery model: output", () => {
   it("formatRecovery prints every term with its value and source, the verdicts per store and the dominant term", () => {
     const e = estimateRecovery(pair("warm-standby"));

@@ -193,6 +193,9 @@ describe("replication and health-check alarms", () => {
         expect(a.inputs.comparisonOperator).to.equal("LessThanThreshold");
         expect(a.inputs.threshold).to.equal(1);
         expect(a.inputs.statistic).to.equal("Minimum");
+        // Route 53 publishes the status while the check exists and is enabled: silence means failover
+        // detection itself is gone, so it pages rather than waiting as INSUFFICIENT_DATA.
+        expect(a.inputs.treatMissingData).to.equal("breaching");
       }
     });
 

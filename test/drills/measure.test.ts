@@ -52,4 +52,12 @@ describe("drill measurements", () => {
     expect(measure(entries, sc, steps, inputs).rpoSeconds).to.equal(0);
     expect(measure(entries.filter((x) => x.step !== "check-canary"), sc, steps, inputs)).to.include({ rpoSeconds: undefined, canary: "not checked" });
   });
+
+  it("an RTO or RPO exactly on its target is met, one second over is MISSED", () => {
+    const lines = (rtoSeconds: number, rpoSeconds: number) => measurementLines({ rtoSeconds, rpoSeconds, targetRtoSeconds: 120, targetRpoSeconds: 5, lagAtCutoverSeconds: rpoSeconds, canary: "found", facts: {}, steps: [] });
+    expect(lines(120, 5)).to.include.members(["RTO target 120 s: met"]);
+    expect(lines(120, 5).some((l) => l.startsWith("RPO target 5 s: met"))).to.equal(true);
+    expect(lines(121, 6)).to.include.members(["RTO target 120 s: MISSED"]);
+    expect(lines(121, 6).some((l) => l.startsWith("RPO target 5 s: MISSED"))).to.equal(true);
+  });
 });

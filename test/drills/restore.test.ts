@@ -11,6 +11,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { AwsCloud } from "../../src/drills/aws";
+import { newestRecoveryPoint } from "../../src/drills/scenarios/restore";
 import { runDrill } from "../../src/drills/drill";
 import { undoDrill } from "../../src/drills/undo";
 import { readProjectStacks } from "../../src/drills/load";
@@ -180,6 +181,18 @@ describe("drill restore --dry-run", () => {
       "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "switch-off-primary", "restore-cluster", "wait-restore", "create-writer-instance", "wait-writer-instance",
       "promote-secret-replica", "point-app-tier", "scale-out-recovery", "wait-capacity-healthy", "verify-service", "record-active-region", "confirm-switches",
     ]);
+  });
+});
+
+describe("restore: which recovery point", () => {
+  const SOURCE = "arn:aws:rds:us-east-1:123456789012:cluster:orders-prod-us-east-1";
+  const point = (arn: string, hour: number, status: string) => ({ arn, createdAt: Date.UTC(2026, 0, 1, hour), status, resourceArn: SOURCE, resourceType: "Aurora" });
+
+  it("picks the newest COMPLETED point, never a newer PARTIAL or CREATING one (neither restores whole)", () => {
+    const points = [point("old", 1, "COMPLETED"), point("good", 5, "COMPLETED"), point("partial", 9, "PARTIAL"), point("creating", 11, "CREATING"), point("expired", 12, "EXPIRED")];
+    expect(newestRecoveryPoint(points)?.arn).to.equal("good");
+    expect(newestRecoveryPoint([...points].reverse())?.arn).to.equal("good");
+    expect(newestRecoveryPoint([point("partial", 9, "PARTIAL"), point("creating", 11, "CREATING")])).to.equal(undefined);
   });
 });
 
