@@ -1,5 +1,5 @@
 /**
- * Static stability (DESIGN.md): what of a stack reaches outside its home region. One definition,
+ * Static stability (README): what of a stack reaches outside its home region. One definition,
  * used by the `static-stability` policy and by the tests' check of every strategy
  * (test/harness/staticStability.ts), so the two cannot drift apart. Structural types only.
  */

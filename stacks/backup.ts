@@ -5,7 +5,7 @@
  * the primary's vault (the primary deploys first, so its vault ARN is a stack-reference output; the
  * copy job runs in the secondary's region, so the secondary holds no provider for the primary's).
  * The primary's copy to the recovery regions needs every destination vault to exist, so it belongs
- * to the links stack (deployed after the primary and every secondary, DESIGN.md's ownership table);
+ * to the links stack (deployed after the primary and every secondary, the README's ownership table);
  * `recoveryCopyPlan` is what that stack calls.
  */
 import * as aws from "@pulumi/aws";

@@ -114,7 +114,7 @@ const commonFields = {
   environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: "must be a short lower-case word such as prod or staging" }).default("prod"),
   tags: structured(z.record(z.string(), z.string({ error: "tag values must be strings" }))).default({}),
   /**
-   * The region that serves traffic (DESIGN.md: a fact the platform keeps true). Default: the
+   * The region that serves traffic (README: a fact the platform keeps true). Default: the
    * primary's region. The drills read it (which region the next drill starts from) and the alarms
    * use it (a health-check alarm pages only for a region that serves); it never changes a Route 53
    * record, whose failover role follows the stack's role (stacks/dnsRoles.ts). After a cut-over the
@@ -350,7 +350,7 @@ export function residencyProblems(c: { role: string; region: string; allowedRegi
 
 /**
  * A links stack: the cross-region pieces that would otherwise sit in a region other than their
- * owner's (DESIGN.md's ownership table). It needs the stacks it joins and names for what it
+ * owner's (the README's ownership table). It needs the stacks it joins and names for what it
  * creates; every region comes from what those stacks export.
  */
 export const linksConfigSchema = z

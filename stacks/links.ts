@@ -1,5 +1,5 @@
 /**
- * The links stack (DESIGN.md's ownership table): every cross-region piece that would otherwise
+ * The links stack (the README's ownership table): every cross-region piece that would otherwise
  * sit in a region other than its owner's, so that no region stack registers anything in, holds a
  * provider for, or invokes anything through another region. Deployed after the primary and every
  * secondary (it reads their outputs), destroyed first.

@@ -16,7 +16,7 @@ import { sharedSettings } from "./stackSet";
 export const DB_MASTER_USERNAME = "dbadmin";
 
 /**
- * The primary region: its regional system plus the cross-region links it owns (DESIGN.md): the
+ * The primary region: its regional system plus the cross-region links it owns (README): the
  * multi-region key and its replicas, the DB secret and its replicas, and the Aurora global cluster.
  * Replica regions are written before any secondary exists, so the primary holds a provider for each.
  */

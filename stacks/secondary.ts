@@ -16,7 +16,7 @@ import { pairProblems, secondaryActiveRegionCheck, sharedSettings } from "./stac
  * then built like any region from the primary's replicated key, secret and AMI, joined to the
  * global database, and owner of its own bucket's replication back to the primary.
  *
- * Static stability (DESIGN.md): it holds a provider for its own region only, so `pulumi up` works
+ * Static stability (README): it holds a provider for its own region only, so `pulumi up` works
  * while the primary region answers nothing. What would sit in another region (the primary
  * bucket's replication configuration, alarms on metrics published elsewhere) is the links stack's.
  * It copies its own backups into the primary's vault (a copy action naming that vault's ARN).

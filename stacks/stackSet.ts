@@ -56,7 +56,7 @@ function activeRegionOutside(own: string | undefined, primary: SharedSettings): 
  * A secondary's dr:activeRegion against what the primary last exported. Only a region outside the
  * deployment is a problem. A disagreement is a warning, never a refusal: after a failover the
  * secondary's file names its own region while the primary, down with its region, still exports
- * its own, and static stability (DESIGN.md) needs the secondary's `pulumi up` to work then. No
+ * its own, and static stability (README) needs the secondary's `pulumi up` to work then. No
  * Route 53 record depends on the value (stacks/dnsRoles.ts), so deploying it is safe.
  */
 export function secondaryActiveRegionCheck(own: string | undefined, primary: SharedSettings, primaryName: string): { problems: ConfigProblem[]; warning?: string } {

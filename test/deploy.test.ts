@@ -232,12 +232,12 @@ describe("dr deploy / destroy / preview commands", () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function run(args: string[], ws: FakeWorkspace, preflightMessage?: string): Promise<{ out: string[]; err: string[]; code: number }> {
+  async function run(args: string[], ws: FakeWorkspace, preflightMessage?: string, aws: PreflightAws = roleExists): Promise<{ out: string[]; err: string[]; code: number }> {
     const out: string[] = [];
     const err: string[] = [];
     let code = 0;
     const program = new Command("dr").exitOverride();
-    registerDeployCommands(program, { workspaceFor: () => ws, preflight: () => preflightMessage, out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => { code = c; }, preflightAws: async () => roleExists });
+    registerDeployCommands(program, { workspaceFor: () => ws, preflight: () => preflightMessage, out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => { code = c; }, preflightAws: async () => aws });
     await program.parseAsync(["node", "dr", ...args, "--cwd", dir]);
     return { out, err, code };
   }
@@ -265,6 +265,20 @@ describe("dr deploy / destroy / preview commands", () => {
     expect(r.code).to.equal(1);
     expect(r.err.join()).to.contain("Pulumi CLI is not on PATH");
     expect(ws.calls).to.deep.equal([]);
+  });
+
+  it("deploys and previews a secondary and links while IAM (us-east-1) answers nothing: the role check is the primary's alone", async () => {
+    let asked = 0;
+    const iamDown = { roleExists: async () => { asked++; throw new Error("connect ETIMEDOUT iam.amazonaws.com"); } } as unknown as PreflightAws;
+    const ws = new FakeWorkspace();
+    const deployed = await run(["deploy", "--stacks", "secondary", "links"], ws, undefined, iamDown);
+    expect(deployed.code, deployed.err.join()).to.equal(0);
+    expect((await run(["preview", "--stacks", "secondary"], ws, undefined, iamDown)).code).to.equal(0);
+    expect(asked).to.equal(0);
+    expect(ws.ops().filter((o) => o.startsWith("up"))).to.deep.equal(["up secondary", "up links"]);
+    const withPrimary = await run(["deploy"], new FakeWorkspace(), undefined, iamDown);
+    expect(withPrimary.code).to.equal(1);
+    expect(asked).to.equal(1);
   });
 
   it("exits 1 naming a missing stack file", async () => {

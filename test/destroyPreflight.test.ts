@@ -188,12 +188,26 @@ describe("preflight: the Auto Scaling service-linked role", () => {
   it("asks IAM only when no stack's config creates the role (the switch reads false while absent)", async () => {
     const asked: string[] = [];
     const aws = { roleExists: async (n: string) => { asked.push(n); return false; } } as unknown as PreflightAws;
-    const plain = {} as StackConfig;
-    const creating = { createAutoScalingServiceLinkedRole: true } as unknown as StackConfig;
+    const plain = { role: "primary" } as StackConfig;
+    const creating = { role: "primary", createAutoScalingServiceLinkedRole: true } as unknown as StackConfig;
     expect(await checkServiceLinkedRole(aws, [plain, creating])).to.equal(undefined);
     expect(asked).to.deep.equal([]);
     expect(await checkServiceLinkedRole(aws, [plain])).to.contain("create-service-linked-role");
     expect(asked).to.deep.equal(["AWSServiceRoleForAutoScaling"]);
+  });
+
+  it("never asks IAM (control plane in us-east-1) for a secondary or links deploy: only the primary's keys name the role", async () => {
+    let asked = 0;
+    const aws = { roleExists: async () => { asked++; throw new Error("iam.amazonaws.com: connect ETIMEDOUT (us-east-1 is down)"); } } as unknown as PreflightAws;
+    const secondary = { role: "secondary" } as StackConfig;
+    const links = { role: "links" } as unknown as StackConfig;
+    expect(await checkServiceLinkedRole(aws, [secondary, links])).to.equal(undefined);
+    expect(await checkServiceLinkedRole(aws, [secondary])).to.equal(undefined);
+    expect(asked).to.equal(0);
+    // With the primary in the deploy, the check runs (and an unreachable IAM fails it: the primary needs IAM anyway).
+    const failed = await checkServiceLinkedRole(aws, [{ role: "primary" } as StackConfig, secondary]).then(() => "passed", (e: Error) => e.message);
+    expect(failed).to.contain("ETIMEDOUT");
+    expect(asked).to.equal(1);
   });
 });
 

@@ -50,7 +50,7 @@ describe("failover record roles across deploys (Route 53: one PRIMARY and one SE
         expect(failoverTransitionProblems(normal, switched, o), `failover, order ${o.join(",")}`).to.deep.equal([]);
         expect(failoverTransitionProblems(switched, normal, o), `failback, order ${o.join(",")}`).to.deep.equal([]);
       }
-      // What each stack owns, from DESIGN.md's ownership table (latency records for active-active).
+      // What each stack owns, from the README's ownership table (latency records for active-active).
       const expected = strategy === "active-active" ? { primary: undefined, secondary: undefined, links: undefined } : { primary: "PRIMARY", secondary: "SECONDARY", links: undefined };
       expect(switched).to.deep.equal(expected);
       expect(normal).to.deep.equal(expected);

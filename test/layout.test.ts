@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ImportGraph, importCycles, importGraph } from "./harness/importGraph";
 import { PROJECT_DIR } from "./harness/stack";
 
-/** DESIGN.md's layout: components are the library, stacks compose them, and nothing imports in a circle. */
+/** The README's layout: components are the library, stacks compose them, and nothing imports in a circle. */
 describe("source layout", () => {
   let graph: ImportGraph;
   before(() => {

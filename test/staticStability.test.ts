@@ -6,7 +6,7 @@ import { givenStackFile, PRIMARY_STACK_REF, resourcesOf, whenEvaluated } from ".
 import { deploymentFor, exampleDeployment, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
 
 /**
- * Static stability (DESIGN.md): a secondary registers nothing in, holds no provider for, and
+ * Static stability (README): a secondary registers nothing in, holds no provider for, and
  * invokes nothing through another region, so `pulumi up` of a secondary works while the primary
  * region answers nothing. Checked for every strategy: warm-standby (the example files) in
  * crossRegion.test.ts, the others here, each deployment evaluated once (primary, secondary,
@@ -81,7 +81,7 @@ describe("static stability: a secondary stays in its region, for every strategy"
   });
 
   it("record roles follow the stack's role, not dr:activeRegion: switched over, the primary's record stays PRIMARY", () => {
-    // DESIGN.md's ownership table: PRIMARY in primary, SECONDARY in secondary, whichever region is active.
+    // the README's ownership table: PRIMARY in primary, SECONDARY in secondary, whichever region is active.
     for (const deployment of [deployments.get("pilot-light")!, deployments.get(switchedOver)!])
       expect([failoverType(deployment.primary), failoverType(deployment.secondary)]).to.deep.equal([["PRIMARY"], ["SECONDARY"]]);
     const switched = deployments.get(switchedOver)!;

@@ -13,7 +13,7 @@
  * - active-active secondary: as configured.
  * - backup-restore secondary: no running compute and no database. Each tier's load balancer,
  *   launch template and group exist at 0 instances (max kept), like pilot light, because recovery
- *   must not need `pulumi up` or a Route 53 record change (DESIGN.md, static stability): the
+ *   must not need `pulumi up` or a Route 53 record change (README, static stability): the
  *   runbook restores the cluster from the newest copied backup, then sets desired capacity, and
  *   DNS moves by health checks. Not building the tiers would make recovery deploy them first.
  */

@@ -2,7 +2,7 @@
  * Backups that survive the loss of a region: every data store is selected by an AWS Backup plan
  * whose rule copies its recovery points into a vault of another region. The plan may live in any
  * stack of the set: a secondary's own plan copies to the primary's vault, while the primary's copy
- * belongs to the links stack (DESIGN.md's ownership table), so the stack set is read when the
+ * belongs to the links stack (the README's ownership table), so the stack set is read when the
  * caller has it (`plan`); CrossGuard sees one stack, and there only copies it can see are checked.
  */
 import type { DrPolicy, PolicyContext, ResourceView, StackView } from "../model";

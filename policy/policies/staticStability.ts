@@ -1,5 +1,5 @@
 /**
- * Static stability of a recovery region (DESIGN.md, "Who owns each cross-region link"): a
+ * Static stability of a recovery region (README, "Who owns each cross-region link"): a
  * secondary stack registers nothing in, and holds no provider for, any region but its own (global
  * services aside), so `pulumi up` of the secondary works while the primary's region answers
  * nothing. What would otherwise sit in another region belongs to the links stack (or the primary).

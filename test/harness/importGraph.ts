@@ -1,6 +1,6 @@
 /**
  * The project's own import graph, read with the TypeScript scanner (no type check): which source
- * file imports which. The layout rules in DESIGN.md (components never reach into stacks, no
+ * file imports which. The layout rules (README, Layout) (components never reach into stacks, no
  * cycles) are checked on it by a test, so a misplaced import fails before review.
  */
 import * as fs from "fs";

@@ -1,5 +1,5 @@
 /**
- * Static stability (DESIGN.md): what of a stack's evaluation reaches outside its home region.
+ * Static stability (README): what of a stack's evaluation reaches outside its home region.
  * A secondary must register nothing in, hold no provider for, and invoke nothing through another
  * region, so that `pulumi up` of it works while the primary's region answers nothing.
  * Providers and resources are judged by the same function the `static-stability` policy uses;

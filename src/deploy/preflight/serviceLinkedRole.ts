@@ -1,5 +1,5 @@
 /**
- * `dr preview` and `dr deploy` check first that the Auto Scaling service-linked role exists. Every
+ * `dr preview` and `dr deploy` of the primary check first that the Auto Scaling service-linked role exists. Every
  * key policy names it, and KMS rejects a key policy whose principal does not exist; the role appears
  * only with an account's first Auto Scaling group, so a fresh account fails at the first key.
  * AWS: "By default, Amazon EC2 Auto Scaling uses a service-linked role named AWSServiceRoleForAutoScaling,
@@ -28,9 +28,20 @@ export function serviceLinkedRoleProblem(roleExists: boolean, anyStackCreatesIt:
     `or set ${CREATE_ROLE_CONFIG_KEY}: true on the primary stack so it creates the role before its keys.`;
 }
 
-/** Asks IAM only when no stack creates the role; returns the problem to print, if any. */
+/**
+ * Whether deploying these stacks creates a key policy naming the role: only the primary's
+ * multi-region key (and the replica keys it creates for every secondary) names it. A secondary or
+ * links deploy creates no such policy, so its deploy must not ask IAM: GetRole is served by IAM's
+ * control plane, which is in us-east-1 for every commercial region
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/disaster-recovery-resiliency.html), and a
+ * secondary must deploy while us-east-1, or the primary's region, answers nothing (static stability).
+ */
+export function needsServiceLinkedRoleCheck(configs: readonly DrConfig[]): boolean {
+  return configs.some((c) => c.role === "primary") && !configs.some(createsAutoScalingRole);
+}
+
+/** Asks IAM only when the primary deploys and no stack creates the role; returns the problem to print, if any. */
 export async function checkServiceLinkedRole(aws: PreflightAws, configs: readonly DrConfig[]): Promise<string | undefined> {
-  const creates = configs.some(createsAutoScalingRole);
-  if (creates) return undefined;
+  if (!needsServiceLinkedRoleCheck(configs)) return undefined;
   return serviceLinkedRoleProblem(await aws.roleExists(AUTO_SCALING_SERVICE_LINKED_ROLE), false);
 }
