@@ -10,7 +10,7 @@ import { stackCapacity, TierCapacityPlan } from "../components/compute/capacity"
 import { stackWarmPools } from "../components/compute/warmPool";
 import { DataBucket } from "../components/storage/dataBucket";
 import { DataTier } from "../components/data/dataTier";
-import { DEFAULT_PORTS } from "../components/data/dataPlacement";
+import { clusterIdentifier, DEFAULT_PORTS } from "../components/data/dataPlacement";
 import { HealthCheckAlarm, ROUTE53_METRICS_REGION } from "../components/observability/healthCheckAlarm";
 import { RegionalNetwork } from "../components/network/network";
 import { RegionAlarms } from "../components/observability/regionAlarms";
@@ -95,9 +95,7 @@ export interface Region {
 }
 
 /** Aurora cluster identifiers must be unique across every region of a global database. */
-export function clusterIdentifier(config: StackConfig): string {
-  return `${config.appName}-${config.environment}-${config.region}`;
-}
+export { clusterIdentifier };
 
 export async function buildRegion(config: StackConfig, inputs: RegionInputs): Promise<Region> {
   const { provider } = inputs;

@@ -224,7 +224,7 @@ describe("preflight", () => {
 
 describe("dr deploy / destroy / preview commands", () => {
   // The account already has the Auto Scaling service-linked role; the fake stacks have no outputs, so the destroy preflight asks nothing.
-  const roleExists = { roleExists: async () => true } as unknown as PreflightAws;
+  const roleExists = { roleExists: async () => true, clustersInSubnetGroup: async () => [], dbCluster: async () => undefined } as unknown as PreflightAws;
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-deploy-"));
@@ -269,7 +269,7 @@ describe("dr deploy / destroy / preview commands", () => {
 
   it("deploys and previews a secondary and links while IAM (us-east-1) answers nothing: the role check is the primary's alone", async () => {
     let asked = 0;
-    const iamDown = { roleExists: async () => { asked++; throw new Error("connect ETIMEDOUT iam.amazonaws.com"); } } as unknown as PreflightAws;
+    const iamDown = { ...roleExists, roleExists: async () => { asked++; throw new Error("connect ETIMEDOUT iam.amazonaws.com"); } } as unknown as PreflightAws;
     const ws = new FakeWorkspace();
     const deployed = await run(["deploy", "--stacks", "secondary", "links"], ws, undefined, iamDown);
     expect(deployed.code, deployed.err.join()).to.equal(0);

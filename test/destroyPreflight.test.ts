@@ -225,6 +225,8 @@ class FakeAws implements PreflightAws {
   async roleExists() { this.log.push("aws GetRole"); return this.role; }
   async loadBalancers(region: string) { return this.lbs[region] ?? []; }
   async dbCluster(_r: string, id: string) { return this.clusters[id]; }
+  restoreGroups: Record<string, ClusterFacts[]> = {};
+  async clustersInSubnetGroup(_r: string, group: string) { return this.restoreGroups[group] ?? []; }
   async globalCluster(_r: string, id: string) { return this.globals[id]; }
   async bucketContents(_r: string, b: string) { return this.buckets[b]; }
   async secret(_r: string, id: string) { return this.secrets[id]; }

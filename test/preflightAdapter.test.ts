@@ -52,6 +52,16 @@ describe("preflight AWS adapter (SDK v3, mocked clients)", () => {
     expect(sleeps).to.deep.equal([]);
   });
 
+  it("lists the clusters of a DB subnet group from every page of DescribeDBClusters in the given region (the API has no subnet-group filter)", async () => {
+    rds.on(DescribeDBClustersCommand)
+      .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: "other", DBSubnetGroup: "orders-prod-us-west-2-other" }], Marker: "page-2" })
+      .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: "orders-prod-us-west-2", DBSubnetGroup: "orders-prod-us-west-2-restore", DeletionProtection: true }] });
+    expect(await aws.clustersInSubnetGroup("us-west-2", "orders-prod-us-west-2-restore")).to.deep.equal([{ identifier: "orders-prod-us-west-2", deletionProtection: true }]);
+    const calls = rds.commandCalls(DescribeDBClustersCommand);
+    expect(calls.map((c) => c.args[0].input)).to.deep.equal([{ Marker: undefined }, { Marker: "page-2" }]);
+    expect(await (calls[0].thisValue as RDSClient).config.region()).to.equal("us-west-2");
+  });
+
   it("retries throttling with doubling back-off and returns the eventual answer", async () => {
     rds.on(DescribeDBClustersCommand)
       .rejectsOnce(awsError("Throttling", "Rate exceeded"))

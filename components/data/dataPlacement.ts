@@ -109,6 +109,14 @@ export function windowMinutes(window: string): number | undefined {
 }
 
 /**
+ * The Aurora cluster's identifier in a region: `<app>-<env>-<region>`, unique across every region as
+ * a global database needs. A restore (backup-restore) creates the same identifier, so the two collide.
+ */
+export function clusterIdentifier(c: { readonly appName: string; readonly environment: string; readonly region: string }): string {
+  return `${c.appName}-${c.environment}-${c.region}`;
+}
+
+/**
  * The final snapshot RDS takes when the cluster is deleted. Deterministic, so a restore runbook can
  * name it; the price is that a second destroy fails while the first one's snapshot still holds the
  * name (DeleteDBCluster refuses an existing FinalDBSnapshotIdentifier), which `dr destroy`'s

@@ -12,7 +12,7 @@ import { validateStackSet } from "../../stacks/stackSet";
 import { readStackConfig } from "../engine/stackFiles";
 import { automationWorkspace, preflight as realPreflight } from "../deploy/automation";
 import { PreflightAws } from "../deploy/preflight/awsPort";
-import { destroyPreflightHook, DestroyPreflightOptions, outputsCoverEveryStack, sdkPreflightAws, serviceLinkedRoleHook } from "../deploy/preflight/hooks";
+import { destroyPreflightHook, DestroyPreflightOptions, outputsCoverEveryStack, sdkPreflightAws, serviceLinkedRoleHook, strategySwitchHook } from "../deploy/preflight/hooks";
 import { deployOrder, deployStacks, describeChanges, destroyOrder, destroyStacks, orderStacks, previewStacks, StackOrder, StackOutcome, StackRole, StackWorkspace } from "../deploy/orchestrator";
 
 export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary", "links"];
@@ -70,6 +70,16 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     }
     return !problem;
   };
+  // A backup-restore secondary switched to a standing cluster while a restored one exists (issue 17).
+  const switchReady = async (opts: CommonOptions): Promise<boolean> => {
+    const configs = stackConfigs(opts.cwd, opts.stacks).map((config, i) => ({ stack: opts.stacks[i], config }));
+    const problem = await strategySwitchHook(preflightAws, workspaceFor(opts.cwd), configs);
+    if (problem) {
+      err(problem);
+      setExitCode(1);
+    }
+    return !problem;
+  };
   const common = (cmd: Command): Command =>
     cmd
       .option("--stacks <names...>", "stacks to act on, in any order: deploy runs primary, secondaries, links; destroy the reverse", [...DEFAULT_STACKS])
@@ -80,7 +90,7 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     .addHelpText("after", "\nStops at the first stack that fails and names what was already deployed.\nExample: dr deploy --stacks primary secondary links")
     .action(run(async (opts) => {
       const order = validatedOrder(opts.cwd, opts.stacks);
-      if (!ready() || !(await roleReady(opts))) return;
+      if (!ready() || !(await roleReady(opts)) || !(await switchReady(opts))) return;
       out(`deploy order: ${deployOrder(order).join(" -> ")}`);
       report(out, "deployed", await deployStacks(workspaceFor(opts.cwd), order, out));
     }));
@@ -90,7 +100,7 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     .addHelpText("after", "\nA secondary's preview reads the primary's outputs, and the links stack's every other stack's,\nso preview each after the stacks it reads are deployed.\nFor an offline view without credentials use: npm run plan")
     .action(run(async (opts) => {
       const order = validatedOrder(opts.cwd, opts.stacks);
-      if (!ready() || !(await roleReady(opts))) return;
+      if (!ready() || !(await roleReady(opts)) || !(await switchReady(opts))) return;
       report(out, "previewed", await previewStacks(workspaceFor(opts.cwd), order, out));
     }));
 

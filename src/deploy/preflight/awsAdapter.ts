@@ -156,6 +156,24 @@ export class SdkPreflightAws implements PreflightAws {
     return c ? { identifier: c.DBClusterIdentifier ?? identifier, deletionProtection: c.DeletionProtection === true } : undefined;
   }
 
+  async clustersInSubnetGroup(region: string, subnetGroupName: string): Promise<ClusterFacts[]> {
+    const rds = this.client("rds", region);
+    const found: ClusterFacts[] = [];
+    let marker: string | undefined;
+    // DescribeDBClusters has no subnet-group filter (its filters: clone-group-id, db-cluster-id,
+    // db-cluster-resource-id, domain, engine): every cluster's DBSubnetGroup is compared here.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html
+    do {
+      const page = await this.call("rds:DescribeDBClusters", region, `DB clusters in subnet group ${subnetGroupName}`,
+        () => rds.send(new DescribeDBClustersCommand({ Marker: marker })));
+      for (const c of page?.DBClusters ?? []) {
+        if (c.DBSubnetGroup === subnetGroupName && c.DBClusterIdentifier) found.push({ identifier: c.DBClusterIdentifier, deletionProtection: c.DeletionProtection === true });
+      }
+      marker = page?.Marker;
+    } while (marker);
+    return found;
+  }
+
   async globalCluster(region: string, identifier: string): Promise<GlobalClusterFacts | undefined> {
     const rds = this.client("rds", region);
     const out = await this.call("rds:DescribeGlobalClusters", region, `global cluster ${identifier}`, () => rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier })));

@@ -69,6 +69,8 @@ export interface PreflightAws {
   /** Load balancers in the region that sit in `vpcId` or are named in `names`. */
   loadBalancers(region: string, query: { readonly vpcId?: string; readonly names: readonly string[] }): Promise<LoadBalancerFacts[]>;
   dbCluster(region: string, identifier: string): Promise<ClusterFacts | undefined>;
+  /** Every Aurora cluster of the region whose DBSubnetGroup is `subnetGroupName` (DescribeDBClusters, every page); [] when none. */
+  clustersInSubnetGroup(region: string, subnetGroupName: string): Promise<ClusterFacts[]>;
   globalCluster(region: string, identifier: string): Promise<GlobalClusterFacts | undefined>;
   /** Every DB instance of the cluster (DescribeDBInstances filtered by db-cluster-id); [] when none. */
   clusterInstances(region: string, clusterIdentifier: string): Promise<DbInstanceFacts[]>;

@@ -5,7 +5,7 @@
  * which member of the global database writes now.
  */
 import { isPlacedInstanceIdentifier } from "../../../components/data/dataPlacement";
-import { DbInstanceFacts, GlobalClusterFacts } from "./awsPort";
+import { ClusterFacts, DbInstanceFacts, GlobalClusterFacts } from "./awsPort";
 import { Finding } from "./destroyBlockers";
 
 /** What the drills can change in one stack's database behind Pulumi's back. */
@@ -23,6 +23,8 @@ export interface DatabaseMemberFacts {
   readonly managedInstanceIdentifiers?: readonly string[];
   /** The global database, for the stack that owns it (the primary). */
   readonly globalCluster?: GlobalClusterFacts;
+  /** A backup-restore secondary's restore subnet group, the clusters in it (a restore drill's, in no Pulumi state) and their instances. */
+  readonly restored?: { readonly subnetGroupName: string; readonly clusters: readonly ClusterFacts[]; readonly instances: Readonly<Record<string, readonly DbInstanceFacts[]>> };
 }
 
 /** DBInstanceStatus of an instance already on its way out: it no longer holds the cluster. */
@@ -63,7 +65,35 @@ export function databaseMemberFindings(f: DatabaseMemberFacts): Finding[] {
   }
   const writer = writerFinding(f);
   if (writer) out.push(writer);
+  out.push(...restoredClusterFindings(f));
   return out;
+}
+
+/**
+ * A cluster the restore drill (or a real restore) created in the backup-restore secondary's
+ * `-restore` subnet group is in no Pulumi state, and it holds that subnet group and the database
+ * security group: RDS refuses to delete a DB subnet group a cluster uses
+ * (InvalidDBSubnetGroupStateFault: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html),
+ * and EC2 a security group an interface uses (DependencyViolation), so the destroy would stop on
+ * them. Deleting the cluster is the operator's decision: it may be what serves (runbooks/restore.md).
+ */
+function restoredClusterFindings(f: DatabaseMemberFacts): Finding[] {
+  if (!f.restored) return [];
+  const { subnetGroupName, clusters, instances } = f.restored;
+  return clusters.map((c) => {
+    const live = (instances[c.identifier] ?? []).filter((i) => i.status !== DELETING_STATUS);
+    return {
+      stack: f.stack, region: f.region, kind: "restored-cluster-in-restore-subnet-group" as const, severity: "blocks-destroy" as const, resource: c.identifier,
+      message: `Aurora cluster ${c.identifier} (restored from backup, in no Pulumi state) uses DB subnet group ${subnetGroupName} of stack ${f.stack} and its database security group; ` +
+        "RDS refuses to delete a subnet group a cluster uses, so the destroy would stop there. If it serves traffic, return to the primary first (runbooks/restore.md, \"Returning to the primary region\"); then delete it, keeping a final snapshot",
+      steps: [
+        ...live.flatMap((i) => [`aws rds delete-db-instance --region ${f.region} --db-instance-identifier ${i.identifier}`, `aws rds wait db-instance-deleted --region ${f.region} --db-instance-identifier ${i.identifier}`]),
+        ...(c.deletionProtection ? [`aws rds modify-db-cluster --region ${f.region} --db-cluster-identifier ${c.identifier} --no-deletion-protection --apply-immediately`] : []),
+        `aws rds delete-db-cluster --region ${f.region} --db-cluster-identifier ${c.identifier} --final-db-snapshot-identifier ${c.identifier}-restored-final-<yyyymmddhhmm>`,
+        `aws rds wait db-cluster-deleted --region ${f.region} --db-cluster-identifier ${c.identifier}`,
+      ],
+    };
+  });
 }
 
 /**

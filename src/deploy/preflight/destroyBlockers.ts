@@ -34,7 +34,8 @@ export type FindingKind =
   | "backup-vault-retained"
   // databaseMembers.ts: what a failover drill leaves in the clusters.
   | "unmanaged-db-instance"
-  | "global-writer-not-primary";
+  | "global-writer-not-primary"
+  | "restored-cluster-in-restore-subnet-group";
 
 /** blocks-destroy: AWS refuses the delete. blocks-redeploy: the destroy works but a redeploy collides. info: nothing fails. */
 export type Severity = "blocks-destroy" | "blocks-redeploy" | "info";

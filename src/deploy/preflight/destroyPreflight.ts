@@ -4,7 +4,7 @@
  * flag handles, and applies only what the flags ask for. Talks to AWS only through the PreflightAws port.
  */
 import { SECRET_RECOVERY_WINDOW_DAYS } from "../../../components/security/databaseCredentials";
-import { PreflightAws } from "./awsPort";
+import { DbInstanceFacts, PreflightAws } from "./awsPort";
 import { databaseMemberFindings, DatabaseMemberFacts } from "./databaseMembers";
 import { describeFix, Finding, FixFlag, renderVerdict, stackFindings, StackFacts, verdict } from "./destroyBlockers";
 import { StackTargets } from "./targets";
@@ -53,7 +53,16 @@ export async function gatherDatabaseMembers(aws: PreflightAws, t: StackTargets, 
     instances: clusterIdentifier ? await aws.clusterInstances(t.region, clusterIdentifier) : undefined,
     managedInstanceIdentifiers: t.managedInstanceIdentifiers,
     globalCluster: facts.globalCluster,
+    ...(t.restoreSubnetGroupName ? { restored: await restoredClusters(aws, t.region, t.restoreSubnetGroupName) } : {}),
   };
+}
+
+/** The clusters in a restore subnet group, with their DB instances. */
+export async function restoredClusters(aws: PreflightAws, region: string, subnetGroupName: string): Promise<NonNullable<DatabaseMemberFacts["restored"]>> {
+  const clusters = await aws.clustersInSubnetGroup(region, subnetGroupName);
+  const instances: Record<string, DbInstanceFacts[]> = {};
+  for (const c of clusters) instances[c.identifier] = await aws.clusterInstances(region, c.identifier);
+  return { subnetGroupName, clusters, instances };
 }
 
 export interface DestroyCheck {

@@ -1,13 +1,14 @@
 /**
- * The two hooks the `dr` commands call: the service-linked-role check before deploy and preview,
- * and the destroy preflight before destroy. Kept here so the command file only calls them.
+ * The hooks the `dr` commands call: the service-linked-role and strategy-switch checks before deploy
+ * and preview, and the destroy preflight before destroy. Kept here so the command file only calls them.
  */
-import { DrConfig } from "../../../stacks/configSchema";
+import { DrConfig, isLinksConfig } from "../../../stacks/configSchema";
 import { StackWorkspace } from "../orchestrator";
 import { PreflightAws } from "./awsPort";
 import { EMPTY_BUCKETS_FLAG, FixFlag, LIFT_DELETION_PROTECTION_FLAG } from "./destroyBlockers";
 import { applyFixes, checkDestroy } from "./destroyPreflight";
 import { checkServiceLinkedRole } from "./serviceLinkedRole";
+import { checkStrategySwitch } from "./strategySwitch";
 import { parseOutputsOption, readOutputsFile, StackOutputValues, StackTargets, targetsFromOutputs } from "./targets";
 
 /** The SDK adapter, loaded only when a command talks to AWS (plan and most tests never do). */
@@ -19,6 +20,23 @@ export async function sdkPreflightAws(): Promise<PreflightAws> {
 /** The role check of `dr deploy` / `dr preview`: the message to print and exit 1 with, or undefined. */
 export async function serviceLinkedRoleHook(aws: () => Promise<PreflightAws>, configs: readonly DrConfig[]): Promise<string | undefined> {
   return checkServiceLinkedRole(await aws(), configs);
+}
+
+/**
+ * The strategy-switch check of `dr deploy` / `dr preview`: one message naming every secondary that
+ * would meet a restored cluster, or undefined. Asks AWS only for a secondary configured with a
+ * standing cluster whose deployed outputs show none.
+ */
+export async function strategySwitchHook(aws: () => Promise<PreflightAws>, ws: StackWorkspace, stacks: readonly { readonly stack: string; readonly config: DrConfig }[]): Promise<string | undefined> {
+  const candidates = stacks.filter(({ config }) => config.role === "secondary" && !isLinksConfig(config) && config.strategy !== "backup-restore");
+  if (candidates.length === 0) return undefined;
+  const managesCluster = async (stack: string) => {
+    const handle = await ws.select(stack, false);
+    const outputs = handle?.outputs ? await handle.outputs() : undefined;
+    return targetsFromOutputs(stack, outputs ?? {})?.clusterIdentifier !== undefined;
+  };
+  const problems = await checkStrategySwitch(await aws(), candidates, managesCluster);
+  return problems.length ? problems.join("\n\n") : undefined;
 }
 
 /** The destroy options the preflight reads (commander's camel-cased flags). */

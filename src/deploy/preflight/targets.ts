@@ -29,6 +29,8 @@ export interface StackTargets {
   readonly kmsKeys: ReadonlyArray<{ readonly arn: string; readonly region: string }>;
   /** The backup vault (`regional.backup.vaultName`), kept on destroy (informational for a redeploy). */
   readonly backupVaultName?: string;
+  /** A backup-restore secondary's DB subnet group for restores (`regional.backup.restoreDbSubnetGroupName`): a restored cluster in it outlives the stack. */
+  readonly restoreSubnetGroupName?: string;
 }
 
 /** Plain output values by name, as `pulumi stack output --json` prints them. */
@@ -75,7 +77,13 @@ export function targetsFromOutputs(stack: string, outputs: StackOutputValues): S
     kmsKeys: isPrimary ? keyArns.map((arn) => ({ arn, region: KMS_ARN_REGION.exec(arn)?.[1] ?? region })) : [],
     // Every regional stack (primary and secondaries) owns a vault.
     backupVaultName: text((r.backup as Record<string, unknown> | null | undefined)?.vaultName),
+    ...restoreGroup(r.backup),
   };
+}
+
+function restoreGroup(backup: unknown): { restoreSubnetGroupName?: string } {
+  const name = text((backup as Record<string, unknown> | null | undefined)?.restoreDbSubnetGroupName);
+  return name ? { restoreSubnetGroupName: name } : {};
 }
 
 /** Parses `--outputs primary=out/primary.json secondary=...` into stack -> file, naming a malformed entry. */
