@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_START_WINDOW_MINUTES, BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
-import { backupVaultName, restoreSubnetGroupName, scheduleIntervalSeconds } from "../components/data/backupRules";
+import { backupVaultName, restoredClusterTag, restoreSubnetGroupName, scheduleIntervalSeconds } from "../components/data/backupRules";
 import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
 import { BackupCopyWatch, BackupJobAlarms, freshnessWindowSeconds } from "../components/observability/backupJobAlarms";
@@ -73,6 +73,9 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     continuous: config.backup.continuous,
     copyTo,
     resourceArns: protectedArns,
+    // A backup-restore secondary has no cluster of its own; the one a restore creates carries this
+    // tag (the restore drill puts it on), so it is backed up and copied out like the one it replaces.
+    ...(config.role !== "primary" && !region.database ? { selectByTags: [restoredClusterTag(clusterIdentifier(config))] } : {}),
     roleArn: backupRole.roleArn,
     // AWS Backup for S3 requires versioning on the bucket: https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
     selectionDependsOn: [region.dataBucket.versioning],

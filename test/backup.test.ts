@@ -343,6 +343,11 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     const selection = oneOf(secondary, "aws:backup/selection:Selection");
     // backup-restore: no Aurora member here, so the bucket is the region's only data store.
     expect(selection.inputs.resources).to.deep.equal([`arn:aws:s3:::${regional(secondary).dataBucketName}`]);
+    // ...and the cluster a restore creates, by the tag the restore drill puts on it (test/drills/restore.test.ts
+    // pins the same tag), so it is backed up continuously and copied to the primary's vault by the rule above.
+    expect(selection.inputs.selectionTags).to.deep.equal([{ type: "STRINGEQUALS", key: "dr:backup-selection", value: "restored-orders-prod-us-west-2" }]);
+    // The primary selects its own cluster by ARN and needs no tag selection.
+    expect(oneOf(primary, "aws:backup/selection:Selection").inputs.selectionTags).to.equal(undefined);
     expect(selection.dependsOn).to.include(oneOf(secondary, "aws:s3/bucketVersioning:BucketVersioning", /orders-data-/).urn);
     const attached = resourcesOf(secondary, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", /backup-role/).map((a) => a.inputs.policyArn);
     expect(attached).to.have.members([...BACKUP_ROLE_POLICY_ARNS.backup]);

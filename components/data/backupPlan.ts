@@ -36,6 +36,12 @@ export interface BackupPlanArgs {
   readonly resourceArns: pulumi.Input<string>[];
   /** Role AWS Backup assumes (a BackupServiceRole for backups). Required. */
   readonly roleArn: pulumi.Input<string>;
+  /**
+   * Tags that also select resources (STRINGEQUALS; a resource with any of them is selected, as are
+   * `resourceArns`: AWS Backup ORs ListOfTags with Resources), for resources no stack manages, such
+   * as a cluster a restore creates. Default: none.
+   */
+  readonly selectByTags?: readonly { readonly key: string; readonly value: string }[];
   /** Resources the selection must wait for, such as a bucket's versioning (AWS Backup refuses unversioned buckets). Default: none. */
   readonly selectionDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -77,6 +83,8 @@ export class BackupPlan extends pulumi.ComponentResource {
       planId: plan.id,
       iamRoleArn: args.roleArn,
       resources: args.resourceArns,
+      // https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html: Resources and ListOfTags are ORed.
+      ...(args.selectByTags?.length ? { selectionTags: args.selectByTags.map((t) => ({ type: "STRINGEQUALS", key: t.key, value: t.value })) } : {}),
     }, { parent: this, dependsOn: args.selectionDependsOn });
 
     this.planId = plan.id;

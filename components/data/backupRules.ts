@@ -254,6 +254,16 @@ export const BACKUP_ROLE_POLICY_ARNS = {
 export type BackupRolePurpose = keyof typeof BACKUP_ROLE_POLICY_ARNS;
 
 /**
+ * The tag a restore puts on the cluster it creates, which the backup-restore secondary's plan
+ * selects by (AWS Backup selects resources by tag: https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html),
+ * so the restored cluster is backed up and copied out of its region like the cluster it replaces.
+ * No Pulumi stack manages that cluster, so its ARN cannot be listed in advance.
+ */
+export function restoredClusterTag(clusterIdentifier: string): { readonly key: string; readonly value: string } {
+  return { key: "dr:backup-selection", value: `restored-${clusterIdentifier}` };
+}
+
+/**
  * The restore DB subnet group of a backup-restore secondary: `<cluster id>-restore`, never the
  * cluster identifier itself, which DataTier gives its own subnet group. DB subnet group names are
  * unique per account and region (CreateDBSubnetGroup fails with DBSubnetGroupAlreadyExists:

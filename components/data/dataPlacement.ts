@@ -109,6 +109,15 @@ export function windowMinutes(window: string): number | undefined {
 }
 
 /**
+ * Days of automated backups (point-in-time recovery) every cluster of the platform keeps: two weeks,
+ * long enough to notice silent corruption after a failover. DataTier sets it on standing clusters;
+ * the restore drill sets it on the cluster it restores, which Aurora would otherwise give one day
+ * ("the default backup retention period is one day regardless of how the DB cluster is created":
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Backups.html).
+ */
+export const CLUSTER_BACKUP_RETENTION_DAYS = 14;
+
+/**
  * The Aurora cluster's identifier in a region: `<app>-<env>-<region>`, unique across every region as
  * a global database needs. A restore (backup-restore) creates the same identifier, so the two collide.
  */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AURORA_ENGINES, AuroraEngine, DEFAULT_PORTS, LOG_EXPORTS, MAX_INSTANCES_PER_CLUSTER, MAX_RDS_IDENTIFIER_LENGTH,
+  AURORA_ENGINES, AuroraEngine, CLUSTER_BACKUP_RETENTION_DAYS, DEFAULT_PORTS, LOG_EXPORTS, MAX_INSTANCES_PER_CLUSTER, MAX_RDS_IDENTIFIER_LENGTH,
   finalSnapshotIdentifier, isGlobalDatabaseClass, placeInstances, rdsIdentifierProblems, regionOfAz, windowMinutes,
 } from "./dataPlacement";
 import { requireAwsProvider } from "../providers";
@@ -11,8 +11,8 @@ export { DEFAULT_PORTS } from "./dataPlacement";
 
 export type DataTierRole = "primary" | "secondary";
 
-/** Two weeks of point-in-time recovery: long enough to notice silent corruption after a failover. */
-export const DEFAULT_BACKUP_RETENTION_DAYS = 14;
+/** Two weeks of point-in-time recovery (CLUSTER_BACKUP_RETENTION_DAYS, which restored clusters get too). */
+export const DEFAULT_BACKUP_RETENTION_DAYS = CLUSTER_BACKUP_RETENTION_DAYS;
 /** Below a week, a problem found at the weekly review can no longer be restored from. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
 /** 03:00-04:00 UTC: off-peak for the default US regions. */

@@ -7,7 +7,8 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacity
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
-  CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand,
+  AddTagsToResourceCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, ModifyDBClusterCommand, RDSClient,
+  SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
 import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
 import { GetRoutingControlStateCommand, Route53RecoveryClusterClient, UpdateRoutingControlStateCommand } from "@aws-sdk/client-route53-recovery-cluster";
@@ -99,7 +100,23 @@ export class AwsCloud implements Cloud {
     const c = out.DBClusters?.[0];
     if (!c) throw new CloudError("fatal", "DBClusterNotFoundFault", `${region} RDS.DescribeDBClusters`, `no cluster ${clusterId}`);
     const inst = await mapped(`${region} RDS.DescribeDBInstances`, () => rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [clusterId] }] })));
-    return { arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", ...(c.Endpoint ? { endpoint: c.Endpoint } : {}), ...(c.Port ? { port: c.Port } : {}), instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })) };
+    return {
+      arn: c.DBClusterArn ?? "", status: c.Status ?? "unknown", ...(c.Endpoint ? { endpoint: c.Endpoint } : {}), ...(c.Port ? { port: c.Port } : {}),
+      instances: (inst.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? "", status: i.DBInstanceStatus ?? "unknown" })),
+      ...(c.BackupRetentionPeriod !== undefined ? { backupRetentionDays: c.BackupRetentionPeriod } : {}),
+      tags: Object.fromEntries((c.TagList ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])),
+    };
+  }
+
+  /** https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html (BackupRetentionPeriod 1-35; ApplyImmediately). */
+  async setDbClusterBackupRetention(region: string, clusterId: string, days: number): Promise<void> {
+    await mapped(`${region} RDS.ModifyDBCluster`, () => this.client(RDSClient, region).send(new ModifyDBClusterCommand({ DBClusterIdentifier: clusterId, BackupRetentionPeriod: days, ApplyImmediately: true })));
+  }
+
+  /** https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_AddTagsToResource.html */
+  async tagDbResource(region: string, arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await mapped(`${region} RDS.AddTagsToResource`, () => this.client(RDSClient, region).send(new AddTagsToResourceCommand({ ResourceName: arn, Tags })));
   }
 
   async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void> {

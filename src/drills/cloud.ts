@@ -65,6 +65,10 @@ export interface DbClusterView {
   readonly endpoint?: string;
   readonly port?: number;
   readonly instances: readonly { readonly id: string; readonly status: string }[];
+  /** BackupRetentionPeriod: days of automated backups (Aurora gives a new or restored cluster 1 unless told). */
+  readonly backupRetentionDays?: number;
+  /** TagList, as a map. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface GroupView {
@@ -137,6 +141,10 @@ export interface Cloud {
   describeDbCluster(region: string, clusterId: string): Promise<DbClusterView>;
   /** RDS CreateDBInstance in an existing (headless) cluster. */
   createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void>;
+  /** RDS ModifyDBCluster with BackupRetentionPeriod and ApplyImmediately. */
+  setDbClusterBackupRetention(region: string, clusterId: string, days: number): Promise<void>;
+  /** RDS AddTagsToResource on a cluster or instance ARN. */
+  tagDbResource(region: string, arn: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** RDS SwitchoverGlobalCluster: no data loss; never AllowDataLoss. */
   switchoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
   /** RDS FailoverGlobalCluster with AllowDataLoss: the only call that may lose data; only `failover` uses it. */

@@ -20,7 +20,10 @@ export const SIM_RESTORE_FAILURE = "simulated: the restore role cannot use the K
 
 export interface SimRecoveryPoint { arn: string; createdAt: number; status: string; resourceArn: string; resourceType: string }
 export interface SimRestoreJob { id: string; region: string; clusterId: string; recoveryPointArn: string; startedAt: number; doneAt: number; fails: boolean }
-export interface SimRestoredCluster { region: string; id: string; availableAt: number; endpoint: string; port: number }
+/** A restored cluster: Aurora gives it one day of automated backups and no tags unless the restore says otherwise. */
+export interface SimRestoredCluster { region: string; id: string; availableAt: number; endpoint: string; port: number; backupRetentionDays: number; tags: Record<string, string> }
+/** Aurora's default backup retention, "one day regardless of how the DB cluster is created" (Aurora.Managing.Backups.html). */
+export const AURORA_DEFAULT_BACKUP_RETENTION_DAYS = 1;
 export interface SimBackup {
   /** The region whose vault holds the copies (the backup-restore secondary). */
   region: string;
@@ -76,7 +79,10 @@ export function startRestoreJob(b: SimBackup, inputs: DrillInputs, region: strin
   const fails = faults.includes("restore-job-fails");
   const job: SimRestoreJob = { id: `sim-restore-${p.idempotencyToken}`, region, clusterId, recoveryPointArn: p.recoveryPointArn, startedAt: now, doneAt: now + (fails ? seconds / 2 : seconds) * 1000, fails };
   b.jobs.push(job);
-  b.clusters.push({ region, id: clusterId, availableAt: fails ? Number.MAX_SAFE_INTEGER : job.doneAt, endpoint: `${clusterId}.cluster-sim.${region}.rds.amazonaws.com`, port: DEFAULT_PORTS[p.metadata.Engine] ?? 5432 });
+  b.clusters.push({
+    region, id: clusterId, availableAt: fails ? Number.MAX_SAFE_INTEGER : job.doneAt, endpoint: `${clusterId}.cluster-sim.${region}.rds.amazonaws.com`, port: DEFAULT_PORTS[p.metadata.Engine] ?? 5432,
+    backupRetentionDays: AURORA_DEFAULT_BACKUP_RETENTION_DAYS, tags: {},
+  });
   return job.id;
 }
 
@@ -92,10 +98,29 @@ export function describeRestoreJob(b: SimBackup, region: string, id: string, now
  * into: undefined elsewhere (the simulator's standing clusters answer), a DBClusterNotFoundFault
  * before the restore created it.
  */
-export function restoredCluster(b: SimBackup | undefined, region: string, clusterId: string, now: number): { status: string; endpoint: string; port: number } | undefined {
+export function restoredCluster(b: SimBackup | undefined, region: string, clusterId: string, now: number): { status: string; endpoint: string; port: number; backupRetentionDays: number; tags: Record<string, string> } | undefined {
   if (!b || region !== b.region) return undefined;
-  const c = b.clusters.find((x) => x.region === region && x.id === clusterId);
-  if (!c) throw new CloudError("fatal", "DBClusterNotFoundFault", `${region} RDS.DescribeDBClusters`, `DBCluster ${clusterId} not found`);
+  const c = restoredRecord(b, region, clusterId, "DescribeDBClusters");
   const failed = b.jobs.some((j) => j.clusterId === clusterId && j.fails && now >= j.doneAt);
-  return { status: failed ? "inaccessible-encryption-credentials" : now >= c.availableAt ? "available" : "creating", endpoint: c.endpoint, port: c.port };
+  return { status: failed ? "inaccessible-encryption-credentials" : now >= c.availableAt ? "available" : "creating", endpoint: c.endpoint, port: c.port, backupRetentionDays: c.backupRetentionDays, tags: { ...c.tags } };
+}
+
+function restoredRecord(b: SimBackup, region: string, clusterId: string, operation: string): SimRestoredCluster {
+  const c = b.clusters.find((x) => x.region === region && x.id === clusterId);
+  if (!c) throw new CloudError("fatal", "DBClusterNotFoundFault", `${region} RDS.${operation}`, `DBCluster ${clusterId} not found`);
+  return c;
+}
+
+/** ModifyDBCluster BackupRetentionPeriod on a restored cluster: RDS takes 1-35 days, and only from an available cluster. */
+export function setRestoredRetention(b: SimBackup, region: string, clusterId: string, days: number, now: number): void {
+  const c = restoredRecord(b, region, clusterId, "ModifyDBCluster");
+  if (!Number.isInteger(days) || days < 1 || days > 35) throw new CloudError("fatal", "InvalidParameterValue", `${region} RDS.ModifyDBCluster`, `BackupRetentionPeriod ${days} is outside 1-35`);
+  if (now < c.availableAt) throw new CloudError("fatal", "InvalidDBClusterStateFault", `${region} RDS.ModifyDBCluster`, `DB cluster ${clusterId} is not available`);
+  c.backupRetentionDays = days;
+}
+
+/** AddTagsToResource on a restored cluster's ARN. */
+export function tagRestored(b: SimBackup, region: string, arn: string, tags: Readonly<Record<string, string>>): void {
+  const id = /:cluster:(.+)$/.exec(arn)?.[1] ?? "";
+  Object.assign(restoredRecord(b, region, id, "AddTagsToResource").tags, tags);
 }

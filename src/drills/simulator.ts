@@ -15,7 +15,7 @@ import {
 import { ARC_CLUSTER, endpointOrder, RegionSwitch, setSwitchCall, SwitchState } from "./regionSwitch";
 import { SWITCH_PERIOD_SECONDS } from "../../components/dns/regionSwitch";
 import { SimulatedCrash } from "./runner";
-import { BACKUP_FAULTS, describeRestoreJob, initialBackup, listRecoveryPoints, restoredCluster, SimBackup, startRestoreJob } from "./simBackup";
+import { BACKUP_FAULTS, describeRestoreJob, initialBackup, listRecoveryPoints, restoredCluster, setRestoredRetention, SimBackup, startRestoreJob, tagRestored } from "./simBackup";
 import { Step } from "./step";
 
 /**
@@ -244,7 +244,23 @@ export class SimulatedCloud implements Cloud {
     this.enter(region, "RDS", "DescribeDBClusters", { DBClusterIdentifier: clusterId });
     const r = this.r(region);
     const restored = restoredCluster(this.state.backup, region, clusterId, this.state.now);
-    return { arn: this.arn(region), status: restored?.status ?? "available", ...(restored ? { endpoint: restored.endpoint, port: restored.port } : {}), instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })) };
+    return {
+      arn: this.arn(region), status: restored?.status ?? "available",
+      ...(restored ? { endpoint: restored.endpoint, port: restored.port, backupRetentionDays: restored.backupRetentionDays, tags: restored.tags } : {}),
+      instances: r.instances.map((i) => ({ id: i.id, status: i.availableAt <= this.state.now ? "available" : "creating" })),
+    };
+  }
+
+  async setDbClusterBackupRetention(region: string, clusterId: string, days: number): Promise<void> {
+    this.enter(region, "RDS", "ModifyDBCluster", { DBClusterIdentifier: clusterId, BackupRetentionPeriod: days, ApplyImmediately: true });
+    if (!this.state.backup) throw new CloudError("fatal", "InvalidParameterCombination", `${region} RDS.ModifyDBCluster`, "the simulator changes retention only on restored clusters");
+    setRestoredRetention(this.state.backup, region, clusterId, days, this.state.now);
+  }
+
+  async tagDbResource(region: string, arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.enter(region, "RDS", "AddTagsToResource", { ResourceName: arn, Tags: tags });
+    if (!this.state.backup) throw new CloudError("fatal", "InvalidParameterCombination", `${region} RDS.AddTagsToResource`, "the simulator tags only restored clusters");
+    tagRestored(this.state.backup, region, arn, tags);
   }
 
   async createDbInstance(region: string, p: { clusterId: string; instanceId: string; tags: Readonly<Record<string, string>> }): Promise<void> {

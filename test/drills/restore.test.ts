@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { AddTagsToResourceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { AwsCloud } from "../../src/drills/aws";
 import { newestRecoveryPoint } from "../../src/drills/scenarios/restore";
 import { runDrill } from "../../src/drills/drill";
@@ -64,6 +64,14 @@ describe("drill restore", function () {
     // drill's start, so a new drill after a FAILED restore really restores again.
     expect(start.params.IdempotencyToken).to.match(new RegExp(`-${Date.parse(r.journal[0].at)}$`));
     expect(callsOf(r, "CreateDBInstance").map((c) => c.params.DBClusterIdentifier)).to.deep.equal(["orders-prod-us-west-2"]);
+    // The restored cluster keeps the stacks' 14 days of backups (Aurora would give it 1) and carries
+    // the tag the secondary's backup plan selects, before the writer exists and anything serves.
+    const [restored] = r.sim.backup!.clusters;
+    expect(restored.backupRetentionDays).to.equal(14);
+    expect(restored.tags).to.include({ "dr:backup-selection": "restored-orders-prod-us-west-2", app: "orders", "managed-by": "dr-drill" });
+    const order = r.sim.calls.map((c) => c.operation);
+    expect(order.indexOf("ModifyDBCluster")).to.be.greaterThan(-1).and.lessThan(order.indexOf("CreateDBInstance"));
+    expect(callsOf(r, "ModifyDBCluster").map((c) => [c.region, c.params.BackupRetentionPeriod, c.params.ApplyImmediately])).to.deep.equal([["us-west-2", 14, true]]);
     const secret = r.sim.regions["us-west-2"].secret;
     expect(secret.primaryRegion).to.equal(undefined); // promoted before the write: a replica is read-only
     expect(JSON.parse(secret.value)).to.deep.equal({
@@ -151,6 +159,10 @@ const EXPECTED_RESTORE = [
     `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","DBSubnetGroupName":"orders-prod-us-west-2-restore","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
     `"KmsKeyId":"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab","DeletionProtection":"true","CopyTagsToSnapshot":"true"} IdempotencyToken=orders-prod-us-west-2-<its creation, epoch ms>-<drill start, epoch ms>`,
   `${W} Backup.DescribeRestoreJob RestoreJobId=<from restore-cluster>`, ...cluster,
+  // Aurora's one-day default becomes the stacks' 14 days; the tag is what the secondary's backup plan selects (test/backup.test.ts).
+  ...cluster, `${W} RDS.ModifyDBCluster DBClusterIdentifier=orders-prod-us-west-2 BackupRetentionPeriod=14 ApplyImmediately=true`,
+  `${W} RDS.AddTagsToResource ResourceName=arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2 ` +
+    `Tags={"app":"orders","environment":"prod","dr:role":"secondary","dr:strategy":"backup-restore","dr:stack":"secondary","managed-by":"dr-drill","team":"platform","cost-center":"4711","dr:backup-selection":"restored-orders-prod-us-west-2"}`,
   ...cluster, `${W} RDS.CreateDBInstance DBInstanceIdentifier=orders-prod-us-west-2-drill-writer DBClusterIdentifier=orders-prod-us-west-2 DBInstanceClass=db.r6g.large Engine=aurora-postgresql ` +
     // The platform's tags from Pulumi.secondary.yaml (the instance is in no Pulumi state, so the drill tags it).
     `Tags={"app":"orders","environment":"prod","dr:role":"secondary","dr:strategy":"backup-restore","dr:stack":"secondary","managed-by":"dr-drill","team":"platform","cost-center":"4711"}`,
@@ -178,7 +190,7 @@ describe("drill restore --dry-run", () => {
     expect(result.exitCode).to.equal(0);
     expect(lines.filter((l) => !l.startsWith("#") && !l.startsWith("model RTO"))).to.deep.equal(EXPECTED_RESTORE);
     expect(lines.filter((l) => l.startsWith("# ")).map((l) => l.split(" ")[2])).to.deep.equal([
-      "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "switch-off-primary", "restore-cluster", "wait-restore", "create-writer-instance", "wait-writer-instance",
+      "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "switch-off-primary", "restore-cluster", "wait-restore", "protect-restored-cluster", "create-writer-instance", "wait-writer-instance",
       "promote-secret-replica", "point-app-tier", "scale-out-recovery", "wait-capacity-healthy", "verify-service", "record-active-region", "confirm-switches",
     ]);
   });
@@ -237,6 +249,19 @@ describe("AWS adapter: AWS Backup and the restored cluster", () => {
     expect(backup.commandCalls(DescribeRestoreJobCommand)[0].args[0].input).to.deep.equal({ RestoreJobId: "job-1" });
     rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterArn: "arn:c", Status: "available", Endpoint: "c.cluster-x.us-west-2.rds.amazonaws.com", Port: 5432 }] });
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
-    expect(await new AwsCloud().describeDbCluster("us-west-2", "c")).to.deep.equal({ arn: "arn:c", status: "available", endpoint: "c.cluster-x.us-west-2.rds.amazonaws.com", port: 5432, instances: [] });
+    expect(await new AwsCloud().describeDbCluster("us-west-2", "c")).to.deep.equal({ arn: "arn:c", status: "available", endpoint: "c.cluster-x.us-west-2.rds.amazonaws.com", port: 5432, instances: [], tags: {} });
+  });
+
+  it("reads the cluster's backup retention and tags, sets the retention at once and tags by ARN, in the recovery region", async () => {
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterArn: "arn:c", Status: "available", BackupRetentionPeriod: 1, TagList: [{ Key: "app", Value: "orders" }] }] });
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    const cloud = new AwsCloud();
+    expect(await cloud.describeDbCluster("us-west-2", "c")).to.deep.include({ backupRetentionDays: 1, tags: { app: "orders" } });
+    await cloud.setDbClusterBackupRetention("us-west-2", "c", 14);
+    await cloud.tagDbResource("us-west-2", "arn:c", { "dr:backup-selection": "restored-c" });
+    const modify = rds.commandCalls(ModifyDBClusterCommand)[0];
+    expect(modify.args[0].input).to.deep.equal({ DBClusterIdentifier: "c", BackupRetentionPeriod: 14, ApplyImmediately: true });
+    expect(await (modify.thisValue as RDSClient).config.region()).to.equal("us-west-2");
+    expect(rds.commandCalls(AddTagsToResourceCommand)[0].args[0].input).to.deep.equal({ ResourceName: "arn:c", Tags: [{ Key: "dr:backup-selection", Value: "restored-c" }] });
   });
 });

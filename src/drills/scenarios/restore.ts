@@ -27,7 +27,9 @@ import { restoreSecondsFor } from "../model";
 import { Scenario, Step, StepContext } from "../step";
 import { scaleOut, waitCapacity } from "./capacity";
 import { promoteSecretReplica, recordActiveRegion } from "./data";
-import { createWriterInstance, describeCluster, waitWriterInstance } from "./database";
+import { createWriterInstance, describeCluster, drillTags, waitWriterInstance } from "./database";
+import { restoredClusterTag } from "../../../components/data/backupRules";
+import { CLUSTER_BACKUP_RETENTION_DAYS } from "../../../components/data/dataPlacement";
 import { asProblem, gateAmi, gateSecretReplica } from "./gates";
 import { confirmSwitches, switchStep } from "./switch";
 import { verifyService } from "./traffic";
@@ -154,6 +156,40 @@ export function waitRestore(inputs: DrillInputs, to: DrillRegion): Step {
   };
 }
 
+/**
+ * The restored cluster is kept as the cluster it replaces: Aurora gives it one day of automated
+ * backups ("the default backup retention period is one day regardless of how the DB cluster is
+ * created", https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Backups.html;
+ * whether AWS Backup's Aurora restore metadata passes BackupRetentionPeriod on is not documented,
+ * so the drill sets it after the restore with ModifyDBCluster), and no backup plan selects a cluster
+ * no stack manages: the tag below is what the backup-restore secondary's plan selects by, whose rule
+ * copies to the primary's vault. The stack's tags go on too, as on every drill-made resource.
+ */
+export function protectRestoredCluster(to: DrillRegion): Step {
+  const days = CLUSTER_BACKUP_RETENTION_DAYS;
+  const selection = restoredClusterTag(to.dbClusterIdentifier);
+  const tags = { ...drillTags(to), [selection.key]: selection.value };
+  return {
+    name: "protect-restored-cluster", region: to.region, required: true, operation: "RDS.ModifyDBCluster",
+    purpose: `keep ${days} days of backups of ${to.dbClusterIdentifier} (not Aurora's 1) and tag it ${selection.key}=${selection.value}, which ${to.region}'s backup plan selects and copies out of the region`,
+    calls: [
+      ...describeCluster(to),
+      call(to.region, "RDS", "ModifyDBCluster", { DBClusterIdentifier: to.dbClusterIdentifier, BackupRetentionPeriod: days, ApplyImmediately: true }),
+      call(to.region, "RDS", "AddTagsToResource", { ResourceName: to.dbClusterArn, Tags: tags }),
+    ],
+    alreadyDone: async (ctx) => {
+      const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
+      return (c.backupRetentionDays ?? 0) >= days && c.tags?.[selection.key] === selection.value ? `${to.dbClusterIdentifier} keeps ${c.backupRetentionDays} days of backups and carries ${selection.key}` : undefined;
+    },
+    action: async (ctx) => {
+      const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
+      if ((c.backupRetentionDays ?? 0) < days) await ctx.cloud.setDbClusterBackupRetention(to.region, to.dbClusterIdentifier, days);
+      await ctx.cloud.tagDbResource(to.region, to.dbClusterArn, tags);
+      ctx.log(`  ${to.dbClusterIdentifier}: backup retention ${days} days (was ${c.backupRetentionDays ?? "unknown"}), tagged ${selection.key}=${selection.value}`);
+    },
+  };
+}
+
 /** The secret's JSON object, or one clear error; the value itself is never printed. */
 function secretObject(text: string, secretArn: string): Record<string, unknown> {
   try {
@@ -219,6 +255,7 @@ export function restoreSteps(inputs: DrillInputs, from: DrillRegion, to: DrillRe
     switchStep(inputs, from, false, { protectsCutover: true }),
     restoreCluster(inputs, to),
     waitRestore(inputs, to),
+    protectRestoredCluster(to),
     createWriterInstance(to),
     waitWriterInstance(to),
     promoteSecretReplica(to),
