@@ -189,7 +189,10 @@ async function execute(x: Run): Promise<DrillResult> {
     r.log(outcome.undo.length ? "undo offered (newest first):" : "nothing to undo");
     for (const u of outcome.undo) r.log(`  - ${u.step}${u.automated ? "" : " (by hand)"}: ${u.description}`);
     if (outcome.undo.some((u) => u.automated)) r.log(`to run these undos: npm run dr -- drill undo ${x.journal.file} --${r.mode}`);
-    r.log(`after fixing the cause, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}`);
+    // One next step: a failure a resume cannot get past (a FAILED restore job) needs a new run.
+    r.log(outcome.rerun
+      ? `after fixing the cause, run the drill again (a new run; a resume would wait on the same failed job): npm run dr -- drill ${sc.name} --${r.mode}`
+      : `after fixing the cause, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}`);
   }
   if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);
   for (const line of measurementLines(m)) r.log(line);

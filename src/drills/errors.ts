@@ -5,3 +5,14 @@ export class DrillError extends Error {
     this.name = "DrillError";
   }
 }
+
+/**
+ * A failure a resume cannot get past (a restore job that FAILED: resuming would wait on the same
+ * job again); the next step is a new run of the drill, after the fix.
+ */
+export class RerunRequired extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RerunRequired";
+  }
+}

@@ -33,6 +33,8 @@ export interface Measurements {
   readonly recoveryPoint?: { readonly arn: string; readonly createdAt: string };
   readonly facts: Facts;
   readonly steps: readonly StepTiming[];
+  /** Whether the drill reached its recovered step; false: RTO and RPO were not achieved, whatever the numbers. */
+  readonly recovered?: boolean;
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -71,7 +73,7 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
   return {
     rtoSeconds, rpoSeconds, ...(restored ? { recoveryPoint: restored } : {}), modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
     targetRtoSeconds: inputs.primary.config.objectives.rtoSeconds, targetRpoSeconds: inputs.primary.config.objectives.rpoSeconds.database,
-    lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, facts, steps: stepTimings(entries),
+    lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, facts, steps: stepTimings(entries), recovered: end !== undefined,
   };
 }
 
@@ -83,6 +85,8 @@ export function measurementLines(m: Measurements): string[] {
   if (m.rpoSeconds !== undefined) lines.push(`measured RPO ${m.rpoSeconds} s`);
   if (m.rtoSeconds !== undefined) lines.push(`RTO target ${m.targetRtoSeconds} s: ${m.rtoSeconds <= m.targetRtoSeconds ? "met" : "MISSED"}`);
   const rpoBasis = m.recoveryPoint ? `recovery point ${m.recoveryPoint.arn} created ${m.recoveryPoint.createdAt}` : `lag at cut-over ${m.lagAtCutoverSeconds ?? "unknown"} s, canary ${m.canary}`;
-  if (m.rpoSeconds !== undefined) lines.push(`RPO target ${m.targetRpoSeconds} s: ${m.rpoSeconds <= m.targetRpoSeconds ? "met" : "MISSED"} (${rpoBasis})`);
+  // A drill that stopped before recovering met nothing: its RPO is what a recovery would have lost.
+  const rpoVerdict = (rpo: number) => (m.recovered === false ? `not reached (the drill stopped before recovering; ${rpo <= m.targetRpoSeconds ? "within" : "past"} the target)` : rpo <= m.targetRpoSeconds ? "met" : "MISSED");
+  if (m.rpoSeconds !== undefined) lines.push(`RPO target ${m.targetRpoSeconds} s: ${rpoVerdict(m.rpoSeconds)} (${rpoBasis})`);
   return lines;
 }

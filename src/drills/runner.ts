@@ -5,6 +5,7 @@
  * step and offers the undo of every finished step, newest first. Best-effort steps never block.
  */
 import { CloudError } from "./cloud";
+import { RerunRequired } from "./errors";
 import { Journal, JournalDetail } from "./journal";
 import { Facts, Gate, Step, StepContext } from "./step";
 
@@ -18,7 +19,7 @@ export const BEST_EFFORT_ATTEMPTS = 2;
 export type Outcome =
   | { readonly kind: "completed"; readonly failedBestEffort: readonly string[]; readonly failedChecks: readonly string[] }
   | { readonly kind: "refused"; readonly step: string; readonly gate?: Gate; readonly reason: string }
-  | { readonly kind: "failed"; readonly step: string; readonly reason: string; readonly undo: readonly PlannedUndo[] };
+  | { readonly kind: "failed"; readonly step: string; readonly reason: string; readonly undo: readonly PlannedUndo[]; readonly rerun?: boolean };
 
 /** One finished step's undo: automated, or by hand (and then, after a cut-over, only once it is reversed). */
 export interface PlannedUndo {
@@ -103,7 +104,7 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
         continue;
       }
       if (err instanceof Refusal) return { kind: "refused", step: step.name, gate: err.gate, reason };
-      return { kind: "failed", step: step.name, reason, undo: undoPlan(o.steps, new Set(done.map((s) => s.name)), started) };
+      return { kind: "failed", step: step.name, reason, undo: undoPlan(o.steps, new Set(done.map((s) => s.name)), started), ...(err instanceof RerunRequired ? { rerun: true } : {}) };
     }
   }
   return { kind: "completed", failedBestEffort, failedChecks };

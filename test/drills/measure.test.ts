@@ -60,4 +60,11 @@ describe("drill measurements", () => {
     expect(lines(121, 6)).to.include.members(["RTO target 120 s: MISSED"]);
     expect(lines(121, 6).some((l) => l.startsWith("RPO target 5 s: MISSED"))).to.equal(true);
   });
+
+  it("a drill that stopped before recovering prints no RPO as met, even one within its target", () => {
+    const lines = (rpoSeconds: number) => measurementLines({ rpoSeconds, targetRtoSeconds: 120, targetRpoSeconds: 5, canary: "not used", facts: {}, steps: [], recovered: false });
+    expect(lines(3).find((l) => l.startsWith("RPO target"))).to.match(/^RPO target 5 s: not reached \(the drill stopped before recovering; within the target\)/);
+    expect(lines(9).find((l) => l.startsWith("RPO target"))).to.match(/^RPO target 5 s: not reached \(the drill stopped before recovering; past the target\)/);
+    for (const rpo of [3, 9]) expect(lines(rpo).join("\n")).to.not.match(/: met/);
+  });
 });

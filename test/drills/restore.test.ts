@@ -113,6 +113,13 @@ describe("drill restore", function () {
     expect(o.undo[0].description).to.include("delete-db-cluster --region us-west-2 --db-cluster-identifier orders-prod-us-west-2");
     for (const op of ["CreateDBInstance", "StopReplicationToReplica", "PutSecretValue", "SetDesiredCapacity", "CreateRule"]) expect(callsOf(r, op), op).to.deep.equal([]);
     expect(r.lines.some((l) => l.startsWith("measured RTO"))).to.equal(false);
+    // One next step, not two: a resume would wait on the same FAILED job, so it is a new run.
+    const next = r.lines.filter((l) => /run the drill again|continue with/.test(l));
+    expect(next).to.deep.equal(["after fixing the cause, run the drill again (a new run; a resume would wait on the same failed job): npm run dr -- drill restore --simulate"]);
+    expect(r.lines.join("\n")).to.not.contain("drill resume");
+    // Nothing was recovered, so no objective was met, whatever the recovery point's age.
+    const rpo = r.lines.find((l) => l.startsWith("RPO target "))!;
+    expect(rpo).to.match(/^RPO target 86400 s: not reached \(the drill stopped before recovering; within the target\)/);
   });
 
   it("undo writes the secret's previous contents back and scales the groups back; deleting the restored cluster is printed, not automated", async () => {

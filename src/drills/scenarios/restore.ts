@@ -21,7 +21,7 @@
  * DNS moves as in the failover drill: by health checks, never by a Route 53 change.
  */
 import { call, RecoveryPointView } from "../cloud";
-import { DrillError } from "../errors";
+import { DrillError, RerunRequired } from "../errors";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { restoreSecondsFor } from "../model";
 import { Scenario, Step, StepContext } from "../step";
@@ -147,7 +147,7 @@ export function waitRestore(inputs: DrillInputs, to: DrillRegion): Step {
       check: async (ctx) => {
         const job = await ctx.cloud.describeRestoreJob(to.region, ctx.facts.restoreJobId!);
         if (RESTORE_JOB_FAILED.includes(job.status))
-          throw new Error(`restore job ${job.id} is ${job.status}: ${job.statusMessage ?? "no status message"}. Nothing serves from it yet; delete any half-created cluster (the undo below), fix the cause (runbooks/restore.md) and run the drill again`);
+          throw new RerunRequired(`restore job ${job.id} is ${job.status}: ${job.statusMessage ?? "no status message"}. Nothing serves from it yet; delete any half-created cluster (the undo below) and fix the cause (runbooks/restore.md, "When a step fails")`);
         if (job.status !== "COMPLETED") return `restore job ${job.id} is ${job.status}`;
         const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
         return c.status === "available" || `cluster ${to.dbClusterIdentifier} is ${c.status}`;
