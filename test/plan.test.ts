@@ -113,6 +113,21 @@ describe("plan", function () {
       expect(back.map((l) => l.stack)).to.deep.equal(["secondary"]);
     });
 
+    it("lists the cross-region backup copies in plan.json and report.md: links -> each secondary's vault, each secondary -> the primary's vault", () => {
+      const east = String(primaryConfig["aws:region"]);
+      const west = String(secondaryConfig["aws:region"]);
+      const vault = (stack: string) => doc.resources.find((r) => r.stack === stack && r.type === "aws:backup/vault:Vault")!;
+      const copies = doc.links.filter((l) => l.kind === "backup-copy");
+      expect(copies.map((l) => [l.stack, l.from.region, l.from.urn, l.to.region, l.to.urn])).to.have.deep.members([
+        ["links", east, vault("primary").urn, west, vault("secondary").urn],
+        ["secondary", west, vault("secondary").urn, east, vault("primary").urn],
+      ]);
+      expect(copies.every((l) => l.urn === doc.resources.find((r) => r.urn === l.urn && r.type === "aws:backup/plan:Plan")?.urn)).to.equal(true);
+      const section = report.split("## Cross-region links")[1].split("\n## ")[0];
+      expect(section).to.contain("### Backup copies");
+      for (const l of copies) expect(section).to.contain(`| backup vault orders-prod-${l.from.region} (${l.from.region}) | backup vault orders-prod-${l.to.region} (${l.to.region}) | ${l.stack} |`);
+    });
+
     it("lists resources of both stacks, each with a region, a type, a name and a URN of its stack", () => {
       for (const stack of ["primary", "secondary"]) {
         const own = doc.resources.filter((r) => r.stack === stack);
@@ -418,6 +433,17 @@ describe("plan links and layout (pure)", () => {
     expect(pairs("ami-copy")).to.deep.equal([["us-east-1", "us-west-2"]]);
     expect(pairs("kms-replica")).to.deep.equal([["us-east-1", "us-west-2"]]);
     expect(ofKind("ami-copy")[0].detail).to.contain("encrypted with a us-west-2 key");
+  });
+
+  it("derives backup copies into another region's vault, owned by the plan's stack, and none for a copy within the region", () => {
+    const vault = (stack: string, region: string) => res(stack, region, "aws:backup/vault:Vault", "vault", { name: `orders-prod-${region}` });
+    const rule = (vaults: string[]) => ({ ruleName: "daily", targetVaultName: "orders-prod-us-east-1", copyActions: vaults.map((v) => ({ destinationVaultArn: v, lifecycle: { deleteAfter: 35 } })) });
+    const plan = res("links", "us-east-1", "aws:backup/plan:Plan", "copy-plan", { name: "orders-backup-copy", rules: [rule(["arn:aws:backup:us-west-2:123456789012:backup-vault:orders-prod-us-west-2", "arn:aws:backup:us-east-1:123456789012:backup-vault:same-region"])] });
+    const east = vault("primary", "us-east-1");
+    const west = vault("secondary", "us-west-2");
+    const copies = deriveLinks([east, west, plan], stacks).filter((l) => l.kind === "backup-copy");
+    expect(copies.map((l) => [l.stack, l.urn, l.from.urn, l.to.urn, l.to.label])).to.deep.equal([["links", plan.urn, east.urn, west.urn, "backup vault orders-prod-us-west-2"]]);
+    expect(copies[0].detail).to.contain("us-east-1 -> us-west-2").and.contain("plan orders-backup-copy").and.contain("kept 35 days");
   });
 
   it("derives failover records (not plain ones) with their set identifiers and health checks", () => {

@@ -17,6 +17,7 @@ const KIND_NAMES: Readonly<Record<LinkKind, RegExp>> = {
   "secret-replica": /secret replica/i,
   "kms-replica": /KMS replica/i,
   "ami-copy": /AMI copy/i,
+  "backup-copy": /Backup copy/i,
   "dns-failover": /failover/i,
 };
 

@@ -1,8 +1,8 @@
 /**
  * The cross-region links of a plan, read from resource type tokens and inputs alone, so that any
  * component that registers these AWS resources shows up without the plan knowing the component:
- * global-database membership, S3 replication pairs, secret replicas, AMI copies, KMS replica keys
- * and Route 53 failover/latency records.
+ * global-database membership, S3 replication pairs, secret replicas, AMI copies, KMS replica keys,
+ * AWS Backup copies into another region's vault and Route 53 failover/latency records.
  */
 import type { CrossRegionLink, LinkEnd, PlanResource, PlanStack } from "./document";
 
@@ -15,6 +15,8 @@ const T = {
   amiCopy: "aws:ec2/amiCopy:AmiCopy",
   replicaKey: "aws:kms/replicaKey:ReplicaKey",
   record: "aws:route53/record:Record",
+  backupPlan: "aws:backup/plan:Plan",
+  vault: "aws:backup/vault:Vault",
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -34,6 +36,7 @@ export function deriveLinks(resources: readonly PlanResource[], stacks: readonly
     ...secretReplicaLinks(resources),
     ...amiCopyLinks(resources),
     ...kmsReplicaLinks(resources),
+    ...backupCopyLinks(resources),
     ...dnsLinks(resources),
   ];
 }
@@ -127,6 +130,34 @@ function kmsReplicaLinks(resources: readonly PlanResource[]): CrossRegionLink[] 
       detail: `KMS multi-region replica key in ${replica.region}`,
     };
   });
+}
+
+/** The vault named `name` in `region`, as a link end (the planned vault if any stack registers it). */
+function vaultEnd(resources: readonly PlanResource[], name: string | undefined, region: string): LinkEnd {
+  const vault = resources.find((v) => v.type === T.vault && v.region === region && v.inputs.name === name);
+  return vault ? end(vault, `backup vault ${name}`) : { region, label: `backup vault ${name ?? "(unknown)"}` };
+}
+
+/**
+ * A backup plan rule's copy actions into a vault of another region (a copy into the same region is
+ * no cross-region link). The plan's stack owns the link: links for the primary's copies to each
+ * secondary, a secondary for its copy back to the primary.
+ */
+function backupCopyLinks(resources: readonly PlanResource[]): CrossRegionLink[] {
+  return resources.filter((r) => r.type === T.backupPlan).flatMap((plan) => list(plan.inputs.rules).flatMap((rule) =>
+    list(rule.copyActions).flatMap((copy) => {
+      const arn = str(copy.destinationVaultArn);
+      const region = arnRegion(arn);
+      if (!region || region === plan.region) return [];
+      const days = obj(copy.lifecycle).deleteAfter;
+      return [{
+        kind: "backup-copy" as const, stack: plan.stack, urn: plan.urn,
+        from: vaultEnd(resources, str(rule.targetVaultName), plan.region),
+        to: vaultEnd(resources, arn?.split(":backup-vault:")[1], region),
+        detail: `AWS Backup copy ${plan.region} -> ${region} (plan ${str(plan.inputs.name) ?? plan.name}, rule ${str(rule.ruleName) ?? "unnamed"}): ` +
+          `every recovery point, ${rule.enableContinuousBackup === true ? "continuous backups copied as snapshots" : "snapshots"}, kept ${typeof days === "number" ? `${days} days` : "by the destination's default"}`,
+      }];
+    })));
 }
 
 function dnsLinks(resources: readonly PlanResource[]): CrossRegionLink[] {

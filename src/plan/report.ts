@@ -15,6 +15,7 @@ const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
   "secret-replica": "Secret replicas",
   "ami-copy": "AMI copies",
   "kms-replica": "KMS replica keys",
+  "backup-copy": "Backup copies",
   "dns-failover": "Failover and latency records",
 };
 

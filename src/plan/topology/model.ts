@@ -19,11 +19,12 @@ const T = {
   secret: "aws:secretsmanager/secret:Secret",
   bucket: "aws:s3/bucket:Bucket",
   amiCopy: "aws:ec2/amiCopy:AmiCopy",
+  vault: "aws:backup/vault:Vault",
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 export type Tier = "public" | "private" | "isolated";
-export type ServiceKind = "kms" | "secret" | "bucket" | "ami" | "alarms";
+export type ServiceKind = "kms" | "secret" | "bucket" | "vault" | "ami" | "alarms";
 
 export interface Az {
   readonly name: string;
@@ -195,6 +196,7 @@ function services(region: string, stack: PlanStack | undefined, here: readonly P
   for (const s of here.filter((r) => r.type === T.secret)) add("secret", "secret", str(s.inputs.name) ?? s.name, [s.urn], owner(s));
   for (const l of links.filter((x) => x.kind === "secret-replica" && x.to.region === region)) add("secret", "secret replica", l.to.label.replace(/^replica of /, ""), [], l.stack !== stack?.stack ? l.stack : undefined);
   for (const b of here.filter((r) => r.type === T.bucket)) add("bucket", "bucket", b.name, [b.urn], owner(b));
+  for (const v of here.filter((r) => r.type === T.vault)) add("vault", "backup vault", str(v.inputs.name) ?? v.name, [v.urn], owner(v));
   for (const l of links.filter((x) => x.kind === "ami-copy" && x.from.region === region && !x.from.urn)) {
     if (!out.some((s) => s.kind === "ami" && `AMI ${s.detail}` === l.from.label)) add("ami", "source AMI", l.from.label.replace(/^AMI /, ""), []);
   }

@@ -16,6 +16,7 @@ export const LINK_STYLE: Readonly<Record<LinkKind, LinkStyle>> = {
   "secret-replica": { name: "secret replica", meaning: "read-only replica of the DB secret", color: "#8e44ad", line: "dashed", penwidth: 1.6, arrowhead: "empty" },
   "kms-replica": { name: "KMS replica key", meaning: "multi-region key → replica key", color: "#5b6472", line: "dotted", penwidth: 2, arrowhead: "odot" },
   "ami-copy": { name: "AMI copy", meaning: "source AMI → encrypted copy", color: "#b5651d", line: "dashed", penwidth: 1.6, arrowhead: "diamond" },
+  "backup-copy": { name: "AWS Backup copy", meaning: "vault → another region's vault", color: "#0e7c86", line: "dashed", penwidth: 1.6, arrowhead: "box" },
   "dns-failover": { name: "Route 53 failover record", meaning: "record → the region's load balancer", color: "#c0392b", line: "solid", penwidth: 1.8, arrowhead: "normal" },
 };
 
