@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import * as path from "path";
-import { capacityFor } from "../components/compute/capacity";
+import { capacityFor, stackCapacity } from "../components/compute/capacity";
 import { deadTargetRemovalSeconds, newTargetServingSeconds, resolveTargetHealth } from "../components/compute/targetHealth";
 import { poolCoversScaleOut, stackWarmPools, warmPoolFor, warmPoolProblems } from "../components/compute/warmPool";
 import { readStackConfig } from "../src/engine/stackFiles";
-import { readinessByStrategy } from "../src/model/readiness";
+import { costRows, COST_ROW_SOURCES, DEFAULT_READINESS_USAGE, formatReadiness, readinessByStrategy, readinessCost } from "../src/model/readiness";
+import { ratesFor } from "../src/model/prices";
 import { parseStackConfig } from "../stacks/configSchema";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -67,17 +68,65 @@ describe("target-group health (pure)", () => {
 });
 
 describe("cost of readiness by strategy", () => {
-  it("prices the example: running instances by the hour, stopped pool instances by their EBS only, the reader by the hour", () => {
-    const primary = parseStackConfig(readStackConfig(PROJECT_DIR, "primary"), "primary");
-    const secondary = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary");
-    const rows = Object.fromEntries(readinessByStrategy(primary, secondary).map((r) => [r.strategy, r]));
-    // Prices written here from the public pages (us-west-2 on-demand Linux): t3.medium $0.0416/h,
-    // m6i.large $0.096/h, gp3 $0.08/GiB-month, Aurora db.r6g.large $0.26/h; 730 h a month; 8 GiB roots.
-    const warm = 730 * 0.0416 + 730 * 0.096 + (2 + 4) * 8 * 0.08 + 730 * 0.26;
-    expect(rows["warm-standby"]).to.include({ instanceHours: 2 * 730, pooledInstances: 4, ebsGibMonths: 48, databaseInstanceHours: 730 });
-    expect(rows["warm-standby"].usdPerMonth).to.be.closeTo(warm, 0.01);
-    expect(rows["backup-restore"].usdPerMonth).to.equal(0);
-    expect(rows["active-active"].usdPerMonth).to.be.closeTo(3 * 730 * 0.0416 + 3 * 730 * 0.096 + 6 * 8 * 0.08 + 2 * 730 * 0.26, 0.01);
+  const primary = parseStackConfig(readStackConfig(PROJECT_DIR, "primary"), "primary");
+  const secondary = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary");
+  const rows = Object.fromEntries(readinessByStrategy(primary, secondary).map((r) => [r.strategy, r]));
+  const usd = (strategy: string, item: RegExp) => rows[strategy].rows.filter((r) => item.test(r.item)).reduce((n, r) => n + r.usdPerMonth, 0);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+  // Prices written here from the public pages (us-west-2, on demand): t3.medium $0.0416/h, m6i.large $0.096/h,
+  // gp3 $0.08/GiB-month, Aurora db.r6g.large $0.26/h, NAT gateway $0.045/h, ALB $0.0225/h, Aurora storage
+  // $0.10/GB-month and I/O $0.20 per million, AWS Backup (Aurora) $0.021/GB-month, KMS $1 per key-month and
+  // $0.03 per 10,000 requests, Secrets Manager $0.40 per secret-month and $0.05 per 10,000 calls; 730 h a month.
+  it("prices the example's warm standby: running instances, stopped pool instances' EBS, the reader, NAT, ALBs, Aurora storage and I/O, backups, KMS, Secrets Manager", () => {
+    const w = rows["warm-standby"];
+    expect(w).to.include({ region: "us-west-2", estimated: false, instanceHours: 2 * 730, pooledInstances: 4, databaseInstanceHours: 730 });
+    expect(usd("warm-standby", /^web instances/)).to.be.closeTo(730 * 0.0416, 0.01);
+    expect(usd("warm-standby", /^app instances/)).to.be.closeTo(730 * 0.096, 0.01);
+    expect(usd("warm-standby", /^root volumes/)).to.be.closeTo((2 + 4) * 8 * 0.08, 0.01);
+    expect(usd("warm-standby", /^Aurora DB instances/)).to.be.closeTo(730 * 0.26, 0.01);
+    expect(usd("warm-standby", /^NAT gateways/)).to.be.closeTo(3 * 730 * 0.045, 0.01); // dr:natStrategy per-az over 3 AZs
+    expect(usd("warm-standby", /^Application Load Balancers/)).to.be.closeTo(2 * 730 * 0.0225, 0.01);
+    expect(usd("warm-standby", /^Aurora storage/)).to.be.closeTo(100 * 0.1, 0.01); // dr:database.sizeGiB 100
+    expect(usd("warm-standby", /^Aurora I\/O/)).to.be.closeTo(10 * 0.2, 0.01);
+    expect(usd("warm-standby", /^backup vault/)).to.be.closeTo(100 * 0.021, 0.01);
+    expect(usd("warm-standby", /^KMS replica key/)).to.be.closeTo(1, 0.01);
+    expect(usd("warm-standby", /^KMS requests/)).to.be.closeTo(10 * 0.03, 0.01);
+    expect(usd("warm-standby", /^Secrets Manager replica/)).to.be.closeTo(0.4, 0.01);
+    expect(usd("warm-standby", /^Secrets Manager API/)).to.be.closeTo(1 * 0.05, 0.01);
+    expect(w.usdPerMonth).to.be.closeTo(sum(w.rows.map((r) => r.usdPerMonth)), 0.01);
+    expect(w.rows.filter((r) => r.usdPerMonth > 0)).to.have.length(w.rows.length);
+  });
+
+  it("backup-restore pays for what stands (NAT, ALBs, backups, key, secret) but no instance, DB instance or Aurora storage", () => {
+    const b = rows["backup-restore"];
+    for (const item of [/^web instances/, /^app instances/, /^Aurora DB instances/, /^Aurora storage/, /^Aurora I\/O/]) expect(usd("backup-restore", item), String(item)).to.equal(0);
+    expect(b.usdPerMonth).to.be.closeTo(3 * 730 * 0.045 + 2 * 730 * 0.0225 + 100 * 0.021 + 1 + 0.3 + 0.4 + 0.05, 0.01);
+    expect(rows["active-active"].usdPerMonth).to.be.greaterThan(rows["warm-standby"].usdPerMonth);
     expect(rows["warm-standby"].rtoSeconds).to.be.below(rows["pilot-light"].rtoSeconds);
+  });
+
+  it("prices a region without rates of its own at the reference region's, flagged estimated in the row and the table", () => {
+    const eu = readinessCost(primary, { ...secondary, region: "eu-south-2" }, "warm-standby");
+    expect(eu.estimated).to.equal(true);
+    expect(eu.usdPerMonth).to.be.closeTo(rows["warm-standby"].usdPerMonth, 0.01);
+    const table = formatReadiness([eu], "warm-standby");
+    expect(table).to.contain("**estimated**: eu-south-2 has no rates").and.contain("(estimated)");
+    expect(formatReadiness([rows["warm-standby"]], "warm-standby")).to.not.contain("estimated");
+  });
+
+  it("the table lists each charge with its unit price and source, and a total", () => {
+    const table = formatReadiness(readinessByStrategy(primary, secondary), "warm-standby");
+    for (const r of rows["warm-standby"].rows) expect(table).to.contain(`| ${r.item}`).and.contain(r.source);
+    expect(table).to.match(new RegExp(`\\| \\*\\*total\\*\\* \\| \\| \\| \\| \\*\\*${rows["warm-standby"].usdPerMonth.toFixed(2)}\\*\\*`));
+  });
+
+  it("adds a charge by listing one more row function (COST_ROW_SOURCES is the whole cost)", () => {
+    const base = readinessCost(primary, secondary, "warm-standby");
+    const plan = stackCapacity({ ...secondary });
+    const input = { primary, secondary, plan, pools: stackWarmPools(secondary, plan), rates: ratesFor("us-west-2").rates, usage: DEFAULT_READINESS_USAGE };
+    expect(costRows(input)).to.deep.equal(base.rows);
+    const extra = costRows(input, [...COST_ROW_SOURCES, () => [{ item: "switch", quantity: 1, unit: "month", usdPerUnit: 7, usdPerMonth: 7, source: "x" }]]);
+    expect(extra).to.have.length(base.rows.length + 1);
   });
 });

@@ -3,7 +3,8 @@
  * for the instance types the examples use and common ones, EBS gp3 per GiB-month, and Aurora
  * instance hours. Prices change: update the table (and PRICE_TABLE_DATE) from the sources below.
  *
- * Recorded for us-east-1 and us-west-2, which price these types identically. The machines that
+ * Recorded for us-east-1 and us-west-2, which price these types identically (REGION_RATES below
+ * lists the regions with rates of their own; any other region is priced as estimated). The machines that
  * build this project have no internet access, so the figures were taken from the public price
  * pages (and third-party copies of them, e.g. t3.medium $0.0416 and m7g.large $0.0816 in 2026)
  * rather than fetched by code; check them against the sources before relying on them.
@@ -15,8 +16,54 @@ export const PRICE_SOURCES = {
   ebs: "https://aws.amazon.com/ebs/pricing/",
   aurora: "https://aws.amazon.com/rds/aurora/pricing/",
   stoppedInstances: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html",
+  nat: "https://aws.amazon.com/vpc/pricing/",
+  elb: "https://aws.amazon.com/elasticloadbalancing/pricing/",
   backup: "https://aws.amazon.com/backup/pricing/",
+  kms: "https://aws.amazon.com/kms/pricing/",
+  secretsManager: "https://aws.amazon.com/secrets-manager/pricing/",
 } as const;
+
+/**
+ * One region's rates for what readiness pays besides instances. Recorded from the public price
+ * pages above (second-hand copies where the page could not be read here: NAT $0.045/h in the US
+ * regions, Secrets Manager $0.40 per secret-month with each replica billed as a secret); check
+ * them against the sources before relying on them.
+ */
+export interface RegionRates {
+  /** NAT gateway, USD per gateway-hour (data processing, per GB, is traffic and not counted). */
+  readonly natGatewayHourly: number;
+  /** Application Load Balancer, USD per ALB-hour (LCUs are traffic and not counted). */
+  readonly albHourly: number;
+  /** Aurora Standard storage, USD per GB-month. */
+  readonly auroraStorageGibMonth: number;
+  /** Aurora Standard I/O, USD per million requests. */
+  readonly auroraIoPerMillion: number;
+  /** AWS Backup warm storage of Aurora snapshots, USD per GB-month. */
+  readonly backupAuroraGibMonth: number;
+  /** KMS, USD per key-month (a multi-region replica key is a key). */
+  readonly kmsKeyMonth: number;
+  /** KMS, USD per 10,000 requests. */
+  readonly kmsPer10kRequests: number;
+  /** Secrets Manager, USD per secret-month (a replica is billed as a secret). */
+  readonly secretMonth: number;
+  /** Secrets Manager, USD per 10,000 API calls. */
+  readonly secretsPer10kCalls: number;
+}
+
+const US_RATES: RegionRates = {
+  natGatewayHourly: 0.045, albHourly: 0.0225, auroraStorageGibMonth: 0.1, auroraIoPerMillion: 0.2, backupAuroraGibMonth: 0.021,
+  kmsKeyMonth: 1, kmsPer10kRequests: 0.03, secretMonth: 0.4, secretsPer10kCalls: 0.05,
+};
+
+/** Rates per region; a region missing here is priced at REFERENCE_REGION's rates and flagged estimated. */
+export const REGION_RATES: Readonly<Record<string, RegionRates>> = { "us-east-1": US_RATES, "us-west-2": US_RATES };
+export const REFERENCE_REGION = "us-east-1";
+
+/** The region's rates, or the reference region's marked estimated (the report says so; never silently). */
+export function ratesFor(region: string): { readonly rates: RegionRates; readonly estimated: boolean } {
+  const own = REGION_RATES[region];
+  return own ? { rates: own, estimated: false } : { rates: REGION_RATES[REFERENCE_REGION], estimated: true };
+}
 
 /** Hours in an average month, the convention AWS's pricing calculator uses. */
 export const HOURS_PER_MONTH = 730;
