@@ -21,6 +21,9 @@ import { runPlan } from "../src/plan/runPlan";
 import { Deployment, deploymentFor, exampleDeployment, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
 import { examplePlan } from "./harness/examplePlan";
 import { givenStackFile, PROJECT_DIR, resourcesOf } from "./harness/stack";
+import { res, stackOf } from "./harness/policyResources";
+import { alarmDestinationProblems } from "../policy/policies/alerting";
+import type { StackView } from "../policy/model";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
@@ -282,5 +285,37 @@ describe("plan --strict and alarms that reach nobody", function () {
     const lag = [example.primary, example.secondary].flatMap((ev) => resourcesOf(ev, ALARM).filter((a) => /AuroraGlobalDB/.test(String(a.inputs.metricName))));
     expect(lag).to.have.length(4);
     for (const a of lag) expect(a.inputs.actionsEnabled, a.name).to.equal(true);
+  });
+});
+
+describe("policy alarm-destinations", () => {
+  const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:orders-alarms-topic";
+  const topic = res("aws:sns/topic:Topic", "orders-alarms-topic", {}, { outputs: { arn: TOPIC_ARN } });
+  const alarm = (name: string, actions: string[], stack = "primary") => res(ALARM, name, { alarmActions: actions }, { stack });
+  const sub = (region: string) => res(SUBSCRIPTION, `sub-${region}`, { topic: TOPIC_ARN, protocol: "email", endpoint: "a@example.com" }, { region, deps: { topic: [topic.urn] } });
+  const problems = (stack: StackView, peers?: StackView[]) => alarmDestinationProblems(stack, peers).map((p) => p.message);
+
+  it("passes a topic subscribed in its own region, and finds the subscription at a first preview by property dependency alone", () => {
+    expect(problems(stackOf([topic, sub("us-east-1"), alarm("a", [TOPIC_ARN])]))).to.deep.equal([]);
+    const preview = res(SUBSCRIPTION, "sub", { protocol: "email", endpoint: "a@example.com" }, { deps: { topic: [topic.urn] } });
+    // At a first preview the ARNs are unknown: the alarm's action and the subscription's topic are property dependencies.
+    expect(problems(stackOf([topic, preview, res(ALARM, "a", {}, { deps: { alarmActions: [topic.urn] } })]))).to.deep.equal([]);
+  });
+
+  it("refuses a topic without a subscription, or subscribed only through another region, naming the stack and dr:alerts", () => {
+    for (const subs of [[], [sub("us-west-2")]]) {
+      const [message] = problems(stackOf([topic, ...subs, alarm("a", [TOPIC_ARN])]));
+      expect(message).to.contain("stack primary has alarms").and.contain("no subscription").and.contain("dr:alerts").and.contain("Pulumi.primary.yaml");
+    }
+  });
+
+  it("refuses an alarm with no action, and an alarm on a peer stack's topic that reaches nobody, naming the owner's file", () => {
+    expect(problems(stackOf([topic, sub("us-east-1"), alarm("silent", [])]))[0]).to.contain("MetricAlarm silent has no alarm action");
+    const links = stackOf([alarm("s3-failed", [TOPIC_ARN], "links")], { stack: "links", role: "links" });
+    expect(problems(links, [stackOf([topic, sub("us-east-1")])])).to.deep.equal([]);
+    const [message] = problems(links, [stackOf([topic])]);
+    expect(message).to.contain("stack links: MetricAlarm s3-failed notifies Topic orders-alarms-topic of stack primary").and.contain("Pulumi.primary.yaml");
+    // CrossGuard sees one stack: without peers the peer's topic is not judged.
+    expect(problems(links)).to.deep.equal([]);
   });
 });

@@ -63,6 +63,9 @@ type Spec = Pick<aws.cloudwatch.MetricAlarmArgs, "alarmDescription" | "metricNam
  * resource type (no completed copy into that vault) for a whole freshness window", which is how old
  * the newest recovery point may get. CloudWatch has no metric for a recovery point's age; a count
  * of completed jobs over the window is the native equivalent and needs no function or extra role.
+ * A continuous rule runs a job on its schedule too: "The continuous backup plan creates one
+ * continuous recovery point and updates that recovery point whenever the job runs"
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html).
  */
 export class BackupJobAlarms extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string[]>;
