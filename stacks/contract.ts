@@ -57,6 +57,10 @@ export interface RegionExports {
   readonly dataBucketName: string;
   readonly dataBucketArn: string;
   readonly alarmTopicArn: string;
+  /** Every alarm this stack created (its alarm catalogue): the ARN names the alarm and its region. */
+  readonly alarmArns: readonly string[];
+  /** The region's CloudWatch DR dashboard, drawn from the same catalogue. */
+  readonly dashboardName: string;
   readonly amiId: string;
   readonly dbSecretArn: string;
   readonly kmsKeyArn: string;

@@ -3,7 +3,7 @@ import { RegionStackOutputs } from "./contract";
 import { Region } from "./region";
 
 /** The operational identifiers of a region, exported by every stack for drills and runbooks. */
-export function regionExports(region: Region, regionName: string, extra: Pick<RegionStackOutputs, "amiId" | "dbSecretArn" | "kmsKeyArn" | "backup">): RegionStackOutputs {
+export function regionExports(region: Region, regionName: string, extra: Pick<RegionStackOutputs, "amiId" | "dbSecretArn" | "kmsKeyArn" | "backup" | "dashboardName">): RegionStackOutputs {
   const web = region.tiers.web;
   return {
     region: regionName,
@@ -24,6 +24,7 @@ export function regionExports(region: Region, regionName: string, extra: Pick<Re
     dataBucketName: region.dataBucket.bucketName,
     dataBucketArn: region.dataBucket.bucketArn,
     alarmTopicArn: region.alarms.topicArn,
+    alarmArns: pulumi.all(region.catalogue.flatMap((e) => (e.alarmArn === undefined ? [] : [e.alarmArn]))),
     ...extra,
   };
 }

@@ -60,11 +60,11 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
 
   const backups = regionBackups(config, region, key.keyArn);
   regionGameDays({ config, region, backups, kmsKeyArn: key.keyArn, otherRegions: replicaRegions, restoreTested: { auroraClusterArn: region.database?.clusterArn, dataBucketArn: region.dataBucket.bucketArn } });
-  regionDashboard(config, region);
+  const dashboard = regionDashboard(config, region);
 
   return {
     shared: sharedSettings(config),
-    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups) }),
+    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName }),
     globalClusterIdentifier: globalCluster?.id ?? null,
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),

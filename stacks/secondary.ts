@@ -58,12 +58,12 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays, destinationVaultName: primary.regional.backup.vaultName, destinationRegion: primary.shared.region }]);
   // Restore testing here restores the copies of the primary's data: the restore a recovery would run.
   regionGameDays({ config, region, backups, kmsKeyArn, otherRegions: [primary.shared.region], restoreTested: { auroraClusterArn: primary.regional.dbClusterArn ?? undefined, dataBucketArn: primary.regional.dataBucketArn } });
-  regionDashboard(config, region);
+  const dashboard = regionDashboard(config, region);
 
   return {
     primaryStack: primaryStackName,
     shared: sharedSettings(config, activeRegion),
-    regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn, backup: backupExports(config, backups) }),
+    regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName }),
     replicationRoleArn: replication.roleArn,
   };
 }

@@ -149,6 +149,14 @@ describe("alarms on the evaluated example", function () {
     }
   });
 
+  it("exports every region stack's alarms and dashboard, what an operator opens in an outage", () => {
+    for (const [name, ev] of stacks.slice(0, 2)) {
+      const regional = ev.outputs.regional as { alarmArns: string[]; dashboardName: string; region: string };
+      expect([...regional.alarmArns].sort(), name).to.deep.equal(resourcesOf(ev, ALARM).map(arnOf).sort());
+      expect(regional.dashboardName).to.equal(`orders-prod-dr-${regional.region}`);
+    }
+  });
+
   it("exports the links stack's topics by the region their alarm watches", () => {
     const topics = example.links.outputs.alarmTopicArns as Record<string, string>;
     expect(Object.keys(topics)).to.deep.equal(["us-west-2"]);
