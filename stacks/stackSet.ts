@@ -72,6 +72,40 @@ export function secondaryActiveRegionCheck(own: string | undefined, primary: Sha
   };
 }
 
+/** One stack file's dr:activeRegion as written (undefined: not set). */
+export interface ActiveRegionEntry {
+  readonly stack: string;
+  readonly activeRegion?: string;
+}
+
+/**
+ * THE rule for which region serves, read from the stack files. `plan` (src/plan/stackSet.ts) and
+ * the drills (src/drills/load.ts) both call this one function, so they never disagree:
+ * - a file that leaves dr:activeRegion unset means the primary's region (what every stack resolves);
+ * - a file naming another region records a recovery, and wins over files still at the primary's:
+ *   during an outage only the recovery region's stack can be deployed, so its file is the one that
+ *   changes first (or alone);
+ * - files naming two different regions other than the primary's cannot both be right: refused,
+ *   naming each file.
+ * `behind` lists the files that say otherwise: record the region there once their region is back.
+ */
+export function resolveActiveRegion(primaryRegion: string, files: readonly ActiveRegionEntry[]): { region: string; behind: ActiveRegionEntry[] } {
+  const recorded = [...new Set(files.map((f) => f.activeRegion).filter((r): r is string => !!r && r !== primaryRegion))];
+  if (recorded.length > 1) {
+    const each = files.map((f) => `Pulumi.${f.stack}.yaml says ${f.activeRegion ?? `nothing (${primaryRegion})`}`).join(", ");
+    throw new ConfigError("the stack set", [{ key: "dr:activeRegion", value: recorded, message: `names more than one recovery region (${each}); set the region whose cluster writes now in every stack file (pulumi config set dr:activeRegion <region> --stack <stack>)` }]);
+  }
+  const region = recorded[0] ?? primaryRegion;
+  return { region, behind: files.filter((f) => (f.activeRegion ?? primaryRegion) !== region) };
+}
+
+/** The warning for files that lag behind the active region, with the commands that record it. */
+export function activeRegionBehindWarning(region: string, behind: readonly ActiveRegionEntry[]): string | undefined {
+  if (!behind.length) return undefined;
+  return `dr:activeRegion is ${region} (a file records it), but ${behind.map((f) => `Pulumi.${f.stack}.yaml says ${f.activeRegion ?? "nothing"}`).join(", ")}; ` +
+    `record it there once that stack's region answers: ${behind.map((f) => `pulumi config set dr:activeRegion ${region} --stack ${f.stack}`).join("; ")}`;
+}
+
 const MUST_MATCH: ReadonlyArray<[keyof SharedSettings, string]> = [
   ["appName", "dr:appName"],
   ["strategy", "dr:strategy"],
@@ -125,7 +159,7 @@ type Named<C> = { readonly stack: string; readonly config: C };
 /**
  * Validates a whole deployment: one primary, each secondary pointing at it with distinct regions
  * and CIDRs, at most one links stack naming exactly the primary and secondaries of the set, and
- * one active region for all.
+ * one active region (resolveActiveRegion).
  */
 export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
   const errors: string[] = [];
@@ -149,14 +183,22 @@ export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
     if (!referencesStack(s.config.primaryStack ?? "", primary.stack))
       problems.push({ key: "dr:primaryStack", value: s.config.primaryStack, message: `does not name the primary stack ${primary.stack}; set it to ${primary.stack}` });
     for (const earlier of seen) problems.push(...pairProblems(sharedSettings(earlier.config), earlier.stack, sharedSettings(s.config, primaryShared.activeRegion), earlier === primary));
-    problems.push(...activeRegionProblems(s.config.activeRegion, primaryShared, primary.stack));
+    const outside = activeRegionOutside(s.config.activeRegion, primaryShared);
+    if (outside) problems.push(outside);
     if (problems.length) errors.push(new ConfigError(`Pulumi.${s.stack}.yaml`, problems).message);
     seen.push(s);
   }
   for (const l of linksStacks) {
     const problems = linksProblems(l.config, primary, secondaries);
-    problems.push(...activeRegionProblems(l.config.activeRegion, primaryShared, primary.stack));
+    const outside = activeRegionOutside(l.config.activeRegion, primaryShared);
+    if (outside) problems.push(outside);
     if (problems.length) errors.push(new ConfigError(`Pulumi.${l.stack}.yaml`, problems).message);
+  }
+  // Files may disagree on dr:activeRegion mid-outage; only two recorded recovery regions are an error.
+  try {
+    resolveActiveRegion(primary.config.region, stacks.map((s) => ({ stack: s.stack, activeRegion: s.config.activeRegion })));
+  } catch (err) {
+    errors.push((err as Error).message);
   }
   if (errors.length) throw new Error(errors.join("\n\n"));
 }

@@ -6,6 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as readline from "readline";
+import { Readable } from "stream";
 import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
 import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
@@ -15,6 +16,7 @@ import { parseOutputsOption } from "../drills/load";
 import { scenario, scenarioNames } from "../drills/scenarios";
 import { Fault, FAULTS } from "../drills/simulator";
 import { Gate, GATES } from "../drills/step";
+import { DEFAULT_CUTOVER_TIMEOUT_SECONDS } from "../drills/scenarios/database";
 
 interface DrillOpts {
   dryRun?: boolean;
@@ -27,6 +29,7 @@ interface DrillOpts {
   outputs: string[];
   cwd?: string;
   to?: string;
+  cutoverTimeout?: number;
 }
 
 const collect = <T extends string>(allowed: readonly T[], what: string) => (value: string, previous: T[]): T[] => {
@@ -40,35 +43,62 @@ function modeOf(o: DrillOpts): Mode {
   return chosen[0] ?? "dry-run";
 }
 
-function withModeOptions(cmd: Command): Command {
-  return cmd
+const seconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 60) throw new InvalidArgumentError(`must be a whole number of seconds, 60 or more (got ${value})`);
+  return n;
+};
+
+/** Undo runs no gates: it takes every option but --force. */
+function withModeOptions(cmd: Command, gates = true): Command {
+  cmd
     .option("--dry-run", "print every AWS call the drill would make, one per line, and change nothing (default)")
     .option("--simulate", "run against the built-in simulated region pair on a virtual clock")
     .option("--execute", "run against AWS for real (asks for confirmation)")
-    .option("--yes", "do not ask for confirmation (non-interactive --execute)")
-    .addOption(new Option("--force <gate>", `override a refusing safety gate (${GATES.join(", ")}); repeatable`).argParser(collect(GATES, "gate")).default([]))
-    .option("--cwd <dir>", "project folder with the stack files (default: the current folder)");
+    .option("--yes", "do not ask for confirmation (non-interactive --execute)");
+  if (gates) {
+    cmd.addOption(new Option("--force <gate>", `override a refusing safety gate (${GATES.join(", ")}); repeatable`).argParser(collect(GATES, "gate")).default([]))
+      .addOption(new Option("--cutover-timeout <seconds>", `how long to wait for the new writer after a cut-over (default ${DEFAULT_CUTOVER_TIMEOUT_SECONDS}; AWS says "typically within a few minutes")`).argParser(seconds));
+  }
+  return cmd.option("--cwd <dir>", "project folder with the stack files (default: the current folder)");
 }
 
-/** Confirmation by typing the drill's name, which the question quotes. */
-async function confirmByName(question: string): Promise<boolean> {
-  const answer = (await ask(question)).trim();
+/**
+ * Confirmation by typing what the question quotes (the drill's name, or the outage it accepts).
+ * Closed or empty input (a pipe, /dev/null, a CI job without --yes) is no confirmation.
+ */
+export async function confirmByName(question: string, input: NodeJS.ReadableStream = process.stdin): Promise<boolean> {
+  const answer = (await ask(question, input)).trim();
   return answer !== "" && question.includes(`"${answer}"`);
 }
 
-async function ask(question: string): Promise<string> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+/** The answer, or "" when the input ends first: readline never answers a closed stream, and the drill would exit without a word. */
+async function ask(question: string, input: NodeJS.ReadableStream): Promise<string> {
+  const rl = readline.createInterface({ input, output: process.stdout, terminal: false });
+  const answer = await new Promise<string>((resolve) => {
+    rl.once("close", () => resolve(""));
+    process.stdout.write(question);
+    rl.once("line", resolve);
+  });
   rl.close();
   return answer;
 }
+
+/** An input that is already closed: what `< /dev/null` gives (tests). */
+export const closedInput = (): NodeJS.ReadableStream => Readable.from([]);
 
 function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "readOutputs" | "pulumiAvailable"> {
   return {
     log: (line) => console.log(line),
     pulumiAvailable: findPulumiCli(processPreflightEnv()) !== undefined,
-    // The SDK and the Automation API load only when a real drill needs them.
-    awsCloud: (inputs, mayBeDown) => (require("../drills/aws") as typeof import("../drills/aws")).awsCloud(inputs, mayBeDown),
+    // The SDK and the Automation API load only when a real drill needs them. The SDK's Node-version
+    // warning is printed here, before the drill's output, rather than from inside its first call.
+    awsCloud: (inputs, mayBeDown) => {
+      const aws = require("../drills/aws") as typeof import("../drills/aws");
+      const note = aws.takeSdkNodeWarning();
+      if (note) console.log(note);
+      return aws.awsCloud(inputs, mayBeDown);
+    },
     readOutputs: async (dir, stack) => (await import("../deploy/automation")).readStackOutputs(dir, stack),
   };
 }
@@ -91,13 +121,13 @@ export function registerDrillCommands(program: Command): void {
 
   withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
     .action(async (journal: string, o: DrillOpts) => {
-      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, ...environment(), confirm: confirmByName }));
+      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, cwd: o.cwd, cutoverTimeoutSeconds: o.cutoverTimeout, ...environment(), confirm: (q) => confirmByName(q) }));
       process.exitCode = result.exitCode;
     });
 
-  withModeOptions(drill.command("undo <journal>").description("run the undo of every finished step, newest first (cut-overs: prints the drill to run instead)"))
+  withModeOptions(drill.command("undo <journal>").description("run the undo of every finished step, newest first (cut-overs: prints the drill to run instead)"), false)
     .action(async (journal: string, o: DrillOpts) => {
-      const result = await userErrors(() => undoDrill(journal, { mode: modeOf(o), yes: o.yes, ...environment(), confirm: confirmByName }));
+      const result = await userErrors(() => undoDrill(journal, { mode: modeOf(o), yes: o.yes, cwd: o.cwd, ...environment(), confirm: (q) => confirmByName(q) }));
       process.exitCode = result.exitCode;
     });
 
@@ -120,7 +150,7 @@ export function registerDrillCommands(program: Command): void {
       .action(async (o: DrillOpts) => {
         const result = await userErrors(async () => runDrill({
           scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, to: o.to,
-          ...environment(), confirm: confirmByName,
+          cutoverTimeoutSeconds: o.cutoverTimeout, ...environment(), confirm: (q) => confirmByName(q),
         }));
         process.exitCode = result.exitCode;
       });

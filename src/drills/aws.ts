@@ -17,6 +17,7 @@ import {
   DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ReplicateSecretToRegionsCommand, SecretsManagerClient, StopReplicationToReplicaCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { BackupClient, DescribeRestoreJobCommand, ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand } from "@aws-sdk/client-backup";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { promises as dnsPromises } from "dns";
 import { Cloud, CloudError, DbClusterView, DOWN_REGION_TIMEOUTS_MS, ErrorKind, GlobalClusterView, GroupView, RecoveryPointView, RestoreJobView, SecretView } from "./cloud";
 import { DrillInputs } from "./inputs";
@@ -82,6 +83,12 @@ export class AwsCloud implements Cloud {
     return this.clients.get(key) as C;
   }
 
+  /** The regional STS endpoint of the recovery region: the check must not depend on a region that may be down. */
+  async callerIdentity(region: string): Promise<{ account: string; arn: string }> {
+    const out = await mapped(`${region} STS.GetCallerIdentity`, () => this.client(STSClient, region).send(new GetCallerIdentityCommand({})));
+    return { account: out.Account ?? "", arn: out.Arn ?? "" };
+  }
+
   async describeGlobalCluster(region: string, id: string): Promise<GlobalClusterView> {
     const out = await mapped(`${region} RDS.DescribeGlobalClusters`, () => this.client(RDSClient, region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })));
     const gc = out.GlobalClusters?.[0];
@@ -121,9 +128,11 @@ export class AwsCloud implements Cloud {
 
   async createDbInstance(region: string, p: { clusterId: string; instanceId: string; instanceClass: string; engine: string; tags: Readonly<Record<string, string>> }): Promise<void> {
     const Tags = Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value }));
-    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine, Tags })));
+    // Stated, not left to AWS's default (which depends on the VPC and subnet group): the stack's own instances say false too.
+    await mapped(`${region} RDS.CreateDBInstance`, () => this.client(RDSClient, region).send(new CreateDBInstanceCommand({ DBInstanceIdentifier: p.instanceId, DBClusterIdentifier: p.clusterId, DBInstanceClass: p.instanceClass, Engine: p.engine, PubliclyAccessible: false, Tags })));
   }
 
+  /** `region` is the current primary's: the Aurora guide's switchover example calls --region region_of_primary (database.ts). */
   async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
     await mapped(`${region} RDS.SwitchoverGlobalCluster`, () => this.client(RDSClient, region).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: targetArn })));
   }
@@ -305,6 +314,21 @@ export class AwsCloud implements Cloud {
       return mapped(`${region} S3.HeadObject`, () => Promise.reject(err));
     }
   }
+}
+
+/** The Node major version from which the AWS SDK stops warning (@aws-sdk/core emitWarningIfUnsupportedVersion). */
+export const SDK_SUPPORTED_NODE_MAJOR = 22;
+
+/**
+ * The AWS SDK warns once, from the first client it builds, when Node is older than it will support
+ * soon: that lands in the middle of a drill's output. Returns the warning as one line the drill
+ * prints before it starts, and turns the SDK's own off (its documented switch).
+ */
+export function takeSdkNodeWarning(version = process.version, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const major = Number(/^v(\d+)/.exec(version)?.[1] ?? SDK_SUPPORTED_NODE_MAJOR);
+  if (major >= SDK_SUPPORTED_NODE_MAJOR || env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") return undefined;
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  return `note: Node ${version}: AWS SDK for JavaScript v3 releases from January 2027 need Node ${SDK_SUPPORTED_NODE_MAJOR} or newer (https://a.co/c895JFp); this drill is not affected`;
 }
 
 export function awsCloud(_inputs: DrillInputs, mayBeDown: readonly string[] = []): Cloud {

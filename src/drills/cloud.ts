@@ -6,7 +6,7 @@
  */
 
 /** Services as dry-run prints them; DNS and HTTPS are the public data planes (resolvers, the health endpoint). */
-export type Service = "Backup" | "RDS" | "Route53" | "Route53RecoveryCluster" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "DNS" | "HTTPS";
+export type Service = "STS" | "Backup" | "RDS" | "Route53" | "Route53RecoveryCluster" | "AutoScaling" | "CloudWatch" | "SecretsManager" | "EC2" | "S3" | "DNS" | "HTTPS";
 
 /** The pseudo-region of global services (Route 53, public DNS). */
 export const GLOBAL = "global";
@@ -135,6 +135,8 @@ export interface RoutingControlSwitch {
 export type RegionSwitch = AlarmSwitch | RoutingControlSwitch;
 
 export interface Cloud {
+  /** STS GetCallerIdentity, asked in `region`: the credentials pre-check before the first step. */
+  callerIdentity(region: string): Promise<{ readonly account: string; readonly arn: string }>;
   /** RDS DescribeGlobalClusters, asked in `region`. */
   describeGlobalCluster(region: string, globalClusterId: string): Promise<GlobalClusterView>;
   /** RDS DescribeDBClusters (+ DescribeDBInstances for the members' status). */

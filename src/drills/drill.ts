@@ -3,21 +3,23 @@
  * (dry-run) or run them against the simulator or AWS with a journal, measure, report, and say what
  * to do next. `resumeDrill` continues a journal at its first unfinished step.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { Cloud } from "./cloud";
+import { parse } from "yaml";
+import { call, Call, Cloud, CloudError, formatCall } from "./cloud";
 import { Clock, realClock } from "./clock";
 import { dryRunLines } from "./dryRun";
 import { DrillError } from "./errors";
 import { allRegions, DrillInputs, DrillRegion, regionOf } from "./inputs";
-import { DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal, skippedSteps, startedSteps } from "./journal";
+import { DeploymentIdentity, DrillHeader, finishedSteps, HEADER_STEP, Journal, journaledFacts, journalHeader, readJournal, skippedSteps, startedSteps } from "./journal";
 import { asBackupRestorePair, loadInputs, OutputsSource, ProjectStacks, readProjectStacks, StackOutputsReader } from "./load";
 import { measure, measurementLines, Measurements } from "./measure";
 import { scenarioModelRto } from "./model";
 import { writeReport } from "./report";
-import { Outcome, runSteps, SimulatedCrash } from "./runner";
+import { Outcome, retrying, runSteps, SimulatedCrash } from "./runner";
 import { activeRegionCommands } from "./scenarios/data";
 import { scenario as scenarioNamed } from "./scenarios";
-import { Fault, initialState, SimulatedCloud } from "./simulator";
+import { Fault, FAULTS, initialState, SimulatedCloud } from "./simulator";
 import { Facts, Gate, Scenario, Step } from "./step";
 
 export type Mode = "dry-run" | "simulate" | "execute";
@@ -45,6 +47,8 @@ export interface DrillRequest {
   readonly pulumiAvailable?: boolean;
   /** `--to <region>`: the recovery region the operator expects; it must hold the SECONDARY record (or be the drill's own target). */
   readonly to?: string;
+  /** How long to wait for the new writer after a cut-over (`--cutover-timeout`). */
+  readonly cutoverTimeoutSeconds?: number;
 }
 
 export interface DrillResult {
@@ -61,8 +65,37 @@ export function outputsSource(r: Pick<DrillRequest, "outputs" | "mode" | "pulumi
   if (r.outputs && Object.keys(r.outputs).length) return "files";
   if (r.mode === "simulate") return "derived";
   if (r.mode === "dry-run" && !(r.pulumiAvailable && r.readOutputs)) return "derived";
+  if (r.pulumiAvailable === false) throw new DrillError(PULUMI_MISSING);
   if (!r.readOutputs) throw new DrillError("--execute needs the stacks' outputs: pass --outputs <stack>=<file> for both stacks, or install the Pulumi CLI so the Automation API can read them");
   return "automation";
+}
+
+export const PULUMI_MISSING = "Pulumi CLI not found on PATH: --execute reads the stacks' outputs through it (Automation API). Install it (https://www.pulumi.com/docs/install/) and 'pulumi login', " +
+  "or pass both stacks' outputs with --outputs <stack>=<file> (pulumi stack output --json --show-secrets --stack <stack> > <file>, written where the CLI is)";
+
+/** The faults `sc` can meet; anything else given with --fault would change nothing, so it is refused. */
+export function checkFaults(sc: Scenario, faults: readonly string[]): void {
+  const applies = sc.faults ?? ["throttling"];
+  const unknown = faults.filter((f) => !(FAULTS as readonly string[]).includes(f));
+  const idle = faults.filter((f) => !applies.includes(f) && !unknown.includes(f));
+  if (unknown.length || idle.length)
+    throw new DrillError(`--fault ${[...unknown, ...idle].join(", ")} ${unknown.length ? "is unknown" : `cannot happen in the ${sc.name} drill`}; the faults that apply to ${sc.name} are: ${applies.join(", ")}`);
+}
+
+/** The deployment a drill runs on, recorded in its journal so resume and undo refuse another one's. */
+export function deploymentIdentity(dir: string, inputs: DrillInputs): DeploymentIdentity {
+  const file = path.join(dir, "Pulumi.yaml");
+  const name = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as { name?: unknown } | null)?.name : undefined;
+  return { project: typeof name === "string" ? name : path.basename(dir), primaryStack: inputs.primary.stack, secondaryStack: inputs.secondary.stack, globalClusterIdentifier: inputs.globalClusterIdentifier, domain: inputs.domain };
+}
+
+const describeIdentity = (d: DeploymentIdentity) => `project ${d.project}, stacks ${d.primaryStack} and ${d.secondaryStack}, global cluster ${d.globalClusterIdentifier || "(none)"}, domain ${d.domain}`;
+
+/** The confirmation question of a real run: what it moves, what production suffers, and what to type. */
+export function confirmQuestion(sc: Scenario, inputs: DrillInputs, from: DrillRegion, to: DrillRegion, verb: string, steps: number): { question: string; expect: string } {
+  const d = sc.disruption?.(inputs, from, to);
+  const expect = d?.confirmWith ?? sc.name;
+  return { question: `This will ${verb} the ${sc.name} drill against AWS: ${from.region} -> ${to.region} (${steps} steps).${d ? `\nExpect: ${d.warning}.` : ""}\nType "${expect}" to continue: `, expect };
 }
 
 /**
@@ -79,23 +112,26 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   const sc = scenarioNamed(r.scenario);
   const cwd = path.resolve(r.cwd);
   const project = readProjectStacks(cwd);
+  if (project.activeRegionWarning) r.log(`# ${project.activeRegionWarning}`);
   const source = outputsSource(r);
-  const { inputs, note } = await scenarioInputs(sc, project, source, resolveFiles(r.outputs ?? {}), r.readOutputs);
-  if (note) r.log(note);
+  if ((r.faults ?? []).length && r.mode !== "simulate") throw new DrillError(`--fault ${r.faults!.join(", ")} only applies with --simulate`);
+  checkFaults(sc, r.faults ?? []);
+  const loaded = await scenarioInputs(sc, project, source, resolveFiles(r.outputs ?? {}), r.readOutputs);
+  const inputs = withOptions(loaded.inputs, r.cutoverTimeoutSeconds);
+  if (loaded.note) r.log(loaded.note);
   const { from, to } = sc.direction(inputs, project.activeRegion);
   if (r.to !== undefined) checkTarget(inputs, sc.name, r.to, from, to);
   const steps = sc.steps(inputs, from, to);
-  if ((r.faults ?? []).length && r.mode !== "simulate") throw new DrillError(`--fault ${r.faults!.join(", ")} only applies with --simulate`);
   if (r.mode === "dry-run") {
     if (source === "derived") r.log(`# no stack outputs given${r.pulumiAvailable ? "" : " and no Pulumi CLI"}: identifiers are placeholders derived from the stack files; pass --outputs <stack>=<file> for the real ones`);
-    r.log(`# drill ${sc.name} --dry-run: ${from.region} -> ${to.region}; nothing is changed`);
+    r.log(`# drill ${sc.name} --dry-run: ${from.region} -> ${to.region}; nothing is changed; before the first step, the credentials pre-check: ${formatCall(credentialsCall(to.region))}`);
     for (const line of dryRunLines(steps)) r.log(line);
     const model = scenarioModelRto(inputs, sc.modelRto);
     if (model !== undefined) r.log(`model RTO ${model} s`);
     return { exitCode: EXIT.completed };
   }
   if (r.mode === "execute" && !r.yes) {
-    const ok = await r.confirm?.(`This runs the ${sc.name} drill against AWS: ${from.region} -> ${to.region} (${steps.length} steps). Type "${sc.name}" to continue: `);
+    const ok = await r.confirm?.(confirmQuestion(sc, inputs, from, to, "run", steps.length).question);
     if (!ok) {
       r.log("aborted: nothing was changed");
       return { exitCode: EXIT.aborted };
@@ -103,7 +139,10 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   }
   const journalFile = r.journal ?? path.join(cwd, DEFAULT_JOURNAL_DIR, `${sc.name}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`);
   const journal = Journal.create(journalFile);
-  const header: DrillHeader = { scenario: sc.name, mode: r.mode, from: from.region, to: to.region, faults: [...(r.faults ?? [])], force: [...(r.force ?? [])], outputs: resolveFiles(r.outputs ?? {}), cwd };
+  const header: DrillHeader = {
+    scenario: sc.name, mode: r.mode, from: from.region, to: to.region, faults: [...(r.faults ?? [])], force: [...(r.force ?? [])], outputs: resolveFiles(r.outputs ?? {}), cwd,
+    deployment: deploymentIdentity(cwd, inputs), ...(r.cutoverTimeoutSeconds ? { cutoverTimeoutSeconds: r.cutoverTimeoutSeconds } : {}),
+  };
   const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], !!sc.simulateAfterFailover)) : undefined;
   const clock = sim?.clock ?? realClock;
   const runStartedAt = clock.now();
@@ -113,22 +152,37 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
 
 export type ReopenRequest = Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & { cwd?: string };
 
-/** A journal's drill rebuilt: its header, steps and (simulated) cloud, for resume and undo. */
+/**
+ * A journal's drill rebuilt: its header, steps and (simulated) cloud, for resume and undo. The
+ * project folder is `--cwd` when given (the journal's own folder otherwise), and its deployment
+ * must be the one the journal recorded: resuming another deployment's journal would act on
+ * the wrong database.
+ */
 export async function reopenJournal(journalFile: string, r: ReopenRequest, verb: "resume" | "undo") {
-  const entries = readJournal(journalFile);
+  const entries = readJournal(journalFile, r.log, true);
   const header = journalHeader(entries, journalFile);
   if (header.mode !== r.mode) throw new DrillError(`journal ${journalFile} was written by a --${header.mode} drill; ${verb} it with --${header.mode}`);
   const sc = scenarioNamed(header.scenario);
-  const project = readProjectStacks(header.cwd);
+  const cwd = r.cwd === undefined ? header.cwd : path.resolve(r.cwd);
+  const project = readProjectStacks(cwd);
   const hasFiles = Object.keys(header.outputs).length > 0;
-  const { inputs } = await scenarioInputs(sc, project, hasFiles ? "files" : r.mode === "simulate" ? "derived" : "automation", header.outputs, r.readOutputs);
+  const source = hasFiles ? "files" : r.mode === "simulate" ? "derived" : outputsSource(r);
+  const loaded = await scenarioInputs(sc, project, source, header.outputs, r.readOutputs);
+  const inputs = withOptions(loaded.inputs, r.cutoverTimeoutSeconds ?? header.cutoverTimeoutSeconds);
+  const here = deploymentIdentity(cwd, inputs);
+  if (header.deployment && JSON.stringify(header.deployment) !== JSON.stringify(here))
+    throw new DrillError(`journal ${journalFile} belongs to another deployment (${describeIdentity(header.deployment)}), not the one in ${cwd} (${describeIdentity(here)}); ${verb} it with --cwd <the folder of its deployment>`);
   const from = regionOf(inputs, header.from);
   const to = regionOf(inputs, header.to);
   const steps = sc.steps(inputs, from, to);
   const sim = r.mode === "simulate" ? SimulatedCloud.load(inputs, simFile(journalFile)) : undefined;
   const cloud: Cloud = sim ?? r.awsCloud!(inputs, sc.fromMayBeDown ? [from.region] : []);
-  const confirmed = r.mode !== "execute" || r.yes || !!(await r.confirm?.(`This will ${verb} the ${sc.name} drill against AWS (${from.region} -> ${to.region}). Type "${sc.name}" to continue: `));
-  return { entries, header, sc, inputs, from, to, steps, sim, cloud, confirmed, persist: () => sim?.save(simFile(journalFile)) };
+  const confirmed = r.mode !== "execute" || r.yes || !!(await r.confirm?.(confirmQuestion(sc, inputs, from, to, verb, steps.length).question));
+  return { entries, header: { ...header, cwd }, sc, inputs, from, to, steps, sim, cloud, confirmed, persist: () => sim?.save(simFile(journalFile)) };
+}
+
+function withOptions(inputs: DrillInputs, cutoverTimeoutSeconds: number | undefined): DrillInputs {
+  return cutoverTimeoutSeconds ? { ...inputs, cutoverTimeoutSeconds } : inputs;
 }
 
 /** Continues a journal at its first unfinished step; a finished cut-over is never issued again. */
@@ -170,6 +224,12 @@ async function execute(x: Run): Promise<DrillResult> {
   persist();
   const ctx = { inputs, cloud, clock: x.clock, from: x.from, to: x.to, facts: x.facts, log: r.log };
   r.log(`drill ${sc.name} (${r.mode}${x.header.faults.length ? `, faults: ${x.header.faults.join(", ")}` : ""}): ${x.from.region} -> ${x.to.region}; journal ${x.journal.file}`);
+  const credentials = await checkCredentials(ctx, x.to.region);
+  if (credentials) {
+    x.journal.append({ at: new Date(x.clock.now()).toISOString(), step: HEADER_STEP, event: "failed", operation: "STS.GetCallerIdentity", region: x.to.region, detail: credentials });
+    r.log(`refused before the first step: ${credentials}`);
+    return { exitCode: EXIT.refused, journal: x.journal.file };
+  }
   let outcome: Outcome;
   try {
     outcome = await runSteps({ steps: x.steps, ctx, journal: x.journal, force: r.force ?? [], finished: x.finished, started: x.started, continueOnFailure: sc.continueOnFailure, afterAction: sim ? (s) => sim.afterAction(s, persist) : undefined });
@@ -182,7 +242,10 @@ async function execute(x: Run): Promise<DrillResult> {
   persist();
   x.journal.append({ at: new Date(x.clock.now()).toISOString(), step: HEADER_STEP, event: outcome.kind === "completed" ? "done" : "failed", operation: `drill ${sc.name}`, region: x.to.region });
   const m = measure(x.journal.entries(), sc, x.steps, inputs);
-  const followUp = outcome.kind === "completed" && m.facts.activeRegion ? activeRegionCommands(inputs, m.facts.activeRegion) : [];
+  const simulated = r.mode === "simulate";
+  // A simulation's follow-up is what a real drill would print: commented out and marked, never a command to paste.
+  const followUp = outcome.kind === "completed" && m.facts.activeRegion
+    ? activeRegionCommands(inputs, m.facts.activeRegion).map((c) => (simulated ? `# (simulated, do not run) ${c}` : c)) : [];
   if (outcome.kind === "refused") r.log(`refused at ${outcome.step}: ${outcome.reason}`);
   if (outcome.kind === "failed") {
     r.log(`stopped at ${outcome.step}: ${outcome.reason}`);
@@ -196,15 +259,38 @@ async function execute(x: Run): Promise<DrillResult> {
   }
   if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);
   for (const line of measurementLines(m)) r.log(line);
-  if (followUp.length) {
+  if (followUp.length && simulated) {
+    r.log(`SIMULATED: nothing changed in AWS and ${m.facts.activeRegion} is not the active region. A real drill would now ask you to record it in every stack file with:`);
+    for (const c of followUp) r.log(`  ${c}`);
+  } else if (followUp.length) {
     r.log(`${m.facts.activeRegion} is now the active region. Record it in every stack file (the next drill and the alarms read it; during an outage deploy only the secondary's, the others once their region is back):`);
     for (const c of followUp) r.log(`  ${c}`);
   }
-  const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, outcome, measurements: m, followUp }, x.steps);
+  const startedAt = x.journal.entries()[0]?.at ?? new Date(x.clock.now()).toISOString();
+  const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, startedAt, outcome, measurements: m, followUp }, x.steps);
   r.log(`report: ${reportFiles.join(", ")}`);
   const exitCode = outcome.kind === "completed" ? (outcome.failedChecks.length ? EXIT.failed : EXIT.completed) : outcome.kind === "refused" ? EXIT.refused : EXIT.failed;
   for (const line of incompleteBanner(outcome, x.steps)) r.log(line);
   return { exitCode, outcome, measurements: m, journal: x.journal.file, reportFiles };
+}
+
+/** The one call the engine makes outside the steps, before the first one. */
+export const credentialsCall = (region: string): Call => call(region, "STS", "GetCallerIdentity");
+
+/**
+ * The credentials pre-check: STS GetCallerIdentity in the recovery region, before the first step,
+ * so expired or missing credentials stop the drill before it changes anything (not halfway through).
+ * Returns the problem, or undefined after printing who the drill runs as.
+ */
+async function checkCredentials(ctx: Parameters<typeof runSteps>[0]["ctx"], region: string): Promise<string | undefined> {
+  try {
+    const id = await retrying(ctx, { n: 0 }, () => ctx.cloud.callerIdentity(region));
+    ctx.log(`credentials: ${id.arn} (account ${id.account}), checked with STS GetCallerIdentity in ${region}`);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof CloudError)) throw err;
+    return `the credentials check (STS GetCallerIdentity in ${region}) failed: ${err.message}. Check AWS_PROFILE / 'aws sso login' and that the credentials may call ${region}; nothing was changed`;
+  }
 }
 
 /** --outputs files are named relative to where the command runs; the journal keeps them absolute for resume. */

@@ -63,6 +63,8 @@ export interface DrillInputs {
   readonly others: readonly DrillRegion[];
   /** Every stack file in the project (for the `pulumi config set dr:activeRegion` commands). */
   readonly stackNames: readonly string[];
+  /** How long wait-database-cutover waits for the new writer (`--cutover-timeout`); default DEFAULT_CUTOVER_TIMEOUT_SECONDS. */
+  readonly cutoverTimeoutSeconds?: number;
 }
 
 const regional = z.object({

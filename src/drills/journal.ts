@@ -25,6 +25,16 @@ export interface JournalDetail {
   readonly retries?: number;
 }
 
+/** Which deployment a journal belongs to: resume and undo refuse a journal of another one. */
+export interface DeploymentIdentity {
+  /** `name` in Pulumi.yaml. */
+  readonly project: string;
+  readonly primaryStack: string;
+  readonly secondaryStack: string;
+  readonly globalClusterIdentifier: string;
+  readonly domain: string;
+}
+
 /** The header's detail: everything `resume` needs to rebuild the drill. */
 export interface DrillHeader {
   readonly scenario: string;
@@ -35,6 +45,10 @@ export interface DrillHeader {
   readonly force: readonly Gate[];
   readonly outputs: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** Absent in journals written before it was recorded. */
+  readonly deployment?: DeploymentIdentity;
+  /** `--cutover-timeout`, kept so a resumed drill waits as long. */
+  readonly cutoverTimeoutSeconds?: number;
 }
 
 export const HEADER_STEP = "drill";
@@ -58,15 +72,29 @@ export class Journal {
   }
 }
 
-export function readJournal(file: string): JournalEntry[] {
+/**
+ * The journal's entries. A last line that is not JSON is what a crash in the middle of an append
+ * leaves (the entry was never complete, so its step never counted as started or done): it is
+ * dropped with a warning, and `repair` cuts it from the file so the next append starts on a line
+ * of its own. Any other damaged line is refused.
+ */
+export function readJournal(file: string, warn?: (line: string) => void, repair = false): JournalEntry[] {
   if (!fs.existsSync(file)) throw new DrillError(`journal ${file} does not exist; pass the file a drill wrote (default folder drills/)`);
-  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((line, i) => {
+  const text = fs.readFileSync(file, "utf8");
+  const lines = text.split("\n");
+  const entries: JournalEntry[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
     try {
-      return JSON.parse(line) as JournalEntry;
+      entries.push(JSON.parse(lines[i]) as JournalEntry);
     } catch {
-      throw new DrillError(`journal ${file} line ${i + 1} is not JSON; the file is damaged`);
+      const last = lines.slice(i + 1).every((l) => !l.trim());
+      if (!last) throw new DrillError(`journal ${file} line ${i + 1} is not JSON; the file is damaged`);
+      warn?.(`warning: journal ${file} line ${i + 1} is incomplete (the drill stopped while writing it); dropping it: ${lines[i].slice(0, 80)}`);
+      if (repair) fs.writeFileSync(file, lines.slice(0, i).filter((l) => l.trim()).map((l) => `${l}\n`).join(""));
     }
-  });
+  }
+  return entries;
 }
 
 export function journalHeader(entries: readonly JournalEntry[], file: string): DrillHeader {

@@ -5,7 +5,8 @@
  */
 import * as fs from "fs";
 import { parseStackConfig, stackConfigSchema, StackConfig } from "../../stacks/configSchema";
-import { referencesStack } from "../../stacks/stackSet";
+import { activeRegionBehindWarning, referencesStack, resolveActiveRegion } from "../../stacks/stackSet";
+import { ConfigError } from "../../stacks/configSchema";
 import { readStackConfig } from "../engine/stackFiles";
 import { scheduleIntervalSeconds } from "../../components/data/backupRules";
 import { DrillInputError, DrillInputs, drillInputs, InputsNeed, RawOutputs, readOutputsFile, simulatedOutputs } from "./inputs";
@@ -23,8 +24,10 @@ export interface ProjectStacks {
   /** Further secondaries (three or more regions), in dr:replicaRegions order. */
   readonly others: readonly { readonly stack: string; readonly config: StackConfig }[];
   readonly stackNames: readonly string[];
-  /** dr:activeRegion from the stack files, or the primary's region. */
+  /** The active region by the stack files (stacks/stackSet.ts resolveActiveRegion, the rule `plan` uses too). */
   readonly activeRegion: string;
+  /** Files that do not record it yet (mid-outage: the others than the recovery region's). */
+  readonly activeRegionWarning?: string;
 }
 
 export function stackNamesIn(dir: string): string[] {
@@ -39,14 +42,12 @@ export function stackNamesIn(dir: string): string[] {
  */
 export function readProjectStacks(dir: string): ProjectStacks {
   const names = stackNamesIn(dir);
-  const activeByFile = new Map<string, string>();
+  const activeByFile: { stack: string; activeRegion?: string }[] = [];
   const configs = names.flatMap((stack) => {
     const raw: Record<string, string> = readStackConfig(dir, stack);
+    activeByFile.push({ stack, activeRegion: raw[ACTIVE_REGION_KEY] });
     // dr:activeRegion may be newer than this schema; the drill reads it either way.
-    if (raw[ACTIVE_REGION_KEY] !== undefined) {
-      activeByFile.set(`Pulumi.${stack}.yaml`, raw[ACTIVE_REGION_KEY]);
-      if (!("activeRegion" in stackConfigSchema.shape)) delete raw[ACTIVE_REGION_KEY];
-    }
+    if (raw[ACTIVE_REGION_KEY] !== undefined && !("activeRegion" in stackConfigSchema.shape)) delete raw[ACTIVE_REGION_KEY];
     if (!PAIR_ROLES.includes(raw["dr:role"])) return [];
     return [{ stack, config: parseStackConfig(raw, `Pulumi.${stack}.yaml`) }];
   });
@@ -59,22 +60,14 @@ export function readProjectStacks(dir: string): ProjectStacks {
   const [secondary, ...others] = [...secondaries].sort((a, b) => rank(a) - rank(b));
   if (order.length && secondary.config.region !== order[0])
     throw new DrillInputError([`no secondary stack file in ${dir} is in ${order[0]}, the first of dr:replicaRegions of stack "${primary.stack}" and so the holder of the SECONDARY failover record; add its stack file or fix dr:replicaRegions`]);
-  return { dir, primary, secondary, others, stackNames: names, activeRegion: agreedActiveRegion(activeByFile) ?? primary.config.region };
-}
-
-/**
- * The one dr:activeRegion the stack files agree on. Files that disagree mean a drill's follow-up
- * commands ran on some stacks only: picking one would aim the drill (and switches) at the wrong
- * region, so the drill refuses and names each file's value.
- */
-export function agreedActiveRegion(byFile: ReadonlyMap<string, string>): string | undefined {
-  const values = [...new Set(byFile.values())];
-  if (values.length <= 1) return values[0];
-  const each = [...byFile].map(([file, v]) => `${file} says ${v}`).join(", ");
-  throw new DrillInputError([
-    `${ACTIVE_REGION_KEY} differs between stack files (${each}); set it to the region whose cluster writes now in every stack file ` +
-      `(pulumi config set ${ACTIVE_REGION_KEY} <region> --stack <stack> for each), or remove it from all of them if the primary writes`,
-  ]);
+  try {
+    const { region, behind } = resolveActiveRegion(primary.config.region, activeByFile);
+    const warning = activeRegionBehindWarning(region, behind);
+    return { dir, primary, secondary, others, stackNames: names, activeRegion: region, ...(warning ? { activeRegionWarning: warning } : {}) };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new DrillInputError([err.message]);
+    throw err;
+  }
 }
 
 /** Parses `--outputs primary=p.json` values into stack -> file. */

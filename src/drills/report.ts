@@ -1,4 +1,8 @@
-/** drill-report.json and drill-report.md: the timeline, each step's duration, measured against target and model. */
+/**
+ * drill-report-<scenario>-<start time>.json and .md: the timeline, each step's duration, measured
+ * against target and model. One pair per drill (a resumed drill rewrites its own), so a game day's
+ * drills do not overwrite each other's reports.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { formatCall } from "./cloud";
@@ -13,6 +17,8 @@ export interface DrillReport {
   readonly to: string;
   readonly faults: readonly string[];
   readonly journal: string;
+  /** ISO time the drill started (its journal's first entry). */
+  readonly startedAt: string;
   readonly outcome: Outcome;
   readonly measurements: Measurements;
   readonly followUp: readonly string[];
@@ -22,7 +28,7 @@ export function reportMarkdown(r: DrillReport, steps: readonly Step[]): string {
   const m = r.measurements;
   const status = r.outcome.kind === "completed" ? (r.outcome.failedChecks.length ? "completed with failed checks" : "completed") : `${r.outcome.kind} at ${r.outcome.step}`;
   const out = [
-    `# Drill report: ${r.scenario} (${r.mode})`, "",
+    `# Drill report: ${r.scenario} (${r.mode})${r.mode === "simulate" ? " - SIMULATED, nothing changed in AWS" : ""}`, "",
     `From ${r.from} to ${r.to}; faults: ${r.faults.join(", ") || "none"}; journal: \`${r.journal}\`; outcome: **${status}**.`, "",
     "## Measured against target and model", "", "```text", ...measurementLines(m), "```", "",
     "## Timeline", "", "| step | region | outcome | started | seconds |", "| --- | --- | --- | --- | ---: |",
@@ -38,9 +44,15 @@ export function reportMarkdown(r: DrillReport, steps: readonly Step[]): string {
 
 export function writeReport(dir: string, r: DrillReport, steps: readonly Step[]): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const json = path.join(dir, "drill-report.json");
-  const md = path.join(dir, "drill-report.md");
+  const base = path.join(dir, reportBaseName(r.scenario, r.startedAt));
+  const json = `${base}.json`;
+  const md = `${base}.md`;
   fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
   fs.writeFileSync(md, reportMarkdown(r, steps));
   return [json, md];
+}
+
+/** `drill-report-<scenario>-<start, ISO without colons>`: names that sort by time and never collide between drills. */
+export function reportBaseName(scenario: string, startedAt: string): string {
+  return `drill-report-${scenario}-${startedAt.replace(/[:.]/g, "-")}`;
 }

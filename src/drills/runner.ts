@@ -82,7 +82,7 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
       } else {
         already = step.alreadyDone ? await retrying(ctx, retries, () => step.alreadyDone!(ctx)) : undefined;
         if (already !== undefined) ctx.log(`  already in place, not repeated: ${already}`);
-        else if (step.action) await retrying(ctx, retries, () => step.action!(ctx));
+        else if (step.action) already = await act(ctx, retries, step);
       }
       o.afterAction?.(step);
       if (step.verify) await poll(ctx, step, retries);
@@ -152,33 +152,72 @@ function isCrash(err: unknown): boolean {
   return err instanceof SimulatedCrash;
 }
 
-export function backoffSeconds(attempt: number): number {
-  return Math.min(FIRST_BACKOFF_SECONDS * 2 ** attempt, MAX_BACKOFF_SECONDS);
+/**
+ * "Full jitter": a random wait between 0 and the capped exponential bound, so many clients retrying
+ * together (a regional event throttles everyone) spread out instead of retrying in lockstep:
+ * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+ */
+export function backoffSeconds(attempt: number, jitter: number): number {
+  return jitter * Math.min(FIRST_BACKOFF_SECONDS * 2 ** attempt, MAX_BACKOFF_SECONDS);
 }
 
-/** Retries throttling and transient errors with backoff; rethrows anything else at once. */
+const retryable = (err: unknown): err is CloudError => err instanceof CloudError && (err.kind === "throttling" || err.kind === "transient");
+
+/** Retries throttling and transient errors with backoff; rethrows anything else at once. Only for calls that change nothing (or check first): see `act`. */
 export async function retrying<T>(ctx: StepContext, retries: { n: number; max?: number }, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      const retryable = err instanceof CloudError && (err.kind === "throttling" || err.kind === "transient");
-      if (!retryable || attempt + 1 >= (retries.max ?? MAX_ATTEMPTS)) throw err;
+      if (!retryable(err) || attempt + 1 >= (retries.max ?? MAX_ATTEMPTS)) throw err;
       retries.n++;
-      await ctx.clock.sleep(backoffSeconds(attempt));
+      await ctx.clock.sleep(backoffSeconds(attempt, ctx.clock.random()));
     }
   }
 }
+
+/**
+ * A step's action, retried like `retrying`, except that before each re-issue the step's
+ * `alreadyDone` asks the live state whether the failed attempt took effect anyway: a timeout is
+ * ambiguous (the request may have reached AWS), and re-issuing CreateDBInstance or a cut-over would
+ * fail on its own side effect (DBInstanceAlreadyExists, a cut-over already in progress) or repeat
+ * it. Returns why it stopped early, or undefined when the action itself succeeded.
+ */
+async function act(ctx: StepContext, retries: { n: number; max?: number }, step: Step): Promise<string | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await step.action!(ctx);
+      return undefined;
+    } catch (err) {
+      if (!retryable(err) || attempt + 1 >= (retries.max ?? MAX_ATTEMPTS)) throw err;
+      retries.n++;
+      await ctx.clock.sleep(backoffSeconds(attempt, ctx.clock.random()));
+      const took = step.alreadyDone ? await retrying(ctx, retries, () => step.alreadyDone!(ctx)) : undefined;
+      if (took !== undefined) {
+        ctx.log(`  the attempt that failed (${err.code}) took effect; not issued again: ${took}`);
+        return took;
+      }
+    }
+  }
+}
+
+/** A wait prints where it stands at most this often, so a long one (a cut-over, a restore) is visibly alive. */
+export const PROGRESS_EVERY_SECONDS = 30;
 
 async function poll(ctx: StepContext, step: Step, retries: { n: number; max?: number }): Promise<void> {
   const v = step.verify!;
   const start = ctx.clock.now();
   let interval = v.pollSeconds;
+  let reported = 0;
   for (;;) {
     const result = await retrying(ctx, retries, () => v.check(ctx));
     if (result === true) return;
     const waited = (ctx.clock.now() - start) / 1000;
     if (waited >= v.timeoutSeconds) throw new Error(`timed out after ${Math.round(waited)} s waiting until ${v.what}: ${result}`);
+    if (waited - reported >= PROGRESS_EVERY_SECONDS) {
+      reported = waited;
+      ctx.log(`  waiting ${Math.round(waited)} s of up to ${v.timeoutSeconds} s: ${result}`);
+    }
     await ctx.clock.sleep(Math.min(interval, v.timeoutSeconds - waited));
     interval = Math.min(interval * 2, v.maxPollSeconds);
   }

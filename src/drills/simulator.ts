@@ -131,7 +131,8 @@ export class SimulatedCloud implements Cloud {
   private readonly timings: Record<string, ReturnType<typeof timingsInto>>;
 
   constructor(private readonly inputs: DrillInputs, readonly state: SimState) {
-    this.clock = { now: () => this.state.now, sleep: async (s) => void (this.state.now += Math.round(s * 1000)) };
+    // Jitter fraction 1: a simulated run backs off by the cap, reproducibly (the slowest case).
+    this.clock = { now: () => this.state.now, sleep: async (s) => void (this.state.now += Math.round(s * 1000)), random: () => 1 };
     this.timings = Object.fromEntries(allRegions(inputs).map((r) => [r.region, timingsInto(inputs, r.region)]));
   }
 
@@ -230,6 +231,11 @@ export class SimulatedCloud implements Cloud {
     return [this.r(pick).address];
   }
 
+  async callerIdentity(region: string): Promise<{ account: string; arn: string }> {
+    this.enter(region, "STS", "GetCallerIdentity");
+    return { account: "111122223333", arn: "arn:aws:sts::111122223333:assumed-role/dr-operator/simulated" };
+  }
+
   async describeGlobalCluster(region: string, id: string): Promise<GlobalClusterView> {
     this.enter(region, "RDS", "DescribeGlobalClusters", { GlobalClusterIdentifier: id });
     const op = this.state.op;
@@ -279,9 +285,13 @@ export class SimulatedCloud implements Cloud {
     this.state.op = { kind, to: region, doneAt: this.state.now + seconds * 1000 };
   }
 
+  /** Sent to the current primary's region, as the Aurora guide's example does (scenarios/database.ts cutoverRegion). */
   async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
     this.enter(region, "RDS", "SwitchoverGlobalCluster", { GlobalClusterIdentifier: id, TargetDbClusterIdentifier: targetArn });
-    this.startCutover("switchover", region, targetArn);
+    if (region !== this.state.writer) throw new CloudError("fatal", "InvalidParameterValue", `${region} RDS`, `SwitchoverGlobalCluster is called in the primary's region ${this.state.writer}, not ${region}`);
+    const target = Object.keys(this.state.regions).find((x) => this.arn(x) === targetArn);
+    if (!target) throw new CloudError("fatal", "DBClusterNotFoundFault", `${region} RDS`, `no member ${targetArn}`);
+    this.startCutover("switchover", target, targetArn);
   }
 
   async failoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
@@ -289,9 +299,10 @@ export class SimulatedCloud implements Cloud {
     this.startCutover("failover", region, targetArn);
   }
 
+  /** The writer publishes no lag; nor (assumed, undocumented) does a headless member before it has a DB instance (scenarios/gates.ts). */
   async replicationLagSeconds(region: string, clusterId: string): Promise<number | undefined> {
     this.enter(region, "CloudWatch", "GetMetricData", { MetricName: "AuroraGlobalDBReplicationLag", DBClusterIdentifier: clusterId });
-    return region === this.state.writer ? undefined : this.lagSeconds();
+    return region === this.state.writer || this.r(region).instances.length === 0 ? undefined : this.lagSeconds();
   }
 
   async describeGroups(region: string, names: readonly string[]): Promise<GroupView[]> {

@@ -61,6 +61,8 @@ export interface Undo {
   readonly run?: (ctx: StepContext) => Promise<void>;
   /** The effect protects the writer a cut-over made (the old writer's region switched off): undone by hand, only once the cut-over is reversed. */
   readonly afterSwitchBack?: boolean;
+  /** What the journal recorded that the undo restores (the desired counts before a scale-out), printed with a by-hand undo. */
+  readonly recorded?: (facts: Facts) => string | undefined;
 }
 
 /** What the RTO clock reads: it starts at the first `recovery-start` step and stops when the `recovered` step is done. */
@@ -122,4 +124,14 @@ export interface Scenario {
   readonly simulateAfterFailover?: boolean;
   /** Calls to the region traffic moves away from may hang (an outage): the AWS adapter gives them short timeouts. */
   readonly fromMayBeDown?: boolean;
+  /**
+   * The simulator's faults (simulator FAULTS) this scenario can meet; `--fault` with any other is
+   * refused, naming these (default: throttling only, which every call meets).
+   */
+  readonly faults?: readonly string[];
+  /**
+   * What the drill does to production that the operator must accept before `--execute`: the
+   * confirmation prompt states it, and `confirmWith` (default: the scenario's name) is what they type.
+   */
+  readonly disruption?: (inputs: DrillInputs, from: DrillRegion, to: DrillRegion) => { readonly warning: string; readonly confirmWith?: string };
 }

@@ -26,12 +26,15 @@ export async function undoDrill(journalFile: string, r: ReopenRequest): Promise<
   const journal = new Journal(journalFile);
   const manual: string[] = [];
   let failed = false;
-  r.log(todo.length ? `undoing ${todo.length} step(s) of ${x.sc.name}, newest first` : "nothing to undo");
+  // Only automated undos are "undone" here; by-hand ones are listed after, with what the journal recorded for them.
+  const automated = todo.filter((p) => p.automated && x.steps.find((step) => step.name === p.step)?.undo?.run);
+  r.log(automated.length ? `undoing ${automated.length} step(s) of ${x.sc.name}, newest first` : todo.length ? "nothing to undo automatically" : "nothing to undo");
   for (const planned of todo) {
     const s = x.steps.find((step) => step.name === planned.step)!;
     const undo = s.undo!;
-    if (!planned.automated || !undo.run) {
-      manual.push(`${s.name}: ${planned.description}`);
+    if (!automated.includes(planned)) {
+      const recorded = undo.recorded?.(ctx.facts);
+      manual.push(`${s.name}: ${planned.description}${recorded ? ` (${recorded})` : ""}`);
       continue;
     }
     const entry = (event: "start" | "done" | "failed", detail?: string) =>

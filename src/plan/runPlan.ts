@@ -35,7 +35,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const log = options.log ?? (() => undefined);
   const projectDir = path.resolve(options.projectDir);
   const outDir = path.resolve(projectDir, options.outDir ?? DEFAULT_OUT_DIR);
-  const stacks = loadStackSet(projectDir, options.stacks);
+  const stacks = loadStackSet(projectDir, options.stacks, log);
   log(`Planning ${stacks.length} stack(s) from ${projectDir}: ${stacks.map((s) => `${s.stack} (${s.config.role}, ${stackRegion(s.config)})`).join(", ")}`);
   const evaluated = await evaluatePlan(stacks, (done) => log(progressLine(done)));
   const document = buildPlanDocument(evaluated);

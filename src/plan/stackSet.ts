@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readStackConfig, stackFilePath } from "../engine/stackFiles";
 import { DrConfig, isLinksConfig, parseDrConfig, StackConfig } from "../../stacks/configSchema";
-import { validateStackSet } from "../../stacks/stackSet";
+import { activeRegionBehindWarning, resolveActiveRegion, validateStackSet } from "../../stacks/stackSet";
 import { messageOf, PlanInputError } from "./errors";
 
 const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
@@ -52,7 +52,7 @@ export function discoverStacks(projectDir: string): string[] {
  * naming them). Returns the stacks in the order they deploy in: the primary, the secondaries in
  * the order given, then the links stack (it reads every other stack's outputs).
  */
-export function loadStackSet(projectDir: string, stacks?: readonly string[]): PlannedStack[] {
+export function loadStackSet(projectDir: string, stacks?: readonly string[], warn?: (line: string) => void): PlannedStack[] {
   const names = stacks && stacks.length ? [...new Set(stacks)] : discoverStacks(projectDir);
   const loaded: PlannedStack[] = [];
   const problems: string[] = [];
@@ -73,5 +73,28 @@ export function loadStackSet(projectDir: string, stacks?: readonly string[]): Pl
     throw new PlanInputError(messageOf(err));
   }
   const rank = (s: PlannedStack) => (s.config.role === "primary" ? 0 : s.config.role === "secondary" ? 1 : 2);
-  return [...loaded].sort((a, b) => rank(a) - rank(b));
+  return withActiveRegion(loaded, warn).sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The set's active region, by the one rule the drills use too (stacks/stackSet.ts resolveActiveRegion),
+ * given to every stack: a plan made mid-outage, when only the recovery region's file records the
+ * failover, shows the deployment as it serves (every stack evaluated with that region), not as each
+ * file alone would deploy it.
+ */
+export function planActiveRegion(stacks: readonly PlannedStack[]): { region?: string; warning?: string } {
+  const primary = stacks.find((s) => s.config.role === "primary");
+  if (!primary || isLinksConfig(primary.config)) return {};
+  const { region, behind } = resolveActiveRegion(primary.config.region, stacks.map((s) => ({ stack: s.stack, activeRegion: s.config.activeRegion })));
+  return { region, warning: activeRegionBehindWarning(region, behind) };
+}
+
+function withActiveRegion(stacks: PlannedStack[], warn?: (line: string) => void): PlannedStack[] {
+  const { region, warning } = planActiveRegion(stacks);
+  if (warning) warn?.(`warning: ${warning}; planning every stack with ${region}`);
+  const primary = stacks.find((s) => s.config.role === "primary");
+  if (!region || !primary || isLinksConfig(primary.config)) return [...stacks];
+  const primaryRegion = primary.config.region;
+  return stacks.map((s) => ((s.config.activeRegion ?? primaryRegion) === region ? s
+    : { ...s, rawConfig: { ...s.rawConfig, "dr:activeRegion": region }, config: { ...s.config, activeRegion: region } as DrConfig }));
 }

@@ -46,8 +46,10 @@ const tail = [
 
 const EXPECTED_SWITCHOVER = [
   `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`, ...describeCluster(E),
-  lag, ...gatesWest, canaryEast, ...scaleOutWest,
-  lag, `${W} RDS.SwitchoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN}`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
+  // The lag gate describes the cluster too: no datapoint from a cluster without instances is no refusal (gates.ts).
+  lag, ...describeCluster(W), ...gatesWest, canaryEast, ...scaleOutWest,
+  // Sent to the current primary's region (the Aurora guide's example: --region region_of_primary).
+  lag, `${E} RDS.SwitchoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN}`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
   `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
   // The database moves first; then the switches: the new region on (its switch lives in the old one), the old off.
   waitDb, switchOnWest, switchOffEast, ...tail, readSwitch(W, E), readSwitch(E, W),

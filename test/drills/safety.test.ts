@@ -7,10 +7,11 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
+import * as path from "path";
 import { DOWN_REGION_TIMEOUTS_MS, GlobalClusterView } from "../../src/drills/cloud";
 import { requestHandlerFor } from "../../src/drills/aws";
 import { runDrill } from "../../src/drills/drill";
-import { DrillInputError, DrillInputs } from "../../src/drills/inputs";
+import { DrillInputs } from "../../src/drills/inputs";
 import { HEADER_STEP, JournalEntry, readJournal } from "../../src/drills/journal";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { runSteps } from "../../src/drills/runner";
@@ -20,7 +21,7 @@ import { initialState, SimState, SimulatedCloud } from "../../src/drills/simulat
 import { StepContext } from "../../src/drills/step";
 import { undoDrill } from "../../src/drills/undo";
 import { incompleteBanner } from "../../src/drills/drill";
-import { PROJECT_DIR, projectWith, resume, simulate } from "./harness";
+import { PROJECT_DIR, projectWith, resume, simulate, tempDir } from "./harness";
 
 const HOUR_SECONDS = 3600;
 const simOf = (journalFile: string) => `${journalFile}.sim.json`;
@@ -161,15 +162,11 @@ describe("drill safety rules", function () {
     expect(await settledAnswer(inputs, cloud.state)).to.deep.equal([cloud.state.regions["us-west-2"].address]);
   });
 
-  it("failback refuses while the stack files make the recovery region's record PRIMARY, with the commands that fix it", async () => {
-    const dir = projectWith((t) => t.replace(/dr:role: (primary|secondary)/, (m) => `${m}\n  dr:activeRegion: us-west-2`));
-    let err: Error | undefined;
-    try {
-      await runDrill({ scenario: "failback", mode: "dry-run", cwd: dir, log: () => undefined });
-    } catch (e) {
-      err = e as Error;
-    }
-    expect(err).to.be.instanceOf(DrillInputError);
-    expect(err!.message).to.include("dr:activeRegion is us-west-2").and.to.include("pulumi config set dr:activeRegion us-east-1 --stack primary");
+  it("failback needs no false active region: with dr:activeRegion still naming the recovery region (in the secondary's file only, as mid-outage), it runs back to the primary", async () => {
+    const dir = projectWith((t) => t.replace(/dr:role: secondary/, (m) => `${m}\n  dr:activeRegion: us-west-2`));
+    const lines: string[] = [];
+    const r = await runDrill({ scenario: "failback", mode: "simulate", cwd: dir, journal: path.join(tempDir(), "j.jsonl"), log: (l) => lines.push(l) });
+    expect(r.exitCode, lines.join("\n")).to.equal(0);
+    expect(lines.join("\n")).to.include("drill failback (simulate): us-west-2 -> us-east-1");
   });
 });

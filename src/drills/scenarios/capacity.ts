@@ -21,20 +21,27 @@ export function scaleOut(inputs: DrillInputs, to: DrillRegion): Step {
     name: "scale-out-recovery", region: to.region, required: true, operation: "AutoScaling.SetDesiredCapacity", marks: ["recovery-start"],
     purpose: `raise ${to.region}'s tiers to full capacity (${to.groups.map((g) => `${g.tier} ${fullCapacity(inputs, to, g.tier)}`).join(", ")})`,
     calls: [describe(to), ...to.groups.map((g) => call(to.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: fullCapacity(inputs, to, g.tier) }))],
+    // Before a retry too (runner act): a SetDesiredCapacity that timed out may have landed.
+    alreadyDone: async (ctx) => {
+      const groups = await ctx.cloud.describeGroups(to.region, to.groups.map((g) => g.name));
+      const short = to.groups.filter((g) => { const now = groups.find((x) => x.name === g.name); return !now || now.desired < Math.min(fullCapacity(inputs, to, g.tier), now.max); });
+      return short.length === 0 && ctx.facts.previousDesired ? `every group in ${to.region} already wants its full capacity` : undefined;
+    },
     action: async (ctx) => {
       const groups = await ctx.cloud.describeGroups(to.region, to.groups.map((g) => g.name));
-      const previous: Record<string, number> = {};
+      const missing = to.groups.filter((g) => !groups.some((x) => x.name === g.name));
+      if (missing.length) throw new Error(`Auto Scaling group ${missing.map((g) => g.name).join(", ")} does not exist in ${to.region}`);
+      // What undo restores, recorded before the first change and never overwritten by a retry (which would read the raised values).
+      ctx.facts.previousDesired = { ...Object.fromEntries(groups.map((g) => [g.name, g.desired])), ...ctx.facts.previousDesired };
       for (const g of to.groups) {
-        const now = groups.find((x) => x.name === g.name);
-        if (!now) throw new Error(`Auto Scaling group ${g.name} does not exist in ${to.region}`);
-        previous[g.name] = now.desired;
+        const now = groups.find((x) => x.name === g.name)!;
         const want = Math.min(fullCapacity(inputs, to, g.tier), now.max);
         if (now.desired < want) await ctx.cloud.setDesiredCapacity(to.region, g.name, want);
       }
-      ctx.facts.previousDesired = ctx.facts.previousDesired ?? previous;
     },
     undo: {
       description: `set each group in ${to.region} back to its desired capacity before the drill`,
+      recorded: (facts) => (facts.previousDesired ? `recorded before the drill: ${Object.entries(facts.previousDesired).map(([n, d]) => `${n} ${d}`).join(", ")}` : undefined),
       calls: to.groups.map((g) => call(to.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: "<before the drill>" })),
       run: async (ctx) => {
         for (const [name, desired] of Object.entries(ctx.facts.previousDesired ?? {})) await ctx.cloud.setDesiredCapacity(to.region, name, desired);

@@ -63,6 +63,8 @@ export function copyBackRotatedSecret(from: DrillRegion, to: DrillRegion): Step 
       call(to.region, "SecretsManager", "GetSecretValue", { SecretId: to.dbSecretArn }),
       call(to.region, "SecretsManager", "PutSecretValue", { SecretId: to.dbSecretArn, SecretString: "<value from " + from.region + ", never printed>" }),
     ],
+    // Also asked before a retry (runner act): a PutSecretValue that timed out may have landed.
+    alreadyDone: async (ctx) => ((await ctx.cloud.getSecretValue(from.region, from.dbSecretArn)) === (await ctx.cloud.getSecretValue(to.region, to.dbSecretArn)) ? `${to.region}'s secret already holds the current password` : undefined),
     action: async (ctx) => {
       const current = await ctx.cloud.getSecretValue(from.region, from.dbSecretArn);
       const old = await ctx.cloud.getSecretValue(to.region, to.dbSecretArn);

@@ -1,8 +1,14 @@
 /**
  * Database steps: where the global database stands, the pilot light's writer instance, and the
  * cut-over itself. SwitchoverGlobalCluster never allows data loss; FailoverGlobalCluster with
- * AllowDataLoss is used only by `failover`. Both are asked in the recovery region, naming the
- * target by ARN so Aurora finds it there:
+ * AllowDataLoss is used only by `failover`. Both name the target by ARN so Aurora finds it in its
+ * region. They are sent to different regions, as the Aurora guide's CLI examples do
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html):
+ * a switchover to the region of the CURRENT PRIMARY (`aws rds --region region_of_primary
+ * switchover-global-cluster`; both regions answer in a planned move), a failover to the region of
+ * the secondary being promoted (`--region region_of_selected_secondary`; the primary may be dark).
+ * The API references do not say which region serves either call (unconfirmed beyond the guide's
+ * examples; game-day check in runbooks/switchover.md):
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverGlobalCluster.html
  * While either runs, DescribeGlobalClusters reports a FailoverState (pending, switching-over,
@@ -105,7 +111,7 @@ export function createWriterInstance(to: DrillRegion): Step {
   return {
     name: "create-writer-instance", region: to.region, required: true, operation: "RDS.CreateDBInstance", marks: ["recovery-start"],
     purpose: `give the headless cluster in ${to.region} a DB instance to promote`,
-    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine, Tags: tags })],
+    calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine, PubliclyAccessible: false, Tags: tags })],
     alreadyDone: async (ctx) => {
       const c = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
       return c.instances.length ? `cluster already has instance(s) ${c.instances.map((i) => i.id).join(", ")}` : undefined;
@@ -146,15 +152,21 @@ export function readLagAtCutover(to: DrillRegion): Step {
   };
 }
 
+/** Where a cut-over is sent (see the top of this file): a switchover to the current primary's region, a failover to the promoted secondary's. */
+export function cutoverRegion(kind: CutoverKind, from: DrillRegion, to: DrillRegion): string {
+  return kind === "switchover" ? from.region : to.region;
+}
+
 /** The cut-over: moves the writer; its FailoverState makes it safe to resume. */
 export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step {
   const operation = kind === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster";
   const params = { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: to.dbClusterArn, ...(kind === "failover" ? { AllowDataLoss: true } : {}) };
+  const region = cutoverRegion(kind, from, to);
   return {
-    name: `${kind}-database`, region: to.region, required: true, operation: `RDS.${operation}`, marks: ["cutover"],
+    name: `${kind}-database`, region, required: true, operation: `RDS.${operation}`, marks: ["cutover"],
     purpose: kind === "switchover" ? `move the writer to ${to.region} with no data loss (secondaries synchronize first)` : `promote ${to.region} to writer now, losing what had not replicated (AllowDataLoss)`,
     calls: [
-      call(to.region, "RDS", operation, params),
+      call(region, "RDS", operation, params),
       describeGlobal(inputs, to),
     ],
     alreadyDone: async (ctx) => {
@@ -171,8 +183,8 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
         `check the writer with 'aws rds describe-global-clusters --region ${to.region} --global-cluster-identifier ${inputs.globalClusterIdentifier}' and start a new drill if a cut-over is still wanted`;
     },
     action: async (ctx: StepContext) => {
-      if (kind === "switchover") await ctx.cloud.switchoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
-      else await ctx.cloud.failoverGlobalCluster(to.region, inputs.globalClusterIdentifier, to.dbClusterArn);
+      if (kind === "switchover") await ctx.cloud.switchoverGlobalCluster(region, inputs.globalClusterIdentifier, to.dbClusterArn);
+      else await ctx.cloud.failoverGlobalCluster(region, inputs.globalClusterIdentifier, to.dbClusterArn);
     },
     verify: {
       what: `the global database accepted the ${kind}`, timeoutSeconds: 120, pollSeconds: 2, maxPollSeconds: 10,
@@ -182,7 +194,7 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
       },
     },
     undo: kind === "switchover"
-      ? { description: `switch back: npm run dr -- drill switchover (from ${to.region} to ${from.region}), no data loss`, calls: [call(from.region, "RDS", "SwitchoverGlobalCluster", { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: from.dbClusterArn })] }
+      ? { description: `switch back: npm run dr -- drill switchover (from ${to.region} to ${from.region}), no data loss`, calls: [call(cutoverRegion("switchover", to, from), "RDS", "SwitchoverGlobalCluster", { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: from.dbClusterArn })] }
       : { description: `a failover cannot be undone; once ${from.region} recovers and rejoins, run npm run dr -- drill failback`, calls: [] },
   };
 }
@@ -200,14 +212,24 @@ export function cutoverFinished(kind: CutoverKind, gc: GlobalClusterView, to: Dr
   return (writes && (kind === "failover" || !gc.failover)) || `writer ${writerArn(gc) ?? "none"}${gc.failover ? `, ${gc.failover.status}` : ""}`;
 }
 
+/**
+ * How long the drill waits for the new writer by default. AWS gives no upper bound: the new primary
+ * "typically" takes its role "within a few minutes" after a failover, and a switchover takes longer
+ * the larger the lag it first drains (both in the Aurora guide:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+ * Fifteen minutes is three times the model's slowest figure (the 300 s switchover); `--cutover-timeout`
+ * changes it, and the wait prints its progress so a long one is visibly alive.
+ */
+export const DEFAULT_CUTOVER_TIMEOUT_SECONDS = 900;
+
 export function waitDatabaseCutover(kind: CutoverKind, inputs: DrillInputs, to: DrillRegion): Step {
-  const expected = kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS;
+  const timeoutSeconds = inputs.cutoverTimeoutSeconds ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS;
   return {
     name: "wait-database-cutover", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
     purpose: `${to.region} is the writer and the ${kind} has finished`,
     calls: [describeGlobal(inputs, to)],
     verify: {
-      what: `${to.dbClusterIdentifier} writes`, timeoutSeconds: 3 * expected, pollSeconds: 5, maxPollSeconds: 15,
+      what: `${to.dbClusterIdentifier} writes (the ${kind} typically takes ${kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS} s; waiting up to ${timeoutSeconds} s, --cutover-timeout)`, timeoutSeconds, pollSeconds: 5, maxPollSeconds: 15,
       check: async (ctx) => cutoverFinished(kind, await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier), to),
     },
   };

@@ -1,9 +1,12 @@
 /**
- * DNS failover test without touching data: switch the active region off, watch Route 53 answer
- * with the standby's record and public resolvers follow, then switch it on and watch DNS come
- * back. It measures the switch's own delay (CloudWatch: an alarm period and Route 53's pickup),
- * which the model assumes. Uses Route 53's control plane (GetHealthCheckStatus, TestDNSAnswer),
- * which is fine for a test run while every region is up, never for a failover.
+ * DNS failover test: switch the active region off, watch Route 53 answer with the standby's record
+ * and public resolvers follow, then switch it on and watch DNS come back. It measures the switch's
+ * own delay (CloudWatch: an alarm period and Route 53's pickup), which the model assumes. It changes
+ * no data, but it is DISRUPTIVE: while DNS points at the standby, production traffic reaches a
+ * region whose database is a read-only secondary (only active-active forwards writes), so writes
+ * fail until DNS comes back; `--execute` asks the operator to type that they accept the write
+ * outage. Uses Route 53's control plane (GetHealthCheckStatus, TestDNSAnswer), which is fine for a
+ * test run while every region is up, never for a failover.
  */
 import { call, Cloud, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion, otherRegion, regionOf } from "../inputs";
@@ -61,9 +64,20 @@ export function dnsSteps(inputs: DrillInputs, active: DrillRegion, standby: Dril
 
 export const dns: Scenario = {
   name: "dns",
-  summary: "DNS failover test: switch the active region off, watch DNS move to the standby and come back when it is switched on; no data touched",
+  summary: "DNS failover test: switch the active region off, watch DNS move to the standby and come back when it is switched on; disruptive: writes fail while production traffic reaches the standby's read-only database",
   direction: (inputs, active) => ({ from: regionOf(inputs, active), to: otherRegion(inputs, active) }),
   steps: (inputs, from, to) => dnsSteps(inputs, from, to),
   modelRto: "dns",
   movesActiveRegion: false,
+  faults: ["throttling", "primary-region-down"],
+  disruption: (inputs, from, to) => {
+    const { detectionSeconds, cacheSeconds } = dnsTimings(inputs);
+    const outage = 2 * (detectionSeconds + cacheSeconds);
+    return inputs.strategy === "active-active"
+      ? { warning: `production traffic moves to ${to.region} and back (about ${outage} s in all); its database forwards writes to ${from.region} (active-active), so writes keep working` }
+      : {
+        warning: `production traffic moves to ${to.region}, whose database is a read-only secondary: WRITES FAIL for about ${outage} s (until DNS comes back to ${from.region}); nothing is lost, but users see errors`,
+        confirmWith: "accept write outage",
+      };
+  },
 };

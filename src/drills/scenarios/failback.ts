@@ -1,38 +1,37 @@
 import { Scenario } from "../step";
 import { restoreStandbyCapacity } from "./capacity";
-import { DrillInputError } from "../inputs";
-import { activeRegionCommands, copyBackRotatedSecret, reestablishSecretReplica } from "./data";
+import { copyBackRotatedSecret, reestablishSecretReplica } from "./data";
 import { checkRegions } from "./database";
 import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
 import { recoverySteps } from "./recovery";
 import { switchStep } from "./switch";
+import { AURORA_SWITCHOVER_SECONDS } from "../model";
 
 /**
- * Back to the original primary after a failover: the secret replica is re-established first (the
- * password rotated during the outage copied back), the old primary must have rejoined the global
- * database as a secondary, then a switchover with no data loss, and only then is the original
- * primary switched on again (its record is PRIMARY, so DNS follows it).
+ * Back to the original primary after a failover: the old primary must have rejoined the global
+ * database as a secondary, and every gate that can refuse runs before anything changes (copying the
+ * secret back overwrites the original primary's secret, so a refusal after it would leave a change
+ * behind). Then the secret replica is re-established (the password rotated during the outage copied
+ * back) and checked, then a switchover with no data loss, and only then is the original primary
+ * switched on again (its record is PRIMARY, so DNS follows it).
  */
 export const failback: Scenario = {
   name: "failback",
   summary: "return to the original primary after a failover: secret replica re-established, old primary rejoined, switchover back with no data loss",
-  // Always back to the stack whose role is primary; check-regions refuses when it already writes.
-  direction: (inputs, active) => {
-    if (active !== inputs.primary.region)
-      throw new DrillInputError([
-        `dr:activeRegion is ${active} in the stack files; failback needs ${inputs.primary.region}'s record to be PRIMARY again: run ${activeRegionCommands(inputs, inputs.primary.region).join(" and ")}, then 'pulumi up' each stack ` +
-          `(while its cluster is still read-only, ${inputs.primary.region}'s switch keeps its record out of DNS; 'drill switch' shows it), then run failback`,
-      ]);
-    return { from: inputs.secondary, to: inputs.primary };
-  },
+  // Always from the secondary back to the stack whose role is primary, whatever dr:activeRegion
+  // records (it is the secondary until failback completes; the drill prints the commands that
+  // record the primary afterwards). Record roles are fixed by stack role (stacks/dnsRoles.ts), so no
+  // record has to change first; check-regions refuses when the primary already writes.
+  direction: (inputs) => ({ from: inputs.secondary, to: inputs.primary }),
   steps: (inputs, from, to) => [
     checkRegions(inputs, from, to, true),
-    copyBackRotatedSecret(from, to),
-    reestablishSecretReplica(from, to),
     gateReplicationLag(to),
     gateRecoveryHealth(to),
-    gateSecretReplica(from, to, true),
     gateAmi(to),
+    copyBackRotatedSecret(from, to),
+    reestablishSecretReplica(from, to),
+    // Checks what the two steps above built; its own gate, so --force secret-replica still applies.
+    gateSecretReplica(from, to, true),
     // The recovery region stays switched on: switched off, both records would be unhealthy in the
     // next outage, and Route 53 then answers PRIMARY.
     ...recoverySteps("switchover", inputs, from, to, false),
@@ -42,4 +41,8 @@ export const failback: Scenario = {
   modelRto: "planned-switchover",
   simulateAfterFailover: true,
   movesActiveRegion: true,
+  faults: ["throttling", "lag-over-target", "crash-after-cutover"],
+  disruption: (_inputs, from, to) => ({
+    warning: `writes stop while SwitchoverGlobalCluster moves the writer back from ${from.region} to ${to.region} (no data loss; typically ${AURORA_SWITCHOVER_SECONDS} s), and production traffic moves to ${to.region}`,
+  }),
 };

@@ -3,6 +3,7 @@ import { otherRegion, regionOf } from "../inputs";
 import { checkRecoveryRegion } from "./database";
 import { gateAmi, gateRecoveryHealth, gateSecretReplica } from "./gates";
 import { recoverySteps } from "./recovery";
+import { AURORA_UNPLANNED_FAILOVER_SECONDS } from "../model";
 
 /**
  * Unplanned regional outage: every required step calls only the recovery region, the old region's
@@ -27,4 +28,8 @@ export const failover: Scenario = {
   modelRto: "switched-failover",
   fromMayBeDown: true,
   movesActiveRegion: true,
+  faults: ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover"],
+  disruption: (_inputs, from, to) => ({
+    warning: `FailoverGlobalCluster with AllowDataLoss: writes to ${from.region} not yet replicated to ${to.region} (the replication lag) are LOST, and writes fail until ${to.region} writes (typically ${AURORA_UNPLANNED_FAILOVER_SECONDS} s, up to a few minutes); production traffic moves to ${to.region}`,
+  }),
 };

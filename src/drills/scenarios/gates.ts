@@ -22,17 +22,35 @@ export async function asProblem(fn: () => Promise<string | undefined>): Promise<
   }
 }
 
-/** Lag of the recovery region's cluster; the metric is published in that region, so it stays readable in an outage. */
+/**
+ * Lag of the recovery region's cluster; the metric is published in that region, so it stays
+ * readable in an outage. A headless (pilot-light) member may publish none: AWS documents the metric
+ * for secondary clusters (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html)
+ * but not whether a cluster without DB instances emits it (unconfirmed; game-day check in
+ * runbooks/switchover.md). No data from a cluster with no instance is therefore no refusal: a
+ * switchover synchronizes every secondary before it swaps roles (RPO 0, Aurora guide
+ * aurora-global-database-disaster-recovery.html), and read-lag-at-cutover reads it again once the
+ * writer instance exists. No data from a cluster that runs instances still refuses.
+ */
 export function gateReplicationLag(to: DrillRegion): Step {
   const rpo = to.config.objectives.rpoSeconds.database;
   return {
     name: "gate-replication-lag", gate: "replication-lag", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
     purpose: `Aurora replication lag into ${to.region} is within the ${rpo} s RPO target`,
-    calls: [lagCall(to)],
+    calls: [lagCall(to), ...describeCluster(to)],
     precondition: async (ctx) => {
       const lag = await ctx.cloud.replicationLagSeconds(to.region, to.dbClusterIdentifier);
-      if (lag === undefined) return `no AuroraGlobalDBReplicationLag data for ${to.dbClusterIdentifier} in the last minutes; is it a member of the global database?`;
-      return lag > rpo ? `Aurora replication lag ${lag} s exceeds the RPO target ${rpo} s` : undefined;
+      if (lag !== undefined) {
+        ctx.log(`  saw: AuroraGlobalDBReplicationLag ${lag} s for ${to.dbClusterIdentifier} (target ${rpo} s)`);
+        return lag > rpo ? `Aurora replication lag ${lag} s exceeds the RPO target ${rpo} s` : undefined;
+      }
+      const cluster = await ctx.cloud.describeDbCluster(to.region, to.dbClusterIdentifier);
+      const seen = `no AuroraGlobalDBReplicationLag datapoint for ${to.dbClusterIdentifier} in the last 10 minutes; the cluster is ${cluster.status} with ${cluster.instances.length} DB instance(s)`;
+      if (cluster.instances.length === 0) {
+        ctx.log(`  saw: ${seen}. A headless member may publish no lag (undocumented); a switchover synchronizes it before promoting, and the lag is read again once its writer exists`);
+        return undefined;
+      }
+      return `${seen}; a member with instances publishes it: is ${to.dbClusterIdentifier} a member of the global database?`;
     },
   };
 }

@@ -70,4 +70,5 @@ export const readiness: Scenario = {
   everySecondary: true,
   modelRto: "none",
   movesActiveRegion: false,
+  faults: ["throttling", "lag-over-target", "primary-region-down"],
 };

@@ -24,6 +24,7 @@ import { call, RecoveryPointView } from "../cloud";
 import { DrillError, RerunRequired } from "../errors";
 import { DrillInputs, DrillRegion } from "../inputs";
 import { restoreSecondsFor } from "../model";
+import { BACKUP_FAULTS } from "../simBackup";
 import { Scenario, Step, StepContext } from "../step";
 import { scaleOut, waitCapacity } from "./capacity";
 import { promoteSecretReplica, recordActiveRegion } from "./data";
@@ -279,4 +280,5 @@ export const restore: Scenario = {
   modelRto: "unplanned",
   movesActiveRegion: true,
   needs: "backup-restore",
+  faults: ["throttling", "timeout", "primary-region-down", ...BACKUP_FAULTS],
 };

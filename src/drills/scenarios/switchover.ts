@@ -3,6 +3,7 @@ import { otherRegion, regionOf } from "../inputs";
 import { checkRegions } from "./database";
 import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
 import { recoverySteps } from "./recovery";
+import { AURORA_SWITCHOVER_SECONDS } from "../model";
 
 /** Planned move of the writer and traffic to the other region, no data loss: both regions must answer. */
 export const switchover: Scenario = {
@@ -19,4 +20,8 @@ export const switchover: Scenario = {
   ],
   modelRto: "planned-switchover",
   movesActiveRegion: true,
+  faults: ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover"],
+  disruption: (_inputs, from, to) => ({
+    warning: `writes stop while SwitchoverGlobalCluster moves the writer from ${from.region} to ${to.region} (no data loss; typically ${AURORA_SWITCHOVER_SECONDS} s, longer with more lag to drain), and production traffic moves to ${to.region}`,
+  }),
 };
