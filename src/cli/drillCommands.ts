@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as readline from "readline";
-import { Readable } from "stream";
+import { Readable, Writable } from "stream";
 import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
 import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
@@ -67,17 +67,17 @@ function withModeOptions(cmd: Command, gates = true): Command {
  * Confirmation by typing what the question quotes (the drill's name, or the outage it accepts).
  * Closed or empty input (a pipe, /dev/null, a CI job without --yes) is no confirmation.
  */
-export async function confirmByName(question: string, input: NodeJS.ReadableStream = process.stdin): Promise<boolean> {
-  const answer = (await ask(question, input)).trim();
+export async function confirmByName(question: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<boolean> {
+  const answer = (await ask(question, input, output)).trim();
   return answer !== "" && question.includes(`"${answer}"`);
 }
 
 /** The answer, or "" when the input ends first: readline never answers a closed stream, and the drill would exit without a word. */
-async function ask(question: string, input: NodeJS.ReadableStream): Promise<string> {
-  const rl = readline.createInterface({ input, output: process.stdout, terminal: false });
+async function ask(question: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<string> {
+  const rl = readline.createInterface({ input, output, terminal: false });
   const answer = await new Promise<string>((resolve) => {
     rl.once("close", () => resolve(""));
-    process.stdout.write(question);
+    output.write(question);
     rl.once("line", resolve);
   });
   rl.close();
@@ -86,6 +86,8 @@ async function ask(question: string, input: NodeJS.ReadableStream): Promise<stri
 
 /** An input that is already closed: what `< /dev/null` gives (tests). */
 export const closedInput = (): NodeJS.ReadableStream => Readable.from([]);
+/** Output nobody reads (tests). */
+export const discardOutput = (): NodeJS.WritableStream => new Writable({ write: (_chunk, _enc, done) => done() });
 
 function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "readOutputs" | "pulumiAvailable"> {
   return {

@@ -141,9 +141,9 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   const journal = Journal.create(journalFile);
   const header: DrillHeader = {
     scenario: sc.name, mode: r.mode, from: from.region, to: to.region, faults: [...(r.faults ?? [])], force: [...(r.force ?? [])], outputs: resolveFiles(r.outputs ?? {}), cwd,
-    deployment: deploymentIdentity(cwd, inputs), ...(r.cutoverTimeoutSeconds ? { cutoverTimeoutSeconds: r.cutoverTimeoutSeconds } : {}),
+    deployment: deploymentIdentity(cwd, inputs), startedAt: new Date().toISOString(), ...(r.cutoverTimeoutSeconds ? { cutoverTimeoutSeconds: r.cutoverTimeoutSeconds } : {}),
   };
-  const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], !!sc.simulateAfterFailover)) : undefined;
+  const sim = r.mode === "simulate" ? new SimulatedCloud(inputs, initialState(inputs, r.faults ?? [], !!sc.simulateAfterFailover, !!sc.fromMayBeDown)) : undefined;
   const clock = sim?.clock ?? realClock;
   const runStartedAt = clock.now();
   journal.append({ at: new Date(runStartedAt).toISOString(), step: HEADER_STEP, event: "start", operation: `drill ${sc.name}`, region: to.region, detail: header });
@@ -266,7 +266,7 @@ async function execute(x: Run): Promise<DrillResult> {
     r.log(`${m.facts.activeRegion} is now the active region. Record it in every stack file (the next drill and the alarms read it; during an outage deploy only the secondary's, the others once their region is back):`);
     for (const c of followUp) r.log(`  ${c}`);
   }
-  const startedAt = x.journal.entries()[0]?.at ?? new Date(x.clock.now()).toISOString();
+  const startedAt = x.header.startedAt ?? x.journal.entries()[0]?.at ?? new Date().toISOString();
   const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, startedAt, outcome, measurements: m, followUp }, x.steps);
   r.log(`report: ${reportFiles.join(", ")}`);
   const exitCode = outcome.kind === "completed" ? (outcome.failedChecks.length ? EXIT.failed : EXIT.completed) : outcome.kind === "refused" ? EXIT.refused : EXIT.failed;

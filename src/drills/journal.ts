@@ -47,6 +47,8 @@ export interface DrillHeader {
   readonly cwd: string;
   /** Absent in journals written before it was recorded. */
   readonly deployment?: DeploymentIdentity;
+  /** Wall-clock ISO time the drill was started (a simulation's own clock starts at a fixed instant): its report's name. */
+  readonly startedAt?: string;
   /** `--cutover-timeout`, kept so a resumed drill waits as long. */
   readonly cutoverTimeoutSeconds?: number;
 }

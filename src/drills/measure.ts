@@ -29,6 +29,8 @@ export interface Measurements {
   readonly targetRpoSeconds: number;
   readonly lagAtCutoverSeconds?: number;
   readonly canary: "found" | "missing" | "not written" | "not checked" | "not used";
+  /** A switchover: it synchronizes before it swaps roles, so the lag before it is not lost. */
+  readonly planned?: boolean;
   /** restore: the recovery point restored and its creation time (ISO). */
   readonly recoveryPoint?: { readonly arn: string; readonly createdAt: string };
   readonly facts: Facts;
@@ -73,7 +75,7 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
   return {
     rtoSeconds, rpoSeconds, ...(restored ? { recoveryPoint: restored } : {}), modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
     targetRtoSeconds: inputs.primary.config.objectives.rtoSeconds, targetRpoSeconds: inputs.primary.config.objectives.rpoSeconds.database,
-    lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, facts, steps: stepTimings(entries), recovered: end !== undefined,
+    lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, ...(planned ? { planned } : {}), facts, steps: stepTimings(entries), recovered: end !== undefined,
   };
 }
 
@@ -84,7 +86,9 @@ export function measurementLines(m: Measurements): string[] {
   if (m.modelRtoSeconds !== undefined) lines.push(`model RTO ${m.modelRtoSeconds} s`);
   if (m.rpoSeconds !== undefined) lines.push(`measured RPO ${m.rpoSeconds} s`);
   if (m.rtoSeconds !== undefined) lines.push(`RTO target ${m.targetRtoSeconds} s: ${m.rtoSeconds <= m.targetRtoSeconds ? "met" : "MISSED"}`);
-  const rpoBasis = m.recoveryPoint ? `recovery point ${m.recoveryPoint.arn} created ${m.recoveryPoint.createdAt}` : `lag at cut-over ${m.lagAtCutoverSeconds ?? "unknown"} s, canary ${m.canary}`;
+  const rpoBasis = m.recoveryPoint ? `recovery point ${m.recoveryPoint.arn} created ${m.recoveryPoint.createdAt}`
+    : m.planned ? `a switchover loses nothing: it synchronizes before swapping roles (lag before it ${m.lagAtCutoverSeconds ?? "unknown"} s, drained, not lost), canary ${m.canary}`
+      : `lag at cut-over ${m.lagAtCutoverSeconds ?? "unknown"} s, canary ${m.canary}`;
   // A drill that stopped before recovering met nothing: its RPO is what a recovery would have lost.
   const rpoVerdict = (rpo: number) => (m.recovered === false ? `not reached (the drill stopped before recovering; ${rpo <= m.targetRpoSeconds ? "within" : "past"} the target)` : rpo <= m.targetRpoSeconds ? "met" : "MISSED");
   if (m.rpoSeconds !== undefined) lines.push(`RPO target ${m.targetRpoSeconds} s: ${rpoVerdict(m.rpoSeconds)} (${rpoBasis})`);

@@ -85,8 +85,13 @@ export interface SimState {
   backup?: SimBackup;
 }
 
-/** The world before a drill: the primary writes and serves; `afterFailover` is the world failback starts from. */
-export function initialState(inputs: DrillInputs, faults: readonly Fault[], afterFailover = false): SimState {
+/**
+ * The world before a drill: the primary writes and serves; `afterFailover` is the world failback
+ * starts from. With primary-region-down, `lostAtStart` makes the loss happen as the drill starts (a
+ * failover measures from it); otherwise the region has been down for an hour, as when an operator
+ * checks readiness during an outage, and Route 53 has long seen it fail.
+ */
+export function initialState(inputs: DrillInputs, faults: readonly Fault[], afterFailover = false, lostAtStart = true): SimState {
   const ready = (n: number) => Array.from({ length: n }, () => SIM_START - HOUR);
   const region = (r: DrillRegion, i: number, full: boolean): SimRegion => {
     const plan = stackCapacity(r.config);
@@ -112,8 +117,8 @@ export function initialState(inputs: DrillInputs, faults: readonly Fault[], afte
     p.secret.replicas = [];
     s.secret = { value: "password-2", replicas: [] };
   }
-  // The region is lost as the drill starts, so the drill measures from the loss as the model does.
-  if (faults.includes("primary-region-down")) Object.assign(p, { down: true, downAt: SIM_START });
+  // Lost as the drill starts (a failover measures from the loss, as the model does), or an hour before.
+  if (faults.includes("primary-region-down")) Object.assign(p, { down: true, downAt: lostAtStart ? SIM_START : SIM_START - HOUR });
   if (faults.includes("primary-region-returns")) Object.assign(p, { down: true, downAt: SIM_START, upAt: SIM_START + PRIMARY_RETURNS_AFTER_SECONDS * 1000 });
   if (faults.includes("partial-outage")) p.apiDown = [...PARTIAL_OUTAGE_APIS];
   const backup = initialBackup(inputs, faults, SIM_START);

@@ -8,11 +8,13 @@ import { ReplicateSecretToRegionsCommand, SecretsManagerClient } from "@aws-sdk/
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AwsCloud, errorKind } from "../../src/drills/aws";
+import { AutoScalingClient, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CloudError } from "../../src/drills/cloud";
 import { VirtualClock } from "../../src/drills/clock";
 import { retrying } from "../../src/drills/runner";
 import { StepContext } from "../../src/drills/step";
-import { createWriterInstance } from "../../src/drills/scenarios/database";
+import { createWriterInstance, cutover, cutoverRegion } from "../../src/drills/scenarios/database";
 import { fixtureInputs } from "./harness";
 
 const GC = "orders-prod";
@@ -26,18 +28,39 @@ describe("AWS adapter", () => {
   const sm = mockClient(SecretsManagerClient);
   const s3 = mockClient(S3Client);
   const ec2 = mockClient(EC2Client);
-  beforeEach(() => [rds, cw, r53, sm, s3, ec2].forEach((m) => m.reset()));
-  after(() => [rds, cw, r53, sm, s3, ec2].forEach((m) => m.restore()));
+  const asg = mockClient(AutoScalingClient);
+  const sts = mockClient(STSClient);
+  beforeEach(() => [rds, cw, r53, sm, s3, ec2, asg, sts].forEach((m) => m.reset()));
+  after(() => [rds, cw, r53, sm, s3, ec2, asg, sts].forEach((m) => m.restore()));
 
-  it("switches over in the target region without AllowDataLoss, with the SDK's own retries off", async () => {
+  it("switches over through the current primary's region (the step's cutoverRegion) without AllowDataLoss, with the SDK's own retries off", async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
-    await new AwsCloud().switchoverGlobalCluster("us-west-2", GC, W_ARN);
+    const inputs = await fixtureInputs();
+    // The Aurora guide's example: aws rds --region region_of_primary switchover-global-cluster.
+    expect(cutoverRegion("switchover", inputs.primary, inputs.secondary)).to.equal("us-east-1");
+    expect(cutoverRegion("failover", inputs.primary, inputs.secondary)).to.equal("us-west-2");
+    const step = cutover("switchover", inputs, inputs.primary, inputs.secondary);
+    await step.action!({ inputs, cloud: new AwsCloud(), clock: new VirtualClock(0), from: inputs.primary, to: inputs.secondary, facts: {}, log: () => undefined } as unknown as StepContext);
     const calls = rds.commandCalls(SwitchoverGlobalClusterCommand);
     expect(calls).to.have.length(1);
-    expect(calls[0].args[0].input).to.deep.equal({ GlobalClusterIdentifier: GC, TargetDbClusterIdentifier: W_ARN });
+    expect(calls[0].args[0].input).to.deep.equal({ GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: inputs.secondary.dbClusterArn });
     const config = (calls[0].thisValue as RDSClient).config;
-    expect(await config.region()).to.equal("us-west-2");
+    expect(await config.region()).to.equal("us-east-1");
     expect(await config.maxAttempts()).to.equal(1);
+  });
+
+  it("sets desired capacity in the group's own region with HonorCooldown false (a scale-out must not wait out a cooldown)", async () => {
+    asg.on(SetDesiredCapacityCommand).resolves({});
+    await new AwsCloud().setDesiredCapacity("us-west-2", "orders-web-asg", 6);
+    const calls = asg.commandCalls(SetDesiredCapacityCommand);
+    expect(calls.map((c) => c.args[0].input)).to.deep.equal([{ AutoScalingGroupName: "orders-web-asg", DesiredCapacity: 6, HonorCooldown: false }]);
+    expect(await (calls[0].thisValue as AutoScalingClient).config.region()).to.equal("us-west-2");
+  });
+
+  it("checks the credentials with STS GetCallerIdentity in the region asked (the recovery region's endpoint)", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012", Arn: "arn:aws:sts::123456789012:assumed-role/dr/me" });
+    expect(await new AwsCloud().callerIdentity("us-west-2")).to.deep.equal({ account: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/dr/me" });
+    expect(await (sts.commandCalls(GetCallerIdentityCommand)[0].thisValue as STSClient).config.region()).to.equal("us-west-2");
   });
 
   it("fails over with AllowDataLoss", async () => {
@@ -73,7 +96,8 @@ describe("AWS adapter", () => {
     const ctx = { inputs, cloud: new AwsCloud(), clock: new VirtualClock(0), from: inputs.primary, to, facts: {}, log: () => undefined } as unknown as StepContext;
     await step.action!(ctx);
     const input = rds.commandCalls(CreateDBInstanceCommand)[0].args[0].input;
-    expect(input).to.include({ DBInstanceIdentifier: `${to.dbClusterIdentifier}-drill-writer`, DBClusterIdentifier: to.dbClusterIdentifier });
+    // Stated, as the stack states it for its own instances (components/data/dataTier.ts).
+    expect(input).to.include({ DBInstanceIdentifier: `${to.dbClusterIdentifier}-drill-writer`, DBClusterIdentifier: to.dbClusterIdentifier, PubliclyAccessible: false });
     const tags = Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value]));
     // From Pulumi.secondary.yaml: dr:appName orders, dr:environment prod, dr:role secondary, dr:tags team/cost-center.
     expect(tags).to.include({ app: "orders", environment: "prod", "dr:role": "secondary", "dr:strategy": to.config.strategy, "dr:stack": to.stack, team: "platform", "cost-center": "4711" });
@@ -123,6 +147,20 @@ describe("AWS adapter", () => {
       expect(rds.commandCalls(SwitchoverGlobalClusterCommand)).to.have.length(2);
       expect(retries.n).to.equal(1);
       expect(clock.now()).to.equal(1000); // first backoff: 1 s
+    });
+
+    it("transient errors (5xx, connection resets) are retried like throttling", async () => {
+      rds.on(SwitchoverGlobalClusterCommand)
+        .rejectsOnce(awsError("InternalFailure", 500))
+        .rejectsOnce(awsError("BadGateway", 502)) // a 5xx known only by its status code
+        .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .resolves({});
+      const clock = new VirtualClock(0);
+      const retries = { n: 0 };
+      await retrying(ctx(clock), retries, () => new AwsCloud().switchoverGlobalCluster("us-east-1", GC, W_ARN));
+      expect(rds.commandCalls(SwitchoverGlobalClusterCommand)).to.have.length(4);
+      expect(retries.n).to.equal(3);
+      expect(clock.now()).to.equal((1 + 2 + 4) * 1000); // the cap of each backoff (the virtual clock's jitter is 1)
     });
 
     it("any other error stops at once, as a fatal CloudError naming the call", async () => {

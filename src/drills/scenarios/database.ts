@@ -226,10 +226,10 @@ export function waitDatabaseCutover(kind: CutoverKind, inputs: DrillInputs, to: 
   const timeoutSeconds = inputs.cutoverTimeoutSeconds ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS;
   return {
     name: "wait-database-cutover", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
-    purpose: `${to.region} is the writer and the ${kind} has finished`,
+    purpose: `${to.region} is the writer and the ${kind} has finished (waiting up to ${timeoutSeconds} s, --cutover-timeout)`,
     calls: [describeGlobal(inputs, to)],
     verify: {
-      what: `${to.dbClusterIdentifier} writes (the ${kind} typically takes ${kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS} s; waiting up to ${timeoutSeconds} s, --cutover-timeout)`, timeoutSeconds, pollSeconds: 5, maxPollSeconds: 15,
+      what: `${to.dbClusterIdentifier} writes (the ${kind} typically takes ${kind === "switchover" ? AURORA_SWITCHOVER_SECONDS : AURORA_UNPLANNED_FAILOVER_SECONDS} s)`, timeoutSeconds, pollSeconds: 5, maxPollSeconds: 15,
       check: async (ctx) => cutoverFinished(kind, await ctx.cloud.describeGlobalCluster(to.region, inputs.globalClusterIdentifier), to),
     },
   };

@@ -69,7 +69,7 @@ export const dns: Scenario = {
   steps: (inputs, from, to) => dnsSteps(inputs, from, to),
   modelRto: "dns",
   movesActiveRegion: false,
-  faults: ["throttling", "primary-region-down"],
+  faults: ["throttling", "primary-region-down", "primary-region-returns"],
   disruption: (inputs, from, to) => {
     const { detectionSeconds, cacheSeconds } = dnsTimings(inputs);
     const outage = 2 * (detectionSeconds + cacheSeconds);

@@ -41,7 +41,7 @@ export const failback: Scenario = {
   modelRto: "planned-switchover",
   simulateAfterFailover: true,
   movesActiveRegion: true,
-  faults: ["throttling", "lag-over-target", "crash-after-cutover"],
+  faults: ["throttling", "lag-over-target", "crash-after-cutover", "replication-paused"],
   disruption: (_inputs, from, to) => ({
     warning: `writes stop while SwitchoverGlobalCluster moves the writer back from ${from.region} to ${to.region} (no data loss; typically ${AURORA_SWITCHOVER_SECONDS} s), and production traffic moves to ${to.region}`,
   }),

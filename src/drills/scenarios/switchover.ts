@@ -20,7 +20,7 @@ export const switchover: Scenario = {
   ],
   modelRto: "planned-switchover",
   movesActiveRegion: true,
-  faults: ["throttling", "timeout", "lag-over-target", "primary-region-down", "crash-after-cutover"],
+  faults: ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused"],
   disruption: (_inputs, from, to) => ({
     warning: `writes stop while SwitchoverGlobalCluster moves the writer from ${from.region} to ${to.region} (no data loss; typically ${AURORA_SWITCHOVER_SECONDS} s, longer with more lag to drain), and production traffic moves to ${to.region}`,
   }),
