@@ -4,6 +4,7 @@
  * the primary and every secondary). Adding a cross-region link means adding its output here first.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./configSchema";
 import { SharedSettings } from "./stackSet";
 
 /** A region's backup vault and what backs up into it; the links stack and the restore runbook read it. */
@@ -28,6 +29,31 @@ export interface BackupExports {
   readonly schedule: string;
   readonly retentionDays: number;
   readonly copyRetentionDays: number;
+}
+
+/** An alarm the in-cloud plan names: its name (the plan's mapBlockKey), ARN and region. */
+export interface AlarmExport {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+}
+
+/**
+ * What a region built for the in-cloud ARC Region switch plan (components/recovery/recoveryActions.ts);
+ * the links stack reads it to generate the plan from the drill steps. Null where the region takes no
+ * part in a plan (backup-restore, active-active, a further secondary).
+ */
+export interface RecoveryExports {
+  /** The stack's parsed config: the drill steps the plan is translated from are built from it. */
+  readonly stackConfig: StackConfig;
+  /** The custom-action Lambdas of the region, by action key (src/regionswitch/translate.ts lambdaKey). */
+  readonly lambdaArns: Readonly<Record<string, string>>;
+  /** The region's Auto Scaling groups by tier: the EC2AutoScaling block names them by ARN. */
+  readonly autoScalingGroupArns: Readonly<Record<string, string>>;
+  /** The web tier's 5xx-rate alarm: the plan's application-health alarm for this region. */
+  readonly healthAlarm: AlarmExport | null;
+  /** Recovery region with dr:recovery.mode alarm: the alarm whose transition to red starts the plan. */
+  readonly triggerAlarm: AlarmExport | null;
 }
 
 /** What an operator needs of one region in an outage; both stacks export it (drills read it). */
@@ -65,6 +91,8 @@ export interface RegionExports {
   readonly dbSecretArn: string;
   readonly kmsKeyArn: string;
   readonly backup: BackupExports;
+  /** What the region built for the in-cloud plan, or null. */
+  readonly recovery: RecoveryExports | null;
 }
 
 /** What the primary stack exports, as plain values once read. */
@@ -107,6 +135,22 @@ export interface LinksExports {
   readonly alarmTopicArns: Readonly<Record<string, string>>;
   /** The plan in the primary's region that copies its backups into every secondary's vault. */
   readonly backupCopyPlanId: string;
+  /** The in-cloud ARC Region switch plan (control plane us-east-1), or null where the strategy has none. */
+  readonly regionSwitchPlan: RegionSwitchPlanExports | null;
+}
+
+/** The in-cloud plan as the CLI and runbooks need it. */
+export interface RegionSwitchPlanExports {
+  readonly planArn: string;
+  readonly planName: string;
+  readonly executionRoleArn: string;
+  /** Assume it to approve a ManualApproval step. */
+  readonly approvalRoleArn: string;
+  readonly reportBucketName: string;
+  /** Per activated region, the plan's top-level step names in order. */
+  readonly workflows: Readonly<Record<string, readonly string[]>>;
+  /** Drill steps the plan has no block for: check them before starting it, or do them after. */
+  readonly unmapped: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The names of all outputs in the contract; a secondary reads each of them. */
@@ -118,7 +162,8 @@ const contractComplete: [Complete<PrimaryExports, typeof PRIMARY_OUTPUT_NAMES>, 
 void contractComplete;
 
 /** A plain value as a program may return it: the value, an Output of it, or an object of such. */
-export type Exported<T> = [T] extends [readonly unknown[]] ? pulumi.Input<T> : [T] extends [object] ? pulumi.Input<T> | { readonly [K in keyof T]: Exported<T[K]> } : pulumi.Input<T>;
+export type Exported<T> = null extends T ? pulumi.Input<T> | ExportedValue<NonNullable<T>> | null : ExportedValue<T>;
+type ExportedValue<T> = [T] extends [readonly unknown[]] ? pulumi.Input<T> : [T] extends [object] ? pulumi.Input<T> | { readonly [K in keyof T]: Exported<T[K]> } : pulumi.Input<T>;
 /** The primary's program returns this. */
 export type PrimaryStackOutputs = { readonly [K in keyof PrimaryExports]: Exported<PrimaryExports[K]> };
 export type RegionStackOutputs = { readonly [K in keyof RegionExports]: Exported<RegionExports[K]> };

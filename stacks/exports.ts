@@ -3,7 +3,7 @@ import { RegionStackOutputs } from "./contract";
 import { Region } from "./region";
 
 /** The operational identifiers of a region, exported by every stack for drills and runbooks. */
-export function regionExports(region: Region, regionName: string, extra: Pick<RegionStackOutputs, "amiId" | "dbSecretArn" | "kmsKeyArn" | "backup" | "dashboardName">): RegionStackOutputs {
+export function regionExports(region: Region, regionName: string, extra: Pick<RegionStackOutputs, "amiId" | "dbSecretArn" | "kmsKeyArn" | "backup" | "dashboardName" | "recovery">): RegionStackOutputs {
   const web = region.tiers.web;
   return {
     region: regionName,

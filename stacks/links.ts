@@ -21,6 +21,7 @@ import { ConfigError, ConfigProblem, LinksConfig } from "./configSchema";
 import { LinksStackOutputs, PrimaryExports, readPrimaryExports, readSecondaryExports, RegionExports, SecondaryExports } from "./contract";
 import { recoveryCopyPlan } from "./backup";
 import { RegionalProviders } from "./providers";
+import { inCloudPlan } from "./regionSwitchPlan";
 import { activeRegionProblems, referencesStack } from "./stackSet";
 
 export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs> {
@@ -68,6 +69,8 @@ export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs
   // vault, which exists only once the secondaries are deployed: hence here, in the primary's region.
   const backupCopy = recoveryCopyPlan(`${app}-backup-copy`, primary.regional.backup, secondaries.map((s) => ({ ...s.regional.backup, region: s.regional.region })), primaryProvider, primary.regional.alarmTopicArn, primaryRegion);
 
+  const regionSwitchPlan = inCloudPlan(config, primary, secondaries, providers);
+
   return {
     activeRegion,
     primaryReplication: { roleArn: replication.roleArn, ruleIds: replication.ruleIds },
@@ -77,6 +80,7 @@ export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs
     // Chatbot channel or a further endpoint to.
     alarmTopicArns: health.topicArns,
     backupCopyPlanId: backupCopy.plan.planId,
+    regionSwitchPlan,
   };
 }
 

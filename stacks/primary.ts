@@ -10,6 +10,7 @@ import { backupExports, regionBackups } from "./backup";
 import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, regionDashboard } from "./region";
+import { regionRecovery } from "./recovery";
 import { sharedSettings } from "./stackSet";
 
 /** The Aurora master user; the password is generated and lives only in the replicated secret. */
@@ -60,11 +61,17 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
 
   const backups = regionBackups(config, region, key.keyArn);
   regionGameDays({ config, region, backups, kmsKeyArn: key.keyArn, otherRegions: replicaRegions, restoreTested: { auroraClusterArn: region.database?.clusterArn, dataBucketArn: region.dataBucket.bucketArn } });
+  const firstSecondary = config.replicaRegions?.[0];
+  const recovery = regionRecovery(config, region, { secretArn: credentials.secretArn, kmsKeyArn: key.keyArn }, {
+    primaryRegion: config.region, replicaRegions: config.replicaRegions ?? [],
+    secondarySecret: firstSecondary && credentials.replicaSecretArns[firstSecondary] && key.replicaKeyArns[firstSecondary]
+      ? { secretArn: credentials.replicaSecretArns[firstSecondary], kmsKeyArn: key.replicaKeyArns[firstSecondary] } : undefined,
+  });
   const dashboard = regionDashboard(config, region);
 
   return {
     shared: sharedSettings(config),
-    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName }),
+    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName, recovery }),
     globalClusterIdentifier: globalCluster?.id ?? null,
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),

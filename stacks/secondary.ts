@@ -9,6 +9,7 @@ import { backupExports, copyRetentionProblem, regionBackups } from "./backup";
 import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, Region, regionDashboard } from "./region";
+import { regionRecovery } from "./recovery";
 import { pairProblems, secondaryActiveRegionCheck, sharedSettings } from "./stackSet";
 
 /**
@@ -58,12 +59,14 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   const backups = regionBackups(config, region, kmsKeyArn, [{ vaultArn: primary.regional.backup.vaultArn, retentionDays: config.backup.copyRetentionDays, destinationVaultName: primary.regional.backup.vaultName, destinationRegion: primary.shared.region }]);
   // Restore testing here restores the copies of the primary's data: the restore a recovery would run.
   regionGameDays({ config, region, backups, kmsKeyArn, otherRegions: [primary.shared.region], restoreTested: { auroraClusterArn: primary.regional.dbClusterArn ?? undefined, dataBucketArn: primary.regional.dataBucketArn } });
+  // In-cloud plan: this region's Lambdas and (alarm start) trigger, all in this region; before the dashboard, which draws the trigger.
+  const recovery = regionRecovery(config, region, { secretArn: dbSecretArn, kmsKeyArn }, { primaryRegion: primary.shared.region, replicaRegions: primary.shared.replicaRegions });
   const dashboard = regionDashboard(config, region);
 
   return {
     primaryStack: primaryStackName,
     shared: sharedSettings(config, activeRegion),
-    regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName }),
+    regional: regionExports(region, config.region, { amiId: ami.amiId, dbSecretArn, kmsKeyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName, recovery }),
     replicationRoleArn: replication.roleArn,
   };
 }

@@ -279,7 +279,7 @@ describe("cross-region wiring: primary, secondary, links", () => {
       const on = (ev: Evaluation, id: string) => resourcesOf(ev, ALARM).filter((a) => (a.inputs.dimensions as Record<string, string> | undefined)?.HealthCheckId === id).map((a) => a.region);
       expect(on(secondary, healthCheck)).to.deep.equal([]);
       expect(on(links, healthCheck)).to.deep.equal(["us-east-1"]);
-      expect(resourcesOf(links, "aws:kms/key:Key").map((k) => [k.region, k.retainOnDelete])).to.deep.equal([["us-east-1", true]]);
+      expect(resourcesOf(links, "aws:kms/key:Key", /health-alarm-key$/).map((k) => [k.region, k.retainOnDelete])).to.deep.equal([["us-east-1", true]]);
       // A primary in us-east-1 alarms on its own health check; elsewhere the links stack does.
       const own = (primary.outputs.regional as Record<string, string>).healthCheckId;
       const home = primaryRegion === "us-east-1";

@@ -11,6 +11,9 @@ import { PROJECT_DIR } from "./harness/stack";
 const PROBES = {
   misspelt: `import { Cluster } from "@pulumi/aws/rds/cluster";\nnew Cluster("db", { engine: "aurora-postgresql", storageEncryptd: true });\n`,
   correct: `import { Cluster } from "@pulumi/aws/rds/cluster";\nnew Cluster("db", { engine: "aurora-postgresql", storageEncrypted: true });\n`,
+  // A drill step kind added to STEP_KINDS without a Region switch mapping: the table's type demands one per kind.
+  unmappedKind: `import { KIND_MAPPING, KindMappingTable } from "../src/regionswitch/translate";\nimport { StepKind } from "../src/drills/step";\nexport const table: KindMappingTable<StepKind | "new-kind"> = { ...KIND_MAPPING };\n`,
+  mappedKinds: `import { KIND_MAPPING, KindMappingTable } from "../src/regionswitch/translate";\nimport { StepKind } from "../src/drills/step";\nexport const table: KindMappingTable<StepKind> = { ...KIND_MAPPING };\n`,
 };
 
 function diagnosticsByProbe(): Record<keyof typeof PROBES, string[]> {
@@ -43,5 +46,13 @@ describe("type check of resource arguments", () => {
 
   it("accepts the correctly spelt argument, so the check above fails only for the typo", () => {
     expect(diagnostics.correct).to.deep.equal([]);
+  });
+
+  it("fails the build when a drill step kind has no in-cloud plan mapping", () => {
+    expect(diagnostics.unmappedKind.join("\n")).to.match(/Property '"?new-kind"?' is missing/);
+  });
+
+  it("accepts the mapping of every existing step kind, so the check above fails only for the new kind", () => {
+    expect(diagnostics.mappedKinds).to.deep.equal([]);
   });
 });

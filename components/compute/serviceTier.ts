@@ -107,6 +107,8 @@ export class ServiceTier extends pulumi.ComponentResource {
   readonly loadBalancerName: pulumi.Output<string>;
   readonly targetGroupArnSuffix: pulumi.Output<string>;
   readonly autoScalingGroupName: pulumi.Output<string>;
+  /** The group's ARN: the in-cloud plan's EC2AutoScaling block names groups by ARN. */
+  readonly autoScalingGroupArn: pulumi.Output<string>;
   readonly launchTemplateId: pulumi.Output<string>;
   readonly instanceRoleArn: pulumi.Output<string>;
   readonly certificateArn: pulumi.Output<string>;
@@ -170,6 +172,7 @@ export class ServiceTier extends pulumi.ComponentResource {
     this.loadBalancerName = loadBalancer.name;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.autoScalingGroupName = fleet.group.name;
+    this.autoScalingGroupArn = fleet.group.arn;
     this.launchTemplateId = fleet.launchTemplate.id;
     this.instanceRoleArn = fleet.instanceRole.arn;
     this.certificateArn = certificateArn;
@@ -182,6 +185,7 @@ export class ServiceTier extends pulumi.ComponentResource {
       loadBalancerName: this.loadBalancerName,
       targetGroupArnSuffix: this.targetGroupArnSuffix,
       autoScalingGroupName: this.autoScalingGroupName,
+      autoScalingGroupArn: this.autoScalingGroupArn,
       launchTemplateId: this.launchTemplateId,
       instanceRoleArn: this.instanceRoleArn,
       certificateArn: this.certificateArn,

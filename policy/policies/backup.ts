@@ -45,6 +45,8 @@ interface MissingCopy {
 
 /** Copies the caller cannot judge yet are left out: a primary's before a links stack is in the set, or unseen under CrossGuard. */
 function missingCopies(stack: StackView, ctx: PolicyContext): { missing: MissingCopy[]; awaitingLinks: MissingCopy[] } {
+  // The description's scope: the region stacks' data (the links stack holds plan reports, not application data).
+  if (stack.role !== "primary" && stack.role !== "secondary") return { missing: [], awaitingLinks: [] };
   const everything = [...stack.resources, ...(ctx.peers ?? []).flatMap((p) => p.resources)];
   const copyOwnedByLinks = stack.role === "primary";
   const linksInSet = (ctx.peers ?? []).some((p) => p.role === COPY_OWNER_OF_PRIMARY);

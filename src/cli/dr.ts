@@ -14,6 +14,7 @@ import { DEFAULT_OUT_DIR, runPlan } from "../plan/runPlan";
 import { registerDeployCommands } from "./deployCommands";
 import { registerDrillCommands } from "./drillCommands";
 import { registerGameDayCommands } from "./gameDayCommands";
+import { registerRegionSwitchCommands } from "./regionSwitchCommands";
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerDeployCommands(program);
   registerDrillCommands(program);
   registerGameDayCommands(program);
+  registerRegionSwitchCommands(program);
   return program;
 }
 

@@ -49,6 +49,8 @@ export interface DrillRequest {
   readonly to?: string;
   /** How long to wait for the new writer after a cut-over (`--cutover-timeout`). */
   readonly cutoverTimeoutSeconds?: number;
+  /** The steps to run instead of the scenario's own (the in-cloud plan's steps, `region-switch start --simulate`). */
+  readonly selectSteps?: (steps: Step[], inputs: DrillInputs, from: DrillRegion, to: DrillRegion) => Step[];
 }
 
 export interface DrillResult {
@@ -121,7 +123,8 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   if (loaded.note) r.log(loaded.note);
   const { from, to } = sc.direction(inputs, project.activeRegion);
   if (r.to !== undefined) checkTarget(inputs, sc.name, r.to, from, to);
-  const steps = sc.steps(inputs, from, to);
+  const all = sc.steps(inputs, from, to);
+  const steps = r.selectSteps ? r.selectSteps(all, inputs, from, to) : all;
   if (r.mode === "dry-run") {
     if (source === "derived") r.log(`# no stack outputs given${r.pulumiAvailable ? "" : " and no Pulumi CLI"}: identifiers are placeholders derived from the stack files; pass --outputs <stack>=<file> for the real ones`);
     r.log(`# drill ${sc.name} --dry-run: ${from.region} -> ${to.region}; nothing is changed; before the first step, the credentials pre-check: ${formatCall(credentialsCall(to.region))}`);

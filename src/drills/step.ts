@@ -4,7 +4,7 @@
  * runner), the runbooks (a test checks each runbook names every step, in order) and later an
  * in-cloud plan.
  */
-import { Call, Cloud } from "./cloud";
+import { Call, Cloud, RegionSwitch } from "./cloud";
 import { Clock } from "./clock";
 import { DrillInputs, DrillRegion } from "./inputs";
 import type { ModelRtoKind } from "./model";
@@ -65,12 +65,30 @@ export interface Undo {
   readonly recorded?: (facts: Facts) => string | undefined;
 }
 
+/**
+ * What a step does, in the terms the in-cloud plan translates (src/regionswitch/translate.ts maps
+ * every kind, exhaustively: a new kind without a mapping fails the type check).
+ */
+export const STEP_KINDS = [
+  "check", "gate", "canary-write", "canary-check", "measure-lag",
+  "add-writer", "wait-writer", "scale-out", "wait-capacity", "scale-in",
+  "database-switchover", "database-failover", "wait-database",
+  "promote-secret", "copy-back-secret", "reestablish-secret-replica",
+  "switch-off", "switch-on", "confirm-switch", "wait-dns", "verify-service", "record-active-region",
+  "find-recovery-point", "restore-database", "wait-restore", "protect-restored-cluster", "point-app-tier",
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
 /** What the RTO clock reads: it starts at the first `recovery-start` step and stops when the `recovered` step is done. */
 export type Mark = "recovery-start" | "cutover" | "recovered";
 
 export interface Step {
   /** Kebab-case, as the runbook names it. */
   readonly name: string;
+  /** What it does (the in-cloud plan's translation key). */
+  readonly kind: StepKind;
+  /** Switch steps: the switch they move (their calls go to its host region, not the region switched). */
+  readonly switched?: RegionSwitch;
   /** One line: what the step achieves. */
   readonly purpose: string;
   /** Where its calls go; `global` for Route 53 and public DNS. */

@@ -41,7 +41,7 @@ function otherStillOn(inputs: DrillInputs, target: DrillRegion): Step | undefine
   const other = target === inputs.primary ? inputs.secondary : target === inputs.secondary ? inputs.primary : undefined;
   if (!other) return undefined;
   return {
-    name: "check-other-switch", region: switchCallRegion(other.regionSwitch), required: true, operation: `${readSwitchCall(other.regionSwitch).service}.${readSwitchCall(other.regionSwitch).operation}`,
+    name: "check-other-switch", kind: "check", region: switchCallRegion(other.regionSwitch), required: true, operation: `${readSwitchCall(other.regionSwitch).service}.${readSwitchCall(other.regionSwitch).operation}`,
     purpose: `${other.region} (${recordOf(inputs, other)}) is switched on, so switching ${target.region} off moves DNS to it`,
     calls: [readSwitchCall(other.regionSwitch)],
     precondition: async (ctx) => {

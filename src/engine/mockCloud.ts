@@ -91,6 +91,9 @@ const OUTPUTS: Record<string, OutputSynth> = {
   "aws:iam/policy:Policy": ({ inputs, physicalName }) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? physicalName}` }),
   "aws:sns/topic:Topic": ({ inputs, physicalName, region }) => ({ arn: arn("sns", region, inputs.name ?? physicalName) }),
   "aws:cloudwatch/logGroup:LogGroup": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("logs", region, `log-group:${inputs.name ?? physicalName}`) }),
+  "aws:lambda/function:Function": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("lambda", region, `function:${inputs.name ?? physicalName}`) }),
+  // Region switch plan ARNs carry no region: arn:aws:arc-region-switch::account:plan/name:suffix.
+  "aws:arcregionswitch/plan:Plan": ({ inputs, physicalName }) => ({ name: inputs.name ?? physicalName, arn: `arn:aws:arc-region-switch::${MOCK_ACCOUNT_ID}:plan/${inputs.name ?? physicalName}:${shortHash(physicalName, 6)}` }),
   "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("cloudwatch", region, `alarm:${inputs.name ?? physicalName}`) }),
   "aws:ec2/amiCopy:AmiCopy": ({ id }) => ({ id }),
   "aws:backup/vault:Vault": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("backup", region, `backup-vault:${inputs.name ?? physicalName}`) }),

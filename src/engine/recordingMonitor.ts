@@ -53,7 +53,8 @@ export function plainValue(value: unknown): unknown {
     const obj = value as Record<string, unknown>;
     if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
     if (obj[SIG_KEY] === RESOURCE_SIG) return obj.urn;
-    if (SIG_KEY in obj) return obj.value ?? obj.path ?? obj.text ?? obj.uri;
+    // Assets by their text, path or URI; an archive (a Lambda's code) by its assets, so the plan shows what is deployed.
+    if (SIG_KEY in obj) return obj.value ?? obj.path ?? obj.text ?? obj.uri ?? (obj.assets ? plainValue(obj.assets) : undefined);
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plainValue(v)]));
   }
   return value;

@@ -21,7 +21,14 @@ export const PRICE_SOURCES = {
   backup: "https://aws.amazon.com/backup/pricing/",
   kms: "https://aws.amazon.com/kms/pricing/",
   secretsManager: "https://aws.amazon.com/secrets-manager/pricing/",
+  regionSwitch: "https://aws.amazon.com/application-recovery-controller/pricing/",
 } as const;
+
+/**
+ * ARC Region switch: a fixed monthly price per plan (https://docs.aws.amazon.com/r53recovery/latest/dg/pricing-rs.html
+ * says so; the figure is from the ARC pricing page, copied second-hand: verify it there).
+ */
+export const REGION_SWITCH_PLAN_USD_PER_MONTH = 70;
 
 /**
  * One region's rates for what readiness pays besides instances. Recorded from the public price

@@ -14,7 +14,7 @@
 import { stackCapacity, StackCapacityPlan } from "../../components/compute/capacity";
 import { stackWarmPools, WarmPoolPlan } from "../../components/compute/warmPool";
 import { DR_STRATEGIES, DrStrategy, StackConfig } from "../../stacks/configSchema";
-import { auroraHourly, ec2Hourly, GP3_USD_PER_GIB_MONTH, HOURS_PER_MONTH, PRICE_SOURCES, PRICE_TABLE_DATE, ratesFor, REFERENCE_REGION, RegionRates, RESTORE_TEST_USD, ROOT_VOLUME_GIB } from "./prices";
+import { auroraHourly, ec2Hourly, GP3_USD_PER_GIB_MONTH, HOURS_PER_MONTH, PRICE_SOURCES, PRICE_TABLE_DATE, ratesFor, REFERENCE_REGION, RegionRates, REGION_SWITCH_PLAN_USD_PER_MONTH, RESTORE_TEST_USD, ROOT_VOLUME_GIB } from "./prices";
 import { estimateRecovery, RecoveryAssumptions } from "./recovery";
 
 /** Usage the stack files do not say; assumptions, printed with the table. */
@@ -190,6 +190,8 @@ export function formatReadiness(rows: readonly ReadinessCost[], current: DrStrat
     ...rows.map((r) => `| ${r.strategy === current ? `**${r.strategy}** (configured)` : r.strategy} | ${r.rtoSeconds} | ${r.instanceHours} | ${r.pooledInstances} | ${r.databaseInstanceHours} | ${usd(r.usdPerMonth)}${r.estimated ? " (estimated)" : ""}${r.unpriced.length ? ` (not priced: ${r.unpriced.join(", ")})` : ""} |`),
     // Any strategy: restore testing (dr:backup.restoreTesting) is charged per test, not per month.
     `| restore testing (any strategy), per test | - | - | - | - | ${RESTORE_TEST_USD.toFixed(2)} per restored resource and test, plus the restored resource while kept for validation |`,
+    // A fixed price per plan, whatever the strategy that has one (pilot-light, warm-standby).
+    `| in-cloud ARC Region switch plan (pilot-light, warm-standby; links stack), per plan | - | - | - | - | ${REGION_SWITCH_PLAN_USD_PER_MONTH.toFixed(2)} per month, fixed |`,
     "",
     `What ${configured.strategy} costs in ${configured.region}, per month (${priced}; prices of ${PRICE_TABLE_DATE}, ${HOURS_PER_MONTH} h a month):`,
     "",

@@ -8,6 +8,7 @@ import type { PolicySection } from "./policies";
 import type { RecoverySection } from "./recovery";
 import { gameDaySection } from "./gameDays";
 import { plannedAlarms, renderAlarms } from "./alarms";
+import { regionSwitchSection } from "./regionSwitch";
 
 const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
   "global-database": "Global database membership",
@@ -41,7 +42,7 @@ export function renderReport(doc: PlanDocument, recovery: RecoverySection, polic
     "",
   ];
   for (const s of doc.stacks) out.push(...stackSection(doc, s.stack));
-  out.push(...linksSection(doc.links), renderAlarms(plannedAlarms(doc)), ...gameDaySection(doc), recovery.markdown);
+  out.push(...linksSection(doc.links), renderAlarms(plannedAlarms(doc)), ...regionSwitchSection(doc), ...gameDaySection(doc), recovery.markdown);
   if (policies) out.push(policies.markdown);
   return out.join("\n");
 }

@@ -18,7 +18,7 @@ const describe = (r: DrillRegion) => call(r.region, "AutoScaling", "DescribeAuto
 
 export function scaleOut(inputs: DrillInputs, to: DrillRegion): Step {
   return {
-    name: "scale-out-recovery", region: to.region, required: true, operation: "AutoScaling.SetDesiredCapacity", marks: ["recovery-start"],
+    name: "scale-out-recovery", kind: "scale-out", region: to.region, required: true, operation: "AutoScaling.SetDesiredCapacity", marks: ["recovery-start"],
     purpose: `raise ${to.region}'s tiers to full capacity (${to.groups.map((g) => `${g.tier} ${fullCapacity(inputs, to, g.tier)}`).join(", ")})`,
     calls: [describe(to), ...to.groups.map((g) => call(to.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: fullCapacity(inputs, to, g.tier) }))],
     // Before a retry too (runner act): a SetDesiredCapacity that timed out may have landed.
@@ -55,7 +55,7 @@ export const CAPACITY_TIMEOUT_SECONDS = 3 * (INSTANCE_LAUNCH_SECONDS + DEFAULT_T
 
 export function waitCapacity(to: DrillRegion): Step {
   return {
-    name: "wait-capacity-healthy", region: to.region, required: true, operation: "AutoScaling.DescribeAutoScalingGroups",
+    name: "wait-capacity-healthy", kind: "wait-capacity", region: to.region, required: true, operation: "AutoScaling.DescribeAutoScalingGroups",
     purpose: `every instance ${to.region}'s groups want is InService and healthy`,
     calls: [describe(to)],
     verify: {
@@ -74,7 +74,7 @@ export function restoreStandbyCapacity(r: DrillRegion): Step {
   const plan = stackCapacity(r.config);
   const desired = (tier: Tier) => (plan[tier].builds ? plan[tier].desired : 0);
   return {
-    name: "restore-standby-capacity", region: r.region, required: false, operation: "AutoScaling.SetDesiredCapacity",
+    name: "restore-standby-capacity", kind: "scale-in", region: r.region, required: false, operation: "AutoScaling.SetDesiredCapacity",
     purpose: `return ${r.region}'s groups to their standby size (${r.groups.map((g) => `${g.tier} ${desired(g.tier)}`).join(", ")})`,
     calls: r.groups.map((g) => call(r.region, "AutoScaling", "SetDesiredCapacity", { AutoScalingGroupName: g.name, DesiredCapacity: desired(g.tier) })),
     action: async (ctx) => {

@@ -12,7 +12,7 @@ export const CANARY_PREFIX = "dr-drills/canary-";
 /** Written in the old primary before the cut-over; found (or not) in the new one after it. */
 export function writeCanary(from: DrillRegion, required: boolean): Step {
   return {
-    name: "write-canary", region: from.region, required, operation: "S3.PutObject",
+    name: "write-canary", kind: "canary-write", region: from.region, required, operation: "S3.PutObject",
     purpose: `write a canary object into ${from.dataBucketName} before the cut-over${required ? "" : " (best effort: the region may not answer)"}`,
     calls: [call(from.region, "S3", "PutObject", { Bucket: from.dataBucketName, Key: `${CANARY_PREFIX}<epoch ms>` })],
     action: async (ctx) => {
@@ -27,7 +27,7 @@ export function writeCanary(from: DrillRegion, required: boolean): Step {
 
 export function checkCanary(to: DrillRegion, required: boolean): Step {
   return {
-    name: "check-canary", region: to.region, required, operation: "S3.HeadObject",
+    name: "check-canary", kind: "canary-check", region: to.region, required, operation: "S3.HeadObject",
     purpose: `the canary replicated into ${to.dataBucketName} (S3 replication; RTC bounds it at ${S3_RTC_BOUND_SECONDS / 60} min)`,
     calls: [call(to.region, "S3", "HeadObject", { Bucket: to.dataBucketName, Key: `${CANARY_PREFIX}<epoch ms>` })],
     precondition: async (ctx) => (ctx.facts.canaryKey ? undefined : "no canary was written (the old primary did not answer), so replication cannot be measured"),
@@ -45,7 +45,7 @@ export function checkCanary(to: DrillRegion, required: boolean): Step {
 /** A replica is read-only; promoting it (in its own region) lets the new writer region rotate it. */
 export function promoteSecretReplica(to: DrillRegion): Step {
   return {
-    name: "promote-secret-replica", region: to.region, required: true, operation: "SecretsManager.StopReplicationToReplica",
+    name: "promote-secret-replica", kind: "promote-secret", region: to.region, required: true, operation: "SecretsManager.StopReplicationToReplica",
     purpose: `make ${to.region}'s DB secret a standalone, writable secret`,
     calls: [call(to.region, "SecretsManager", "DescribeSecret", { SecretId: to.dbSecretArn }), call(to.region, "SecretsManager", "StopReplicationToReplica", { SecretId: to.dbSecretArn })],
     alreadyDone: async (ctx) => ((await ctx.cloud.describeSecret(to.region, to.dbSecretArn)).primaryRegion === undefined ? "the secret is already standalone" : undefined),
@@ -56,7 +56,7 @@ export function promoteSecretReplica(to: DrillRegion): Step {
 /** A password rotated in the recovery region during the outage must survive the overwrite of its replica. */
 export function copyBackRotatedSecret(from: DrillRegion, to: DrillRegion): Step {
   return {
-    name: "copy-back-rotated-secret", region: to.region, required: true, operation: "SecretsManager.PutSecretValue",
+    name: "copy-back-rotated-secret", kind: "copy-back-secret", region: to.region, required: true, operation: "SecretsManager.PutSecretValue",
     purpose: `copy the DB password from ${from.region} back to ${to.region}'s primary secret if it was rotated during the outage`,
     calls: [
       call(from.region, "SecretsManager", "GetSecretValue", { SecretId: from.dbSecretArn }),
@@ -85,7 +85,7 @@ export function reestablishSecretReplica(from: DrillRegion, to: DrillRegion): St
   const replicaInSync = async (ctx: StepContext) =>
     (await ctx.cloud.describeSecret(to.region, to.dbSecretArn)).replicas.find((r) => r.region === from.region)?.status;
   return {
-    name: "reestablish-secret-replica", region: to.region, required: true, operation: "SecretsManager.ReplicateSecretToRegions",
+    name: "reestablish-secret-replica", kind: "reestablish-secret-replica", region: to.region, required: true, operation: "SecretsManager.ReplicateSecretToRegions",
     purpose: `replicate ${to.region}'s DB secret to ${from.region} again, overwriting the standalone copy there`,
     calls: [
       call(to.region, "SecretsManager", "DescribeSecret", { SecretId: to.dbSecretArn }),
@@ -106,7 +106,7 @@ export function reestablishSecretReplica(from: DrillRegion, to: DrillRegion): St
 /** No AWS call: the drill keeps the fact, the CLI prints the `pulumi config set dr:activeRegion` commands. */
 export function recordActiveRegion(inputs: DrillInputs, to: DrillRegion): Step {
   return {
-    name: "record-active-region", region: to.region, required: true, operation: "none",
+    name: "record-active-region", kind: "record-active-region", region: to.region, required: true, operation: "none",
     purpose: `record ${to.region} as the active region and print the config commands for stacks ${inputs.stackNames.join(", ")}`,
     calls: [],
     action: async (ctx) => {

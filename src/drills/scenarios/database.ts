@@ -60,7 +60,7 @@ function topologyProblem(gc: GlobalClusterView, from: DrillRegion, to: DrillRegi
 /** Planned drills need both regions to answer: the global database in the recovery region, the old writer in its own. */
 export function checkRegions(inputs: DrillInputs, from: DrillRegion, to: DrillRegion, rejoinHint = false): Step {
   return {
-    name: "check-regions", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
+    name: "check-regions", kind: "check", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
     purpose: `both regions answer; ${from.region} writes, ${to.region} is a member${rejoinHint ? " again (rejoined after the failover)" : ""}`,
     calls: [describeGlobal(inputs, to), ...describeCluster(from)],
     precondition: async (ctx) => {
@@ -81,7 +81,7 @@ export function checkRegions(inputs: DrillInputs, from: DrillRegion, to: DrillRe
 /** Failover asks only the recovery region: the failed one may answer nothing. */
 export function checkRecoveryRegion(inputs: DrillInputs, from: DrillRegion, to: DrillRegion): Step {
   return {
-    name: "check-recovery-region", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
+    name: "check-recovery-region", kind: "check", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
     purpose: `${to.region} answers and its cluster is a member of the global database, ready to take the writer`,
     calls: [describeGlobal(inputs, to), ...describeCluster(to)],
     precondition: async (ctx) => {
@@ -105,11 +105,14 @@ export function drillTags(r: DrillRegion): Record<string, string> {
 }
 
 /** A headless (pilot-light) member gets a writer-to-be before promotion: promotion needs an instance. */
+/** The writer-to-be of a headless member: the drill and the in-cloud plan's Lambda create the same one. */
+export const writerInstanceId = (clusterId: string) => `${clusterId}-drill-writer`;
+
 export function createWriterInstance(to: DrillRegion): Step {
-  const instanceId = `${to.dbClusterIdentifier}-drill-writer`;
+  const instanceId = writerInstanceId(to.dbClusterIdentifier);
   const tags = drillTags(to);
   return {
-    name: "create-writer-instance", region: to.region, required: true, operation: "RDS.CreateDBInstance", marks: ["recovery-start"],
+    name: "create-writer-instance", kind: "add-writer", region: to.region, required: true, operation: "RDS.CreateDBInstance", marks: ["recovery-start"],
     purpose: `give the headless cluster in ${to.region} a DB instance to promote`,
     calls: [...describeCluster(to), call(to.region, "RDS", "CreateDBInstance", { DBInstanceIdentifier: instanceId, DBClusterIdentifier: to.dbClusterIdentifier, DBInstanceClass: to.config.database.instanceClass, Engine: to.config.database.engine, PubliclyAccessible: false, Tags: tags })],
     alreadyDone: async (ctx) => {
@@ -123,7 +126,7 @@ export function createWriterInstance(to: DrillRegion): Step {
 
 export function waitWriterInstance(to: DrillRegion): Step {
   return {
-    name: "wait-writer-instance", region: to.region, required: true, operation: "RDS.DescribeDBClusters",
+    name: "wait-writer-instance", kind: "wait-writer", region: to.region, required: true, operation: "RDS.DescribeDBClusters",
     purpose: `the new DB instance in ${to.region} is available`,
     calls: describeCluster(to),
     verify: {
@@ -142,7 +145,7 @@ export function waitWriterInstance(to: DrillRegion): Step {
  */
 export function readLagAtCutover(to: DrillRegion): Step {
   return {
-    name: "read-lag-at-cutover", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
+    name: "read-lag-at-cutover", kind: "measure-lag", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
     purpose: `record the replication lag into ${to.region} at the moment of the cut-over`,
     calls: [lagCall(to)],
     action: async (ctx) => {
@@ -163,7 +166,7 @@ export function cutover(kind: CutoverKind, inputs: DrillInputs, from: DrillRegio
   const params = { GlobalClusterIdentifier: inputs.globalClusterIdentifier, TargetDbClusterIdentifier: to.dbClusterArn, ...(kind === "failover" ? { AllowDataLoss: true } : {}) };
   const region = cutoverRegion(kind, from, to);
   return {
-    name: `${kind}-database`, region, required: true, operation: `RDS.${operation}`, marks: ["cutover"],
+    name: `${kind}-database`, kind: kind === "switchover" ? "database-switchover" : "database-failover", region, required: true, operation: `RDS.${operation}`, marks: ["cutover"],
     purpose: kind === "switchover" ? `move the writer to ${to.region} with no data loss (secondaries synchronize first)` : `promote ${to.region} to writer now, losing what had not replicated (AllowDataLoss)`,
     calls: [
       call(region, "RDS", operation, params),
@@ -225,7 +228,7 @@ export const DEFAULT_CUTOVER_TIMEOUT_SECONDS = 900;
 export function waitDatabaseCutover(kind: CutoverKind, inputs: DrillInputs, to: DrillRegion): Step {
   const timeoutSeconds = inputs.cutoverTimeoutSeconds ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS;
   return {
-    name: "wait-database-cutover", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
+    name: "wait-database-cutover", kind: "wait-database", region: to.region, required: true, operation: "RDS.DescribeGlobalClusters",
     purpose: `${to.region} is the writer and the ${kind} has finished (waiting up to ${timeoutSeconds} s, --cutover-timeout)`,
     calls: [describeGlobal(inputs, to)],
     verify: {

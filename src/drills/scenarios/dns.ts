@@ -25,7 +25,7 @@ async function route53AnswersWith(ctx: StepContext, inputs: DrillInputs, r: Dril
 
 function wait(name: string, purpose: string, calls: Step["calls"], timeoutSeconds: number, check: Verification["check"], marks?: Step["marks"]): Step {
   return {
-    name, purpose, region: GLOBAL, required: true, operation: `${calls[0].service}.${calls[0].operation}`, calls, marks,
+    name, kind: "wait-dns", purpose, region: GLOBAL, required: true, operation: `${calls[0].service}.${calls[0].operation}`, calls, marks,
     verify: { what: purpose, timeoutSeconds, pollSeconds: 5, maxPollSeconds: 10, check },
   };
 }
@@ -38,7 +38,7 @@ export function dnsSteps(inputs: DrillInputs, active: DrillRegion, standby: Dril
   const off = switchStep(inputs, active, false, { marks: ["recovery-start"], purpose: `switch ${active.region} off: its record loses DNS although its endpoint stays healthy` });
   return [
     {
-      name: "check-dns-baseline", region: GLOBAL, required: true, operation: "Route53.GetHealthCheckStatus",
+      name: "check-dns-baseline", kind: "check", region: GLOBAL, required: true, operation: "Route53.GetHealthCheckStatus",
       purpose: `both endpoint checks pass, both switches are on and Route 53 answers with ${active.region}`,
       calls: [statusCall(active), statusCall(standby), ...readSwitchesCalls([active, standby]), testAnswerCall(inputs), call(GLOBAL, "DNS", "Resolve", { Name: active.webLoadBalancerDnsName })],
       precondition: async (ctx) => {

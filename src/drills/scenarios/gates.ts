@@ -8,7 +8,7 @@ import { Step, StepContext } from "../step";
 import { describeCluster, lagCall } from "./database";
 
 /** The health endpoint Route 53 checks: HTTPS on the regional name (components/dns/regionalDns.ts). */
-export function healthUrl(r: DrillRegion): string {
+export function healthUrl(r: Pick<DrillRegion, "region" | "config">): string {
   return `https://${r.region}.${r.config.domain}${r.config.healthCheck.path}`;
 }
 
@@ -35,7 +35,7 @@ export async function asProblem(fn: () => Promise<string | undefined>): Promise<
 export function gateReplicationLag(to: DrillRegion): Step {
   const rpo = to.config.objectives.rpoSeconds.database;
   return {
-    name: "gate-replication-lag", gate: "replication-lag", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
+    name: "gate-replication-lag", kind: "gate", gate: "replication-lag", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
     purpose: `Aurora replication lag into ${to.region} is within the ${rpo} s RPO target`,
     calls: [lagCall(to), ...describeCluster(to)],
     precondition: async (ctx) => {
@@ -57,7 +57,7 @@ export function gateReplicationLag(to: DrillRegion): Step {
 
 export function gateRecoveryHealth(to: DrillRegion): Step {
   return {
-    name: "gate-recovery-health", gate: "recovery-health", region: to.region, required: true, operation: "RDS.DescribeDBClusters",
+    name: "gate-recovery-health", kind: "gate", gate: "recovery-health", region: to.region, required: true, operation: "RDS.DescribeDBClusters",
     purpose: `${to.region}'s cluster is available and every group that runs instances has healthy ones`,
     calls: [
       ...describeCluster(to),
@@ -84,7 +84,7 @@ export function gateRecoveryHealth(to: DrillRegion): Step {
  */
 export function gateSecretReplica(from: DrillRegion, to: DrillRegion, towardsPrimary: boolean): Step {
   return {
-    name: "gate-secret-replica", gate: "secret-replica", region: to.region, required: true, operation: "SecretsManager.DescribeSecret",
+    name: "gate-secret-replica", kind: "gate", gate: "secret-replica", region: to.region, required: true, operation: "SecretsManager.DescribeSecret",
     purpose: `the DB secret is present in ${to.region}${towardsPrimary ? ` and replicates to ${from.region} in sync` : ` as a replica of ${from.region}'s`}`,
     calls: [call(to.region, "SecretsManager", "DescribeSecret", { SecretId: to.dbSecretArn })],
     precondition: (ctx) => asProblem(async () => {
@@ -100,7 +100,7 @@ export function gateSecretReplica(from: DrillRegion, to: DrillRegion, towardsPri
 
 export function gateAmi(to: DrillRegion): Step {
   return {
-    name: "gate-ami", gate: "ami", region: to.region, required: true, operation: "EC2.DescribeImages",
+    name: "gate-ami", kind: "gate", gate: "ami", region: to.region, required: true, operation: "EC2.DescribeImages",
     purpose: `the AMI copy ${to.amiId} is available in ${to.region}`,
     calls: [call(to.region, "EC2", "DescribeImages", { ImageIds: [to.amiId] })],
     precondition: async (ctx: StepContext) => {

@@ -16,7 +16,7 @@ import { checkSwitchesOn } from "./switch";
 import { gateAmi, gateRecoveryHealth, gateReplicationLag, gateSecretReplica } from "./gates";
 
 function check(name: string, region: string, purpose: string, calls: Step["calls"], precondition: Step["precondition"], required = true): Step {
-  return { name, region, purpose, calls, precondition, required, operation: calls[0] ? `${calls[0].service}.${calls[0].operation}` : "none" };
+  return { name, kind: "check", region, purpose, calls, precondition, required, operation: calls[0] ? `${calls[0].service}.${calls[0].operation}` : "none" };
 }
 
 /** What a region must have to take over from `active`. */

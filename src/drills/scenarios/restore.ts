@@ -64,7 +64,7 @@ export function findRecoveryPoint(inputs: DrillInputs, to: DrillRegion): Step {
   const r = restoreOf(inputs);
   const rpo = inputs.primary.config.objectives.rpoSeconds.database;
   return {
-    name: "find-recovery-point", gate: "recovery-point-age", region: to.region, required: true, operation: "Backup.ListRecoveryPointsByBackupVault",
+    name: "find-recovery-point", kind: "find-recovery-point", gate: "recovery-point-age", region: to.region, required: true, operation: "Backup.ListRecoveryPointsByBackupVault",
     purpose: `the newest completed copy of ${r.sourceClusterArn} in vault ${r.vaultName} is younger than the ${rpo} s database RPO target`,
     calls: [listCall(inputs, to)],
     precondition: (ctx) => asProblem(async () => {
@@ -115,7 +115,7 @@ export function restoreCluster(inputs: DrillInputs, to: DrillRegion): Step {
   const r = restoreOf(inputs);
   const id = to.dbClusterIdentifier;
   return {
-    name: "restore-cluster", region: to.region, required: true, operation: "Backup.StartRestoreJob", marks: ["recovery-start"],
+    name: "restore-cluster", kind: "restore-database", region: to.region, required: true, operation: "Backup.StartRestoreJob", marks: ["recovery-start"],
     purpose: `restore the recovery point into a new cluster ${id} in ${to.region}'s isolated subnets`,
     calls: [call(to.region, "Backup", "StartRestoreJob", {
       RecoveryPointArn: "<from find-recovery-point>", IamRoleArn: r.restoreRoleArn, ResourceType: AURORA_RESOURCE_TYPE, Metadata: restoreMetadata(inputs, to), IdempotencyToken: idempotencyToken(to, "<its creation, epoch ms>", "<drill start, epoch ms>"),
@@ -140,7 +140,7 @@ export function restoreCluster(inputs: DrillInputs, to: DrillRegion): Step {
 export function waitRestore(inputs: DrillInputs, to: DrillRegion): Step {
   const expected = restoreSecondsFor(inputs.primary.config.database.sizeGiB);
   return {
-    name: "wait-restore", region: to.region, required: true, operation: "Backup.DescribeRestoreJob",
+    name: "wait-restore", kind: "wait-restore", region: to.region, required: true, operation: "Backup.DescribeRestoreJob",
     purpose: `the restore job completes and ${to.dbClusterIdentifier} is available (the model assumes ${expected} s for ${inputs.primary.config.database.sizeGiB} GiB)`,
     calls: [call(to.region, "Backup", "DescribeRestoreJob", { RestoreJobId: "<from restore-cluster>" }), ...describeCluster(to)],
     verify: {
@@ -171,7 +171,7 @@ export function protectRestoredCluster(to: DrillRegion): Step {
   const selection = restoredClusterTag(to.dbClusterIdentifier);
   const tags = { ...drillTags(to), [selection.key]: selection.value };
   return {
-    name: "protect-restored-cluster", region: to.region, required: true, operation: "RDS.ModifyDBCluster",
+    name: "protect-restored-cluster", kind: "protect-restored-cluster", region: to.region, required: true, operation: "RDS.ModifyDBCluster",
     purpose: `keep ${days} days of backups of ${to.dbClusterIdentifier} (not Aurora's 1) and tag it ${selection.key}=${selection.value}, which ${to.region}'s backup plan selects and copies out of the region`,
     calls: [
       ...describeCluster(to),
@@ -211,7 +211,7 @@ export function pointAppTier(to: DrillRegion): Step {
     return c;
   };
   return {
-    name: "point-app-tier", region: to.region, required: true, operation: "SecretsManager.PutSecretValue",
+    name: "point-app-tier", kind: "point-app-tier", region: to.region, required: true, operation: "SecretsManager.PutSecretValue",
     purpose: `write the restored cluster's endpoint into ${to.region}'s DB secret, where the app tier reads its connection`,
     calls: [
       describeCluster(to)[0],

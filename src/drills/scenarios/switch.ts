@@ -22,7 +22,7 @@ export function switchStep(inputs: DrillInputs, r: DrillRegion, on: boolean, o: 
   const s = r.regionSwitch;
   const undoCall = setSwitchCall(s, !on);
   return {
-    name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, region: switchCallRegion(s), required: true, operation: switchOperation(s),
+    name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, kind: on ? "switch-on" : "switch-off", switched: s, region: switchCallRegion(s), required: true, operation: switchOperation(s),
     ...(o.marks ? { marks: o.marks } : {}),
     purpose: o.purpose ?? (on ? `switch ${r.region} on: its record may win DNS again once its endpoint check passes` : `switch ${r.region} off: its record loses DNS whatever its load balancer answers, until it is switched on`),
     calls: [setSwitchCall(s, on)],
@@ -54,7 +54,7 @@ export function confirmSwitches(wanted: readonly { readonly region: DrillRegion;
   const first: RegionSwitch = wanted[0].region.regionSwitch;
   const seconds = regionSwitchSeconds(first.mechanism);
   return {
-    name: "confirm-switches", region: switchCallRegion(first), required: true, operation: readSwitchCall(first).service + "." + readSwitchCall(first).operation,
+    name: "confirm-switches", kind: "confirm-switch", region: switchCallRegion(first), required: true, operation: readSwitchCall(first).service + "." + readSwitchCall(first).operation,
     purpose: `the switches read ${wanted.map((w) => `${w.region.region} ${stateWord(w.on)}`).join(", ")}`,
     calls: wanted.map((w) => readSwitchCall(w.region.regionSwitch)),
     verify: {
@@ -72,7 +72,7 @@ export function confirmSwitches(wanted: readonly { readonly region: DrillRegion;
 export function checkSwitchesOn(inputs: DrillInputs): Step {
   const regions = allRegions(inputs);
   return {
-    name: "check-switches", region: switchCallRegion(inputs.primary.regionSwitch), required: true, operation: readSwitchCall(inputs.primary.regionSwitch).service + "." + readSwitchCall(inputs.primary.regionSwitch).operation,
+    name: "check-switches", kind: "check", region: switchCallRegion(inputs.primary.regionSwitch), required: true, operation: readSwitchCall(inputs.primary.regionSwitch).service + "." + readSwitchCall(inputs.primary.regionSwitch).operation,
     purpose: `every region's switch is on (${regions.map((r) => r.region).join(", ")})`,
     calls: readSwitchesCalls(regions),
     precondition: async (ctx) => {

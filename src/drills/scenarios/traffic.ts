@@ -24,7 +24,7 @@ export const resolveCalls = (inputs: DrillInputs, r: DrillRegion) => [
 export function verifyService(inputs: DrillInputs, to: DrillRegion): Step {
   const { detectionSeconds, cacheSeconds, switchSeconds } = dnsTimings(inputs);
   return {
-    name: "verify-service", region: to.region, required: true, operation: "DNS.Resolve", marks: ["recovered"],
+    name: "verify-service", kind: "verify-service", region: to.region, required: true, operation: "DNS.Resolve", marks: ["recovered"],
     purpose: `${inputs.domain} resolves to ${to.region} and ${healthUrl(to)} answers 200`,
     calls: [...resolveCalls(inputs, to), call(to.region, "HTTPS", "GET", { Url: healthUrl(to) })],
     verify: {

@@ -1,0 +1,66 @@
+/**
+ * The links stack's in-cloud ARC Region switch plan: generated from the failover and failback
+ * drills on the stacks' outputs, between the primary and the secondary that holds the SECONDARY
+ * record. It lives here because the plan's control plane is us-east-1 only (a stack reference to
+ * every region's outputs and a us-east-1 provider are the links stack's already); the regions keep
+ * their own Lambdas and alarms, so a secondary's static stability is unchanged.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { approvalRoleArn, REGION_SWITCH_CONTROL_REGION, RegionSwitchPlan } from "../components/recovery/regionSwitchPlan";
+import { drillInputs, RawOutputs } from "../src/drills/inputs";
+import { AlarmRef, executionRoleStatements, planSpec } from "../src/regionswitch/planSpec";
+import { PlanTranslationError, RegionResources } from "../src/regionswitch/translate";
+import { ConfigError, LinksConfig } from "./configSchema";
+import { Exported, PrimaryExports, RegionSwitchPlanExports, SecondaryExports } from "./contract";
+import { RegionalProviders } from "./providers";
+
+const lastSegment = (stackName: string) => stackName.split("/").pop() ?? stackName;
+
+export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, secondaries: readonly SecondaryExports[], providers: RegionalProviders): Exported<RegionSwitchPlanExports> | null {
+  const index = secondaries.findIndex((s) => s.regional.region === primary.shared.replicaRegions[0]);
+  const secondary = secondaries[index];
+  const p = primary.regional.recovery;
+  const s = secondary?.regional.recovery;
+  if (!p || !s || !primary.globalClusterIdentifier) return null;
+  const stacks = { primary: lastSegment(config.primaryStack), secondary: lastSegment(config.secondaryStacks[index]) };
+  const inputs = drillInputs(
+    { stack: stacks.primary, config: p.stackConfig, outputs: primary as unknown as RawOutputs },
+    { stack: stacks.secondary, config: s.stackConfig, outputs: secondary as unknown as RawOutputs },
+    [stacks.primary, stacks.secondary, pulumi.getStack()],
+  );
+  const accountId = (inputs.primary.dbClusterArn.split(":")[4] ?? "").trim();
+  const approvalRoleName = `${config.appName}-${config.environment}-dr-approver`;
+  const resources: Record<string, RegionResources> = {
+    [inputs.primary.region]: { lambdaArns: p.lambdaArns, autoScalingGroupArns: p.autoScalingGroupArns },
+    [inputs.secondary.region]: { lambdaArns: s.lambdaArns, autoScalingGroupArns: s.autoScalingGroupArns },
+  };
+  const healthAlarms = [p.healthAlarm, s.healthAlarm].filter((a): a is AlarmRef => !!a);
+  let spec;
+  try {
+    spec = planSpec({
+      inputs, resources, recovery: s.stackConfig.recovery,
+      rtoSeconds: p.stackConfig.objectives.rtoSeconds, approvalRoleArn: approvalRoleArn(accountId, approvalRoleName),
+      healthAlarms, triggerAlarm: s.triggerAlarm ?? undefined,
+    });
+  } catch (err) {
+    if (err instanceof PlanTranslationError) throw new ConfigError(`the Region switch plan of stack "${pulumi.getStack()}"`, [{ key: "dr:recovery", value: s.stackConfig.recovery, message: err.message }]);
+    throw err;
+  }
+  if (inputs.secondary.config.strategy === "pilot-light")
+    pulumi.log.warn(`Region switch plan ${spec.name}: the Aurora block's evaluation reports no DB instance in ${inputs.secondary.region}'s headless cluster until the plan's add-writer step has run; the warning is expected for pilot light`);
+  const workflows = spec.workflows.map((w) => w.workflow);
+  const plan = new RegionSwitchPlan(`${config.appName}-region-switch`, {
+    spec: { ...spec, workflows },
+    blockStatements: executionRoleStatements(workflows, primary.globalClusterIdentifier, spec.associatedAlarms.map((a) => a.resourceIdentifier)),
+    accountId, approvalRoleName,
+  }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
+  return {
+    planArn: plan.planArn,
+    planName: plan.planName,
+    executionRoleArn: plan.executionRoleArn,
+    approvalRoleArn: plan.approvalRoleArn,
+    reportBucketName: plan.reportBucketName,
+    workflows: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.workflow.steps.map((x) => x.name)])),
+    unmapped: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.unmapped.map((u) => `${u.step} (${u.kind}): ${u.why}`)])),
+  };
+}
