@@ -47,7 +47,8 @@ export function viewsOfRecorded(resources: readonly RecordedLike[], mode: Analys
     urn: r.urn,
     parent: r.parent,
     inputs: r.inputs,
-    outputs: r.outputs ?? {},
+    // The id too, when known: records and calculated checks name a health check by it.
+    outputs: r.id && r.outputs?.id === undefined ? { id: r.id, ...r.outputs } : r.outputs ?? {},
     region: r.region,
     providerInputs: byUrn.get(providerUrn(r.provider ?? r.providers?.aws) ?? "")?.inputs,
     propertyDependencies: r.propertyDependencies ?? {},

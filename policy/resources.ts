@@ -29,6 +29,7 @@ export const T = {
   securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
   vpcIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   record: "aws:route53/record:Record",
+  healthCheck: "aws:route53/healthCheck:HealthCheck",
   secret: "aws:secretsmanager/secret:Secret",
   amiCopy: "aws:ec2/amiCopy:AmiCopy",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",

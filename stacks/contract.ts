@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./configSchema";
+import type { SwitchMechanism } from "../components/dns/regionSwitch";
 import { SharedSettings } from "./stackSet";
 
 /** A region's backup vault and what backs up into it; the links stack and the restore runbook read it. */
@@ -73,7 +74,10 @@ export interface RegionExports {
   /** The name the web tier uses for the app tier: app.<region>.<domain>, the internal ALB's alias and certificate name. */
   readonly appEndpoint: string | null;
   readonly autoScalingGroupNames: readonly string[];
+  /** The HTTPS endpoint check of the region's regional name. */
   readonly healthCheckId: string | null;
+  /** The region's record health: the CALCULATED check, endpoint AND the region's switch (null without a web tier). */
+  readonly recordHealthCheckId: string | null;
   /**
    * Whether the region serves traffic by design: its web tier runs instances, or it is the active
    * region. A pilot-light standby serves nothing, so its health check is unhealthy by design and
@@ -95,6 +99,28 @@ export interface RegionExports {
   readonly recovery: RecoveryExports | null;
 }
 
+/** One region's switch, by the region it switches off. */
+export interface RegionSwitchEntry {
+  /** The switch's Route 53 check (CLOUDWATCH_METRIC or RECOVERY_CONTROL): a child of the region's record health. */
+  readonly healthCheckId: string;
+  /** cloudwatch-alarm: the region whose CloudWatch holds the alarm and metric (never the switched region). */
+  readonly hostRegion?: string;
+  /** cloudwatch-alarm: the alarm's name in hostRegion. */
+  readonly alarmName?: string;
+  /** arc-routing-control: the region's routing control. */
+  readonly routingControlArn?: string;
+}
+
+/** Every region's switch (the primary builds them all; components/dns/regionSwitch.ts). */
+export interface RegionSwitchExports {
+  readonly mechanism: SwitchMechanism;
+  readonly switches: Readonly<Record<string, RegionSwitchEntry>>;
+  /** arc-routing-control: the cluster's regional data-plane endpoints (try each in turn). */
+  readonly clusterEndpoints?: readonly { readonly endpoint: string; readonly region: string }[];
+  /** arc-routing-control: the control panel holding the routing controls and the safety rule. */
+  readonly controlPanelArn?: string;
+}
+
 /** What the primary stack exports, as plain values once read. */
 export interface PrimaryExports {
   /** Settings every region must agree on (region, CIDR, app, strategy, domain, zone, engine, replica regions). */
@@ -107,6 +133,8 @@ export interface PrimaryExports {
   readonly replicaKeyArns: Readonly<Record<string, string>>;
   /** The DB secret's read-only replica ARN, per replica region. */
   readonly dbSecretReplicaArns: Readonly<Record<string, string>>;
+  /** Every region's switch; a secondary reads its own switch check here (static stability: nothing of it in another region). */
+  readonly regionSwitch: RegionSwitchExports;
 }
 
 /** What a secondary stack exports, as plain values once read (the links stack reads it). */
@@ -154,7 +182,7 @@ export interface RegionSwitchPlanExports {
 }
 
 /** The names of all outputs in the contract; a secondary reads each of them. */
-export const PRIMARY_OUTPUT_NAMES = ["shared", "regional", "globalClusterIdentifier", "replicaKeyArns", "dbSecretReplicaArns"] as const satisfies readonly (keyof PrimaryExports)[];
+export const PRIMARY_OUTPUT_NAMES = ["shared", "regional", "globalClusterIdentifier", "replicaKeyArns", "dbSecretReplicaArns", "regionSwitch"] as const satisfies readonly (keyof PrimaryExports)[];
 /** The names of a secondary's outputs; the links stack reads each of them. */
 export const SECONDARY_OUTPUT_NAMES = ["primaryStack", "shared", "regional", "replicationRoleArn"] as const satisfies readonly (keyof SecondaryExports)[];
 type Complete<T, Names extends readonly PropertyKey[]> = Exclude<keyof T, Names[number]> extends never ? true : never;

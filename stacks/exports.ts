@@ -20,6 +20,7 @@ export function regionExports(region: Region, regionName: string, extra: Pick<Re
     appEndpoint: region.tiers.app?.endpointName ?? null,
     autoScalingGroupNames: pulumi.all(Object.values(region.tiers).map((t) => t.autoScalingGroupName)),
     healthCheckId: region.dns?.healthCheckId ?? null,
+    recordHealthCheckId: region.dns?.recordHealthCheckId ?? null,
     servesTraffic: region.servesTraffic,
     dataBucketName: region.dataBucket.bucketName,
     dataBucketArn: region.dataBucket.bucketArn,

@@ -11,6 +11,7 @@ import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, regionDashboard } from "./region";
 import { regionRecovery } from "./recovery";
+import { buildRegionSwitches } from "./regionSwitch";
 import { sharedSettings } from "./stackSet";
 
 /** The Aurora master user; the password is generated and lives only in the replicated secret. */
@@ -46,6 +47,9 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     deletionProtection: true,
   }, { provider });
 
+  // Every region's switch, each hosted outside the region it switches off (stacks/regionSwitch.ts).
+  const regionSwitch = buildRegionSwitches(config, (r) => providers.for(r));
+
   const region = await buildRegion(config, {
     provider,
     kmsKeyArn: key.keyArn,
@@ -53,6 +57,7 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     dbSecretArn: credentials.secretArn,
     activeRegion: config.activeRegion ?? config.region,
     firstSecondaryRegion: config.replicaRegions?.[0],
+    switchHealthCheckId: regionSwitch.healthCheckIdOf(config.region),
     database: {
       globalClusterIdentifier: globalCluster?.id,
       credentials: { username: credentials.username, password: credentials.password, databaseName: config.database.databaseName },
@@ -75,6 +80,7 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     globalClusterIdentifier: globalCluster?.id ?? null,
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),
+    regionSwitch: regionSwitch.exports,
   };
 }
 

@@ -74,6 +74,8 @@ export interface RegionInputs {
   readonly activeRegion: string;
   /** The first of the primary's dr:replicaRegions: the one secondary that holds the SECONDARY failover record. */
   readonly firstSecondaryRegion: string | undefined;
+  /** This region's switch check (built by the primary, hosted outside this region): a child of the record's health. */
+  readonly switchHealthCheckId: pulumi.Input<string>;
 }
 
 export interface Region {
@@ -195,6 +197,7 @@ export async function buildRegion(config: StackConfig, inputs: RegionInputs): Pr
       loadBalancerDnsName: webTier.loadBalancerDnsName,
       loadBalancerZoneId: webTier.loadBalancerZoneId,
       healthCheck: config.healthCheck,
+      switchHealthCheckId: inputs.switchHealthCheckId,
     }, { provider })
     : undefined;
 

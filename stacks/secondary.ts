@@ -10,6 +10,7 @@ import { regionGameDays } from "./gameDays";
 import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, Region, regionDashboard } from "./region";
 import { regionRecovery } from "./recovery";
+import { secondarySwitchHealthCheckId, switchMechanismProblem } from "./regionSwitch";
 import { pairProblems, secondaryActiveRegionCheck, sharedSettings } from "./stackSet";
 
 /**
@@ -34,6 +35,8 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   // The copy lands in the primary's vault, whose lock refuses recovery points kept outside its range.
   const copyProblem = copyRetentionProblem(config.backup.copyRetentionDays, [primary.regional.backup]);
   if (copyProblem) problems.push({ key: "dr:backup.copyRetentionDays", value: config.backup.copyRetentionDays, message: `this stack's backups are copied into the vault of primary "${primaryStackName}", and ${config.backup.copyRetentionDays} days is ${copyProblem}` });
+  const switchProblem = switchMechanismProblem(config, primary, primaryStackName);
+  if (switchProblem) problems.push(switchProblem);
   if (problems.length) throw new ConfigError(`the config of stack "${pulumi.getStack()}" against primary "${primaryStackName}"`, problems);
   if (active.warning) pulumi.log.warn(active.warning);
 
@@ -51,6 +54,8 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
     dbSecretArn,
     activeRegion,
     firstSecondaryRegion: primary.shared.replicaRegions[0],
+    // Built and hosted by the primary, outside this region; only its id comes here.
+    switchHealthCheckId: secondarySwitchHealthCheckId(config.region, primary, primaryStackName),
     // A secondary member joins by global cluster id and gets no credentials: it has none of its own.
     database: { globalClusterIdentifier: primary.globalClusterIdentifier ?? undefined },
   });

@@ -173,6 +173,8 @@ export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
   if (linksStacks.length > 1)
     throw new ConfigError("the stack set", [{ key: "dr:role", value: linksStacks.map((l) => l.stack).join(", "), message: "more than one stack has role links; one links stack owns every cross-region link of a deployment, so keep one" }]);
   const primary = primaries[0];
+  const switchProblem = regionSwitchProblem(regionStacks, primary.stack);
+  if (switchProblem) errors.push(switchProblem);
   const roleProblem = serviceLinkedRoleProblem(regionStacks, primary.stack);
   if (roleProblem) errors.push(new ConfigError("the stack set", [roleProblem]).message);
   const primaryShared = sharedSettings(primary.config);
@@ -201,6 +203,19 @@ export function validateStackSet(stacks: readonly NamedStackConfig[]): void {
     errors.push((err as Error).message);
   }
   if (errors.length) throw new Error(errors.join("\n\n"));
+}
+
+/**
+ * Every region stack must name the same switch mechanism: the primary builds every region's
+ * switch, and a secondary that expects another mechanism would find no switch of its kind.
+ */
+export function regionSwitchProblem(stacks: readonly Named<StackConfig>[], primaryStack: string): string | undefined {
+  const mechanisms = new Set(stacks.map((s) => s.config.regionSwitch.mechanism));
+  if (mechanisms.size <= 1) return undefined;
+  const wanted = stacks.find((s) => s.stack === primaryStack)!.config.regionSwitch.mechanism;
+  const lines = stacks.map((s) => `  - Pulumi.${s.stack}.yaml: dr:regionSwitch.mechanism is ${s.config.regionSwitch.mechanism}`);
+  return `dr:regionSwitch differs between the stack files (the primary ${primaryStack} builds every region's switch, so all must name one mechanism):\n${lines.join("\n")}\n` +
+    `Set the same value in every file, such as the primary's: dr:regionSwitch: { mechanism: ${wanted} } (pulumi config set --path dr:regionSwitch.mechanism ${wanted} --stack <stack>).`;
 }
 
 /**

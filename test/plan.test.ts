@@ -362,6 +362,24 @@ describe("plan", function () {
       expect(three.document.resources.some((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.region === third), "health check").to.equal(true);
     });
 
+    it("builds three switches in the primary, each hosted outside the region it switches off, one in each region's record health", () => {
+      const regions = regionStacks.map((st) => stackFile(dir, st).config["aws:region"] as string);
+      const alarms = three.document.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.namespace === "DR/RegionSwitch");
+      expect(alarms.map((a) => a.stack)).to.deep.equal(["primary", "primary", "primary"]);
+      const switched = alarms.map((a) => (a.inputs.dimensions as Record<string, string>).Region);
+      expect([...switched].sort()).to.deep.equal([...regions].sort());
+      alarms.forEach((a, i) => expect(a.region, switched[i]).to.not.equal(switched[i]));
+      const exported = (three.document.stacks[0].outputs.regionSwitch as { switches: Record<string, { healthCheckId: string; hostRegion: string }> }).switches;
+      regionStacks.forEach((st, i) => {
+        const calc = three.document.resources.filter((r) => r.stack === st && r.type === "aws:route53/healthCheck:HealthCheck" && r.inputs.type === "CALCULATED");
+        expect(calc, st).to.have.length(1);
+        expect(calc[0].inputs.childHealthchecks, st).to.include(exported[regions[i]].healthCheckId);
+        expect(exported[regions[i]].hostRegion, st).to.not.equal(regions[i]);
+      });
+      // The third region's switch and record health exist before it holds a failover record: making it SECONDARY is only a record change.
+      expect(three.document.links.filter((l) => l.kind === "region-switch").map((l) => l.to.region).sort()).to.deep.equal([...regions].sort());
+    });
+
     it("draws all three regions", () => {
       const texts = svgTexts(fs.readFileSync(path.join(three.outDir, "topology.svg"), "utf8"));
       for (const s of three.document.stacks.filter((x) => x.role !== "links")) expect(texts.some((t) => t.includes(s.region)), s.region).to.equal(true);

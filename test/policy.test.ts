@@ -210,6 +210,30 @@ describe("policy pack", () => {
       expect(messages("route53-failover-health", record({ records: ["192.0.2.1"], ttl: 60 }))[0]).to.contain("needs healthCheckId");
       expect(messages("route53-failover-health", record({ aliases: [{ evaluateTargetHealth: false, name: "alb", zoneId: "Z" }] }))[0]).to.contain("evaluateTargetHealth");
     });
+
+    // As at a first preview: ids unknown, the record and the calculated check name their checks by property dependency (URN).
+    it("route53-failover-health: the record's health must be CALCULATED, endpoint AND switch, all children required", () => {
+      const HC = "aws:route53/healthCheck:HealthCheck";
+      const endpoint = res(HC, "orders-dns-health", { type: "HTTPS", fqdn: "us-east-1.orders.example.com", port: 443 });
+      const sw = res(HC, "orders-switch-us-east-1-health", { type: "CLOUDWATCH_METRIC", cloudwatchAlarmName: "orders-prod-switch-us-east-1", cloudwatchAlarmRegion: "us-west-2" });
+      const calc = (inputs: Record<string, unknown>, children = [endpoint, sw]) =>
+        res(HC, "orders-dns-record-health", { type: "CALCULATED", childHealthchecks: children.map(() => "[unknown]"), childHealthThreshold: 2, ...inputs }, { deps: { childHealthchecks: children.map((c) => c.urn) } });
+      const recordOn = (check: ResourceView) => res(T.record, "orders-dns-shared", { failoverRoutingPolicies: [{ type: "PRIMARY" }], name: "orders.example.com", setIdentifier: "us-east-1", type: "A", zoneId: "Z0123456789EXAMPLEABC", aliases: [{ evaluateTargetHealth: true, name: "alb", zoneId: "Z35SXDOTRQ7X7K" }], healthCheckId: "[unknown]" }, { deps: { healthCheckId: [check.urn] } });
+      const check = (c: ResourceView) => messages("route53-failover-health", stackOf([recordOn(c), c, endpoint, sw]));
+      expect(check(calc({}))).to.deep.equal([]);
+      expect(check(endpoint)[0]).to.contain("health check orders-dns-health is HTTPS; use a CALCULATED check");
+      expect(check(calc({ childHealthThreshold: 1 }))[0]).to.contain("set childHealthThreshold to 2");
+      expect(check(calc({}, [endpoint, endpoint]))[0]).to.contain("no switch among its children");
+      expect(check(calc({}, [sw, sw]))[0]).to.contain("no endpoint check among its children");
+      // A secondary's switch is an id from the primary's exports: seen alone (CrossGuard) it counts as the switch ...
+      const secondaryCalc = res(HC, "orders-dns-record-health", { type: "CALCULATED", childHealthchecks: ["[unknown]", "0a1b2c3d4e5f60718"], childHealthThreshold: 2 }, { deps: { childHealthchecks: [endpoint.urn] } });
+      expect(messages("route53-failover-health", stackOf([recordOn(secondaryCalc), secondaryCalc, endpoint]))).to.deep.equal([]);
+      // ... and with the other stacks known (plan) it is typed there: a peer's switch check passes, a peer's endpoint check does not.
+      const inPrimary = (type: string) => res(HC, "orders-switch-us-west-2-health", { type }, { stack: "primary", outputs: { id: "0a1b2c3d4e5f60718" } });
+      const withPeer = (peer: ResourceView) => messages("route53-failover-health", [{ view: stackOf([recordOn(secondaryCalc), secondaryCalc, endpoint], { stack: "secondary" }) }, { view: stackOf([peer], { stack: "primary" }) }]);
+      expect(withPeer(inPrimary("CLOUDWATCH_METRIC"))).to.deep.equal([]);
+      expect(withPeer(inPrimary("HTTPS"))[0]).to.contain("no switch among its children");
+    });
   });
 
   describe("keys, secrets, tags, logs", () => {

@@ -102,6 +102,11 @@ describe("policy pack in plan (the example stacks, evaluated once)", () => {
     expect(failure).to.contain("[s3-bucket-versioning] primary: Bucket orders-data-bucket: versioning is off").and.contain("versioningConfiguration.status = Suspended");
   });
 
+  it("a secondary record whose health loses its switch (held by the primary, resolved across stacks) fails naming the check", () => {
+    const weak = weakened(evaluated, "secondary", "aws:route53/healthCheck:HealthCheck", "orders-dns-record-health", (i) => ({ ...i, childHealthchecks: [(i.childHealthchecks as string[])[0], (i.childHealthchecks as string[])[0]] }));
+    expect(policyStrictFailures(policySection(weak)).join("\n")).to.contain("[route53-failover-health] secondary: Record orders-dns-shared (SECONDARY failover): its CALCULATED check orders-dns-record-health has no switch among its children");
+  });
+
   it("a secondary cluster given credentials fails, while the RPO verdict is a separate matter", () => {
     const weak = weakened(evaluated, "secondary", "aws:rds/cluster:Cluster", "orders-db-cluster", (i) => ({ ...i, masterUsername: "dbadmin" }));
     expect(policyStrictFailures(policySection(weak)).join("\n")).to.contain("[aurora-secondary-no-credentials] secondary").and.not.contain("RPO");

@@ -30,6 +30,8 @@ function argsFor(site: (typeof SITES)["primary" | "secondary"], routing: "failov
     loadBalancerZoneId: site.albZone,
     healthCheck: site.healthCheck,
     zoneName: "example.com",
+    // The switch check is built elsewhere (the primary stack); any id stands for it here.
+    switchHealthCheckId: `switch-${site.region}`,
   };
 }
 
@@ -60,6 +62,7 @@ describe("RegionalDns", () => {
   const sharedOf = (ev: Evaluation, key: string) => oneOf(ev, RECORD, new RegExp(`^${key}-shared$`));
   const regionalOf = (ev: Evaluation, key: string) => oneOf(ev, RECORD, new RegExp(`^${key}-regional$`));
   const healthOf = (ev: Evaluation, key: string) => oneOf(ev, HEALTH, new RegExp(`^${key}-health$`));
+  const recordHealthOf = (ev: Evaluation, key: string) => oneOf(ev, HEALTH, new RegExp(`^${key}-record-health$`));
   const outputsOf = (ev: Evaluation, key: string) => {
     const component = oneOf(ev, "dr:dns:RegionalDns", new RegExp(`^${key}$`));
     return ev.componentOutputs.get(component.urn) ?? {};
@@ -97,14 +100,38 @@ describe("RegionalDns", () => {
       }
     });
 
-    it("attaches each region's own health check to its failover record (a failover member needs one)", () => {
+    it("attaches each region's own record health to its failover record (a failover member needs one)", () => {
       const ids = Object.keys(SITES).map((key) => {
         const id = sharedOf(failover, key).inputs.healthCheckId;
         expect(id, key).to.be.a("string").and.not.empty;
-        expect(id, key).to.equal(outputsOf(failover, key).healthCheckId);
+        expect(id, key).to.equal(outputsOf(failover, key).recordHealthCheckId);
+        expect(id, key).to.not.equal(outputsOf(failover, key).healthCheckId);
         return id;
       });
       expect(ids[0]).to.not.equal(ids[1]);
+    });
+
+    // Route 53: a CALCULATED check is healthy while at least HealthThreshold children are; a
+    // threshold above the child count is always unhealthy, 0 always healthy, and a calculated check
+    // cannot be a child (https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html).
+    it("makes each record's health a CALCULATED AND of the endpoint check and the region's switch (threshold = 2 = children)", () => {
+      for (const [key, site] of Object.entries(SITES)) {
+        const calc = recordHealthOf(failover, key);
+        expect(calc.inputs.type).to.equal("CALCULATED");
+        expect(calc.inputs.childHealthchecks).to.deep.equal([outputsOf(failover, key).healthCheckId, `switch-${site.region}`]);
+        expect(calc.inputs.childHealthThreshold).to.equal((calc.inputs.childHealthchecks as string[]).length);
+        expect(calc.inputs.childHealthThreshold).to.equal(2);
+        // The endpoint child is an endpoint check, never another calculated one.
+        expect(healthOf(failover, key).inputs.type).to.equal("HTTPS");
+        // Calculated checks take no endpoint settings; a disabled or inverted parent would hide both children.
+        for (const field of ["fqdn", "port", "requestInterval", "failureThreshold", "invertHealthcheck", "disabled"]) expect(calc.inputs, field).to.not.have.property(field);
+      }
+    });
+
+    it("refuses a record without a switch, naming the input and the fix", () => {
+      const problems = regionalDnsProblems({ ...validArgs(), switchHealthCheckId: "" });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.contain("switchHealthCheckId is missing").and.contain("stacks/regionSwitch.ts");
     });
 
     it("checks each region over HTTPS on 443 at its regional name, with the configured interval, threshold, path and SNI", () => {
@@ -147,7 +174,7 @@ describe("RegionalDns", () => {
 
     it("registers every resource under its component with the provider it was given", () => {
       for (const [key, site] of Object.entries(SITES)) {
-        const children = [sharedOf(failover, key), regionalOf(failover, key), healthOf(failover, key)];
+        const children = [sharedOf(failover, key), regionalOf(failover, key), healthOf(failover, key), recordHealthOf(failover, key)];
         for (const child of children) {
           expect(parentOf(failover, child)?.name, child.name).to.equal(key);
           expect(child.region, child.name).to.equal(site.region);
@@ -180,11 +207,12 @@ describe("RegionalDns", () => {
     it("still gives each latency member a health check and a TTL-less alias with evaluateTargetHealth", () => {
       for (const key of Object.keys(SITES)) {
         const r = sharedOf(latency, key).inputs;
-        expect(r.healthCheckId).to.equal(outputsOf(latency, key).healthCheckId);
+        expect(r.healthCheckId).to.equal(outputsOf(latency, key).recordHealthCheckId);
         expect(r).to.not.have.property("ttl");
         expect((r.aliases as { evaluateTargetHealth: boolean }[])[0].evaluateTargetHealth).to.equal(true);
       }
-      expect(resourcesOf(latency, HEALTH)).to.have.length(2);
+      // An endpoint check and the calculated record health per region.
+      expect(resourcesOf(latency, HEALTH)).to.have.length(4);
     });
   });
 

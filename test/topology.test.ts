@@ -19,6 +19,7 @@ const KIND_NAMES: Readonly<Record<LinkKind, RegExp>> = {
   "ami-copy": /AMI copy/i,
   "backup-copy": /Backup copy/i,
   "dns-failover": /failover/i,
+  "region-switch": /region switch/i,
 };
 
 /** Size of the SVG in points, from its width and height attributes. */

@@ -101,7 +101,8 @@ describe("cost of readiness by strategy", () => {
   it("backup-restore pays for what stands (NAT, ALBs, backups, key, secret) but no instance, DB instance or Aurora storage", () => {
     const b = rows["backup-restore"];
     for (const item of [/^web instances/, /^app instances/, /^Aurora DB instances/, /^Aurora storage/, /^Aurora I\/O/]) expect(usd("backup-restore", item), String(item)).to.equal(0);
-    expect(b.usdPerMonth).to.be.closeTo(3 * 730 * 0.045 + 2 * 730 * 0.0225 + 100 * 0.021 + 1 + 0.3 + 0.4 + 0.05, 0.01);
+    // ... and the region switch (cloudwatch-alarm, two regions: 2 alarms at $0.10, 2 metrics at $0.30, 4 checks at $0.50).
+    expect(b.usdPerMonth).to.be.closeTo(3 * 730 * 0.045 + 2 * 730 * 0.0225 + 100 * 0.021 + 1 + 0.3 + 0.4 + 0.05 + 2 * 0.1 + 2 * 0.3 + 4 * 0.5, 0.01);
     expect(rows["active-active"].usdPerMonth).to.be.greaterThan(rows["warm-standby"].usdPerMonth);
     expect(rows["warm-standby"].rtoSeconds).to.be.below(rows["pilot-light"].rtoSeconds);
   });

@@ -57,3 +57,35 @@ export function regionSwitchPlacements(appName: string, environment: string, pri
     dimensions: { App: `${appName}-${environment}`, Region: region },
   }));
 }
+
+/**
+ * The switch alarm, the same for every region: the highest value written in a one-minute period
+ * (a single PutMetricData of SWITCH_OFF_VALUE turns it to ALARM), one period, and missing data
+ * ignored, so a writer that cannot reach the host region changes nothing. Route 53 accepts only
+ * standard-resolution metrics and the statistics in ROUTE53_ALARM_STATISTICS for alarm-based checks
+ * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html).
+ */
+export const SWITCH_ALARM = {
+  statistic: "Maximum",
+  period: SWITCH_PERIOD_SECONDS,
+  evaluationPeriods: 1,
+  comparisonOperator: "GreaterThanOrEqualToThreshold",
+  threshold: SWITCH_OFF_VALUE,
+  treatMissingData: "ignore",
+} as const;
+/** Statistics Route 53 reads for a CLOUDWATCH_METRIC check; extended statistics (percentiles) are refused. */
+export const ROUTE53_ALARM_STATISTICS: readonly string[] = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
+
+/**
+ * A record is healthy only while BOTH children are: the endpoint check and the switch. Route 53
+ * counts healthy children against HealthThreshold; above the child count the parent is always
+ * unhealthy, 0 always healthy (https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html).
+ */
+export const RECORD_HEALTH_CHILDREN = 2;
+/** Route 53's limit on a CALCULATED check's children (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html). */
+export const MAX_CALCULATED_CHILDREN = 256;
+
+/** The name of a region's ARC routing control (and its RECOVERY_CONTROL check's Name tag). */
+export function routingControlName(appName: string, environment: string, region: string): string {
+  return `${appName}-${environment}-${region}`;
+}

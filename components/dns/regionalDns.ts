@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_CHECKER_REGIONS } from "../regions";
 import { requireAwsProvider } from "../providers";
+import { RECORD_HEALTH_CHILDREN } from "./regionSwitch";
 
 /**
  * "failover" (one active region), "latency" (active-active), or "regional-only": a region that holds
@@ -56,6 +57,12 @@ export interface RegionalDnsArgs {
   readonly healthCheck: RegionalDnsHealthCheck;
   /** DNS name of the hosted zone; when given, the domain must be inside it. Default: not checked. */
   readonly zoneName?: string;
+  /**
+   * The region's switch: a Route 53 health check whose state lives outside this region (a
+   * CLOUDWATCH_METRIC check on an alarm in another region, or a RECOVERY_CONTROL check). The record's
+   * health is endpoint AND switch. Required.
+   */
+  readonly switchHealthCheckId: pulumi.Input<string>;
 }
 
 /**
@@ -66,7 +73,10 @@ export interface RegionalDnsArgs {
  * touches the other's records, so deploy order and destroy order stay free of cycles.
  */
 export class RegionalDns extends pulumi.ComponentResource {
+  /** The HTTPS endpoint check (what the health alarm watches). */
   readonly healthCheckId: pulumi.Output<string>;
+  /** The record's health: the CALCULATED check, endpoint AND switch. */
+  readonly recordHealthCheckId: pulumi.Output<string>;
   /** The per-region name the health check probes, such as us-east-1.orders.example.com. */
   readonly regionalName: string;
   /** The shared name clients resolve. */
@@ -121,6 +131,16 @@ export class RegionalDns extends pulumi.ComponentResource {
       tags: { Name: this.regionalName },
     }, { parent: this });
 
+    // The record's health: endpoint AND switch. An endpoint failure still moves DNS by itself; a
+    // region switched off stays out of DNS whatever its endpoint says, until switched on. Built for
+    // a regional-only region too, so making it the SECONDARY later is only a record change.
+    const recordHealth = new aws.route53.HealthCheck(`${name}-record-health`, {
+      type: "CALCULATED",
+      childHealthchecks: [healthCheck.id, args.switchHealthCheckId],
+      childHealthThreshold: RECORD_HEALTH_CHILDREN,
+      tags: { Name: `${this.regionalName} endpoint AND switch` },
+    }, { parent: this });
+
     if (args.routing !== "regional-only") new aws.route53.Record(`${name}-shared`, {
       zoneId: args.hostedZoneId,
       name: domain,
@@ -128,8 +148,11 @@ export class RegionalDns extends pulumi.ComponentResource {
       aliases: albAlias,
       setIdentifier: this.setIdentifier,
       // Alias records may take a health check too; with it, a region whose endpoint fails the
-      // HTTPS probe leaves the answer even if the ALB still has healthy targets.
-      healthCheckId: healthCheck.id,
+      // HTTPS probe, or whose switch is off, leaves the answer even if the ALB still has healthy
+      // targets. A changed check id is an in-place update of the record, and Pulumi replaces a
+      // check create-before-delete: the record never points at a deleted check, whose status
+      // Route 53 leaves undefined (https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHealthCheck.html).
+      healthCheckId: recordHealth.id,
       failoverRoutingPolicies: args.routing === "failover" ? [{ type: args.failoverRole as FailoverRole }] : undefined,
       latencyRoutingPolicies: args.routing === "latency" ? [{ region: args.region }] : undefined,
       // Each stack owns only its own set identifier; overwriting would take over the other stack's member.
@@ -137,8 +160,10 @@ export class RegionalDns extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.healthCheckId = healthCheck.id;
+    this.recordHealthCheckId = recordHealth.id;
     this.registerOutputs({
       healthCheckId: this.healthCheckId,
+      recordHealthCheckId: this.recordHealthCheckId,
       regionalName: this.regionalName,
       recordName: this.recordName,
       setIdentifier: this.setIdentifier,
@@ -176,6 +201,8 @@ export function regionalDnsProblems(args: RegionalDnsArgs): string[] {
     problems.push(`failoverRole is ${args.failoverRole === undefined ? "missing" : `"${args.failoverRole}"`} with failover routing; set PRIMARY in the primary stack and SECONDARY in the secondary`);
   if (args.routing !== "failover" && args.failoverRole !== undefined)
     problems.push(`failoverRole is "${args.failoverRole}" with ${args.routing} routing, where it has no effect; remove it or use failover routing`);
+  if (args.switchHealthCheckId === undefined || args.switchHealthCheckId === "")
+    problems.push(`switchHealthCheckId is missing; pass the region's switch check (stacks/regionSwitch.ts), or a returning region wins DNS back by its endpoint alone`);
   const hc = args.healthCheck;
   if (!HEALTH_CHECK_INTERVALS.includes(hc.intervalSeconds))
     problems.push(`healthCheck.intervalSeconds is ${hc.intervalSeconds}; use 10 or 30 (the only intervals Route 53 offers)`);

@@ -1,6 +1,6 @@
 /** Network guardrails: what may be open to the internet, AZ spread of every tier, health-checked failover records. */
-import type { DrPolicy, ResourceView } from "../model";
-import { describe, isSet, isTrue, list, num, ofType, refersTo, shareReference, str, strings, T } from "../resources";
+import type { DrPolicy, PolicyContext, ResourceView } from "../model";
+import { describe, identities, isSet, isTrue, list, num, ofType, refersTo, shareReference, str, strings, T, UNKNOWN } from "../resources";
 
 /** The only ports open to the whole internet: HTTPS, and HTTP that the listener redirects. */
 export const INTERNET_PORTS: readonly number[] = [80, 443];
@@ -86,20 +86,55 @@ const multiAz: DrPolicy = {
   },
 };
 
+/** Endpoint checks (Route 53 probes the endpoint) and switch checks (state held outside the region). */
+const ENDPOINT_CHECK_TYPES = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"];
+const SWITCH_CHECK_TYPES = ["CLOUDWATCH_METRIC", "RECOVERY_CONTROL"];
+
+/**
+ * Why a failover record's health is not AND(endpoint check, switch), or undefined when it is or
+ * cannot be seen. Checks are matched by URN (property dependencies) or id, so it runs at a first
+ * preview; a child held by another stack (a secondary's switch, from the primary's exports) is
+ * typed when a peer stack shows it (`plan`), and counts as the switch otherwise.
+ */
+function recordHealthProblem(record: ResourceView, ctx: PolicyContext): string | undefined {
+  if (!ctx.stack) return undefined;
+  const checks = ofType([...ctx.stack.resources, ...(ctx.peers ?? []).flatMap((p) => p.resources)], T.healthCheck);
+  const health = checks.find((h) => refersTo(record, "healthCheckId", h));
+  if (!health) return undefined;
+  if (health.inputs.type !== "CALCULATED") return `its health check ${health.name} is ${String(health.inputs.type)}; use a CALCULATED check over the endpoint check and the region's switch (childHealthThreshold 2), or a region switched off wins DNS back by its endpoint alone`;
+  const children = strings(health.inputs.childHealthchecks);
+  const resolved = checks.filter((h) => refersTo(health, "childHealthchecks", h));
+  const types = resolved.map((h) => String(h.inputs.type));
+  // A known id no visible check answers to: a check another stack holds (a secondary's switch, read
+  // from the primary's exports), which a policy seeing one stack cannot type. A value unknown at
+  // preview is this stack's own check, named by property dependency instead.
+  const foreignSwitch = children.some((c) => c !== UNKNOWN && !checks.some((h) => identities(h).has(c)));
+  if (!types.some((t) => ENDPOINT_CHECK_TYPES.includes(t))) return `its CALCULATED check ${health.name} has no endpoint check among its children; add the region's HTTPS check, or an endpoint failure no longer moves DNS`;
+  if (!types.some((t) => SWITCH_CHECK_TYPES.includes(t)) && !foreignSwitch) return `its CALCULATED check ${health.name} has no switch among its children (a ${SWITCH_CHECK_TYPES.join(" or ")} check); add the region's switch (stacks/regionSwitch.ts)`;
+  if (num(health.inputs.childHealthThreshold) !== children.length) return `its CALCULATED check ${health.name} needs ${health.inputs.childHealthThreshold} of ${children.length} children healthy; set childHealthThreshold to ${children.length} (endpoint AND switch)`;
+  return undefined;
+}
+
 // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html ;
 // alias records evaluate target health instead: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias.html#rrsets-values-alias-evaluate-target-health
+// Calculated checks: https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html
 const failoverHealth: DrPolicy = {
   name: "route53-failover-health",
-  description: "Route 53 failover records carry a health check, or (alias records) evaluate the target's health.",
+  description: "Route 53 failover records carry a health check, or (alias records) evaluate the target's health; where the stack is visible, that check is a CALCULATED AND of an endpoint check and a region switch.",
   pillar: "Reliability",
   enforcement: "mandatory",
   kind: "resource",
   types: [T.record],
-  validate: (record, _ctx, report) => {
+  validate: (record, ctx, report) => {
     const failover = list(record.inputs.failoverRoutingPolicies)[0];
-    if (!failover || isSet(record.inputs.healthCheckId)) return;
-    const aliases = list(record.inputs.aliases);
+    if (!failover) return;
     const role = String(failover.type ?? "?");
+    if (isSet(record.inputs.healthCheckId) || record.propertyDependencies.healthCheckId?.length) {
+      const problem = recordHealthProblem(record, ctx);
+      if (problem) report(`${describe(record)} (${role} failover): ${problem}.`);
+      return;
+    }
+    const aliases = list(record.inputs.aliases);
     if (!aliases.length) report(`${describe(record)} (${role} failover): a non-alias failover record needs healthCheckId; attach a Route 53 health check, or DNS never fails over.`);
     else if (!aliases.every((a) => isTrue(a.evaluateTargetHealth))) report(`${describe(record)} (${role} failover): alias without a health check does not evaluate target health; set aliases[].evaluateTargetHealth: true or attach healthCheckId.`);
   },

@@ -22,6 +22,9 @@ function shortHash(text: string, length = 7): string {
 
 const arn = (service: string, region: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
 
+/** Regions of an ARC cluster's five endpoints, as the AWS samples show them. */
+const ARC_ENDPOINT_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"];
+
 /** Names IAM gives service-linked roles. https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html */
 const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = { "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling" };
 
@@ -98,6 +101,16 @@ const OUTPUTS: Record<string, OutputSynth> = {
   "aws:ec2/amiCopy:AmiCopy": ({ id }) => ({ id }),
   "aws:backup/vault:Vault": ({ inputs, physicalName, region }) => ({ name: inputs.name ?? physicalName, arn: arn("backup", region, `backup-vault:${inputs.name ?? physicalName}`) }),
   "aws:backup/plan:Plan": ({ id, region }) => ({ arn: arn("backup", region, `backup-plan:${id}`), version: "1" }),
+  // ARC is global: its ARNs carry no region; a cluster answers on five regional endpoints
+  // (https://docs.aws.amazon.com/routing-control/latest/APIReference/Welcome.html).
+  "aws:route53recoverycontrol/cluster:Cluster": ({ id }) => ({
+    arn: `arn:aws:route53-recovery-control::${MOCK_ACCOUNT_ID}:cluster/${shortHash(id, 32)}`,
+    status: "DEPLOYED",
+    clusterEndpoints: ARC_ENDPOINT_REGIONS.map((r) => ({ endpoint: `https://host-${shortHash(`${id}/${r}`, 10)}.${r}.example.route53-recovery-cluster.amazonaws.com/v1`, region: r })),
+  }),
+  "aws:route53recoverycontrol/controlPanel:ControlPanel": ({ id }) => ({ arn: `arn:aws:route53-recovery-control::${MOCK_ACCOUNT_ID}:controlpanel/${shortHash(id, 32)}`, status: "DEPLOYED" }),
+  "aws:route53recoverycontrol/routingControl:RoutingControl": ({ inputs, id }) => ({ arn: `${inputs.controlPanelArn}/routingcontrol/${shortHash(id, 16)}`, status: "DEPLOYED" }),
+  "aws:route53recoverycontrol/safetyRule:SafetyRule": ({ inputs, id }) => ({ arn: `${inputs.controlPanelArn}/safetyrule/${shortHash(id, 12)}`, status: "DEPLOYED" }),
   "random:index/randomPassword:RandomPassword": ({ inputs, physicalName }) => ({ result: `mock-${shortHash(physicalName, Math.min(Number(inputs.length ?? 32), 60))}` }),
 };
 

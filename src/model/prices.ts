@@ -104,6 +104,26 @@ export const GP3_USD_PER_GIB_MONTH = 0.08;
  */
 export const ROOT_VOLUME_GIB = 8;
 
+/**
+ * The region switch (components/dns/regionSwitch.ts), per month. Route 53 prices a health check on
+ * an AWS endpoint at $0.50 a month, and calculated, CLOUDWATCH_METRIC and RECOVERY_CONTROL checks
+ * like one (no endpoint options); CloudWatch a standard-resolution alarm at $0.10 and a custom
+ * metric at $0.30 a month; ARC bills each cluster by the hour, about $2.50 (the figure AWS's ARC
+ * sample states; the routing-control docs say only "charged by the hour for each cluster":
+ * https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.create.html). The pricing
+ * pages below were not reachable from the build machines; the figures are the commonly quoted
+ * list prices: check them there before relying on them.
+ */
+export const SWITCH_PRICE_SOURCES = {
+  route53: "https://aws.amazon.com/route53/pricing/",
+  cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
+  arc: "https://aws.amazon.com/application-recovery-controller/pricing/",
+} as const;
+export const ROUTE53_HEALTH_CHECK_USD_PER_MONTH = 0.5;
+export const CLOUDWATCH_ALARM_USD_PER_MONTH = 0.1;
+export const CLOUDWATCH_CUSTOM_METRIC_USD_PER_MONTH = 0.3;
+export const ARC_CLUSTER_USD_PER_HOUR = 2.5;
+
 /** The hourly price of an EC2 type, or undefined when the table does not list it (the report says so). */
 export function ec2Hourly(instanceType: string): number | undefined {
   return EC2_HOURLY_USD[instanceType];

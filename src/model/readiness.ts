@@ -13,8 +13,11 @@
  */
 import { stackCapacity, StackCapacityPlan } from "../../components/compute/capacity";
 import { stackWarmPools, WarmPoolPlan } from "../../components/compute/warmPool";
+import { SWITCH_MECHANISMS, SwitchMechanism } from "../../components/dns/regionSwitch";
 import { DR_STRATEGIES, DrStrategy, StackConfig } from "../../stacks/configSchema";
-import { auroraHourly, ec2Hourly, GP3_USD_PER_GIB_MONTH, HOURS_PER_MONTH, PRICE_SOURCES, PRICE_TABLE_DATE, ratesFor, REFERENCE_REGION, RegionRates, REGION_SWITCH_PLAN_USD_PER_MONTH, RESTORE_TEST_USD, ROOT_VOLUME_GIB } from "./prices";
+import {
+  ARC_CLUSTER_USD_PER_HOUR, auroraHourly, CLOUDWATCH_ALARM_USD_PER_MONTH, CLOUDWATCH_CUSTOM_METRIC_USD_PER_MONTH, ec2Hourly, GP3_USD_PER_GIB_MONTH, HOURS_PER_MONTH, PRICE_SOURCES, PRICE_TABLE_DATE, ratesFor, REFERENCE_REGION, REGION_SWITCH_PLAN_USD_PER_MONTH, RegionRates, RESTORE_TEST_USD, ROOT_VOLUME_GIB, ROUTE53_HEALTH_CHECK_USD_PER_MONTH, SWITCH_PRICE_SOURCES,
+} from "./prices";
 import { estimateRecovery, RecoveryAssumptions } from "./recovery";
 
 /** Usage the stack files do not say; assumptions, printed with the table. */
@@ -112,6 +115,50 @@ function secretsRows(i: ReadinessInput): CostRow[] {
   ];
 }
 
+/** What the region switch of a deployment costs a month with one mechanism (the same for every strategy). */
+export interface RegionSwitchCost {
+  readonly mechanism: SwitchMechanism;
+  /** Regions switched: the primary and each of dr:replicaRegions. */
+  readonly regions: number;
+  /** CloudWatch alarms and custom metrics (cloudwatch-alarm: one each per region). */
+  readonly alarms: number;
+  readonly metrics: number;
+  /** Route 53 checks: a switch check and a calculated record check per region. */
+  readonly healthChecks: number;
+  /** ARC cluster-hours a month (arc-routing-control: one cluster). */
+  readonly clusterHours: number;
+  readonly usdPerMonth: number;
+}
+
+/** The switch's monthly price with a mechanism, for a deployment of `regions` regions. */
+export function regionSwitchCost(mechanism: SwitchMechanism, regions: number): RegionSwitchCost {
+  const cloudWatch = mechanism === "cloudwatch-alarm";
+  const alarms = cloudWatch ? regions : 0;
+  const healthChecks = 2 * regions;
+  const clusterHours = cloudWatch ? 0 : HOURS_PER_MONTH;
+  const total = alarms * (CLOUDWATCH_ALARM_USD_PER_MONTH + CLOUDWATCH_CUSTOM_METRIC_USD_PER_MONTH) + healthChecks * ROUTE53_HEALTH_CHECK_USD_PER_MONTH + clusterHours * ARC_CLUSTER_USD_PER_HOUR;
+  return { mechanism, regions, alarms, metrics: alarms, healthChecks, clusterHours, usdPerMonth: round(total) };
+}
+
+/** Both mechanisms' switch cost for the primary's deployment (its region and dr:replicaRegions). */
+export function regionSwitchCosts(primary: StackConfig): RegionSwitchCost[] {
+  const regions = 1 + (primary.replicaRegions ?? []).filter((r) => r !== primary.region).length;
+  return SWITCH_MECHANISMS.map((m) => regionSwitchCost(m, regions));
+}
+
+/** The configured mechanism's switch (every region's, built by the primary), whatever the strategy. */
+function regionSwitchRows(i: ReadinessInput): CostRow[] {
+  const c = regionSwitchCosts(i.primary).find((x) => x.mechanism === i.primary.regionSwitch.mechanism)!;
+  return [
+    ...(c.alarms ? [
+      row("region switch: CloudWatch alarms (one per region, hosted outside it)", c.alarms, "alarm-months", CLOUDWATCH_ALARM_USD_PER_MONTH, SWITCH_PRICE_SOURCES.cloudwatch),
+      row("region switch: custom metrics written by the drills", c.metrics, "metric-months", CLOUDWATCH_CUSTOM_METRIC_USD_PER_MONTH, SWITCH_PRICE_SOURCES.cloudwatch),
+    ] : []),
+    ...(c.clusterHours ? [row("region switch: Route 53 ARC cluster", c.clusterHours, "cluster-hours", ARC_CLUSTER_USD_PER_HOUR, SWITCH_PRICE_SOURCES.arc)] : []),
+    row("region switch: Route 53 switch and calculated record checks (two per region)", c.healthChecks, "health-check-months", ROUTE53_HEALTH_CHECK_USD_PER_MONTH, SWITCH_PRICE_SOURCES.route53),
+  ];
+}
+
 /** Every charge counted, in the order of the table. Add a charge: write its function, list it here. */
 export const COST_ROW_SOURCES: readonly CostRowSource[] = [
   instanceRows,
@@ -123,6 +170,7 @@ export const COST_ROW_SOURCES: readonly CostRowSource[] = [
   backupStorageRows,
   kmsRows,
   secretsRows,
+  regionSwitchRows,
 ];
 
 export function costRows(i: ReadinessInput, sources: readonly CostRowSource[] = COST_ROW_SOURCES): CostRow[] {
@@ -179,7 +227,7 @@ export function readinessByStrategy(primary: StackConfig, secondary: StackConfig
 const usd = (n: number) => n.toFixed(2);
 
 /** Markdown: the strategies side by side, then the configured strategy's rows with sources and the total. */
-export function formatReadiness(rows: readonly ReadinessCost[], current: DrStrategy): string {
+export function formatReadiness(rows: readonly ReadinessCost[], current: DrStrategy, switches?: { readonly costs: readonly RegionSwitchCost[]; readonly configured: SwitchMechanism }): string {
   const configured = rows.find((r) => r.strategy === current) ?? rows[0];
   const priced = configured.estimated
     ? `**estimated**: ${configured.region} has no rates in src/model/prices.ts, so it is priced at ${REFERENCE_REGION}'s; add its rates to REGION_RATES`
@@ -192,6 +240,8 @@ export function formatReadiness(rows: readonly ReadinessCost[], current: DrStrat
     `| restore testing (any strategy), per test | - | - | - | - | ${RESTORE_TEST_USD.toFixed(2)} per restored resource and test, plus the restored resource while kept for validation |`,
     // A fixed price per plan, whatever the strategy that has one (pilot-light, warm-standby).
     `| in-cloud ARC Region switch plan (pilot-light, warm-standby; links stack), per plan | - | - | - | - | ${REGION_SWITCH_PLAN_USD_PER_MONTH.toFixed(2)} per month, fixed |`,
+    // Any strategy: the region switch, per mechanism (the configured one's rows are in every total above).
+    ...(switches?.costs ?? []).map((c) => `| region switch (any strategy): ${c.mechanism === switches!.configured ? `**${c.mechanism}** (configured, in the totals)` : c.mechanism} | - | - | - | - | ${usd(c.usdPerMonth)} |`),
     "",
     `What ${configured.strategy} costs in ${configured.region}, per month (${priced}; prices of ${PRICE_TABLE_DATE}, ${HOURS_PER_MONTH} h a month):`,
     "",

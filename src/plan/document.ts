@@ -51,7 +51,7 @@ export interface PlanDocument {
   readonly links: readonly CrossRegionLink[];
 }
 
-export type LinkKind = "global-database" | "s3-replication" | "secret-replica" | "ami-copy" | "kms-replica" | "backup-copy" | "dns-failover";
+export type LinkKind = "global-database" | "s3-replication" | "secret-replica" | "ami-copy" | "kms-replica" | "backup-copy" | "dns-failover" | "region-switch";
 
 /** One end of a link: a region, and the resource there when the plan holds it. */
 export interface LinkEnd {

@@ -4,6 +4,7 @@
  * global-database membership, S3 replication pairs, secret replicas, AMI copies, KMS replica keys,
  * AWS Backup copies into another region's vault and Route 53 failover/latency records.
  */
+import { SWITCH_METRIC_NAME, SWITCH_METRIC_NAMESPACE } from "../../components/dns/regionSwitch";
 import type { CrossRegionLink, LinkEnd, PlanResource, PlanStack } from "./document";
 
 const T = {
@@ -17,6 +18,8 @@ const T = {
   record: "aws:route53/record:Record",
   backupPlan: "aws:backup/plan:Plan",
   vault: "aws:backup/vault:Vault",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  routingControl: "aws:route53recoverycontrol/routingControl:RoutingControl",
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -38,6 +41,7 @@ export function deriveLinks(resources: readonly PlanResource[], stacks: readonly
     ...kmsReplicaLinks(resources),
     ...backupCopyLinks(resources),
     ...dnsLinks(resources),
+    ...regionSwitchLinks(resources),
   ];
 }
 
@@ -179,4 +183,36 @@ function dnsLinks(resources: readonly PlanResource[]): CrossRegionLink[] {
         (str(rec.inputs.healthCheckId) ? "health-checked" : alias ? "no health check (alias target health only)" : "no health check"),
     }];
   });
+}
+
+const REGION_SUFFIX = /-([a-z]{2}(?:-[a-z]+)+-\d)$/;
+
+/**
+ * "Switch of R held in H": each region's switch lives outside R (components/dns/regionSwitch.ts).
+ * CloudWatch: the alarm on the switch metric in H, its Region dimension naming R. ARC: a routing
+ * control on the five-region cluster, named after R.
+ */
+function regionSwitchLinks(resources: readonly PlanResource[]): CrossRegionLink[] {
+  const alarms = resources.filter((r) => r.type === T.alarm && r.inputs.namespace === SWITCH_METRIC_NAMESPACE && r.inputs.metricName === SWITCH_METRIC_NAME).map((alarm) => {
+    const switched = str(obj(alarm.inputs.dimensions).Region) ?? "unknown region";
+    const name = str(alarm.inputs.name) ?? alarm.name;
+    return {
+      kind: "region-switch" as const, stack: alarm.stack, urn: alarm.urn,
+      from: end(alarm, `alarm ${name}`),
+      to: { region: switched, label: `switch of ${switched}` },
+      detail: `switch of ${switched} held in ${alarm.region}: CloudWatch alarm ${name} (${SWITCH_METRIC_NAMESPACE}/${SWITCH_METRIC_NAME} 1 = off, 0 = on), ` +
+        `read by a Route 53 CLOUDWATCH_METRIC check, a child of ${switched}'s record health`,
+    };
+  });
+  const controls = resources.filter((r) => r.type === T.routingControl).map((control) => {
+    const name = str(control.inputs.name) ?? control.name;
+    const switched = name.match(REGION_SUFFIX)?.[1] ?? "unknown region";
+    return {
+      kind: "region-switch" as const, stack: control.stack, urn: control.urn,
+      from: { region: "global", label: "Route 53 ARC cluster (five regional endpoints)" },
+      to: { region: switched, label: `switch of ${switched}` },
+      detail: `switch of ${switched} held in the ARC cluster: routing control ${name}, read by a Route 53 RECOVERY_CONTROL check, a child of ${switched}'s record health`,
+    };
+  });
+  return [...alarms, ...controls];
 }

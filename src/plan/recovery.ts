@@ -4,7 +4,7 @@
  * own estimate; the plan meets its objectives only when every one of them passes.
  */
 import { estimateRecovery, formatRecovery, RecoveryEstimate, rtoByStartMode } from "../model/recovery";
-import { formatReadiness, readinessByStrategy } from "../model/readiness";
+import { formatReadiness, readinessByStrategy, regionSwitchCosts } from "../model/readiness";
 import type { StackConfig } from "../../stacks/configSchema";
 import { isRegionStack, PlannedStack } from "./stackSet";
 import { failoverRoleOf } from "../../stacks/dnsRoles";
@@ -40,7 +40,7 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
       ...startModeTable(primary!.config, secondary), "",
       "```text", formatRecovery(estimate), "```", "",
       ...sensitivity(primary!.config, secondary, estimate), "",
-      "#### Cost of readiness by strategy", "", formatReadiness(readinessByStrategy(primary!.config, secondary), secondary.strategy), "");
+      "#### Cost of readiness by strategy", "", formatReadiness(readinessByStrategy(primary!.config, secondary), secondary.strategy, { costs: regionSwitchCosts(primary!.config), configured: primary!.config.regionSwitch.mechanism }), "");
   }
   if (!estimates.length) markdown.push("No secondary stack: nothing to fail over to, so no recovery estimate.", "");
   return {

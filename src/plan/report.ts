@@ -18,6 +18,7 @@ const LINK_TITLES: Readonly<Record<LinkKind, string>> = {
   "kms-replica": "KMS replica keys",
   "backup-copy": "Backup copies",
   "dns-failover": "Failover and latency records",
+  "region-switch": "Region switches (each held outside the region it switches off)",
 };
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");

@@ -128,7 +128,7 @@ const SHORT: Readonly<Record<Service["kind"], string>> = { kms: "KMS", secret: "
 
 /** Which service kind a link's ends attach to in a region box. */
 const END_KIND: Readonly<Record<CrossRegionLink["kind"], Service["kind"] | "aurora" | "lb">> = {
-  "global-database": "aurora", "s3-replication": "bucket", "secret-replica": "secret", "kms-replica": "kms", "ami-copy": "ami", "backup-copy": "vault", "dns-failover": "lb",
+  "global-database": "aurora", "s3-replication": "bucket", "secret-replica": "secret", "kms-replica": "kms", "ami-copy": "ami", "backup-copy": "vault", "dns-failover": "lb", "region-switch": "alarms",
 };
 
 /** The port of a region box a link end attaches to: the cell of its resource, else the first cell of its kind. */

@@ -18,6 +18,7 @@ export const LINK_STYLE: Readonly<Record<LinkKind, LinkStyle>> = {
   "ami-copy": { name: "AMI copy", meaning: "source AMI → encrypted copy", color: "#b5651d", line: "dashed", penwidth: 1.6, arrowhead: "diamond" },
   "backup-copy": { name: "AWS Backup copy", meaning: "vault → another region's vault", color: "#0e7c86", line: "dashed", penwidth: 1.6, arrowhead: "box" },
   "dns-failover": { name: "Route 53 failover record", meaning: "record → the region's load balancer", color: "#c0392b", line: "solid", penwidth: 1.8, arrowhead: "normal" },
+  "region-switch": { name: "region switch", meaning: "switch held here → the region it keeps out of DNS", color: "#d35400", line: "dotted", penwidth: 1.8, arrowhead: "tee" },
 };
 
 /** Legend order: the order links are derived in. */
