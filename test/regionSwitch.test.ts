@@ -56,6 +56,7 @@ describe("region switch: every record's health is endpoint AND a switch held out
   this.timeout(120_000);
   const deployments = new Map<DrStrategy, { primary: Ev; secondary: Ev; links: Ev }>();
   let arc: { primary: Ev; secondary: Ev };
+  const exampleAndArc = () => [deployments.get("warm-standby")!.primary, deployments.get("warm-standby")!.secondary, arc.primary, arc.secondary];
 
   before(async () => {
     for (const strategy of DR_STRATEGIES) deployments.set(strategy, await deploymentFor(strategy));
@@ -203,6 +204,13 @@ describe("region switch: every record's health is endpoint AND a switch held out
     // The records' health never follows dr:activeRegion: backup-restore's deployment is switched over.
     const switched = deployments.get("backup-restore")!;
     expect((sharedRecord(switched.primary)!.inputs.failoverRoutingPolicies as Array<{ type: string }>)[0].type).to.equal("PRIMARY");
+  });
+
+  // https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html: letters, digits, spaces and _ . : / = + - @.
+  it("names every health check with a Name tag AWS accepts", () => {
+    const checks = [...exampleAndArc()].flatMap((e) => resourcesOf(e, HEALTH));
+    expect(checks.length).to.be.greaterThan(4);
+    for (const h of checks) expect((h.inputs.tags as Record<string, string>).Name, h.name).to.match(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u);
   });
 
   describe("stack files", () => {

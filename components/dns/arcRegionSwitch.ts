@@ -58,7 +58,7 @@ export class ArcRegionSwitch extends pulumi.ComponentResource {
       const check = new aws.route53.HealthCheck(`${name}-${region}-health`, {
         type: "RECOVERY_CONTROL",
         routingControlArn: control.arn,
-        tags: { Name: `switch ${region} (routing control ${args.controlName(region)})` },
+        tags: { Name: `switch ${region} - routing control ${args.controlName(region)}` },
       }, { parent: this });
       switches[region] = { routingControlArn: control.arn, healthCheckId: check.id };
     }

@@ -57,7 +57,8 @@ export class CloudWatchRegionSwitch extends pulumi.ComponentResource {
       // Route 53 keeps its own copy of the alarm's configuration: a changed alarm needs a new check
       // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
       triggers: { alarm: JSON.stringify({ name: args.alarmName, dimensions: args.dimensions, ...SWITCH_ALARM }) },
-      tags: { Name: `switch ${args.switchedRegion} (alarm ${args.alarmName} in ${args.hostRegion})` },
+      // Tag values allow letters, digits, spaces and _ . : / = + - @ only.
+      tags: { Name: `switch ${args.switchedRegion} - alarm ${args.alarmName} in ${args.hostRegion}` },
     }, { parent: this, dependsOn: [alarm] });
 
     this.healthCheckId = healthCheck.id;
