@@ -84,9 +84,14 @@ describe("region switch: AWS adapter", () => {
   });
 });
 
+/** The stack file with mechanism arc-routing-control (the example files state cloudwatch-alarm explicitly). */
+const withArcSwitch = (t: string) => t.includes("dr:regionSwitch:")
+  ? t.replace(/(dr:regionSwitch:\n\s+mechanism:) cloudwatch-alarm/, "$1 arc-routing-control")
+  : t.replace(/(dr:role: (primary|secondary))/, "$1\n  dr:regionSwitch:\n    mechanism: arc-routing-control");
+
 describe("region switch: dry-run", () => {
   it("with ARC and the primary's regionSwitch output, the failover's switch-off goes to a cluster endpoint outside the failed region, naming the routing control", async () => {
-    const dir = projectWith((t) => t.replace(/(dr:role: (primary|secondary))/, "$1\n  dr:regionSwitch:\n    mechanism: arc-routing-control"));
+    const dir = projectWith(withArcSwitch);
     const primary = JSON.parse(fs.readFileSync(FIXTURE_OUTPUTS.primary, "utf8")) as Record<string, unknown>;
     primary.regionSwitch = {
       mechanism: "arc-routing-control", clusterEndpoints: ENDPOINTS,
@@ -103,7 +108,7 @@ describe("region switch: dry-run", () => {
   });
 
   it("with ARC but no regionSwitch output, a real drill refuses before anything runs, naming the output and the fix", async () => {
-    const dir = projectWith((t) => t.replace(/(dr:role: (primary|secondary))/, "$1\n  dr:regionSwitch:\n    mechanism: arc-routing-control"));
+    const dir = projectWith(withArcSwitch);
     const err = await runDrill({ scenario: "failover", mode: "dry-run", cwd: dir, outputs: FIXTURE_OUTPUTS, log: () => undefined }).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.message).to.include('output regionSwitch of stack "primary" is missing').and.to.include("pulumi up --stack primary");
   });
