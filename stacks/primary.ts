@@ -12,6 +12,7 @@ import { RegionalProviders } from "./providers";
 import { buildRegion, providerTags, regionDashboard } from "./region";
 import { regionRecovery } from "./recovery";
 import { buildRegionSwitches } from "./regionSwitch";
+import { alertDestinations } from "../components/observability/alertDestinations";
 import { sharedSettings } from "./stackSet";
 
 /** The Aurora master user; the password is generated and lives only in the replicated secret. */
@@ -48,7 +49,11 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
   }, { provider });
 
   // Every region's switch, each hosted outside the region it switches off (stacks/regionSwitch.ts).
-  const regionSwitch = buildRegionSwitches(config, (r) => providers.for(r));
+  const regionSwitch = buildRegionSwitches(config, {
+    providerFor: (r) => providers.for(r),
+    kmsKeyArnFor: (r) => (r === config.region ? key.keyArn : key.replicaKeyArns[r]),
+    subscriptions: alertDestinations(config.alerts),
+  });
 
   const region = await buildRegion(config, {
     provider,
@@ -72,6 +77,8 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
     secondarySecret: firstSecondary && credentials.replicaSecretArns[firstSecondary] && key.replicaKeyArns[firstSecondary]
       ? { secretArn: credentials.replicaSecretArns[firstSecondary], kmsKeyArn: key.replicaKeyArns[firstSecondary] } : undefined,
   });
+  // The switches this region hosts (every secondary's) show on its dashboard with its own alarms.
+  region.catalogue.push(...regionSwitch.catalogueIn(config.region));
   const dashboard = regionDashboard(config, region);
 
   return {

@@ -1,5 +1,5 @@
 /**
- * Every region's switch, built by the primary stack (DESIGN.md's ownership table): the primary
+ * Every region's switch, built by the primary stack (the README's ownership table): the primary
  * already holds a provider for each of dr:replicaRegions (the KMS replica keys), so it can put the
  * primary's own switch alarm in the first secondary's region and every secondary's switch alarm in
  * its own region, and a secondary reads its switch check from the primary's exports, registering
@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArcRegionSwitch } from "../components/dns/arcRegionSwitch";
 import { CloudWatchRegionSwitch } from "../components/dns/cloudWatchRegionSwitch";
 import { regionSwitchPlacements, routingControlName } from "../components/dns/regionSwitch";
+import { AlertDestination } from "../components/observability/alertDestinations";
+import { Entry } from "../components/observability/catalogueEntry";
 import { ConfigProblem, StackConfig } from "./configSchema";
 import { Exported, forRegion, PrimaryExports, RegionSwitchEntry, RegionSwitchExports } from "./contract";
 
@@ -19,10 +21,23 @@ export interface BuiltRegionSwitches {
   readonly exports: Exported<RegionSwitchExports>;
   /** A region's switch check id (a child of that region's record health). */
   readonly healthCheckIdOf: (region: string) => pulumi.Output<string>;
+  /** The switch alarms hosted in a region, for that region's dashboard. */
+  readonly catalogueIn: (region: string) => Entry[];
 }
 
-/** Builds every region's switch in the primary stack; `providerFor` is the stack's one provider per region. */
-export function buildRegionSwitches(config: StackConfig, providerFor: (region: string) => aws.Provider): BuiltRegionSwitches {
+/** What the switches need of the primary stack, per host region. */
+export interface RegionSwitchHosts {
+  /** The stack's one provider per region. */
+  readonly providerFor: (region: string) => aws.Provider;
+  /** The stack's key in a region (the multi-region key, or its replica), for the switch alarms' topics. */
+  readonly kmsKeyArnFor: (region: string) => pulumi.Input<string>;
+  /** dr:alerts of the stack: who hears of a switch changing state. */
+  readonly subscriptions: readonly AlertDestination[];
+}
+
+/** Builds every region's switch in the primary stack. */
+export function buildRegionSwitches(config: StackConfig, hosts: RegionSwitchHosts): BuiltRegionSwitches {
+  const { providerFor } = hosts;
   const app = config.appName;
   const replicaRegions = config.replicaRegions ?? [];
   const mechanism = config.regionSwitch.mechanism;
@@ -38,6 +53,7 @@ export function buildRegionSwitches(config: StackConfig, providerFor: (region: s
     return {
       exports: { mechanism, switches, clusterEndpoints: arc.clusterEndpoints, controlPanelArn: arc.controlPanelArn },
       healthCheckIdOf: (region) => arc.switches[region].healthCheckId,
+      catalogueIn: () => [],
     };
   }
   const built = new Map<string, CloudWatchRegionSwitch>();
@@ -48,11 +64,17 @@ export function buildRegionSwitches(config: StackConfig, providerFor: (region: s
       hostRegion: p.hostRegion,
       alarmName: p.alarmName,
       dimensions: p.dimensions,
+      topicKmsKeyArn: hosts.kmsKeyArnFor(p.hostRegion),
+      subscriptions: hosts.subscriptions,
     }, { provider: providerFor(p.hostRegion) });
     built.set(p.switchedRegion, s);
     switches[p.switchedRegion] = { healthCheckId: s.healthCheckId, hostRegion: p.hostRegion, alarmName: p.alarmName };
   }
-  return { exports: { mechanism, switches }, healthCheckIdOf: (region) => built.get(region)!.healthCheckId };
+  return {
+    exports: { mechanism, switches },
+    healthCheckIdOf: (region) => built.get(region)!.healthCheckId,
+    catalogueIn: (region) => placements.filter((p) => p.hostRegion === region).flatMap((p) => built.get(p.switchedRegion)!.catalogue),
+  };
 }
 
 /** A secondary naming another mechanism than the primary built (the primary builds every region's switch). */

@@ -255,7 +255,9 @@ describe("region switch: every record's health is endpoint AND a switch held out
       const table = formatReadiness(readinessByStrategy(primary, secondary), secondary.strategy, { costs: regionSwitchCosts(primary), configured: "cloudwatch-alarm" });
       expect(table).to.contain("| region switch (any strategy): **cloudwatch-alarm** (configured, in the totals) | - | - | - | - | 2.80 |");
       expect(table).to.contain("| region switch (any strategy): arc-routing-control | - | - | - | - | 1827.00 |");
-      expect(table).to.contain("https://aws.amazon.com/application-recovery-controller/pricing/");
+      // The configured mechanism's charges are rows of every strategy's cost, with their sources.
+      expect(table).to.contain("| region switch: CloudWatch alarms (one per region, hosted outside it) | 2 | alarm-months | 0.1 | 0.20 | https://aws.amazon.com/cloudwatch/pricing/ |");
+      expect(table).to.contain("| region switch: Route 53 switch and calculated record checks (two per region) | 4 | health-check-months | 0.5 | 2.00 | https://aws.amazon.com/route53/pricing/ |");
     });
   });
 });

@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlertDestination } from "../observability/alertDestinations";
+import { componentAlarmTopic } from "../observability/alertSubscriptions";
+import { cataloguedAlarm, Entry } from "../observability/catalogueEntry";
 import { failOnRegionMismatch } from "../observability/healthCheckAlarm";
 import { requireAwsProvider } from "../providers";
 import { SWITCH_ALARM, SWITCH_METRIC_NAME, SWITCH_METRIC_NAMESPACE } from "./regionSwitch";
@@ -13,6 +16,10 @@ export interface CloudWatchRegionSwitchArgs {
   readonly alarmName: string;
   /** The metric's dimensions (App, Region), as regionSwitchPlacements gives them. Required. */
   readonly dimensions: Readonly<Record<string, string>>;
+  /** Key in hostRegion for the alarm's topic. Required. */
+  readonly topicKmsKeyArn: pulumi.Input<string>;
+  /** dr:alerts destinations of the topic (a switch changing state is worth a person's look). Default: none. */
+  readonly subscriptions?: readonly AlertDestination[];
 }
 
 /**
@@ -29,6 +36,8 @@ export class CloudWatchRegionSwitch extends pulumi.ComponentResource {
   /** The CLOUDWATCH_METRIC health check a record's calculated check takes as its switch child. */
   readonly healthCheckId: pulumi.Output<string>;
   readonly alarmName: pulumi.Output<string>;
+  /** The alarm, for the host region's dashboard (panel region-switch). */
+  readonly catalogue: Entry[] = [];
 
   constructor(name: string, args: CloudWatchRegionSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
     validateCloudWatchRegionSwitchArgs(args);
@@ -37,15 +46,17 @@ export class CloudWatchRegionSwitch extends pulumi.ComponentResource {
     // The alarm must sit where the arguments say: a switch hosted in its own region dies with it.
     failOnRegionMismatch(provider, args.hostRegion, `CloudWatchRegionSwitch ${name}`, []);
 
-    const alarm = new aws.cloudwatch.MetricAlarm(`${name}-alarm`, {
+    // The on-call hears of every change (ALARM = switched off, OK = on), from the host region.
+    const topicArn = componentAlarmTopic(name, `Region switch of ${args.switchedRegion}`, args.topicKmsKeyArn, args.subscriptions, this);
+    const alarm = cataloguedAlarm(`${name}-alarm`, { panel: "region-switch", runbook: "region-switch-state-changed", region: args.hostRegion, topics: [topicArn] }, {
       name: args.alarmName,
-      alarmDescription: `Region switch of ${args.switchedRegion}: ALARM means ${args.switchedRegion} is switched OFF (kept out of DNS whatever its endpoint says). ` +
-        `Written by the drills with PutMetricData in ${args.hostRegion} (${SWITCH_METRIC_NAMESPACE}/${SWITCH_METRIC_NAME} 1 = off, 0 = on). Not a fault: no action.`,
+      alarmDescription: `Region switch of ${args.switchedRegion}: ALARM means ${args.switchedRegion} is switched OFF (kept out of DNS whatever its endpoint says), OK on. ` +
+        `Written by the drills with PutMetricData in ${args.hostRegion} (${SWITCH_METRIC_NAMESPACE}/${SWITCH_METRIC_NAME} 1 = off, 0 = on).`,
       namespace: SWITCH_METRIC_NAMESPACE,
       metricName: SWITCH_METRIC_NAME,
       dimensions: { ...args.dimensions },
       ...SWITCH_ALARM,
-    }, { parent: this });
+    }, this.catalogue, this);
 
     const healthCheck = new aws.route53.HealthCheck(`${name}-health`, {
       type: "CLOUDWATCH_METRIC",

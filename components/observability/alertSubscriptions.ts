@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertDestination, ALERTS_CONFIG_KEY } from "./alertDestinations";
+import { alarmTopicPolicy } from "./alarmTopicPolicy";
 import { requireAwsProvider } from "../providers";
 
 /** How long `pulumi up` waits for an HTTPS endpoint to confirm (the provider's default is 1 minute). */
@@ -37,4 +38,16 @@ export class AlertSubscriptions extends pulumi.ComponentResource {
     this.subscriptionArns = pulumi.all(subscriptions.map((s) => s.arn));
     this.registerOutputs({ subscriptionArns: this.subscriptionArns });
   }
+}
+
+/**
+ * An alarm topic a component creates for its own alarms: encrypted with the region's key, open to
+ * CloudWatch by its policy, and subscribed to the stack's destinations in its own region (none
+ * given: no subscription, which the alarm-destinations policy reports). Returns the topic's ARN.
+ */
+export function componentAlarmTopic(name: string, displayName: string, kmsKeyArn: pulumi.Input<string> | undefined, destinations: readonly AlertDestination[] | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+  const topic = new aws.sns.Topic(`${name}-topic`, { displayName, kmsMasterKeyId: kmsKeyArn }, { parent });
+  new aws.sns.TopicPolicy(`${name}-topic`, { arn: topic.arn, policy: topic.arn.apply(alarmTopicPolicy) }, { parent });
+  if (destinations?.length) new AlertSubscriptions(`${name}-topic-alerts`, { topicArn: topic.arn, destinations }, { parent });
+  return topic.arn;
 }

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmTopicPolicy } from "./alarmTopicPolicy";
 import { AlertDestination } from "./alertDestinations";
-import { AlertSubscriptions } from "./alertSubscriptions";
+import { componentAlarmTopic } from "./alertSubscriptions";
 import { cataloguedAlarm, Entry } from "./catalogueEntry";
 import { requireAwsProvider } from "../providers";
 
@@ -60,17 +59,8 @@ export class HealthCheckAlarm extends pulumi.ComponentResource {
     if (args.alarmTopicArn !== undefined) {
       topicArn = pulumi.output(args.alarmTopicArn);
     } else {
-      const topic = new aws.sns.Topic(`${name}-topic`, {
-        displayName: `Route 53 health alarms (${name})`,
-        kmsMasterKeyId: args.topicKmsKeyArn,
-      }, { parent: this });
-      new aws.sns.TopicPolicy(`${name}-topic`, {
-        arn: topic.arn,
-        policy: topic.arn.apply(alarmTopicPolicy),
-      }, { parent: this });
-      topicArn = topic.arn;
       // A topic this component creates gets the stack's destinations here, in its own region.
-      if (args.subscriptions?.length) new AlertSubscriptions(`${name}-topic-alerts`, { topicArn: topic.arn, destinations: args.subscriptions }, { parent: this });
+      topicArn = componentAlarmTopic(name, `Route 53 health alarms (${name})`, args.topicKmsKeyArn, args.subscriptions, this);
     }
 
     this.catalogue = [];
