@@ -186,9 +186,12 @@ describe("cross-region wiring: primary, secondary, links", () => {
   describe("regions and keys", () => {
     // Resources a stack deliberately creates in another region than its own, by type.
     const crossRegion: Record<string, Record<string, string>> = {
-      // The primary's own switch: an alarm in the first secondary's region, and its Route 53 check
-      // (global) signed by the same provider (stacks/regionSwitch.ts).
-      primary: { "aws:kms/replicaKey:ReplicaKey": secondaryRegion, "aws:kms/alias:Alias": "either", "aws:cloudwatch/metricAlarm:MetricAlarm": secondaryRegion, "aws:route53/healthCheck:HealthCheck": secondaryRegion },
+      // The primary's own switch: an alarm in the first secondary's region, its topic and subscriptions
+      // there, and its Route 53 check (global) signed by the same provider (stacks/regionSwitch.ts).
+      primary: {
+        "aws:kms/replicaKey:ReplicaKey": secondaryRegion, "aws:kms/alias:Alias": "either", "aws:cloudwatch/metricAlarm:MetricAlarm": secondaryRegion, "aws:route53/healthCheck:HealthCheck": secondaryRegion,
+        "aws:sns/topic:Topic": secondaryRegion, "aws:sns/topicPolicy:TopicPolicy": secondaryRegion, "aws:sns/topicSubscription:TopicSubscription": secondaryRegion,
+      },
       secondary: {},
     };
 
