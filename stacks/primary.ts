@@ -4,7 +4,8 @@ import { DatabaseCredentials } from "../components/security/databaseCredentials"
 import { MultiRegionKey } from "../components/security/multiRegionKey";
 import { AUTOSCALING_SERVICE } from "../components/security/keyPolicy";
 import { StackConfig } from "./configSchema";
-import { PrimaryStackOutputs } from "./contract";
+import { PrimaryStackOutputs, RegionStackOutputs } from "./contract";
+import { Entry } from "../components/observability/catalogueEntry";
 import { regionExports } from "./exports";
 import { backupExports, regionBackups } from "./backup";
 import { regionGameDays } from "./gameDays";
@@ -83,7 +84,11 @@ export async function primaryStack(config: StackConfig): Promise<PrimaryStackOut
 
   return {
     shared: sharedSettings(config),
-    regional: regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName, recovery }),
+    regional: withAlarmsElsewhere(
+      regionExports(region, config.region, { amiId: config.amiId!, dbSecretArn: credentials.secretArn, kmsKeyArn: key.keyArn, backup: backupExports(config, backups), dashboardName: dashboard.dashboardName, recovery }),
+      // The primary's own switch alarm lives in the first secondary's region: exported with the stack's other alarms.
+      replicaRegions.flatMap((r) => regionSwitch.catalogueIn(r)),
+    ),
     globalClusterIdentifier: globalCluster?.id ?? null,
     replicaKeyArns: pulumi.all(key.replicaKeyArns),
     dbSecretReplicaArns: pulumi.all(credentials.replicaSecretArns),
@@ -101,4 +106,10 @@ function autoScalingServiceLinkedRole(config: StackConfig, provider: aws.Provide
   if (!config.createAutoScalingServiceLinkedRole) return undefined;
   // No description or suffix: the default role is the one Auto Scaling groups use unless told otherwise.
   return new aws.iam.ServiceLinkedRole(`${config.appName}-autoscaling-service-role`, { awsServiceName: AUTOSCALING_SERVICE }, { provider, retainOnDelete: true });
+}
+
+/** The region's exports with the stack's alarms in other regions added to alarmArns. */
+function withAlarmsElsewhere(regional: RegionStackOutputs, elsewhere: readonly Entry[]): RegionStackOutputs {
+  const arns = elsewhere.flatMap((e) => (e.alarmArn === undefined ? [] : [e.alarmArn]));
+  return { ...regional, alarmArns: pulumi.all([pulumi.output(regional.alarmArns), pulumi.all(arns)]).apply(([own, more]) => [...own, ...more]) };
 }
