@@ -13,9 +13,9 @@ import { drillInputs, RawOutputs, simulatedOutputs } from "../src/drills/inputs"
 import { failback } from "../src/drills/scenarios/failback";
 import { failover } from "../src/drills/scenarios/failover";
 import { Step } from "../src/drills/step";
-import { planNameProblem } from "../src/regionswitch/planSpec";
+import { executionRoleStatements, planNameProblem } from "../src/regionswitch/planSpec";
 import { startRegionSwitch } from "../src/regionswitch/start";
-import { PlanTranslationError, translateWorkflow } from "../src/regionswitch/translate";
+import { PlanTranslationError, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, translateWorkflow } from "../src/regionswitch/translate";
 import { DrStrategy, parseStackConfig } from "../stacks/configSchema";
 import { tempDir } from "./drills/harness";
 import { Deployment, deploymentFor } from "./harness/deployments";
@@ -291,6 +291,25 @@ describe("in-cloud ARC Region switch plan", () => {
 
     it("refuses a step whose Lambda the stack did not export, naming the stack to deploy", () => {
       expect(() => translateWorkflow(steps, { ...base, resources: {} }, "x")).to.throw(PlanTranslationError, /stack "secondary" exports none.*pulumi up --stack secondary/);
+    });
+
+    it("with arc-routing-control, switches by ARCRoutingControl on the switched region's own routing control, and lets the role update only it", () => {
+      const arc = { "dr:regionSwitch": { mechanism: "arc-routing-control" } };
+      const cfg = (stack: string) => parseStackConfig(givenStackFile(stack, arc), `Pulumi.${stack}.yaml`);
+      const arcInputs = drillInputs({ stack: "primary", config: cfg("primary"), outputs: simulatedOutputs(cfg("primary")) }, { stack: "secondary", config: cfg("secondary"), outputs: simulatedOutputs(cfg("secondary")) }, ["primary", "secondary"], "global-database", { derived: true });
+      const keys = [...REGION_LAMBDA_KINDS, ...PRIMARY_LAMBDA_KINDS];
+      const resources = Object.fromEntries([arcInputs.primary, arcInputs.secondary].map((r) => [r.region, {
+        lambdaArns: Object.fromEntries(keys.map((k) => [k, `arn:aws:lambda:${r.region}:111122223333:function:${k}`])),
+        autoScalingGroupArns: { web: `arn:aws:autoscaling:${r.region}:111122223333:autoScalingGroup:x:autoScalingGroupName/web`, app: `arn:aws:autoscaling:${r.region}:111122223333:autoScalingGroup:x:autoScalingGroupName/app` },
+      }]));
+      const { workflow } = translateWorkflow(failover.steps(arcInputs, arcInputs.primary, arcInputs.secondary), { inputs: arcInputs, from: arcInputs.primary, to: arcInputs.secondary, resources }, "x");
+      const off = workflow.steps.find((s) => s.name === "switch-off-primary")!;
+      const control = arcInputs.primary.regionSwitch;
+      expect(control.mechanism).to.equal("arc-routing-control");
+      expect(off.executionBlockType).to.equal("ARCRoutingControl");
+      expect(off.arcRoutingControlConfigs![0].regionAndRoutingControls).to.deep.equal([{ region: arcInputs.primary.region, routingControls: [{ routingControlArn: control.mechanism === "arc-routing-control" ? control.routingControlArn : "", state: "Off" }] }]);
+      const statement = executionRoleStatements([workflow], arcInputs.globalClusterIdentifier, []).find((s) => s.Action.includes("route53-recovery-cluster:UpdateRoutingControlState"))!;
+      expect(statement.Resource).to.deep.equal([off.arcRoutingControlConfigs![0].regionAndRoutingControls[0].routingControls[0].routingControlArn]);
     });
 
     it("names the config keys of a plan name over 32 characters", () => {
