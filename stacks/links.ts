@@ -69,9 +69,7 @@ export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs
   // vault, which exists only once the secondaries are deployed: hence here, in the primary's region.
   const backupCopy = recoveryCopyPlan(`${app}-backup-copy`, primary.regional.backup, secondaries.map((s) => ({ ...s.regional.backup, region: s.regional.region })), primaryProvider, primary.regional.alarmTopicArn, primaryRegion);
 
-  // The primary's region switches (routing control ARNs with arc-routing-control), when it exports them.
-  const switches = await primaryRef.getOutputDetails("regionSwitch");
-  const regionSwitchPlan = inCloudPlan(config, { ...primary, regionSwitch: switches.value ?? switches.secretValue }, secondaries, providers);
+  const regionSwitchPlan = inCloudPlan(config, primary, secondaries, providers);
 
   return {
     activeRegion,

@@ -16,7 +16,7 @@ import { RegionalProviders } from "./providers";
 
 const lastSegment = (stackName: string) => stackName.split("/").pop() ?? stackName;
 
-export function inCloudPlan(config: LinksConfig, primary: PrimaryExports & { readonly regionSwitch?: unknown }, secondaries: readonly SecondaryExports[], providers: RegionalProviders): Exported<RegionSwitchPlanExports> | null {
+export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, secondaries: readonly SecondaryExports[], providers: RegionalProviders): Exported<RegionSwitchPlanExports> | null {
   const index = secondaries.findIndex((s) => s.regional.region === primary.shared.replicaRegions[0]);
   const secondary = secondaries[index];
   const p = primary.regional.recovery;
