@@ -263,7 +263,7 @@ export function regionDashboard(config: StackConfig, region: Region): RegionDash
     entries: region.catalogue,
     notes: {
       "s3-replication": "The S3 replication alarms published in this region belong to the stacks that own each rule's other end (the links stack for the primary's region); see the plan report's alarm list.",
-      "region-switch": "No region-switch alarm is registered in this stack's catalogue: the switch that keeps this region out of DNS lives in another region's stack (see the README, region switch).",
+      "region-switch": "No region switch is held in this region's CloudWatch (the arc-routing-control mechanism keeps switches in the ARC cluster; see the README, region switch).",
     },
   }, { provider: region.provider });
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AmiReplica } from "../components/compute/amiReplica";
 import { BucketReplication, replicationRuleId } from "../components/storage/bucketReplication";
 import { ReplicationAlarms } from "../components/observability/replicationAlarms";
+import { regionSwitchPlacements, SWITCH_ALARM, SWITCH_METRIC_NAME, SWITCH_METRIC_NAMESPACE } from "../components/dns/regionSwitch";
 import { ConfigError, StackConfig } from "./configSchema";
 import { forRegion, PrimaryExports, readPrimaryExports, SecondaryStackOutputs } from "./contract";
 import { regionExports } from "./exports";
@@ -66,6 +67,12 @@ export async function secondaryStack(config: StackConfig): Promise<SecondaryStac
   regionGameDays({ config, region, backups, kmsKeyArn, otherRegions: [primary.shared.region], restoreTested: { auroraClusterArn: primary.regional.dbClusterArn ?? undefined, dataBucketArn: primary.regional.dataBucketArn } });
   // In-cloud plan: this region's Lambdas and (alarm start) trigger, all in this region; before the dashboard, which draws the trigger.
   const recovery = regionRecovery(config, region, { secretArn: dbSecretArn, kmsKeyArn }, { primaryRegion: primary.shared.region, replicaRegions: primary.shared.replicaRegions });
+  // A switch hosted here (the primary's, in the first secondary) is the primary stack's alarm: this
+  // region's dashboard shows its metric, which CloudWatch keeps here, so the switch's state is
+  // visible in the region that takes over while the primary is dark.
+  if (config.regionSwitch.mechanism === "cloudwatch-alarm")
+    for (const p of regionSwitchPlacements(config.appName, config.environment, primary.shared.region, primary.shared.replicaRegions).filter((x) => x.hostRegion === config.region))
+      region.catalogue.push({ panel: "region-switch", region: config.region, metrics: [{ namespace: SWITCH_METRIC_NAMESPACE, metricName: SWITCH_METRIC_NAME, dimensions: p.dimensions, stat: SWITCH_ALARM.statistic, region: config.region }] });
   const dashboard = regionDashboard(config, region);
 
   return {
