@@ -154,11 +154,9 @@ export const stackConfigSchema = z
         .object({
           intervalSeconds: z.coerce.number().refine((n) => n === 10 || n === 30, { error: "must be 10 or 30 (the only intervals Route 53 offers)" }).default(DEFAULT_HEALTH_CHECK.intervalSeconds),
           failureThreshold: wholeNumber("checks").min(1, { error: "must be from 1 to 10 (Route 53's range)" }).max(10, { error: "must be from 1 to 10 (Route 53's range)" }).default(DEFAULT_HEALTH_CHECK.failureThreshold),
-          // The drills' fence is an ALB path-pattern rule on this path: patterns treat * and ? as
-          // wildcards, never see the query string and hold at most 128 characters, so such a path
-          // would leave the fence matching nothing (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions).
+          // Route 53 takes at most 255 characters of resource path (API_HealthCheckConfig ResourcePath).
           path: z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be a URL path starting with /" })
-            .refine((p) => !/[*?]/.test(p) && p.length <= 128, { error: "must be a plain path of at most 128 characters, without * ? or a query string (the drills fence it with an ALB path-pattern rule, which treats those as wildcards and ignores query strings)" })
+            .refine((p) => p.length <= 255, { error: "must be at most 255 characters (Route 53's limit for a health-check path)" })
             .default(DEFAULT_HEALTH_CHECK.path),
           checkerRegions: z
             .array(z.string().refine((r) => HEALTH_CHECKER_REGIONS.includes(r), { error: `is not a Route 53 health-checker region; use ${HEALTH_CHECKER_REGIONS.join(", ")}` }))

@@ -11,7 +11,7 @@
  * its own `pulumi up` (Pulumi cannot put two stacks' records into one change batch), so any rule
  * that swaps the two roles between deploys passes through a state Route 53 refuses, whichever
  * stack goes first. Hence the roles are fixed by the stack's role (the README's ownership table),
- * never by dr:activeRegion: after a failover DNS moves by health checks and the drill's fence.
+ * never by dr:activeRegion: after a failover DNS moves by health checks and the region switch.
  */
 import type { FailoverRole } from "../components/dns/regionalDns";
 import { DrStrategy, isLinksConfig, Role } from "./configSchema";

@@ -103,7 +103,7 @@ describe("static stability: a secondary stays in its region, for every strategy"
       expect(outage.resources.length).to.be.greaterThan(0);
     });
 
-    it("keeps the secondary's record SECONDARY: the drill's fence and health checks move DNS, not pulumi up", () => {
+    it("keeps the secondary's record SECONDARY: the region switch and health checks move DNS, not pulumi up", () => {
       expect(failoverType(outage)).to.deep.equal(["SECONDARY"]);
     });
 
