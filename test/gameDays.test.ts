@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { LAMBDA_RUNTIME_DEPRECATION } from "../components/lambdaRuntime";
 import { experimentProblems, experimentSpec, MAX_ACTIONS, MAX_STOP_CONDITIONS } from "../components/resilience/gameDayPlan";
 import { MAX_RESTORE_TESTING_NAME, restoreTestingPlanName, restoreTestingProblems } from "../components/resilience/restoreTestingRules";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
@@ -43,6 +44,18 @@ describe("game days: AWS FIS templates and restore testing on the evaluated stac
     for (const ev of [example.primary, example.secondary, example.links]) {
       expect(resourcesOf(ev, TEMPLATE), ev.stack).to.have.length(0);
       expect(resourcesOf(ev, PLAN), ev.stack).to.have.length(0);
+    }
+  });
+
+  it("every Lambda function (restore validator, in-cloud plan actions) runs on a Node.js runtime AWS has not deprecated: Lambda refuses to create functions on one soon after", async () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html: nodejs20.x deprecated 2026-04-30, creation blocked from 2026-08-31.
+    const example = await exampleDeployment();
+    const functions = [set.primary, set.secondary, set.links, example.primary, example.secondary, example.links].flatMap((ev) => resourcesOf(ev, "aws:lambda/function:Function"));
+    expect(functions.map((f) => f.name)).to.include.members(["orders-restore-testing-validator", "orders-recovery-promote-secret"]);
+    for (const f of functions) {
+      const deprecated = LAMBDA_RUNTIME_DEPRECATION[f.inputs.runtime as string];
+      expect(deprecated, `${f.name} runs on ${f.inputs.runtime}, a runtime without a known deprecation date`).to.be.a("string");
+      expect(Date.parse(`${deprecated}T00:00:00Z`), `${f.name} runs on ${f.inputs.runtime}, deprecated on ${deprecated}`).to.be.greaterThan(Date.now());
     }
   });
 

@@ -95,13 +95,26 @@ describe("in-cloud ARC Region switch plan", () => {
         expect(scale.executionBlockType).to.equal("Parallel");
         const blocks = scale.parallelConfigs[0].steps as Json[];
         expect(blocks.map((b) => b.executionBlockType)).to.deep.equal(["EC2AutoScaling", "EC2AutoScaling"]);
-        for (const [i, name] of inputs.secondary.groups.map((g) => g.name).entries()) {
+        for (const [i, g] of inputs.secondary.groups.entries()) {
           const [config] = blocks[i].ec2AsgCapacityIncreaseConfigs as Json[];
-          expect(config.asgs).to.have.length(1);
-          expect(config.asgs[0].arn).to.match(new RegExp(`^arn:aws:autoscaling:${inputs.secondary.region}:\\d{12}:autoScalingGroup:.*:autoScalingGroupName/${name}$`));
+          // AWS takes exactly two groups, the tier's in each region: it sizes the activated one from the other
+          // (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Ec2AsgCapacityIncreaseConfiguration.html).
+          const source = inputs.primary.groups.find((p) => p.tier === g.tier)!;
+          expect(config.asgs).to.have.length(2);
+          expect(config.asgs[0].arn).to.match(new RegExp(`^arn:aws:autoscaling:${inputs.primary.region}:\\d{12}:autoScalingGroup:.*:autoScalingGroupName/${source.name}$`));
+          expect(config.asgs[1].arn).to.match(new RegExp(`^arn:aws:autoscaling:${inputs.secondary.region}:\\d{12}:autoScalingGroup:.*:autoScalingGroupName/${g.name}$`));
           // The example's secondary may grow to the primary's desired size in both tiers.
           expect(config.targetPercent).to.equal(100);
         }
+      });
+
+      it("names exactly two Auto Scaling groups in every EC2AutoScaling block of both workflows, one in each of the plan's regions (AWS refuses any other count)", () => {
+        const plan = planOf(deployments.get(strategy)!.links);
+        const blocks = (plan.workflows as Json[]).flatMap((w) => flat(w.steps)).filter((s) => s.executionBlockType === "EC2AutoScaling");
+        expect(blocks).to.have.length.greaterThan(0);
+        for (const b of blocks)
+          for (const c of b.ec2AsgCapacityIncreaseConfigs as Json[])
+            expect((c.asgs as Json[]).map((a) => a.arn.split(":")[3]), b.name).to.deep.equal(plan.regions);
       });
 
       it("runs every Lambda in the region whose stack built it, and only from the activating (or, to scale in, the deactivating) region", () => {

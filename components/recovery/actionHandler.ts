@@ -1,7 +1,8 @@
 /**
  * The source of the custom-action Lambdas the in-cloud plan runs (components/recovery/recoveryActions.ts):
  * one handler, the action chosen by the function's DR_ACTION variable, every parameter from its
- * environment. It runs on the Node.js 20 runtime, whose AWS SDK v3 clients it uses. Each action is
+ * environment. It runs on LAMBDA_RUNTIME (components/lambdaRuntime.ts), whose bundled AWS SDK v3 clients it uses;
+ * the handler is async, as Node.js 24 and later accept no callback handlers. Each action is
  * idempotent: Region switch retries a failed invocation every retryIntervalMinutes until the step
  * times out, so a wait is written as "fail until done".
  */

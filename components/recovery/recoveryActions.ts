@@ -9,11 +9,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cataloguedAlarm, Entry } from "../observability/catalogueEntry";
 import { RegionSwitchPlacement, SWITCH_METRIC_NAME, SWITCH_METRIC_NAMESPACE, SWITCH_OFF_VALUE, SWITCH_ON_VALUE } from "../dns/regionSwitch";
+import { LAMBDA_RUNTIME } from "../lambdaRuntime";
 import { ACTION_HANDLER_SOURCE } from "./actionHandler";
 import { RECOVERY_TRIGGER_SIGNAL } from "./recoveryStart";
 
-/** The runtime whose bundled AWS SDK v3 the handler uses. */
-export const ACTION_RUNTIME = "nodejs20.x";
 const LOG_RETENTION_DAYS = 90;
 
 type Statement = { Effect: "Allow"; Action: string[]; Resource: pulumi.Input<string>[]; Condition?: Record<string, Record<string, string>> };
@@ -82,7 +81,9 @@ export class RecoveryActions extends pulumi.ComponentResource {
     const functionName = `${prefix}-dr-${spec.key}`;
     const child = `${name}-${spec.key}`;
     const logGroup = new aws.cloudwatch.LogGroup(`${child}-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: LOG_RETENTION_DAYS }, { parent: this });
-    const role = new aws.iam.Role(`${child}-role`, {
+    // The role is named after its function alone (its URN differs by type): Pulumi adds 8 characters
+    // to the name and IAM allows 64, which `${child}-role` passes with a 16-character dr:appName.
+    const role = new aws.iam.Role(child, {
       description: `${functionName}: the in-cloud plan's ${spec.key} action, nothing else`,
       assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
     }, { parent: this });
@@ -94,7 +95,7 @@ export class RecoveryActions extends pulumi.ComponentResource {
     return new aws.lambda.Function(child, {
       name: functionName,
       description: `DR in-cloud plan action: ${spec.key}`,
-      runtime: ACTION_RUNTIME,
+      runtime: LAMBDA_RUNTIME,
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(ACTION_HANDLER_SOURCE) }),
       role: role.arn,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupServiceRole } from "../data/backupServiceRole";
+import { LAMBDA_RUNTIME } from "../lambdaRuntime";
 import { requireAwsProvider } from "../providers";
 import { RESTORE_VALIDATION_HANDLER, RestoreTestedType, restoreTestingProblems } from "./restoreTestingRules";
 
@@ -113,7 +114,7 @@ export class RestoreTesting extends pulumi.ComponentResource {
     }, { parent });
     const fn = new aws.lambda.Function(`${name}-validator`, {
       description: "Checks a restore test's restored resource answers and reports the verdict to AWS Backup",
-      runtime: "nodejs22.x",
+      runtime: LAMBDA_RUNTIME,
       handler: "index.handler",
       role: role.arn,
       timeout: 60,

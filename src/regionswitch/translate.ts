@@ -9,8 +9,9 @@
  *   ungraceful `failover` calls FailoverGlobalCluster in ungraceful executions only
  *   (aurora-global-database-block.html). Both wait until the writer moved: the drill's wait step is covered.
  * - EC2AutoScaling raises min and desired to targetPercent of the other region's capacity and waits
- *   for InService instances; it never scales down (ec2-auto-scaling-block.html). One ASG per region
- *   per block, so one block per tier, in Parallel where the drill scales the tiers together.
+ *   for InService instances; it never scales down (ec2-auto-scaling-block.html). Exactly one ASG per
+ *   region per block, both regions' named (arc-region-switch/latest/api/API_Ec2AsgCapacityIncreaseConfiguration.html),
+ *   so one block per tier, in Parallel where the drill scales the tiers together.
  * - CustomActionLambda runs a Lambda in the activating or deactivating region (custom-action-lambda-block.html).
  */
 import { Tier, DrillInputs, DrillRegion } from "../drills/inputs";
@@ -221,13 +222,17 @@ function translateStep(step: Step, c: TranslationContext, covered?: Step): PlanS
       }];
     }
     case "scale-out": {
-      const arns = c.resources[c.to.region]?.autoScalingGroupArns ?? {};
       const blocks: PlanStep[] = c.to.groups.map((g) => {
-        const arn = arns[g.tier];
-        if (!arn) throw new PlanTranslationError(`drill step ${step.name} scales the ${g.tier} tier of ${c.to.region}, but stack "${c.to.stack}" exports no Auto Scaling group ARN for it (regional.recovery.autoScalingGroupArns); deploy it with this version of the program first`);
+        // The block names the tier's group in BOTH regions (API_Ec2AsgCapacityIncreaseConfiguration:
+        // asgs is a fixed 2 items): it sizes the activated region's group from the other one's.
+        const asgs = [c.inputs.primary, c.inputs.secondary].map((r) => {
+          const arn = c.resources[r.region]?.autoScalingGroupArns[g.tier];
+          if (!arn) throw new PlanTranslationError(`drill step ${step.name} scales the ${g.tier} tier of ${c.to.region}, which the EC2AutoScaling block sizes from ${r.region}'s, but stack "${r.stack}" exports no Auto Scaling group ARN for it (regional.recovery.autoScalingGroupArns); deploy it with this version of the program first`);
+          return { arn };
+        });
         return {
           name: `${step.name}-${g.tier}`, description: describeStep({ ...step, purpose: `${g.tier} tier: ${step.purpose}` }), executionBlockType: "EC2AutoScaling",
-          ec2AsgCapacityIncreaseConfigs: [{ asgs: [{ arn }], capacityMonitoringApproach: "sampledMaxInLast24Hours", targetPercent: targetPercent(c.inputs, c.to, g.tier), timeoutMinutes }],
+          ec2AsgCapacityIncreaseConfigs: [{ asgs, capacityMonitoringApproach: "sampledMaxInLast24Hours", targetPercent: targetPercent(c.inputs, c.to, g.tier), timeoutMinutes }],
         };
       });
       // The drill raises every tier at once: so does the plan.
