@@ -306,7 +306,7 @@ describe("in-cloud ARC Region switch plan", () => {
       expect(() => translateWorkflow(steps, { ...base, resources: {} }, "x")).to.throw(PlanTranslationError, /stack "secondary" exports none.*pulumi up --stack secondary/);
     });
 
-    it("with arc-routing-control, switches by ARCRoutingControl on the switched region's own routing control, and lets the role update only it", () => {
+    it("with arc-routing-control, switches by ARCRoutingControl on the switched regions' own routing controls, and lets the role update only those", () => {
       const arc = { "dr:regionSwitch": { mechanism: "arc-routing-control" } };
       const cfg = (stack: string) => parseStackConfig(givenStackFile(stack, arc), `Pulumi.${stack}.yaml`);
       const arcInputs = drillInputs({ stack: "primary", config: cfg("primary"), outputs: simulatedOutputs(cfg("primary")) }, { stack: "secondary", config: cfg("secondary"), outputs: simulatedOutputs(cfg("secondary")) }, ["primary", "secondary"], "global-database", { derived: true });
@@ -321,8 +321,12 @@ describe("in-cloud ARC Region switch plan", () => {
       expect(control.mechanism).to.equal("arc-routing-control");
       expect(off.executionBlockType).to.equal("ARCRoutingControl");
       expect(off.arcRoutingControlConfigs![0].regionAndRoutingControls).to.deep.equal([{ region: arcInputs.primary.region, routingControls: [{ routingControlArn: control.mechanism === "arc-routing-control" ? control.routingControlArn : "", state: "Off" }] }]);
+      // The recovery region's own control is set On too (a failover with it Off would leave both records unhealthy: Route 53 answers PRIMARY).
+      const on = workflow.steps.find((s) => s.name === "switch-on-secondary")!;
+      const own = arcInputs.secondary.regionSwitch;
+      expect(on.arcRoutingControlConfigs![0].regionAndRoutingControls).to.deep.equal([{ region: arcInputs.secondary.region, routingControls: [{ routingControlArn: own.mechanism === "arc-routing-control" ? own.routingControlArn : "", state: "On" }] }]);
       const statement = executionRoleStatements([workflow], arcInputs.globalClusterIdentifier, []).find((s) => s.Action.includes("route53-recovery-cluster:UpdateRoutingControlState"))!;
-      expect(statement.Resource).to.deep.equal([off.arcRoutingControlConfigs![0].regionAndRoutingControls[0].routingControls[0].routingControlArn]);
+      expect(statement.Resource).to.deep.equal([off, on].map((x) => x.arcRoutingControlConfigs![0].regionAndRoutingControls[0].routingControls[0].routingControlArn));
     });
 
     it("names the config keys of a plan name over 32 characters", () => {

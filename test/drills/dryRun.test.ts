@@ -59,7 +59,8 @@ const EXPECTED_SWITCHOVER = [
 // (on a game day that is the loss), so Route 53 moves DNS while the scale-out and the promotion run (runbooks/failover.md).
 const EXPECTED_FAILOVER = [
   `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`, ...describeCluster(W),
-  ...gatesWest, switchOffEast, canaryEast, ...scaleOutWest,
+  // us-west-2's own switch lives in us-east-1: switched on there, best effort (it may be the lost region).
+  ...gatesWest, switchOffEast, switchOnWest, canaryEast, ...scaleOutWest,
   lag, `${W} RDS.FailoverGlobalCluster GlobalClusterIdentifier=${GC} TargetDbClusterIdentifier=${W_ARN} AllowDataLoss=true`, `${W} RDS.DescribeGlobalClusters GlobalClusterIdentifier=${GC}`,
   `${W} SecretsManager.DescribeSecret SecretId=${W_SECRET}`, `${W} SecretsManager.StopReplicationToReplica SecretId=${W_SECRET}`,
   `${W} AutoScaling.DescribeAutoScalingGroups AutoScalingGroupNames=${W_GROUPS}`,
@@ -95,7 +96,7 @@ describe("drill --dry-run", () => {
     expect(required.filter((c) => c.region !== W && c.region !== "global").map((c) => `${c.region} ${c.operation}`)).to.deep.equal([]);
     expect(steps.flatMap((s) => s.calls).filter((c) => c.service === "Route53")).to.deep.equal([]);
     // What is aimed at the failed region is best effort, and measures only.
-    expect(steps.filter((s) => s.calls.some((c) => c.region === E)).map((s) => [s.name, s.required])).to.deep.equal([["write-canary", false]]);
+    expect(steps.filter((s) => s.calls.some((c) => c.region === E)).map((s) => [s.name, s.required])).to.deep.equal([["switch-on-secondary", false], ["write-canary", false]]);
     // The switch-off is required and first, and goes to a region other than the failed one.
     const first = steps.findIndex((s) => s.action);
     expect(steps[first]).to.include({ name: "switch-off-primary", required: true, region: W, operation: "CloudWatch.PutMetricData" });
@@ -111,6 +112,6 @@ describe("drill --dry-run", () => {
     const capacity = 30 + 5; // warm-pool instances "serve in as low as 30 s" + one 5 s target-group check (dr:targetHealth)
     // The drill switches the old region off first: on a game day DNS moves by the switch.
     expect(lines).to.include(`model RTO ${Math.max(alarmPeriod + pickup + dns, database, capacity)} s`); // 150 s
-    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["write-canary", "check-canary"]);
+    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["switch-on-secondary", "write-canary", "check-canary"]);
   });
 });

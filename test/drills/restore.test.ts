@@ -28,7 +28,7 @@ describe("drill restore", function () {
   const runs = new Map<string, Ran>();
   before(async () => {
     for (const [key, faults, force] of [
-      ["ok", [], []], ["stale", ["no-recent-recovery-point"], []], ["stale-forced", ["no-recent-recovery-point"], ["recovery-point-age"]], ["fails", ["restore-job-fails"], []],
+      ["ok", [], []], ["stale", ["no-recent-recovery-point"], []], ["stale-forced", ["no-recent-recovery-point"], ["recovery-point-age"]], ["fails", ["restore-job-fails"], []], ["switched-off", ["secondary-switched-off"], []],
     ] as const) runs.set(key, await simulate("restore", { faults: [...faults], force: [...force] }));
   });
 
@@ -79,10 +79,18 @@ describe("drill restore", function () {
     });
     expect(r.sim.regions["us-west-2"].groups.map((g) => g.desired)).to.deep.equal([primary.capacity.web.desired, primary.capacity.app.desired]);
     expect(r.sim.calls.filter((c) => c.service === "Route53")).to.deep.equal([]);
-    // Only the recovery region is called (it holds the old primary's switch too), and global data planes.
-    expect(r.sim.calls.filter((c) => c.region === "us-east-1")).to.deep.equal([]);
+    // Only the recovery region is called (it holds the old primary's switch too), and global data planes,
+    // but for the best-effort switch-on of the recovery region, whose own switch lives in us-east-1.
+    expect(r.sim.calls.filter((c) => c.region === "us-east-1").map((c) => `${c.service}.${c.operation}`)).to.deep.equal(["CloudWatch.PutMetricData"]);
     expect(r.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]);
     expect(fs.readFileSync(r.journalFile, "utf8")).not.to.include("password-1");
+  });
+
+  it("secondary-switched-off: the restore switches the recovery region on, so DNS leaves the old primary once the restored region serves", () => {
+    const r = runs.get("switched-off")!;
+    expect(r.result.exitCode).to.equal(0);
+    expect(r.sim.regions["us-west-2"].switch.map((w) => w.on)).to.deep.equal([false, true]);
+    expect(r.journal.filter((e) => e.step === "switch-on-secondary").map((e) => [e.event, e.region])).to.deep.equal([["start", "us-east-1"], ["done", "us-east-1"]]);
   });
 
   it("no-recent-recovery-point: refuses at find-recovery-point, naming the gate and its --force, before any restore", () => {
@@ -163,6 +171,8 @@ const EXPECTED_RESTORE = [
   `${W} SecretsManager.DescribeSecret SecretId=${SECRET}`,
   `${W} EC2.DescribeImages ImageIds=["ami-0fedcba9876543210"]`,
   switchOffEast,
+  // us-west-2's own switch lives in us-east-1: switched on (0) there, best effort.
+  `us-east-1 CloudWatch.PutMetricData Namespace=DR/RegionSwitch MetricData=[{"MetricName":"RegionOff","Dimensions":[{"Name":"App","Value":"orders-prod"},{"Name":"Region","Value":"us-west-2"}],"Value":0,"StorageResolution":60}]`,
   `${W} Backup.StartRestoreJob RecoveryPointArn=<from find-recovery-point> IamRoleArn=arn:aws:iam::123456789012:role/orders-restore-role-0c1d2e3 ResourceType=Aurora ` +
     `Metadata={"DBClusterIdentifier":"orders-prod-us-west-2","Engine":"aurora-postgresql","DBSubnetGroupName":"orders-prod-us-west-2-restore","VpcSecurityGroupIds":"[\\"sg-0d4e5f6a7b8c9d0e1\\"]",` +
     `"KmsKeyId":"arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab","DeletionProtection":"true","CopyTagsToSnapshot":"true"} IdempotencyToken=orders-prod-us-west-2-<its creation, epoch ms>-<drill start, epoch ms>`,
@@ -198,7 +208,7 @@ describe("drill restore --dry-run", () => {
     expect(result.exitCode).to.equal(0);
     expect(lines.filter((l) => !l.startsWith("#") && !l.startsWith("model RTO"))).to.deep.equal(EXPECTED_RESTORE);
     expect(lines.filter((l) => l.startsWith("# ")).map((l) => l.split(" ")[2])).to.deep.equal([
-      "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "switch-off-primary", "restore-cluster", "wait-restore", "protect-restored-cluster", "create-writer-instance", "wait-writer-instance",
+      "restore", "find-recovery-point", "gate-secret-replica", "gate-ami", "switch-off-primary", "switch-on-secondary", "restore-cluster", "wait-restore", "protect-restored-cluster", "create-writer-instance", "wait-writer-instance",
       "promote-secret-replica", "point-app-tier", "scale-out-recovery", "wait-capacity-healthy", "verify-service", "record-active-region", "confirm-switches",
     ]);
   });

@@ -45,6 +45,7 @@ describe("drills in the simulator", function () {
       ["returns", "failover", ["primary-region-returns"]], ["partial", "failover", ["partial-outage"]],
       // With the region lost, DNS moves at detection: the capacity denied is what then shows in the RTO (the switch's delay would hide it).
       ["failover-ice", "failover", ["primary-region-down", "insufficient-capacity"]], ["readiness-paused", "readiness", ["replication-paused"]],
+      ["switched-off", "failover", ["secondary-switched-off"]], ["switched-off-down", "failover", ["secondary-switched-off", "primary-region-down"]],
     ] as const) runs.set(key, await simulate(name, { faults: [...faults] }));
   });
 
@@ -92,7 +93,8 @@ describe("drills in the simulator", function () {
     expect(r.sim.calls.filter((c) => c.service === "Route53")).to.deep.equal([]);
     const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
     expect(order[order.findIndex((x) => x.startsWith("gate-ami")) + 1]).to.equal("switch-off-primary");
-    expect(callsOf(r, "PutMetricData").map((c) => c.region)).to.deep.equal(["us-west-2"]);
+    // The old region off where its switch lives, then the recovery region on (idempotent) where its own lives: in the primary's region.
+    expect(callsOf(r, "PutMetricData").map((c) => c.region)).to.deep.equal(["us-west-2", "us-east-1"]);
   });
 
   it("insufficient-capacity (the capacity-denied game day): the recovery region's warm pools cannot start, so its groups launch fresh and the RTO grows", () => {
@@ -122,7 +124,7 @@ describe("drills in the simulator", function () {
     expect(r.lines).to.include(`RTO target ${RTO_TARGET} s: met`);
     expect(r.sim.writer).to.equal("us-west-2");
     const skipped = r.journal.filter((e) => e.event === "skipped").map((e) => e.step);
-    expect(skipped).to.deep.equal(["write-canary", "check-canary"]);
+    expect(skipped).to.deep.equal(["switch-on-secondary", "write-canary", "check-canary"]);
     expect(r.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]); // required, and done through us-west-2
     const failover = callsOf(r, "FailoverGlobalCluster");
     expect(failover).to.have.length(1);
@@ -274,7 +276,7 @@ describe("drills in the simulator", function () {
     const r = await simulate("failover", { cwd: dir });
     expect(r.result.exitCode).to.equal(0);
     const order = r.journal.filter((e) => e.event === "done").map((e) => e.step);
-    expect(order.slice(order.indexOf("wait-capacity-healthy"), order.indexOf("failover-database") + 1)).to.deep.equal(["wait-capacity-healthy", "switch-off-primary", "read-lag-at-cutover", "failover-database"]);
+    expect(order.slice(order.indexOf("wait-capacity-healthy"), order.indexOf("failover-database") + 1)).to.deep.equal(["wait-capacity-healthy", "switch-off-primary", "switch-on-secondary", "read-lag-at-cutover", "failover-database"]);
     // Writer creation (600 s, capacity meanwhile), then the switch and DNS; promotion (60 s) runs meanwhile.
     within10(printed(r.lines, "measured RTO"), DB_INSTANCE_CREATE + Math.max(SWITCH + ALIAS_TTL, AURORA_FAILOVER));
   });
@@ -295,10 +297,31 @@ describe("drills in the simulator", function () {
     }
   });
 
+  it("secondary-switched-off: the failover switches the recovery region on (in its switch's host region), so DNS moves instead of staying on PRIMARY", async () => {
+    const r = runs.get("switched-off")!;
+    expect(r.result.exitCode).to.equal(0);
+    // us-west-2's CloudWatch switch lives in the primary's region (components/dns/regionSwitch.ts placement); 0 is on.
+    const on = r.sim.calls.filter((c) => c.operation === "PutMetricData" && JSON.stringify(c.params).includes('"Value":"us-west-2"'));
+    expect(on.map((c) => [c.region, (c.params.MetricData as { Value: number }[])[0].Value])).to.deep.equal([["us-east-1", 0]]);
+    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const cloud = new SimulatedCloud(inputs, r.sim);
+    await cloud.clock.sleep(3600);
+    expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain)).to.deep.equal([r.sim.regions["us-west-2"].address]);
+  });
+
+  it("secondary-switched-off with the primary's region lost: its switch (held there) cannot be written; the drill says it did not recover, never completes", () => {
+    const r = runs.get("switched-off-down")!;
+    // Route 53 keeps the switch's last known status (off): both records unhealthy answer PRIMARY, the lost region (runbooks/failover.md: switch-on-secondary).
+    expect(r.result.exitCode).to.not.equal(0);
+    expect(r.journal.filter((e) => e.step === "switch-on-secondary").map((e) => [e.event, e.region])).to.deep.equal([["start", "us-east-1"], ["skipped", "us-east-1"]]);
+    expect(r.journal.find((e) => e.event === "failed")?.step).to.equal("verify-service");
+  });
+
   it("partial-outage: the primary's database is lost while its load balancer serves; the switch moves DNS anyway", async () => {
     const r = runs.get("partial")!;
     expect(r.result.exitCode).to.equal(0);
-    expect(r.sim.calls.filter((c) => c.region === "us-east-1" && c.service !== "S3")).to.deep.equal([]); // nothing but the best-effort canary asks the failing region
+    // Nothing but the best-effort canary and the recovery region's own switch-on (its switch lives there) asks the failing region.
+    expect(r.sim.calls.filter((c) => c.region === "us-east-1" && c.service !== "S3").map((c) => `${c.service}.${c.operation}`)).to.deep.equal(["CloudWatch.PutMetricData"]);
     const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
     const cloud = new SimulatedCloud(inputs, r.sim);
     expect(await cloud.httpStatus("https://us-east-1.orders.example.com/healthz")).to.equal(200); // its endpoint check keeps passing

@@ -70,5 +70,5 @@ export const readiness: Scenario = {
   everySecondary: true,
   modelRto: "none",
   movesActiveRegion: false,
-  faults: ["throttling", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "replication-paused"],
+  faults: ["throttling", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "replication-paused", "secondary-switched-off"],
 };

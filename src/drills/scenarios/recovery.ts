@@ -31,6 +31,12 @@ export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: Dril
   const planned = kind === "switchover";
   const db = [readLagAtCutover(to), cutover(kind, inputs, from, to)];
   const off = switchStep(inputs, from, false, { protectsCutover: true });
+  // A failover moves DNS only if the recovery region's record can be healthy: with its switch off too
+  // (left off by an earlier drill or by hand), both records are unhealthy and Route 53 answers PRIMARY,
+  // the lost region. Right after the switch-off (a few seconds apart; Route 53 sees both on the same
+  // evaluation), best effort: its CloudWatch switch lives in the lost region, where Route 53 keeps its
+  // last known status (runbooks/failover.md, switch-on-secondary).
+  const on = switchStep(inputs, to, true, { bestEffort: true, purpose: `switch ${to.region} on (idempotent): switched off, its record could not win DNS and Route 53 would answer PRIMARY, the failed region` });
   // A failover reads only the switch it moved: the recovery region's own switch may live in the lost region.
   const confirm = confirmSwitches(!planned ? [{ region: from, on: false }] : switchFromOff ? [{ region: from, on: false }, { region: to, on: true }] : [{ region: to, on: true }]);
   const finish = [verifyService(inputs, to), checkCanary(to, false), recordActiveRegion(inputs, to), confirm];
@@ -44,11 +50,11 @@ export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: Dril
   }
   if (isHeadless(to)) {
     // Pilot light: DNS kept back until the writer and healthy capacity stand; the switch precedes the cut-over.
-    return [writeCanary(from, false), createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), off, ...db,
+    return [writeCanary(from, false), createWriterInstance(to), scaleOut(inputs, to), waitWriterInstance(to), waitCapacity(to), off, on, ...db,
       promoteSecretReplica(to), waitDatabaseCutover(kind, inputs, to), ...finish];
   }
   // Standing standby: the switch-off is the loss on a game day (the model's clock starts there) and
   // moves DNS by itself; scale-out and promotion run meanwhile.
-  return [{ ...off, marks: ["recovery-start"] }, writeCanary(from, false), scaleOut(inputs, to), ...db, promoteSecretReplica(to), waitCapacity(to),
+  return [{ ...off, marks: ["recovery-start"] }, on, writeCanary(from, false), scaleOut(inputs, to), ...db, promoteSecretReplica(to), waitCapacity(to),
     waitDatabaseCutover(kind, inputs, to), ...finish];
 }

@@ -254,6 +254,8 @@ export function restoreSteps(inputs: DrillInputs, from: DrillRegion, to: DrillRe
     // DNS back. While the recovery region has no healthy capacity both records are unhealthy and
     // Route 53 answers PRIMARY anyway; DNS moves once the restored region serves.
     switchStep(inputs, from, false, { protectsCutover: true }),
+    // The secondary switched off as well would keep DNS on PRIMARY (the old region) after the restore: best effort, its switch may live in the lost region.
+    switchStep(inputs, to, true, { bestEffort: true, purpose: `switch ${to.region} on (idempotent): switched off, its record could not win DNS once the restored region serves` }),
     restoreCluster(inputs, to),
     waitRestore(inputs, to),
     protectRestoredCluster(to),
@@ -280,5 +282,5 @@ export const restore: Scenario = {
   modelRto: "unplanned",
   movesActiveRegion: true,
   needs: "backup-restore",
-  faults: ["throttling", "timeout", "primary-region-down", ...BACKUP_FAULTS],
+  faults: ["throttling", "timeout", "primary-region-down", "secondary-switched-off", ...BACKUP_FAULTS],
 };

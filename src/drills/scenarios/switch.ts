@@ -13,6 +13,8 @@ export interface SwitchStepOptions {
   readonly purpose?: string;
   /** The switch protects a writer a cut-over made (failover, switchover): undone by hand, after switching back. */
   readonly protectsCutover?: boolean;
+  /** Best effort: the switch's host may be the failed region (a secondary's CloudWatch switch lives in the primary's region). */
+  readonly bestEffort?: boolean;
 }
 
 const stateWord = (on: boolean) => (on ? "on" : "off");
@@ -22,15 +24,16 @@ export function switchStep(inputs: DrillInputs, r: DrillRegion, on: boolean, o: 
   const s = r.regionSwitch;
   const undoCall = setSwitchCall(s, !on);
   return {
-    name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, kind: on ? "switch-on" : "switch-off", switched: s, region: switchCallRegion(s), required: true, operation: switchOperation(s),
+    name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, kind: on ? "switch-on" : "switch-off", switched: s, region: switchCallRegion(s), required: !o.bestEffort, operation: switchOperation(s),
     ...(o.marks ? { marks: o.marks } : {}),
     purpose: o.purpose ?? (on ? `switch ${r.region} on: its record may win DNS again once its endpoint check passes` : `switch ${r.region} off: its record loses DNS whatever its load balancer answers, until it is switched on`),
     calls: [setSwitchCall(s, on)],
     action: (ctx) => ctx.cloud.setRegionSwitch(s, on),
-    undo: {
+    // A best-effort switch-on has no undo: its state before is unknown, and a standby switched on is the safe state.
+    ...(o.bestEffort ? {} : { undo: {
       description: `switch ${r.region} ${stateWord(!on)} again (npm run dr -- drill switch ${r.region} ${stateWord(!on)}, or ${switchCli(s, !on)})`,
       calls: [undoCall], run: (ctx) => ctx.cloud.setRegionSwitch(s, !on), ...(o.protectsCutover ? { afterSwitchBack: true } : {}),
-    },
+    } }),
   };
 }
 
