@@ -165,6 +165,11 @@ describe("destroy preflight: targets from stack outputs", () => {
     expect(withVault.backupVaultName).to.equal("orders-prod-us-west-2");
   });
 
+  it("gives the links stack its Region switch plan's report bucket, in the plan's control-plane region us-east-1 (the bucket's provider)", () => {
+    const t = targetsFromOutputs("links", { replicationRuleIds: [], regionSwitchPlan: { planArn: "arn:aws:arc-region-switch::111122223333:plan/orders-prod:abc", reportBucketName: "orders-region-switch-reports-bucket-1a2b" } })!;
+    expect(t).to.deep.include({ stack: "links", region: "us-east-1", bucketNames: ["orders-region-switch-reports-bucket-1a2b"], secretArns: [], kmsKeys: [] });
+  });
+
   it("skips a stack without regional outputs (links) and names a stack whose regional output lacks its region", () => {
     expect(targetsFromOutputs("links", { replicationRuleIds: [] })).to.equal(undefined);
     expect(() => targetsFromOutputs("secondary", { regional: { vpcId: "vpc-1" } })).to.throw(/stack secondary: output "regional.region" is missing.*--outputs secondary=<file>/);
@@ -324,6 +329,18 @@ describe("dr destroy / deploy with the preflights", () => {
       .and.contain("4 blocker(s)");
     // Traps for a redeploy and retained keys are listed too.
     expect(r.out).to.contain("secret orders/prod/aurora-master").and.contain("aws kms schedule-key-deletion --region us-west-2");
+  });
+
+  it("lists the links stack's Region switch report bucket once a plan has run (S3 refuses to delete a bucket that holds objects), before links goes first", async () => {
+    const log: string[] = [];
+    const aws = account(log);
+    aws.buckets = { ...aws.buckets, "orders-region-switch-reports-bucket-1a2b": { name: "orders-region-switch-reports-bucket-1a2b", versions: 3, deleteMarkers: 0, truncated: false } };
+    const links = { replicationRuleIds: [], regionSwitchPlan: { reportBucketName: "orders-region-switch-reports-bucket-1a2b" } };
+    const r = await run(["destroy", "--check"], aws, log, { primary: PRIMARY_OUTPUTS, secondary: SECONDARY_OUTPUTS, links });
+    expect(r.code).to.equal(1);
+    expect(r.out).to.contain("[links us-east-1] bucket orders-region-switch-reports-bucket-1a2b holds 3 object version(s)").and.contain("5 blocker(s)");
+    expect(r.out).to.not.contain("[links us-east-1] load balancer"); // links owns no load balancer: the primary's in us-east-1 stays the primary's
+    expect(aws.changes).to.deep.equal([]);
   });
 
   it("with both flags names each change, makes it before the first stack is destroyed, then destroys in order", async () => {

@@ -108,7 +108,7 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
     .description("destroy the links stack, then the secondary stacks (last first), then the primary, with the Pulumi CLI (needs AWS credentials)")
     .option("--force", "destroy even while a stack that depends on a target still has resources", false)
     .option("--lift-deletion-protection", "before destroying, turn off deletion protection on the stacks' load balancers, Aurora clusters and global database (each is named first)", false)
-    .option("--empty-buckets", "before destroying, delete every object version and delete marker in the stacks' data and access-log buckets (the data is gone for good)", false)
+    .option("--empty-buckets", "before destroying, delete every object version and delete marker in the stacks' data, access-log and Region switch report buckets (the data is gone for good)", false)
     .option("--outputs <stack=file...>", "read a stack's outputs from 'pulumi stack output --json' files instead of its state, e.g. primary=primary.json")
     .option("--check", "only run the preflight: list what would stop or trap the destroy, change nothing", false)
     .addHelpText("after", "\nRefuses to destroy the primary while any secondary or links stack (listed or not) still has resources,\nbecause it owns the global database and keys they depend on, and a secondary while a links stack\nstill replicates into its bucket; --force overrides that.\n" +

@@ -11,7 +11,8 @@ import { StackTargets } from "./targets";
 
 /** Asks AWS about every resource a stack's outputs name, in the stack's region. */
 export async function gatherFacts(aws: PreflightAws, t: StackTargets): Promise<StackFacts> {
-  const loadBalancers = await aws.loadBalancers(t.region, { vpcId: t.vpcId, names: t.loadBalancerNames });
+  // A stack that names no VPC and no load balancer (links: only its plan's report bucket) owns none.
+  const loadBalancers = t.vpcId !== undefined || t.loadBalancerNames.length ? await aws.loadBalancers(t.region, { vpcId: t.vpcId, names: t.loadBalancerNames }) : [];
   // The ALBs write access logs to a bucket of the same stack; it must be empty to go too.
   const bucketNames = [...new Set([...t.bucketNames, ...loadBalancers.map((lb) => lb.accessLogBucket).filter((b): b is string => b !== undefined)])];
   const buckets = [];

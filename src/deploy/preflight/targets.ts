@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { finalSnapshotIdentifier } from "../../../components/data/dataPlacement";
+import { REGION_SWITCH_CONTROL_REGION } from "../../../components/recovery/regionSwitchPlan";
 
 /** One stack's resources that can stop or trap a destroy; everything named is in `region`. */
 export interface StackTargets {
@@ -47,12 +48,15 @@ function stringList(v: unknown): string[] | undefined {
 }
 
 /**
- * The targets of one stack, or undefined for a stack that owns nothing regional (the links stack).
+ * The targets of one stack, or undefined for a stack that owns nothing that can stop a destroy.
+ * The links stack owns no region, but its in-cloud Region switch plan writes execution reports into a
+ * bucket in the plan's control-plane region: once a plan has run, that bucket holds objects and
+ * S3 refuses to delete it (BucketNotEmpty), so the links stack, destroyed first, would stop there.
  * Throws naming the stack and the output when `regional` is there but lacks its region.
  */
 export function targetsFromOutputs(stack: string, outputs: StackOutputValues): StackTargets | undefined {
   const regional = outputs.regional;
-  if (regional === undefined || regional === null) return undefined;
+  if (regional === undefined || regional === null) return planReportTargets(stack, outputs);
   if (typeof regional !== "object") throw new Error(`stack ${stack}: output "regional" is ${JSON.stringify(regional)}, not an object; redeploy the stack with this version of the program, or pass its 'pulumi stack output --json' with --outputs ${stack}=<file>`);
   const r = regional as Record<string, unknown>;
   const region = text(r.region);
@@ -79,6 +83,11 @@ export function targetsFromOutputs(stack: string, outputs: StackOutputValues): S
     backupVaultName: text((r.backup as Record<string, unknown> | null | undefined)?.vaultName),
     ...restoreGroup(r.backup),
   };
+}
+
+function planReportTargets(stack: string, outputs: StackOutputValues): StackTargets | undefined {
+  const bucket = text((outputs.regionSwitchPlan as Record<string, unknown> | null | undefined)?.reportBucketName);
+  return bucket ? { stack, region: REGION_SWITCH_CONTROL_REGION, loadBalancerNames: [], bucketNames: [bucket], secretArns: [], kmsKeys: [] } : undefined;
 }
 
 function restoreGroup(backup: unknown): { restoreSubnetGroupName?: string } {
