@@ -90,13 +90,17 @@ export async function runSteps(o: RunOptions): Promise<Outcome> {
       done.push(step);
     } catch (err) {
       if (isCrash(err)) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
-      if (!step.required) {
-        ctx.log(`  best effort, continuing: ${reason}`);
-        entry("skipped", `best effort step did not complete: ${reason}`);
+      const message = err instanceof Error ? err.message : String(err);
+      const over = step.overridable && !(err instanceof Refusal) ? step.overridable : undefined;
+      const forced = !!over && o.force.includes(over.gate);
+      if (!step.required || forced) {
+        const why = forced ? `--force ${over!.gate}: continuing without it, only right because ${over!.when}` : "best effort, continuing";
+        ctx.log(`  ${why}: ${message}`);
+        entry("skipped", `${forced ? `overridden by --force ${over!.gate}` : "best effort step did not complete"}: ${message}`);
         failedBestEffort.push(step.name);
         continue;
       }
+      const reason = over ? `${message}; only if ${over.when}, --force ${over.gate} goes on without this step` : message;
       entry("failed", reason);
       ctx.log(`  FAILED: ${reason}`);
       if (o.continueOnFailure) {

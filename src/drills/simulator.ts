@@ -23,10 +23,12 @@ import { Step } from "./step";
  * aws:ec2:asg-insufficient-instance-capacity-error on every recovery-region AZ but one): warm-pool
  * instances in the denied AZs cannot start, so the group launches fresh instances where capacity is left.
  * replication-paused plays the partition game day's S3 replication pause: no object replicates.
+ * recovery-cloudwatch-impaired: CloudWatch's API fails in the recovery region (the host of the
+ * primary's CloudWatch switch, and where its replication lag is read); everything else answers.
  * secondary-switched-off: the SECONDARY's switch was left off before the drill (by an earlier drill or
  * by hand), so Route 53 holds its record unhealthy whatever its endpoint answers.
  */
-export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", ...BACKUP_FAULTS] as const;
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", "recovery-cloudwatch-impaired", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /** primary-region-returns: the old primary is lost as the drill starts and answers again (health endpoints passing) this long after. */
@@ -124,6 +126,7 @@ export function initialState(inputs: DrillInputs, faults: readonly Fault[], afte
   if (faults.includes("primary-region-returns")) Object.assign(p, { down: true, downAt: SIM_START, upAt: SIM_START + PRIMARY_RETURNS_AFTER_SECONDS * 1000 });
   if (faults.includes("partial-outage")) p.apiDown = [...PARTIAL_OUTAGE_APIS];
   if (faults.includes("secondary-switched-off")) s.switch.push({ at: SIM_START - HOUR, on: false });
+  if (faults.includes("recovery-cloudwatch-impaired")) s.apiDown = ["CloudWatch"];
   const backup = initialBackup(inputs, faults, SIM_START);
   // The DB secret as the primary stack writes it (components/security/databaseCredentials.ts): the restore drill adds the host.
   if (backup) for (const r of [p, s]) r.secret.value = JSON.stringify({ username: "dbadmin", password: "password-1" });

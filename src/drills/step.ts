@@ -10,7 +10,7 @@ import { DrillInputs, DrillRegion } from "./inputs";
 import type { ModelRtoKind } from "./model";
 
 /** The safety gates `--force <gate>` may override. */
-export const GATES = ["replication-lag", "recovery-health", "secret-replica", "ami", "recovery-point-age"] as const;
+export const GATES = ["replication-lag", "recovery-health", "secret-replica", "ami", "recovery-point-age", "region-switch"] as const;
 export type Gate = (typeof GATES)[number];
 
 /** Measurements steps hand to the report; journaled with the step so `resume` keeps them. */
@@ -111,6 +111,11 @@ export interface Step {
    * instead, and a problem (the writer is elsewhere than the journal's target) refuses.
    */
   readonly resumeCheck?: (ctx: StepContext) => Promise<string | undefined>;
+  /**
+   * A required step whose failure `--force <gate>` may pass, only when `when` holds: the drill then goes
+   * on without it, journals it skipped, and resume tries it again (with reapplyOnResume).
+   */
+  readonly overridable?: { readonly gate: Gate; readonly when: string };
   /** Best effort but needed for safety: when a run skipped it, resume runs it again. */
   readonly reapplyOnResume?: boolean;
   readonly action?: (ctx: StepContext) => Promise<void>;

@@ -112,6 +112,6 @@ describe("drill --dry-run", () => {
     const capacity = 30 + 5; // warm-pool instances "serve in as low as 30 s" + one 5 s target-group check (dr:targetHealth)
     // The drill switches the old region off first: on a game day DNS moves by the switch.
     expect(lines).to.include(`model RTO ${Math.max(alarmPeriod + pickup + dns, database, capacity)} s`); // 150 s
-    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["switch-on-secondary", "write-canary", "check-canary"]);
+    expect(lines.filter((l) => l.includes("best effort")).map((l) => l.split(" ")[2])).to.deep.equal(["switch-on-secondary", "write-canary", "read-lag-at-cutover", "check-canary"]);
   });
 });

@@ -119,6 +119,6 @@ describe("drill journal", () => {
       expect(["start", "done", "failed", "skipped"]).to.include(l.event);
       expect(Number.isNaN(Date.parse(String(l.at)))).to.equal(false);
     }
-    expect(lines.filter((l) => l.event === "skipped").map((l) => l.step)).to.deep.equal(["write-canary", "check-canary"]);
+    expect(lines.filter((l) => l.event === "skipped").map((l) => l.step)).to.deep.equal(["switch-on-secondary", "write-canary", "check-canary"]);
   });
 });

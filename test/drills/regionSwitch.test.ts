@@ -116,7 +116,7 @@ describe("region switch: dry-run", () => {
   it("failover --dry-run (CloudWatch, the default) lists the switch-off against us-west-2, not the failed us-east-1", async () => {
     const lines: string[] = [];
     await runDrill({ scenario: "failover", mode: "dry-run", cwd: PROJECT_DIR, log: (l) => lines.push(l) });
-    const off = lines.filter((l) => l.includes("PutMetricData"));
+    const off = lines.filter((l) => l.includes("PutMetricData") && l.includes('"Value":1,'));
     expect(off).to.have.length(1);
     expect(off[0]).to.match(/^us-west-2 CloudWatch\.PutMetricData Namespace=DR\/RegionSwitch /).and.to.include('{"Name":"Region","Value":"us-east-1"}],"Value":1');
   });

@@ -45,7 +45,7 @@ describe("drills in the simulator", function () {
       ["returns", "failover", ["primary-region-returns"]], ["partial", "failover", ["partial-outage"]],
       // With the region lost, DNS moves at detection: the capacity denied is what then shows in the RTO (the switch's delay would hide it).
       ["failover-ice", "failover", ["primary-region-down", "insufficient-capacity"]], ["readiness-paused", "readiness", ["replication-paused"]],
-      ["switched-off", "failover", ["secondary-switched-off"]], ["switched-off-down", "failover", ["secondary-switched-off", "primary-region-down"]],
+      ["switched-off", "failover", ["secondary-switched-off"]], ["switched-off-down", "failover", ["secondary-switched-off", "primary-region-down"]], ["cw-impaired", "failover", ["recovery-cloudwatch-impaired"]],
     ] as const) runs.set(key, await simulate(name, { faults: [...faults] }));
   });
 
@@ -315,6 +315,15 @@ describe("drills in the simulator", function () {
     expect(r.result.exitCode).to.not.equal(0);
     expect(r.journal.filter((e) => e.step === "switch-on-secondary").map((e) => [e.event, e.region])).to.deep.equal([["start", "us-east-1"], ["skipped", "us-east-1"]]);
     expect(r.journal.find((e) => e.event === "failed")?.step).to.equal("verify-service");
+  });
+
+  it("recovery-cloudwatch-impaired (CloudWatch switch): the old region cannot be switched off, so the failover stops before anything changes and names --force region-switch", () => {
+    const r = runs.get("cw-impaired")!;
+    expect(r.result.exitCode).to.not.equal(0);
+    expect(r.journal.find((e) => e.event === "failed")?.step).to.equal("switch-off-primary");
+    expect(callsOf(r, "FailoverGlobalCluster")).to.deep.equal([]);
+    expect(callsOf(r, "SetDesiredCapacity")).to.deep.equal([]);
+    expect(r.lines.join("\n")).to.match(/only if us-east-1 answers nothing .*--force region-switch goes on without this step/);
   });
 
   it("partial-outage: the primary's database is lost while its load balancer serves; the switch moves DNS anyway", async () => {

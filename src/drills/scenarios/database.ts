@@ -145,7 +145,9 @@ export function waitWriterInstance(to: DrillRegion): Step {
  */
 export function readLagAtCutover(to: DrillRegion): Step {
   return {
-    name: "read-lag-at-cutover", kind: "measure-lag", region: to.region, required: true, operation: "CloudWatch.GetMetricData",
+    // Best effort: a measurement for the report (RPO "unknown" without it) must never hold back a
+    // cut-over, as it would with CloudWatch impaired in the recovery region.
+    name: "read-lag-at-cutover", kind: "measure-lag", region: to.region, required: false, operation: "CloudWatch.GetMetricData",
     purpose: `record the replication lag into ${to.region} at the moment of the cut-over`,
     calls: [lagCall(to)],
     action: async (ctx) => {

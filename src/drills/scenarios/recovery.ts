@@ -19,7 +19,7 @@ import { Step } from "../step";
 import { scaleOut, waitCapacity } from "./capacity";
 import { checkCanary, promoteSecretReplica, recordActiveRegion, writeCanary } from "./data";
 import { createWriterInstance, cutover, CutoverKind, readLagAtCutover, waitDatabaseCutover, waitWriterInstance } from "./database";
-import { confirmSwitches, switchStep } from "./switch";
+import { confirmSwitches, lostRegionSwitchOverride, switchStep } from "./switch";
 import { verifyService } from "./traffic";
 
 export function isHeadless(r: DrillRegion): boolean {
@@ -30,7 +30,7 @@ export function isHeadless(r: DrillRegion): boolean {
 export function recoverySteps(kind: CutoverKind, inputs: DrillInputs, from: DrillRegion, to: DrillRegion, switchFromOff = true): Step[] {
   const planned = kind === "switchover";
   const db = [readLagAtCutover(to), cutover(kind, inputs, from, to)];
-  const off = switchStep(inputs, from, false, { protectsCutover: true });
+  const off = switchStep(inputs, from, false, { protectsCutover: true, ...(planned ? {} : { overridable: lostRegionSwitchOverride(from) }) });
   // A failover moves DNS only if the recovery region's record can be healthy: with its switch off too
   // (left off by an earlier drill or by hand), both records are unhealthy and Route 53 answers PRIMARY,
   // the lost region. Right after the switch-off (a few seconds apart; Route 53 sees both on the same

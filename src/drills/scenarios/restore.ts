@@ -32,7 +32,7 @@ import { createWriterInstance, describeCluster, drillTags, waitWriterInstance } 
 import { restoredClusterTag } from "../../../components/data/backupRules";
 import { CLUSTER_BACKUP_RETENTION_DAYS } from "../../../components/data/dataPlacement";
 import { asProblem, gateAmi, gateSecretReplica } from "./gates";
-import { confirmSwitches, switchStep } from "./switch";
+import { confirmSwitches, lostRegionSwitchOverride, switchStep } from "./switch";
 import { verifyService } from "./traffic";
 
 /** AWS Backup's resource type of an Aurora cluster's recovery points. */
@@ -253,7 +253,7 @@ export function restoreSteps(inputs: DrillInputs, from: DrillRegion, to: DrillRe
     // First: from here on the restore becomes the data of record, so the old primary must not win
     // DNS back. While the recovery region has no healthy capacity both records are unhealthy and
     // Route 53 answers PRIMARY anyway; DNS moves once the restored region serves.
-    switchStep(inputs, from, false, { protectsCutover: true }),
+    switchStep(inputs, from, false, { protectsCutover: true, overridable: lostRegionSwitchOverride(from) }),
     // The secondary switched off as well would keep DNS on PRIMARY (the old region) after the restore: best effort, its switch may live in the lost region.
     switchStep(inputs, to, true, { bestEffort: true, purpose: `switch ${to.region} on (idempotent): switched off, its record could not win DNS once the restored region serves` }),
     restoreCluster(inputs, to),

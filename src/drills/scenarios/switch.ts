@@ -13,6 +13,8 @@ export interface SwitchStepOptions {
   readonly purpose?: string;
   /** The switch protects a writer a cut-over made (failover, switchover): undone by hand, after switching back. */
   readonly protectsCutover?: boolean;
+  /** Required, but `--force <gate>` may go on without it (then resume tries it again). */
+  readonly overridable?: Step["overridable"];
   /** Best effort: the switch's host may be the failed region (a secondary's CloudWatch switch lives in the primary's region). */
   readonly bestEffort?: boolean;
 }
@@ -26,6 +28,7 @@ export function switchStep(inputs: DrillInputs, r: DrillRegion, on: boolean, o: 
   return {
     name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, kind: on ? "switch-on" : "switch-off", switched: s, region: switchCallRegion(s), required: !o.bestEffort, operation: switchOperation(s),
     ...(o.marks ? { marks: o.marks } : {}),
+    ...(o.overridable ? { overridable: o.overridable, reapplyOnResume: true } : {}),
     purpose: o.purpose ?? (on ? `switch ${r.region} on: its record may win DNS again once its endpoint check passes` : `switch ${r.region} off: its record loses DNS whatever its load balancer answers, until it is switched on`),
     calls: [setSwitchCall(s, on)],
     action: (ctx) => ctx.cloud.setRegionSwitch(s, on),
@@ -69,6 +72,16 @@ export function confirmSwitches(wanted: readonly { readonly region: DrillRegion;
       },
     },
   };
+}
+
+/**
+ * A lost region's switch-off needs the switch's host (CloudWatch in the recovery region) or the ARC
+ * cluster. When that is impaired too, the recovery may go on without it only while the lost region
+ * answers nothing: its endpoint check then moves DNS, but nothing keeps it from winning DNS back
+ * when it returns, so the drill ends not complete and resume switches it off again.
+ */
+export function lostRegionSwitchOverride(from: DrillRegion): NonNullable<Step["overridable"]> {
+  return { gate: "region-switch", when: `${from.region} answers nothing (its endpoint check then moves DNS); switch it off before it returns ('drill resume' tries again)` };
 }
 
 /** Every region's switch must be on (readiness): a region switched off cannot take over, and both records off answer PRIMARY. */
