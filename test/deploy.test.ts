@@ -259,6 +259,25 @@ describe("dr deploy / destroy / preview commands", () => {
     expect(ws.ops().slice(3)).to.deep.equal(["destroy links", "destroy secondary", "destroy primary"]);
   });
 
+  it("deploys and destroys every stack file by default: a region added by the README's recipe needs no --stacks", async () => {
+    const threeRegions = path.join(PROJECT_DIR, "test", "fixtures", "three-region");
+    const stackFiles = fs.readdirSync(threeRegions).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
+    expect(stackFiles).to.have.length(4);
+    const ws = new FakeWorkspace();
+    const err: string[] = [];
+    const program = new Command("dr").exitOverride();
+    registerDeployCommands(program, { workspaceFor: () => ws, preflight: () => undefined, out: () => undefined, err: (l) => err.push(l), setExitCode: () => undefined, preflightAws: async () => roleExists });
+    await program.parseAsync(["node", "dr", "deploy", "--cwd", threeRegions]);
+    expect(err, err.join("\n")).to.deep.equal([]);
+    expect(ws.ops()).to.have.length(stackFiles.length);
+    expect(ws.ops()[0]).to.equal("up primary");
+    expect(ws.ops()[stackFiles.length - 1]).to.equal("up links");
+    await program.parseAsync(["node", "dr", "destroy", "--cwd", threeRegions]);
+    expect(err, err.join("\n")).to.deep.equal([]);
+    expect(ws.ops().slice(stackFiles.length)).to.have.length(stackFiles.length);
+    expect(ws.ops()[stackFiles.length]).to.equal("destroy links");
+  });
+
   it("exits 1 with the preflight message and touches no stack when the CLI or credentials are missing", async () => {
     const ws = new FakeWorkspace();
     const r = await run(["deploy"], ws, "The Pulumi CLI is not on PATH.");
@@ -293,11 +312,11 @@ describe("dr deploy / destroy / preview commands", () => {
     fs.copyFileSync(path.join(dir, "Pulumi.secondary.yaml"), path.join(dir, "Pulumi.eu.yaml"));
     try {
       const ws = new FakeWorkspace({ primary: 40, secondary: 30, eu: 12 });
-      const refused = await run(["destroy"], ws);
+      const refused = await run(["destroy", "--stacks", "primary", "secondary"], ws);
       expect(refused.code).to.equal(1);
       expect(refused.err.join()).to.contain("eu (12 resources)").and.contain("--force");
       expect(ws.ops()).to.deep.equal([]);
-      const forced = await run(["destroy", "--force"], ws);
+      const forced = await run(["destroy", "--stacks", "primary", "secondary", "--force"], ws);
       expect(forced.code).to.equal(0);
       expect(ws.ops()).to.deep.equal(["destroy secondary", "destroy primary"]);
     } finally {

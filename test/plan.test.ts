@@ -334,6 +334,14 @@ describe("plan", function () {
       }
     });
 
+    it("the README's bench paragraph quotes the resource counts these plans record (example and three regions)", () => {
+      const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8").replace(/\s+/g, " ");
+      const quoted = /Measured here \([^)]*\): (\d+) resources in three stacks, .*? three regions and links \((\d+) resources\)/.exec(readme);
+      expect(quoted, "README: 'Measured here (...): N resources in three stacks, ... three regions and links (M resources)'").to.not.equal(null);
+      expect(Number(quoted![1])).to.equal(doc.resources.length);
+      expect(Number(quoted![2])).to.equal(three.document.resources.length);
+    });
+
     it("replicates the primary bucket to BOTH secondaries through one configuration (S3 keeps one per bucket), owned by the links stack", () => {
       const primaryBucket = (three.document.stacks[0].outputs.regional as Record<string, string>).dataBucketName;
       const onPrimaryBucket = three.document.resources.filter((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig" && r.inputs.bucket === primaryBucket);

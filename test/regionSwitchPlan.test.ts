@@ -361,6 +361,26 @@ describe("in-cloud ARC Region switch plan", () => {
     expect(out).to.match(/measured RTO \d+ s/);
     expect(out).to.include(`aws arc-region-switch start-plan-execution --region ${secondary}`);
     const ran = result.drill!.measurements!.steps.map((s) => s.step);
-    expect(ran).to.deep.equal((workflowTo(planOf(deployments.get("warm-standby")!.links), secondary).steps as Json[]).map((s) => s.name));
+    // The plan's blocks in plan order, each block that waits itself followed by the drill's wait it covers.
+    const blocks = (workflowTo(planOf(deployments.get("warm-standby")!.links), secondary).steps as Json[]).map((s) => s.name as string);
+    expect(ran.filter((s) => !s.startsWith("wait-"))).to.deep.equal(blocks);
+    expect(ran[ran.indexOf("failover-database") + 1]).to.equal("wait-database-cutover");
+    expect(ran[ran.indexOf("scale-out-recovery") + 1]).to.equal("wait-capacity-healthy");
+    // The README quotes this run's figure beside the command.
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    expect(readme).to.contain(`region-switch start --to ${secondary} --simulate      # the generated plan's steps on the simulator: measured RTO ${result.rtoSeconds} s on the example`);
   });
+
+  for (const direction of ["secondary", "primary"] as const)
+    it(`region-switch start --to <${direction}> --simulate measures no sooner than the model: the database block ends when the writer moved`, async function () {
+      this.timeout(30_000);
+      const lines: string[] = [];
+      const to = givenStackFile(direction)["aws:region"];
+      const result = await startRegionSwitch({ to, ungraceful: false, mode: "simulate", cwd: PROJECT_DIR, log: (l) => lines.push(l), journal: path.join(tempDir(), `plan-${direction}.jsonl`) });
+      const m = result.drill!.measurements!;
+      expect(result.exitCode, lines.join("\n")).to.equal(0);
+      // The model overlaps every step the simulator runs (same durations), so a measured RTO below it
+      // means a step was skipped: before this, failback's ran DNS before the 300 s switchover ended.
+      expect(m.rtoSeconds!, lines.join("\n")).to.be.at.least(m.modelRtoSeconds!);
+    });
 });

@@ -9,13 +9,12 @@ import * as path from "path";
 import { Command } from "commander";
 import { DrConfig, parseDrConfig } from "../../stacks/configSchema";
 import { validateStackSet } from "../../stacks/stackSet";
+import { discoverStacks } from "../plan/stackSet";
 import { readStackConfig } from "../engine/stackFiles";
 import { automationWorkspace, preflight as realPreflight } from "../deploy/automation";
 import { PreflightAws } from "../deploy/preflight/awsPort";
 import { destroyPreflightHook, DestroyPreflightOptions, outputsCoverEveryStack, sdkPreflightAws, serviceLinkedRoleHook, strategySwitchHook } from "../deploy/preflight/hooks";
 import { deployOrder, deployStacks, describeChanges, destroyOrder, destroyStacks, orderStacks, previewStacks, StackOrder, StackOutcome, StackRole, StackWorkspace } from "../deploy/orchestrator";
-
-export const DEFAULT_STACKS: readonly string[] = ["primary", "secondary", "links"];
 
 export interface DeployCommandDeps {
   /** The workspace over a project directory; default: the Pulumi Automation API. */
@@ -33,6 +32,7 @@ export interface DeployCommandDeps {
 }
 
 interface CommonOptions {
+  /** --stacks, or (filled in by `run` when it is not given) every stack file of the project. */
   readonly stacks: string[];
   readonly cwd: string;
 }
@@ -47,7 +47,10 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
 
   const run = <O extends CommonOptions>(action: (opts: O) => Promise<void>) => async (opts: O) => {
     try {
-      await action({ ...opts, cwd: path.resolve(opts.cwd) });
+      const cwd = path.resolve(opts.cwd);
+      // Every stack file by default, as `plan` reads them: a region added by the README's recipe
+      // (Pulumi.<stack>.yaml) is deployed and destroyed without naming it.
+      await action({ ...opts, cwd, stacks: opts.stacks ?? discoverStacks(cwd) });
     } catch (e) {
       err(e instanceof Error ? e.message : String(e));
       setExitCode(1);
@@ -82,7 +85,7 @@ export function registerDeployCommands(program: Command, deps: DeployCommandDeps
   };
   const common = (cmd: Command): Command =>
     cmd
-      .option("--stacks <names...>", "stacks to act on, in any order: deploy runs primary, secondaries, links; destroy the reverse", [...DEFAULT_STACKS])
+      .option("--stacks <names...>", "stacks to act on, in any order: deploy runs primary, secondaries, links; destroy the reverse (default: every Pulumi.<stack>.yaml in the project directory)")
       .option("--cwd <dir>", "project directory holding Pulumi.yaml and the Pulumi.<stack>.yaml files", process.cwd());
 
   common(program.command("deploy"))

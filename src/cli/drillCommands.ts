@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import * as readline from "readline";
 import { Readable, Writable } from "stream";
 import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
-import { DrillRequest, Mode, resumeDrill, runDrill } from "../drills/drill";
+import { DrillRequest, Mode, resumeDrill, runDrill, scenarioFaults } from "../drills/drill";
 import { DrillError } from "../drills/errors";
 import { undoDrill } from "../drills/undo";
 import { runSwitch } from "../drills/switchDrill";
@@ -145,7 +145,8 @@ export function registerDrillCommands(program: Command): void {
       ? "; needs a backup-restore pair: with --simulate (or --dry-run without the Pulumi CLI) and no --outputs, the stack files' pair is simulated as one (no cluster in the secondary, database RPO target one backup interval)"
       : "";
     withModeOptions(drill.command(name).description(`drill the ${name} scenario (runbooks/${name}.md)${restoreNote}`))
-      .addOption(new Option("--fault <name>", `with --simulate, inject a fault (${FAULTS.join(", ")}); repeatable`).argParser(collect(FAULTS, "fault")).default([]))
+      // The help lists the faults this scenario can meet; the others are refused with that list (checkFaults).
+      .addOption(new Option("--fault <name>", `with --simulate, inject a fault the ${name} drill can meet (${scenarioFaults(scenario(name)).join(", ")}); repeatable`).argParser(collect(FAULTS, "fault")).default([]))
       .option("--journal <file>", "JSON Lines journal to write (default: drills/<scenario>-<time>.jsonl)")
       .option("--to <region>", "the recovery region expected: the region holding the SECONDARY record (the default); any other is refused with the config change that makes it the SECONDARY")
       .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json'; give both stacks (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])

@@ -75,9 +75,14 @@ export function outputsSource(r: Pick<DrillRequest, "outputs" | "mode" | "pulumi
 export const PULUMI_MISSING = "Pulumi CLI not found on PATH: --execute reads the stacks' outputs through it (Automation API). Install it (https://www.pulumi.com/docs/install/) and 'pulumi login', " +
   "or pass both stacks' outputs with --outputs <stack>=<file> (pulumi stack output --json --show-secrets --stack <stack> > <file>, written where the CLI is)";
 
+/** The faults `sc` can meet (its --fault help lists these). */
+export function scenarioFaults(sc: Scenario): readonly string[] {
+  return sc.faults ?? ["throttling"];
+}
+
 /** The faults `sc` can meet; anything else given with --fault would change nothing, so it is refused. */
 export function checkFaults(sc: Scenario, faults: readonly string[]): void {
-  const applies = sc.faults ?? ["throttling"];
+  const applies = scenarioFaults(sc);
   const unknown = faults.filter((f) => !(FAULTS as readonly string[]).includes(f));
   const idle = faults.filter((f) => !applies.includes(f) && !unknown.includes(f));
   if (unknown.length || idle.length)

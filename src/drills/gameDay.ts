@@ -63,11 +63,16 @@ export async function runGameDay(r: GameDayRequest): Promise<GameDayResult> {
   r.log(`experiment ${r.scenario} started in ${region} (simulated${faults.length ? `: ${faults.join(", ")}` : ""})`);
   const drill = await runDrill({ ...r, scenario: spec.drill, mode: "simulate", faults, journal: drillJournal });
   const m = drill.measurements;
+  // readiness moves nothing, and a drill that stopped early measured nothing: say so, not "n/a s".
+  const measured = m?.rtoSeconds === undefined && m?.rpoSeconds === undefined ? "no RTO or RPO measured (no cut-over)"
+    : `measured RTO ${seconds(m?.rtoSeconds)}, RPO ${seconds(m?.rpoSeconds)}`;
   const end = drill.journal ? Date.parse(new Journal(drill.journal).entries().at(-1)?.at ?? at(SIM_START)) : SIM_START;
   journal.append({
     at: at(end), step: "experiment", event: drill.exitCode === 0 ? "done" : "failed", operation: `drill ${spec.drill} ${drill.exitCode === 0 ? "completed" : `exited ${drill.exitCode}`}`, region,
-    detail: { note: `measured RTO ${m?.rtoSeconds ?? "n/a"} s, RPO ${m?.rpoSeconds ?? "n/a"} s; the experiment's faults end after ${FAULT_DURATION}` },
+    detail: { note: `${measured}; the experiment's faults end after ${FAULT_DURATION}` },
   });
-  r.log(`game day ${r.scenario}: drill ${spec.drill} ${drill.exitCode === 0 ? "completed" : `exited ${drill.exitCode}`}; measured RTO ${m?.rtoSeconds ?? "n/a"} s, RPO ${m?.rpoSeconds ?? "n/a"} s; journal ${file}`);
+  r.log(`game day ${r.scenario}: drill ${spec.drill} ${drill.exitCode === 0 ? "completed" : `exited ${drill.exitCode}`}; ${measured}; journal ${file}`);
   return { exitCode: drill.exitCode, journal: file, drill };
 }
+
+const seconds = (n: number | undefined): string => (n === undefined ? "not measured" : `${n} s`);

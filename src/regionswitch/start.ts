@@ -14,7 +14,7 @@ import { DrillRequest, DrillResult, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
 import { DrillInputs, DrillRegion, TIERS } from "../drills/inputs";
 import { Step } from "../drills/step";
-import { APPROVAL_STEP_NAME, HEADLESS_LAMBDA_KINDS, lambdaKey, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, RegionResources, translateWorkflow } from "./translate";
+import { APPROVAL_STEP_NAME, COVERS, HEADLESS_LAMBDA_KINDS, lambdaKey, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, RegionResources, translateWorkflow } from "./translate";
 
 export type StartMode = "dry-run" | "simulate" | "execute";
 
@@ -84,7 +84,19 @@ export function planSteps(steps: Step[], inputs: DrillInputs, from: DrillRegion,
     action: (ctx) => ctx.clock.sleep(recovery.approvalSeconds),
   };
   const names = workflow.steps.map((s) => s.name);
-  return names.map((n) => (n === APPROVAL_STEP_NAME ? approval : mapped.find((m) => m.name === n)!));
+  // A block that covers a wait step (the Aurora block until the writer moved, the Auto Scaling block
+  // until the instances are InService) ends only when that wait would: the simulation runs the wait
+  // right after the block, or the next block would start (and RTO be measured) before the cut-over ends.
+  const covered = (m: Step): Step[] => {
+    const waits = COVERS[m.kind];
+    const wait = waits ? steps.slice(steps.indexOf(m) + 1).find((s) => s.kind === waits) : undefined;
+    return wait ? [wait] : [];
+  };
+  return names.flatMap((n) => {
+    if (n === APPROVAL_STEP_NAME) return [approval];
+    const m = mapped.find((x) => x.name === n)!;
+    return [m, ...covered(m)];
+  });
 }
 
 export async function startRegionSwitch(r: StartRequest): Promise<{ exitCode: number; drill?: DrillResult; rtoSeconds?: number }> {

@@ -180,7 +180,7 @@ export function targetPercent(inputs: DrillInputs, to: DrillRegion, tier: Tier):
 /** Minutes a block may take: the drill's verification timeout (or the covered wait step's), at least 5. */
 const minutes = (step: Step) => Math.max(5, Math.ceil((step.verify?.timeoutSeconds ?? 300) / 60));
 /** The wait step a block covers (the block waits itself), whose timeout the block takes. */
-const COVERS: Partial<Record<StepKind, StepKind>> = { "scale-out": "wait-capacity", "database-switchover": "wait-database", "database-failover": "wait-database" };
+export const COVERS: Partial<Record<StepKind, StepKind>> = { "scale-out": "wait-capacity", "database-switchover": "wait-database", "database-failover": "wait-database" };
 
 function lambdaStep(step: Step, c: TranslationContext, runIn: DrillRegion, key: string): PlanStep {
   const arn = c.resources[runIn.region]?.lambdaArns[key];

@@ -2,7 +2,11 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { SimState } from "../../src/drills/simulator";
+import { Command } from "commander";
+import { registerDrillCommands } from "../../src/cli/drillCommands";
+import { checkFaults } from "../../src/drills/drill";
+import { scenario, scenarioNames } from "../../src/drills/scenarios";
+import { FAULTS, SimState } from "../../src/drills/simulator";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readJournal } from "../../src/drills/journal";
@@ -40,6 +44,25 @@ describe("dr drill (CLI)", function () {
     expect(code).to.equal(0);
     expect(out.some((l) => l.startsWith("us-west-2 RDS.FailoverGlobalCluster "))).to.equal(true);
     expect(out.some((l) => l.startsWith("drill failover (") || l.includes("journal"))).to.equal(false);
+  });
+});
+
+describe("dr drill <scenario> --help", () => {
+  it("lists exactly the faults each scenario can meet, and the drill accepts every fault its help lists", () => {
+    const program = new Command("dr");
+    registerDrillCommands(program);
+    const drill = program.commands.find((c) => c.name() === "drill")!;
+    for (const name of scenarioNames()) {
+      const help = drill.commands.find((c) => c.name() === name)!.helpInformation().replace(/\s+/g, " ");
+      const listed = /inject a fault the \S+ drill can meet \(([^)]*)\)/.exec(help);
+      expect(listed, `${name} --help`).to.not.equal(null);
+      const faults = listed![1].split(", ").map((f) => f.trim());
+      for (const f of FAULTS) {
+        const refusal = (() => { try { checkFaults(scenario(name), [f]); return undefined; } catch (e) { return (e as Error).message; } })();
+        if (faults.includes(f)) expect(refusal, `${name} --fault ${f}`).to.equal(undefined);
+        else expect(refusal, `${name} --fault ${f}`).to.be.a("string").and.contain("cannot happen");
+      }
+    }
   });
 });
 

@@ -53,6 +53,13 @@ describe("dr gameday (CLI)", function () {
     expect(measured(out, "RTO")).to.be.greaterThan(measured(dark.out, "RTO"));
   });
 
+  it("partition --simulate (drill readiness, no cut-over) says nothing was measured, not \"n/a s\"", async () => {
+    const { out } = await dr("gameday", "partition", "--simulate", "--cwd", PROJECT_DIR, "--journal", path.join(tempDir(), "partition.jsonl"));
+    const summary = out.find((l) => l.startsWith("game day partition:"));
+    expect(summary).to.contain("drill readiness").and.contain("no RTO or RPO measured");
+    expect(summary).to.not.contain("n/a");
+  });
+
   it("--dry-run (the default) prints the FIS calls in the owning region and the drill's calls, and writes no journal", async () => {
     const dir = tempDir();
     const { code, out } = await dr("gameday", "partition", "--cwd", PROJECT_DIR, "--journal", path.join(dir, "p.jsonl"));

@@ -6,7 +6,7 @@ import { Cloud, RegionSwitch, SwitchState } from "../../src/drills/cloud";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { checkSwitchesOn } from "../../src/drills/scenarios/switch";
 import { StepContext } from "../../src/drills/step";
-import { dr, PROJECT_DIR, projectWith } from "./harness";
+import { dr, PROJECT_DIR, projectWith, threeRegionWith } from "./harness";
 
 describe("dr drill switch", function () {
   this.timeout(10_000);
@@ -35,6 +35,17 @@ describe("dr drill switch", function () {
     const dry = await dr("drill", "switch", "us-east-1", "off", "--cwd", dir);
     expect(dry.code).to.equal(0);
     expect(dry.out).to.include("# by hand: aws cloudwatch put-metric-data --region us-west-2 --namespace DR/RegionSwitch --metric-name RegionOff --dimensions App=orders-prod,Region=us-east-1 --storage-resolution 60 --value 1");
+  });
+
+  it("switching a region that holds no failover record (a third region) says DNS does not change", async () => {
+    const dir = threeRegionWith({});
+    const third = readProjectStacks(dir).others.find((s) => s.stack === "tertiary")!.config.region;
+    const { code, out } = await dr("drill", "switch", third, "off", "--simulate", "--cwd", dir);
+    expect(code, out.join("\n")).to.equal(0);
+    const step = out.find((l) => l.startsWith("- switch-off-tertiary"));
+    expect(step).to.contain("holds no failover record yet, so DNS does not change");
+    expect(step).to.not.contain("its record loses DNS");
+    expect(out).to.include(`${third} (stack tertiary, no failover record): switch off — cloudwatch-alarm, alarm orders-prod-switch-${third} in us-east-1`);
   });
 
   it("refuses bad arguments with the fix, and --execute asks first", async () => {

@@ -29,7 +29,7 @@ export function switchStep(inputs: DrillInputs, r: DrillRegion, on: boolean, o: 
     name: `switch-${stateWord(on)}-${roleName(inputs, r)}`, kind: on ? "switch-on" : "switch-off", switched: s, region: switchCallRegion(s), required: !o.bestEffort, operation: switchOperation(s),
     ...(o.marks ? { marks: o.marks } : {}),
     ...(o.overridable ? { overridable: o.overridable, reapplyOnResume: true } : {}),
-    purpose: o.purpose ?? (on ? `switch ${r.region} on: its record may win DNS again once its endpoint check passes` : `switch ${r.region} off: its record loses DNS whatever its load balancer answers, until it is switched on`),
+    purpose: o.purpose ?? switchPurpose(inputs, r, on),
     calls: [setSwitchCall(s, on)],
     action: (ctx) => ctx.cloud.setRegionSwitch(s, on),
     // A best-effort switch-on has no undo: its state before is unknown, and a standby switched on is the safe state.
@@ -38,6 +38,13 @@ export function switchStep(inputs: DrillInputs, r: DrillRegion, on: boolean, o: 
       calls: [undoCall], run: (ctx) => ctx.cloud.setRegionSwitch(s, !on), ...(o.protectsCutover ? { afterSwitchBack: true } : {}),
     } }),
   };
+}
+
+/** What switching `r` does to DNS: nothing yet for a region that holds no failover record (a third region). */
+function switchPurpose(inputs: DrillInputs, r: DrillRegion, on: boolean): string {
+  if (r !== inputs.primary && r !== inputs.secondary)
+    return `switch ${r.region} ${stateWord(on)}: it holds no failover record yet, so DNS does not change; the state applies once a record change makes it the SECONDARY`;
+  return on ? `switch ${r.region} on: its record may win DNS again once its endpoint check passes` : `switch ${r.region} off: its record loses DNS whatever its load balancer answers, until it is switched on`;
 }
 
 /** Reads each switch; the state words an operator sees (`drill switch` without arguments). */
