@@ -8,6 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { loadPolicies } from "../policy/registry";
+import { reportBaseName } from "../src/drills/report";
 import { PROJECT_DIR } from "./harness/stack";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -60,6 +61,13 @@ describe("docs match the code", () => {
     expect(stability).to.contain("What a us-east-1 outage freezes");
     expect(stability).to.contain("secrets provider").and.contain("break-glass");
     expect(stability).to.contain("https://docs.aws.amazon.com/IAM/latest/UserGuide/disaster-recovery-resiliency.html");
+  });
+
+  it("names drill reports as the drill writes them (drill-report-<scenario>-<start>), never a single drill-report.md", () => {
+    const docs = ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "runbooks")).map((f) => path.join("runbooks", f))];
+    const prefix = reportBaseName("failover", "2026-01-01T00:00:00.000Z").split("2026")[0];
+    expect(prefix).to.equal("drill-report-failover-");
+    for (const f of docs) expect(read(f), f).to.not.match(/`(drills\/)?drill-report\.(md|json)`/);
   });
 
   it("runbooks/restore.md says how to return without the failback drill (a backup-restore pair has no global database)", () => {

@@ -45,7 +45,9 @@ export function recoverySection(planned: readonly PlannedStack[]): RecoverySecti
   if (!estimates.length) markdown.push("No secondary stack: nothing to fail over to, so no recovery estimate.", "");
   return {
     markdown: markdown.join("\n"),
-    summary: estimates.map(({ stack, estimate }) => `RTO/RPO to ${stack}: ${verdict(estimate)}`),
+    // The terminal says it too: a region outside the failover pair reaches these figures only after a record change.
+    summary: estimates.map(({ stack, estimate }) => `RTO/RPO to ${stack}: ${verdict(estimate)}` +
+      (recordChangeNote(primary!, { stack, config: stacks.find((s) => s.stack === stack)!.config as StackConfig }, stacks).length ? " (needs a record change first: report.md)" : "")),
     objectivesMet: estimates.length > 0 && estimates.every(({ estimate }) => estimate.rto.pass && estimate.rpo.pass),
     failures: estimates.flatMap(({ stack, estimate }) => [
       ...(estimate.rto.pass ? [] : [`${stack}: RTO ${estimate.rto.seconds} s exceeds the ${estimate.rto.targetSeconds} s target (dominant: ${estimate.rto.dominant})`]),

@@ -69,5 +69,8 @@ describe("plan with three regions", () => {
     expect(alpha).to.include("**Needs a record change first:** eu-west-1 holds no failover record (zulu holds the SECONDARY)")
       .and.to.include("set dr:replicaRegions of primary to [eu-west-1, us-west-2] and deploy primary, zulu, alpha, then links");
     expect(zulu).not.to.include("Needs a record change");
+    // The terminal summary says so too, for that region only.
+    expect(section.summary.find((l) => l.startsWith("RTO/RPO to alpha:"))).to.include("needs a record change first");
+    expect(section.summary.find((l) => l.startsWith("RTO/RPO to zulu:"))).to.not.include("record change");
   });
 });
