@@ -197,7 +197,10 @@ describe("in-cloud ARC Region switch plan", () => {
         const links = deployments.get(strategy)!.links;
         const plan = planOf(links);
         const blocks = (plan.workflows as Json[]).flatMap((w) => flat(w.steps));
-        const needed = new Set([...blocks.flatMap((b) => BLOCK_ACTIONS[b.executionBlockType]), "s3:PutObject", "kms:GenerateDataKey", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]);
+        // Every plan's base (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html):
+        // evaluation simulates the role's own policies, execution reads the plan and its executions.
+        const base = ["iam:SimulatePrincipalPolicy", "arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"];
+        const needed = new Set([...base, ...blocks.flatMap((b) => BLOCK_ACTIONS[b.executionBlockType]), "s3:PutObject", "kms:GenerateDataKey", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]);
         const statements = executionPolicy(links).Statement;
         expect(new Set(statements.flatMap((s) => s.Action))).to.deep.equal(needed);
         const on = (action: string) => new Set(statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource));
@@ -206,6 +209,7 @@ describe("in-cloud ARC Region switch plan", () => {
         const aurora = blocks.find((b) => b.globalAuroraConfigs)!.globalAuroraConfigs[0];
         expect(on("rds:FailoverGlobalCluster")).to.deep.equal(new Set([...aurora.databaseClusterArns, `arn:aws:rds::${aurora.databaseClusterArns[0].split(":")[4]}:global-cluster:${aurora.globalClusterIdentifier}`]));
         expect(on("cloudwatch:DescribeAlarms")).to.deep.equal(new Set((plan.associatedAlarms as Json[]).map((a) => a.resourceIdentifier)));
+        expect(on("iam:SimulatePrincipalPolicy")).to.deep.equal(new Set([plan.executionRole]));
       });
 
     it("no role of the plan (execution, trigger, approval, every custom-action Lambda) allows a mutating action on *", () => {

@@ -18,6 +18,16 @@ export const REPORT_PREFIX = "region-switch-reports";
 /** The service that assumes the execution role (security_iam_region_switch_trust_policy.html). */
 export const EXECUTION_ROLE_PRINCIPAL = "arc-region-switch.amazonaws.com";
 
+/**
+ * What every execution role needs whatever its blocks: iam:SimulatePrincipalPolicy on itself (plan
+ * evaluation checks the role's permissions with it) and read access to the plan and its executions
+ * (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html).
+ */
+export const EXECUTION_BASE_STATEMENTS = (roleArn: string): PolicyStatement[] => [
+  { Sid: "PlanEvaluation", Effect: "Allow", Action: ["iam:SimulatePrincipalPolicy"], Resource: [roleArn] },
+  { Sid: "ReadPlanAndExecutions", Effect: "Allow", Action: ["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"], Resource: ["*"] },
+];
+
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
@@ -85,7 +95,10 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
     const execution = new aws.iam.RolePolicy(`${name}-execution-policy`, {
       role: role.id,
       // Reports: PutObject into this bucket under this key (working-with-rs-plan-evaluation.html).
-      policy: pulumi.all([reports.bucketArn, key.arn]).apply(([bucketArn, keyArn]) => policyJson([
+      policy: pulumi.all([reports.bucketArn, key.arn, role.arn]).apply(([bucketArn, keyArn, roleArn]) => policyJson([
+        // Every plan's base (security_iam_region_switch_complete_policy.html): evaluation simulates this
+        // role's own policies against the blocks, and execution reads the plan and its executions.
+        ...EXECUTION_BASE_STATEMENTS(roleArn),
         ...args.blockStatements,
         { Sid: "Reports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/*`] },
         { Sid: "ReportsKey", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [keyArn] },
