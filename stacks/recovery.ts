@@ -59,6 +59,11 @@ export function regionRecovery(config: StackConfig, region: Region, secret: { se
     const clusterArn = region.database.clusterArn;
     const instanceId = writerInstanceId(clusterIdentifier(config));
     const instanceArn = pulumi.output(clusterArn).apply((a) => a.replace(/:cluster:.*$/, `:db:${instanceId}`));
+    // CreateDBInstance is authorized on every RDS resource the instance uses, not only the instance
+    // and its cluster: the cluster's subnet group (named as the cluster) and the engine's default
+    // parameter and option groups (AuroraUserGuide/security_iam_id-based-policy-examples-create-and-modify-examples.html).
+    const rdsArn = (suffix: string) => pulumi.output(clusterArn).apply((a) => a.replace(/:cluster:.*$/, `:${suffix}`));
+    const instanceUses = [rdsArn(`subgrp:${clusterIdentifier(config)}`), rdsArn("pg:default.*"), rdsArn("og:default:*")];
     const tags = { ...stackTags({ appName: config.appName, environment: config.environment, role: config.role, strategy: config.strategy, tags: config.tags }), "managed-by": "dr-region-switch-plan" };
     actions.push(
       {
@@ -68,6 +73,7 @@ export function regionRecovery(config: StackConfig, region: Region, secret: { se
         statements: [
           { Effect: "Allow", Action: ["rds:DescribeDBClusters"], Resource: [clusterArn] },
           { Effect: "Allow", Action: ["rds:AddTagsToResource", "rds:CreateDBInstance"], Resource: [clusterArn, instanceArn] },
+          { Effect: "Allow", Action: ["rds:CreateDBInstance"], Resource: instanceUses },
         ],
       },
       {

@@ -12,6 +12,7 @@ import { GROUP_IGNORED_PROPERTIES } from "../components/compute/tierFleet";
 import { drillInputs, RawOutputs, simulatedOutputs } from "../src/drills/inputs";
 import { failback } from "../src/drills/scenarios/failback";
 import { failover } from "../src/drills/scenarios/failover";
+import { writerInstanceId } from "../src/drills/scenarios/database";
 import { Step } from "../src/drills/step";
 import { executionRoleStatements, planNameProblem } from "../src/regionswitch/planSpec";
 import { startRegionSwitch } from "../src/regionswitch/start";
@@ -211,6 +212,16 @@ describe("in-cloud ARC Region switch plan", () => {
         expect(on("cloudwatch:DescribeAlarms")).to.deep.equal(new Set((plan.associatedAlarms as Json[]).map((a) => a.resourceIdentifier)));
         expect(on("iam:SimulatePrincipalPolicy")).to.deep.equal(new Set([plan.executionRole]));
       });
+
+    it("pilot light: the add-writer Lambda may create the writer with every RDS resource CreateDBInstance is authorized on (instance, cluster, the cluster's subnet group, default parameter and option groups)", () => {
+      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/security_iam_id-based-policy-examples-create-and-modify-examples.html
+      const d = deployments.get("pilot-light")!;
+      const policy = resourcesOf(d.secondary, ROLE_POLICY).find((r) => /recovery-add-writer-policy$/.test(r.name))!;
+      const on = new Set(policyOf(policy as { inputs: Json }).Statement.filter((s) => s.Action.includes("rds:CreateDBInstance")).flatMap((s) => s.Resource));
+      const cluster = resourcesOf(d.secondary, "aws:rds/cluster:Cluster")[0];
+      const prefix = (cluster.outputs.arn as string).replace(/:cluster:.*$/, "");
+      expect([...on].sort()).to.deep.equal([cluster.outputs.arn as string, `${prefix}:db:${writerInstanceId(cluster.inputs.clusterIdentifier as string)}`, `${prefix}:og:default:*`, `${prefix}:pg:default.*`, `${prefix}:subgrp:${cluster.inputs.dbSubnetGroupName}`].sort());
+    });
 
     it("no role of the plan (execution, trigger, approval, every custom-action Lambda) allows a mutating action on *", () => {
       const stacks = [...deployments.values(), personStart].flatMap((d) => [d.primary, d.secondary, d.links]);
