@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackCapacity } from "../components/compute/capacity";
 import { regionSwitchPlacements } from "../components/dns/regionSwitch";
 import { ActionSpec, RecoveryActions, switchActions } from "../components/recovery/recoveryActions";
-import { recoveryTriggerAlarmName } from "../components/recovery/recoveryStart";
+import { primaryProbeAlarmName, recoveryTriggerAlarmName } from "../components/recovery/recoveryStart";
 import { DrStrategy } from "../components/strategy";
 import { writerInstanceId } from "../src/drills/scenarios/database";
 import { healthUrl } from "../src/drills/scenarios/gates";
@@ -104,11 +104,17 @@ export function regionRecovery(config: StackConfig, region: Region, secret: { se
       },
     );
   }
-  const triggered = config.recovery.mode === "alarm" && config.region === firstSecondary;
+  // The recovery region probes the primary's endpoint whoever starts recovery: with alarm start its
+  // alarm is the plan's trigger; with a person it pages from outside the primary's region (the Route 53
+  // health-check alarms live in us-east-1, lost with a primary there).
+  const triggered = config.recovery.mode === "alarm";
   const built = new RecoveryActions(`${config.appName}-recovery`, {
     prefix, region: config.region, actions,
-    trigger: triggered
-      ? { alarmName: recoveryTriggerAlarmName(config.appName, config.environment, config.region), probedRegion: partner.primaryRegion, healthUrl: healthUrl({ region: partner.primaryRegion, config }), alarmTopicArn: region.alarms.topicArn }
+    trigger: config.region === firstSecondary
+      ? {
+        alarmName: (triggered ? recoveryTriggerAlarmName : primaryProbeAlarmName)(config.appName, config.environment, config.region),
+        probedRegion: partner.primaryRegion, healthUrl: healthUrl({ region: partner.primaryRegion, config }), alarmTopicArn: region.alarms.topicArn, startsPlan: triggered,
+      }
       : undefined,
   }, { provider: region.provider });
   // The region's dashboard draws the trigger: the stack builds its dashboard after this.
@@ -117,7 +123,7 @@ export function regionRecovery(config: StackConfig, region: Region, secret: { se
   // while the region serves (or, idle, serves nothing), red while its requests fail.
   const web5xx = region.alarms.alarmArns["web-5xx-rate"];
   const health = web5xx && { name: web5xx.apply((arn) => arn.split(":alarm:")[1] ?? arn), arn: web5xx, region: config.region };
-  const trigger = built.triggerAlarm && { name: built.triggerAlarm.name, arn: built.triggerAlarm.arn, region: config.region };
+  const trigger = triggered && built.triggerAlarm ? { name: built.triggerAlarm.name, arn: built.triggerAlarm.arn, region: config.region } : undefined;
   return {
     stackConfig: config,
     lambdaArns: built.lambdaArns,

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { recoveryTriggerAlarmName, RECOVERY_TRIGGER_SIGNAL } from "../components/recovery/recoveryStart";
+import { primaryProbeAlarmName, recoveryTriggerAlarmName, RECOVERY_TRIGGER_SIGNAL } from "../components/recovery/recoveryStart";
 import { GROUP_IGNORED_PROPERTIES } from "../components/compute/tierFleet";
 import { drillInputs, RawOutputs, simulatedOutputs } from "../src/drills/inputs";
 import { failback } from "../src/drills/scenarios/failback";
@@ -244,6 +244,23 @@ describe("in-cloud ARC Region switch plan", () => {
       const actions = resourcesOf(d.links, ROLE_POLICY).flatMap((p) => policyOf(p as { inputs: Json }).Statement.flatMap((s) => s.Action));
       expect(actions).to.not.include("arc-region-switch:StartPlanExecution");
       expect(resourcesOf(d.secondary, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name)).to.not.include(recoveryTriggerAlarmName("orders", "prod", plan.regions[1]));
+    });
+
+    it("with start by a person, the recovery region still probes the primary and pages from there: with the primary in us-east-1 the Route 53 health-check alarm (us-east-1) falls with it", () => {
+      const d = personStart;
+      const [primaryRegion, recoveryRegion] = planOf(d.links).regions as string[];
+      expect(primaryRegion).to.equal("us-east-1");
+      const probe = resourcesOf(d.secondary, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === primaryProbeAlarmName("orders", "prod", recoveryRegion));
+      expect(probe, "the probe's paging alarm").to.not.equal(undefined);
+      expect(probe!.region).to.equal(recoveryRegion);
+      expect(probe!.inputs).to.include({ namespace: RECOVERY_TRIGGER_SIGNAL.namespace, metricName: RECOVERY_TRIGGER_SIGNAL.metricName, treatMissingData: "notBreaching" });
+      expect(probe!.inputs.dimensions).to.deep.equal({ Region: primaryRegion });
+      // It pages through the recovery region's own topic, which dr:alerts is subscribed to there.
+      const topics = resourcesOf(d.secondary, "aws:sns/topic:Topic").filter((t) => t.region === recoveryRegion);
+      expect((probe!.inputs.alarmActions as unknown[]).length).to.be.greaterThan(0);
+      expect(topics.length).to.be.greaterThan(0);
+      expect(String(probe!.inputs.alarmDescription)).to.contain("dr:recovery.mode person").and.contain("runbooks/alerts.md#recovery-trigger");
+      expect(oneOf(d.secondary, "aws:cloudwatch/eventRule:EventRule", /probe-schedule$/).region).to.equal(recoveryRegion);
     });
   });
 

@@ -35,8 +35,11 @@ export interface RecoveryActionsArgs {
   readonly region: string;
   /** The Lambdas to build. */
   readonly actions: readonly ActionSpec[];
-  /** Alarm start: the probe of the primary's regional endpoint and the trigger alarm (recovery region only). */
-  readonly trigger?: { readonly alarmName: string; readonly probedRegion: string; readonly healthUrl: string; readonly alarmTopicArn: pulumi.Input<string> };
+  /**
+   * The probe of the primary's regional endpoint and its alarm (recovery region only): the plan's
+   * trigger with alarm start (`startsPlan`), else a page from outside the primary's region.
+   */
+  readonly trigger?: { readonly alarmName: string; readonly probedRegion: string; readonly healthUrl: string; readonly alarmTopicArn: pulumi.Input<string>; readonly startsPlan: boolean };
 }
 
 export class RecoveryActions extends pulumi.ComponentResource {
@@ -64,7 +67,9 @@ export class RecoveryActions extends pulumi.ComponentResource {
       new aws.lambda.Permission(`${name}-probe-permission`, { action: "lambda:InvokeFunction", function: probe.name, principal: "events.amazonaws.com", sourceArn: rule.arn }, { parent: this });
       const alarm = cataloguedAlarm(`${name}-trigger`, { panel: "health-check", runbook: "recovery-trigger", region: args.region, topics: [t.alarmTopicArn] }, {
         name: t.alarmName,
-        alarmDescription: `${t.probedRegion}'s endpoint fails as seen from ${args.region}: starts the Region switch plan (dr:recovery.mode alarm)`,
+        alarmDescription: t.startsPlan
+          ? `${t.probedRegion}'s endpoint fails as seen from ${args.region}: starts the Region switch plan (dr:recovery.mode alarm)`
+          : `${t.probedRegion}'s endpoint fails as seen from ${args.region}: decide on a failover (dr:recovery.mode person; this page does not depend on us-east-1)`,
         namespace: s.namespace, metricName: s.metricName, dimensions: { Region: t.probedRegion }, statistic: "Minimum",
         // High-resolution alarm: 10 s periods over a metric stored at one-second resolution.
         period: s.periodSeconds, evaluationPeriods: s.evaluationPeriods, datapointsToAlarm: s.datapointsToAlarm,

@@ -53,3 +53,12 @@ export const RECOVERY_TRIGGER_SIGNAL = {
 export function recoveryTriggerAlarmName(appName: string, environment: string, recoveryRegion: string): string {
   return `${appName}-${environment}-recovery-trigger-${recoveryRegion}`;
 }
+
+/**
+ * The same probe's alarm when a person starts recovery (dr:recovery.mode person): it only pages. The
+ * page must not come from us-east-1 alone (where Route 53's health-check alarms live): with the
+ * primary there, a regional outage takes that alarm and its topic down with it.
+ */
+export function primaryProbeAlarmName(appName: string, environment: string, recoveryRegion: string): string {
+  return `${appName}-${environment}-primary-probe-${recoveryRegion}`;
+}
