@@ -134,7 +134,7 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
     if (source === "derived") r.log(`# no stack outputs given${r.pulumiAvailable ? "" : " and no Pulumi CLI"}: identifiers are placeholders derived from the stack files; pass --outputs <stack>=<file> for the real ones`);
     r.log(`# drill ${sc.name} --dry-run: ${from.region} -> ${to.region}; nothing is changed; before the first step, the credentials pre-check: ${formatCall(credentialsCall(to.region))}`);
     for (const line of dryRunLines(steps)) r.log(line);
-    const model = scenarioModelRto(inputs, sc.modelRto);
+    const model = scenarioModelRto(inputs, sc.modelRto, to.region);
     if (model !== undefined) r.log(`model RTO ${model} s`);
     return { exitCode: EXIT.completed };
   }

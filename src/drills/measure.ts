@@ -73,7 +73,7 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
     ? { arn: facts.recoveryPointArn, createdAt: new Date(facts.recoveryPointCreatedAt).toISOString() } : undefined;
   const rpoSeconds = restored ? facts.recoveryPointAgeSeconds : cutoverAt === undefined || !known ? undefined : Math.round((lag ?? 0) + lost);
   return {
-    rtoSeconds, rpoSeconds, ...(restored ? { recoveryPoint: restored } : {}), modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto),
+    rtoSeconds, rpoSeconds, ...(restored ? { recoveryPoint: restored } : {}), modelRtoSeconds: scenarioModelRto(inputs, scenario.modelRto, steps.find((s) => s.marks?.includes("recovered"))?.region),
     targetRtoSeconds: inputs.primary.config.objectives.rtoSeconds, targetRpoSeconds: inputs.primary.config.objectives.rpoSeconds.database,
     lagAtCutoverSeconds: facts.lagAtCutoverSeconds, canary, ...(planned ? { planned } : {}), facts, steps: stepTimings(entries), recovered: end !== undefined,
   };

@@ -63,8 +63,19 @@ export function timingsInto(inputs: DrillInputs, region: string): FailoverTiming
 }
 
 /** The model's figure for a scenario's RTO. */
-export function scenarioModelRto(inputs: DrillInputs, kind: Parameters<typeof modelRtoSeconds>[1]): number | undefined {
-  return modelRtoSeconds(modelFor(inputs), kind);
+export function scenarioModelRto(inputs: DrillInputs, kind: Parameters<typeof modelRtoSeconds>[1], intoRegion?: string): number | undefined {
+  return modelRtoSeconds(intoRegion === inputs.primary.region ? modelIntoPrimary(inputs) : modelFor(inputs), kind);
+}
+
+/**
+ * The model's estimate for moving back into the primary's region (failback, or a switchover there):
+ * the primary stack is full size whatever dr:strategy says (only a secondary is scaled down or
+ * headless), so its database needs no writer created first: a standing cluster's figures (the
+ * pilot light's 600 s writer creation would count a step failback never runs).
+ */
+function modelIntoPrimary(inputs: DrillInputs): RecoveryEstimate {
+  const into = inputs.primary.config;
+  return estimateRecovery({ primary: inputs.secondary.config, secondary: into.strategy === "active-active" ? into : { ...into, strategy: "warm-standby" } });
 }
 
 /** Where the model misses the objectives (empty when it meets them). */

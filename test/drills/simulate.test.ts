@@ -354,3 +354,20 @@ describe("drills in the simulator", function () {
   });
 });
 
+
+describe("failing back into the primary (full size whatever dr:strategy)", function () {
+  this.timeout(20_000);
+
+  it("a pilot light's failback is compared with a standing cluster's switchover, not with the writer creation it never runs", async () => {
+    const pilot = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light"));
+    const ran = await simulate("failback", { cwd: pilot });
+    expect(ran.result.exitCode, ran.lines.join("\n")).to.equal(0);
+    // The cited figures: switchover, then the CloudWatch switch (one period + pickup), then the alias TTL.
+    const planned = AURORA_SWITCHOVER + SWITCH_ALARM_PERIOD + SWITCH_PICKUP + ALIAS_TTL;
+    expect(printed(ran.lines, "model RTO")).to.equal(planned).and.to.be.below(DB_INSTANCE_CREATE + AURORA_SWITCHOVER);
+    expect(printed(ran.lines, "measured RTO")).to.be.at.least(planned).and.below(planned + 30);
+    // Into the secondary the pilot light still creates its writer first: its switchover's model counts it.
+    const switchover = await simulate("switchover", { cwd: pilot });
+    expect(printed(switchover.lines, "model RTO")).to.equal(DB_INSTANCE_CREATE + planned);
+  });
+});
