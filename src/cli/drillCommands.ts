@@ -119,7 +119,7 @@ async function userErrors(fn: () => Promise<{ exitCode: number }>): Promise<{ ex
 export function registerDrillCommands(program: Command): void {
   const drill = program
     .command("drill")
-    .description(`run a recovery drill: ${scenarioNames().join(", ")}; or resume one from its journal`);
+    .description(`run a recovery drill: ${scenarioNames().join(", ")}; switch a region in or out of DNS (switch); resume or undo a drill from its journal`);
 
   withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
     .action(async (journal: string, o: DrillOpts) => {
