@@ -175,6 +175,8 @@ export interface RegionSwitchPlanExports {
   /** Assume it to approve a ManualApproval step. */
   readonly approvalRoleArn: string;
   readonly reportBucketName: string;
+  /** The SNS topic (us-east-1) every plan execution event pages through; subscribed to dr:alerts. */
+  readonly alertTopicArn: string;
   /** Per activated region, the plan's top-level step names in order. */
   readonly workflows: Readonly<Record<string, readonly string[]>>;
   /** Drill steps the plan has no block for: check them before starting it, or do them after. */

@@ -6,6 +6,8 @@
  * their own Lambdas and alarms, so a secondary's static stability is unchanged.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { alertDestinations } from "../components/observability/alertDestinations";
+import { EventAlert } from "../components/observability/eventAlert";
 import { approvalRoleArn, REGION_SWITCH_CONTROL_REGION, RegionSwitchPlan } from "../components/recovery/regionSwitchPlan";
 import { drillInputs, RawOutputs } from "../src/drills/inputs";
 import { AlarmRef, executionRoleStatements, planSpec } from "../src/regionswitch/planSpec";
@@ -54,13 +56,41 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
     blockStatements: executionRoleStatements(workflows, primary.globalClusterIdentifier, spec.associatedAlarms.map((a) => a.resourceIdentifier)),
     accountId, approvalRoleName,
   }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
+  const alert = planExecutionAlert(config, accountId, providers);
   return {
     planArn: plan.planArn,
     planName: plan.planName,
     executionRoleArn: plan.executionRoleArn,
     approvalRoleArn: plan.approvalRoleArn,
     reportBucketName: plan.reportBucketName,
+    alertTopicArn: alert.topicArn,
     workflows: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.workflow.steps.map((x) => x.name)])),
     unmapped: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.unmapped.map((u) => `${u.step} (${u.kind}): ${u.why}`)])),
   };
+}
+
+/** ARC Region switch's events (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-arc-region-switch.html). */
+export const ARC_REGION_SWITCH_EVENT_SOURCE = "aws.arc-region-switch";
+export const PLAN_EXECUTION_DETAIL_TYPE = "ARC Region Switch Plan Execution";
+
+/**
+ * Pages on every event of a plan execution. ARC sends its events to EventBridge in the region where
+ * the plan was created (https://docs.aws.amazon.com/r53recovery/latest/dg/eventbridge-region-switch.html),
+ * the control plane's us-east-1. Which detail field marks a failed execution is not documented, so
+ * nothing is filtered: an execution runs only during a recovery, when on-call wants every event.
+ * Evaluations (every 30 minutes) are left to the daily check of runbooks/alerts.md: without a
+ * documented failure field, a rule on them would page on every passing evaluation.
+ */
+function planExecutionAlert(config: LinksConfig, accountId: string, providers: RegionalProviders): EventAlert {
+  return new EventAlert(`${config.appName}-region-switch-events`, {
+    region: REGION_SWITCH_CONTROL_REGION,
+    accountId,
+    // At most 16 + 16 + 31 characters (dr:appName, dr:environment): within EventBridge's 64.
+    ruleName: `${config.appName}-${config.environment}-region-switch-plan-execution`,
+    source: ARC_REGION_SWITCH_EVENT_SOURCE,
+    detailTypes: [PLAN_EXECUTION_DETAIL_TYPE],
+    description: "An ARC Region switch plan execution reported progress (started, a step, paused, failed, completed): follow it to the end.",
+    runbook: "region-switch-plan-failed",
+    subscriptions: alertDestinations(config.alerts),
+  }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
 }

@@ -89,9 +89,10 @@ describe("alarms on the evaluated example", function () {
         for (const s of subs) expect(s.region, `${name}: ${s.name}`).to.equal(topic.region);
       }
     }
-    // The primary's and secondary's region topics, the links stack's us-east-1 topic for the secondary's
-    // health check, and one topic per region switch in its host region (the primary stack builds both).
-    expect(topics).to.equal(5);
+    // The primary's and secondary's region topics, the links stack's us-east-1 topics for the secondary's
+    // health check and for the Region switch plan's execution events, and one topic per region switch
+    // in its host region (the primary stack builds both).
+    expect(topics).to.equal(6);
   });
 
   it("gives every alarm an action on a topic with a subscription, and a runbook link to a section that exists", () => {
@@ -144,6 +145,8 @@ describe("alarms on the evaluated example", function () {
       [/Failed|Expired|Aborted|UnHealthyHostCount|5XX|CPUUtilization|FreeableMemory/, "notBreaching"],
       // A region switch: silence (no writer reaches the host region) changes nothing.
       [/RegionOff/, "ignore"],
+      // An event rule pages on each event: no event, nothing to page on.
+      [/^event aws\.arc-region-switch:/, "n/a: no event, no page"],
     ];
     for (const a of plannedAlarms(plan.document)) {
       const rule = rules.find(([pattern]) => pattern.test(a.metric));

@@ -42,12 +42,13 @@ export class AlertSubscriptions extends pulumi.ComponentResource {
 
 /**
  * An alarm topic a component creates for its own alarms: encrypted with the region's key, open to
- * CloudWatch by its policy, and subscribed to the stack's destinations in its own region (none
- * given: no subscription, which the alarm-destinations policy reports). Returns the topic's ARN.
+ * its one publisher by `policy` (default: this account's CloudWatch alarms), and subscribed to the
+ * stack's destinations in its own region (none given: no subscription, which the
+ * alarm-destinations policy reports). Returns the topic's ARN.
  */
-export function componentAlarmTopic(name: string, displayName: string, kmsKeyArn: pulumi.Input<string> | undefined, destinations: readonly AlertDestination[] | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+export function componentAlarmTopic(name: string, displayName: string, kmsKeyArn: pulumi.Input<string> | undefined, destinations: readonly AlertDestination[] | undefined, parent: pulumi.Resource, policy: (topicArn: string) => string | pulumi.Output<string> = alarmTopicPolicy): pulumi.Output<string> {
   const topic = new aws.sns.Topic(`${name}-topic`, { displayName, kmsMasterKeyId: kmsKeyArn }, { parent });
-  new aws.sns.TopicPolicy(`${name}-topic`, { arn: topic.arn, policy: topic.arn.apply(alarmTopicPolicy) }, { parent });
+  new aws.sns.TopicPolicy(`${name}-topic`, { arn: topic.arn, policy: topic.arn.apply((arn) => pulumi.output(policy(arn))) }, { parent });
   if (destinations?.length) new AlertSubscriptions(`${name}-topic-alerts`, { topicArn: topic.arn, destinations }, { parent });
   return topic.arn;
 }

@@ -25,15 +25,8 @@ export function regionalKeyPolicy(accountId: string, region: string, autoScaling
         Resource: "*",
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` } },
       },
-      {
-        // Alarms publish to SNS topics encrypted with this key; CloudWatch is not an IAM principal here.
-        Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
+      // Alarms publish to SNS topics encrypted with this key; CloudWatch is not an IAM principal here.
+      topicPublisher("CloudWatchAlarmsPublishToEncryptedTopics", "cloudwatch.amazonaws.com", accountId),
       {
         // Auto Scaling launches instances whose EBS volumes use this key through its service-linked role;
         // without this, instances fail to launch with Client.InternalError.
@@ -53,6 +46,23 @@ export function regionalKeyPolicy(accountId: string, region: string, autoScaling
       },
     ],
   });
+}
+
+/**
+ * A service that publishes to SNS topics encrypted with the key: a publisher needs
+ * kms:GenerateDataKey* and kms:Decrypt, and a service principal gets them only from the key policy
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services);
+ * only on this account's behalf.
+ */
+function topicPublisher(sid: string, service: string, accountId: string) {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    Resource: "*",
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  };
 }
 
 /** The service principal of EC2 Auto Scaling's service-linked role. */
@@ -81,4 +91,15 @@ const ALARM_TOPIC_KEY_STATEMENTS = ["AccountAdministersKeyThroughIam", "CloudWat
 export function alarmTopicKeyPolicy(accountId: string, region: string): string {
   const all = JSON.parse(regionalKeyPolicy(accountId, region)) as { Version: string; Statement: { Sid: string }[] };
   return JSON.stringify({ ...all, Statement: all.Statement.filter((s) => ALARM_TOPIC_KEY_STATEMENTS.includes(s.Sid)) });
+}
+
+/**
+ * The policy of a key that encrypts the topic an EventBridge rule delivers to: the account's
+ * administration through IAM, and EventBridge and CloudWatch alarms (the alarm on the rule's failed
+ * deliveries) generating and reading the topic's data keys (topicPublisher). The topic's own policy
+ * admits one rule; this key encrypts nothing else.
+ */
+export function eventRuleTopicKeyPolicy(accountId: string, region: string): string {
+  const alarms = JSON.parse(alarmTopicKeyPolicy(accountId, region)) as { Version: string; Statement: unknown[] };
+  return JSON.stringify({ ...alarms, Statement: [...alarms.Statement, topicPublisher("EventBridgePublishesToEncryptedTopic", "events.amazonaws.com", accountId)] });
 }
