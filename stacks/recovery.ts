@@ -108,12 +108,15 @@ export function regionRecovery(config: StackConfig, region: Region, secret: { se
   // alarm is the plan's trigger; with a person it pages from outside the primary's region (the Route 53
   // health-check alarms live in us-east-1, lost with a primary there).
   const triggered = config.recovery.mode === "alarm";
+  // The primary's CloudWatch switch lives in this region (the first secondary): the probe reads it.
+  const probedSwitch = config.regionSwitch.mechanism === "cloudwatch-alarm" ? placements.find((x) => x.switchedRegion === partner.primaryRegion && x.hostRegion === config.region) : undefined;
   const built = new RecoveryActions(`${config.appName}-recovery`, {
     prefix, region: config.region, actions,
     trigger: config.region === firstSecondary
       ? {
         alarmName: (triggered ? recoveryTriggerAlarmName : primaryProbeAlarmName)(config.appName, config.environment, config.region),
         probedRegion: partner.primaryRegion, healthUrl: healthUrl({ region: partner.primaryRegion, config }), alarmTopicArn: region.alarms.topicArn, startsPlan: triggered,
+        ...(probedSwitch ? { probedSwitchAlarm: { name: probedSwitch.alarmName, arn: pulumi.interpolate`arn:aws:cloudwatch:${config.region}:${accountOf(region.alarms.topicArn)}:alarm:${probedSwitch.alarmName}` } } : {}),
       }
       : undefined,
   }, { provider: region.provider });

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { primaryProbeAlarmName, recoveryTriggerAlarmName, RECOVERY_TRIGGER_SIGNAL } from "../components/recovery/recoveryStart";
+import { switchAlarmName } from "../components/dns/regionSwitch";
 import { GROUP_IGNORED_PROPERTIES } from "../components/compute/tierFleet";
 import { drillInputs, RawOutputs, simulatedOutputs } from "../src/drills/inputs";
 import { failback } from "../src/drills/scenarios/failback";
@@ -274,6 +275,22 @@ describe("in-cloud ARC Region switch plan", () => {
   });
 
   describe("alarm start (dr:recovery.mode alarm, the example)", () => {
+    it("the probe reads the primary's switch alarm where it lives (its own region), allowed DescribeAlarms on that alarm only: a switched-off primary fires no second recovery", () => {
+      const d = deployments.get("warm-standby")!;
+      const recoveryRegion = planOf(d.links).regions[1] as string;
+      const fn = resourcesOf(d.secondary, "aws:lambda/function:Function").find((f) => /-dr-probe$/.test(String(f.inputs.name)))!;
+      const wanted = switchAlarmName("orders", "prod", "us-east-1");
+      expect((fn.inputs.environment as Json).variables.SWITCH_ALARM_NAME).to.equal(wanted);
+      const policy = policyOf(oneOf(d.secondary, ROLE_POLICY, /recovery-probe-policy$/) as { inputs: Json });
+      const describe = policy.Statement.filter((x) => x.Action.includes("cloudwatch:DescribeAlarms"));
+      expect(describe).to.have.length(1);
+      expect(describe[0].Resource).to.have.length(1);
+      expect(describe[0].Resource[0]).to.match(new RegExp(`^arn:aws:cloudwatch:${recoveryRegion}:\\d{12}:alarm:${wanted}$`));
+      // The switch alarm is in that region: the primary stack builds it in its first secondary.
+      expect(resourcesOf(d.primary, "aws:cloudwatch/metricAlarm:MetricAlarm").find((x) => x.inputs.name === wanted)!.region).to.equal(recoveryRegion);
+    });
+
+
     it("every trigger condition names an associated alarm of type trigger, in the recovery region, that activates the secondary", () => {
       const plan = planOf(deployments.get("warm-standby")!.links);
       const secondary = plan.regions[1] as string;

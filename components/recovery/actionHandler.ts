@@ -66,13 +66,21 @@ exports.handler = async () => {
       // The recovery trigger's signal: the primary's endpoint, requested every PERIOD_SECONDS within this minute.
       const cw = require("@aws-sdk/client-cloudwatch"); const c = new cw.CloudWatchClient({});
       const period = Number(env.PERIOD_SECONDS);
+      // A probed region switched off (its switch alarm in ALARM, after a failover until failback, or
+      // from a drill's first step) is out of DNS by decision: its failures start no second recovery
+      // and page nobody. An unreadable switch probes as before.
+      let switchedOff = false;
+      if (env.SWITCH_ALARM_NAME) {
+        try { switchedOff = (await c.send(new cw.DescribeAlarmsCommand({ AlarmNames: [env.SWITCH_ALARM_NAME] }))).MetricAlarms?.[0]?.StateValue === "ALARM"; } catch (e) { switchedOff = false; }
+      }
       for (let t = 0; t + period <= 60; t += period) {
         const started = Date.now(); let failed = 1;
-        try { failed = (await fetch(env.HEALTH_URL, { signal: AbortSignal.timeout(period * 500) })).status === 200 ? 0 : 1; } catch (e) { failed = 1; }
+        if (switchedOff) failed = 0;
+        else try { failed = (await fetch(env.HEALTH_URL, { signal: AbortSignal.timeout(period * 500) })).status === 200 ? 0 : 1; } catch (e) { failed = 1; }
         await c.send(new cw.PutMetricDataCommand({ Namespace: env.NAMESPACE, MetricData: [{ MetricName: env.METRIC_NAME, Dimensions: [{ Name: "Region", Value: env.PROBED_REGION }], Value: failed, StorageResolution: 1 }] }));
         await new Promise((r) => setTimeout(r, Math.max(0, period * 1000 - (Date.now() - started))));
       }
-      return { probed: env.HEALTH_URL };
+      return { probed: env.HEALTH_URL, switchedOff };
     }
     default:
       throw new Error("unknown DR_ACTION " + env.DR_ACTION);

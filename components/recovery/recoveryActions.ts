@@ -39,7 +39,11 @@ export interface RecoveryActionsArgs {
    * The probe of the primary's regional endpoint and its alarm (recovery region only): the plan's
    * trigger with alarm start (`startsPlan`), else a page from outside the primary's region.
    */
-  readonly trigger?: { readonly alarmName: string; readonly probedRegion: string; readonly healthUrl: string; readonly alarmTopicArn: pulumi.Input<string>; readonly startsPlan: boolean };
+  readonly trigger?: {
+    readonly alarmName: string; readonly probedRegion: string; readonly healthUrl: string; readonly alarmTopicArn: pulumi.Input<string>; readonly startsPlan: boolean;
+    /** The probed region's CloudWatch switch alarm when it lives in this region: while it reads off, the probe reports no failure. */
+    readonly probedSwitchAlarm?: { readonly name: string; readonly arn: pulumi.Input<string> };
+  };
 }
 
 export class RecoveryActions extends pulumi.ComponentResource {
@@ -59,8 +63,15 @@ export class RecoveryActions extends pulumi.ComponentResource {
       const s = RECOVERY_TRIGGER_SIGNAL;
       const probe = fn({
         key: "probe", handler: "probe", timeoutSeconds: 70,
-        environment: { HEALTH_URL: t.healthUrl, PROBED_REGION: t.probedRegion, NAMESPACE: s.namespace, METRIC_NAME: s.metricName, PERIOD_SECONDS: String(s.periodSeconds) },
-        statements: [{ Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: ["*"], Condition: { StringEquals: { "cloudwatch:namespace": s.namespace } } }],
+        environment: {
+          HEALTH_URL: t.healthUrl, PROBED_REGION: t.probedRegion, NAMESPACE: s.namespace, METRIC_NAME: s.metricName, PERIOD_SECONDS: String(s.periodSeconds),
+          ...(t.probedSwitchAlarm ? { SWITCH_ALARM_NAME: t.probedSwitchAlarm.name } : {}),
+        },
+        statements: [
+          { Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: ["*"], Condition: { StringEquals: { "cloudwatch:namespace": s.namespace } } },
+          // DescribeAlarms takes alarm ARNs as resources (r53recovery/latest/dg/security_iam_region_switch_cloudwatch.html).
+          ...(t.probedSwitchAlarm ? [{ Effect: "Allow" as const, Action: ["cloudwatch:DescribeAlarms"], Resource: [t.probedSwitchAlarm.arn] }] : []),
+        ],
       });
       const rule = new aws.cloudwatch.EventRule(`${name}-probe-schedule`, { scheduleExpression: "rate(1 minute)", description: `probes ${t.healthUrl} from ${args.region} every ${s.periodSeconds} s` }, { parent: this });
       new aws.cloudwatch.EventTarget(`${name}-probe-target`, { rule: rule.name, arn: probe.arn }, { parent: this });
