@@ -28,7 +28,7 @@ import { Step } from "./step";
  * secondary-switched-off: the SECONDARY's switch was left off before the drill (by an earlier drill or
  * by hand), so Route 53 holds its record unhealthy whatever its endpoint answers.
  */
-export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", "recovery-cloudwatch-impaired", ...BACKUP_FAULTS] as const;
+export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", "recovery-cloudwatch-impaired", "crash-after-switch-off", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /** primary-region-returns: the old primary is lost as the drill starts and answers again (health endpoints passing) this long after. */
@@ -155,9 +155,13 @@ export class SimulatedCloud implements Cloud {
     fs.writeFileSync(file, JSON.stringify(this.state));
   }
 
-  /** The crash-after-cutover fault: the process dies once, right after the cut-over's action. */
+  /**
+   * The crash faults: the process dies once, right after the cut-over's action (crash-after-cutover)
+   * or right after the old region's switch-off (crash-after-switch-off: DNS already moving, the writer not yet).
+   */
   afterAction(step: Step, persist: () => void): void {
-    if (step.marks?.includes("cutover") && this.state.faults.includes("crash-after-cutover") && !this.state.crashed) {
+    const crashes = (step.marks?.includes("cutover") && this.state.faults.includes("crash-after-cutover")) || (step.kind === "switch-off" && this.state.faults.includes("crash-after-switch-off"));
+    if (crashes && !this.state.crashed) {
       this.state.crashed = true;
       persist();
       throw new SimulatedCrash(step.name);

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { SimState } from "../../src/drills/simulator";
-import { resume, simulate } from "./harness";
+import { projectWith, resume, simulate } from "./harness";
 
 describe("outage shapes: CloudWatch impaired in the recovery region while the primary is lost", function () {
   this.timeout(10_000);
@@ -29,5 +29,27 @@ describe("outage shapes: CloudWatch impaired in the recovery region while the pr
     expect(again.result.exitCode).to.equal(0);
     expect(again.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]);
     expect(again.sim.calls.filter((c) => c.operation === "FailoverGlobalCluster")).to.have.length(1);
+  });
+});
+
+describe("outage shapes: a failover interrupted between the switch-off and the cut-over", function () {
+  this.timeout(10_000);
+
+  it("pilot light: the process dies right after the old region's switch-off; resume goes on to the one cut-over and DNS ends on the recovery region", async () => {
+    const dir = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light"));
+    const r = await simulate("failover", { cwd: dir, faults: ["crash-after-switch-off"] });
+    // Died: the old region is switched off (DNS moving to capacity that stands) while it still holds the writer.
+    expect(r.result.exitCode).to.not.equal(0);
+    expect(r.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false]);
+    expect(r.sim.writer).to.equal("us-east-1");
+    expect(r.sim.calls.filter((c) => c.operation === "FailoverGlobalCluster")).to.deep.equal([]);
+    expect(r.lines.join("\n")).to.contain(`drill resume ${r.journalFile} --simulate`);
+    const again = await resume(r.journalFile);
+    expect(again.result.exitCode).to.equal(0);
+    expect(again.sim.writer).to.equal("us-west-2");
+    expect(again.sim.calls.filter((c) => c.operation === "FailoverGlobalCluster")).to.have.length(1);
+    // The switch-off was not finished in the journal, so resume wrote it again: idempotent, still off.
+    expect(again.sim.regions["us-east-1"].switch.map((w) => w.on)).to.deep.equal([false, false]);
+    expect(again.journal.some((e) => e.step === "verify-service" && e.event === "done")).to.equal(true);
   });
 });

@@ -350,7 +350,7 @@ describe("drills in the simulator", function () {
     const scenarios = new Set([...runs.values()].map((r) => (r.journal[0].detail as { scenario: string }).scenario));
     expect([...scenarios, "restore"].sort()).to.deep.equal([...scenarioNames()].sort());
     const faults = new Set([...runs.values()].flatMap((r) => (r.journal[0].detail as { faults: string[] }).faults));
-    expect([...faults, "crash-after-cutover", ...BACKUP_FAULTS].sort()).to.deep.equal([...FAULTS].sort());
+    expect([...faults, "crash-after-cutover", "crash-after-switch-off", ...BACKUP_FAULTS].sort()).to.deep.equal([...FAULTS].sort()); // crash-after-switch-off: outageShapes.test.ts
   });
 });
 

@@ -28,7 +28,7 @@ export const failover: Scenario = {
   modelRto: "switched-failover",
   fromMayBeDown: true,
   movesActiveRegion: true,
-  faults: ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", "recovery-cloudwatch-impaired"],
+  faults: ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", "recovery-cloudwatch-impaired", "crash-after-switch-off"],
   disruption: (_inputs, from, to) => ({
     warning: `FailoverGlobalCluster with AllowDataLoss: writes to ${from.region} not yet replicated to ${to.region} (the replication lag) are LOST, and writes fail until ${to.region} writes (typically ${AURORA_UNPLANNED_FAILOVER_SECONDS} s, up to a few minutes); production traffic moves to ${to.region}`,
   }),
