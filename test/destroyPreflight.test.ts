@@ -343,6 +343,18 @@ describe("dr destroy / deploy with the preflights", () => {
     expect(aws.changes).to.deep.equal([]);
   });
 
+  it("lists an AWS Backup restore test's cluster in a stack's own DB subnet group (it holds the group until its validation window ends), not the stack's own cluster", async () => {
+    const log: string[] = [];
+    const aws = account(log);
+    const own = { identifier: "orders-prod-us-east-1", deletionProtection: true };
+    aws.restoreGroups = { "orders-prod-us-east-1": [own, { identifier: "awsbackup-restore-test-1a2b3c", deletionProtection: false }] };
+    const r = await run(["destroy", "--check"], aws, log);
+    expect(r.code).to.equal(1);
+    expect(r.out).to.contain("[primary us-east-1] Aurora cluster awsbackup-restore-test-1a2b3c (restored from backup, in no Pulumi state) uses DB subnet group orders-prod-us-east-1")
+      .and.contain("AWS Backup deletes it when the test's validation window ends");
+    expect(r.out).to.not.contain("Aurora cluster orders-prod-us-east-1 (restored from backup");
+  });
+
   it("with both flags names each change, makes it before the first stack is destroyed, then destroys in order", async () => {
     const log: string[] = [];
     const aws = account(log);

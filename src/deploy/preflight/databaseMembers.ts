@@ -76,6 +76,8 @@ export function databaseMemberFindings(f: DatabaseMemberFacts): Finding[] {
  * (InvalidDBSubnetGroupStateFault: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html),
  * and EC2 a security group an interface uses (DependencyViolation), so the destroy would stop on
  * them. Deleting the cluster is the operator's decision: it may be what serves (runbooks/restore.md).
+ * AWS Backup restore testing restores into a standing cluster's own subnet group (stacks/gameDays.ts)
+ * and keeps each restored cluster for its validation window: the same trap, while a test runs.
  */
 function restoredClusterFindings(f: DatabaseMemberFacts): Finding[] {
   if (!f.restored) return [];
@@ -85,7 +87,10 @@ function restoredClusterFindings(f: DatabaseMemberFacts): Finding[] {
     return {
       stack: f.stack, region: f.region, kind: "restored-cluster-in-restore-subnet-group" as const, severity: "blocks-destroy" as const, resource: c.identifier,
       message: `Aurora cluster ${c.identifier} (restored from backup, in no Pulumi state) uses DB subnet group ${subnetGroupName} of stack ${f.stack} and its database security group; ` +
-        "RDS refuses to delete a subnet group a cluster uses, so the destroy would stop there. If it serves traffic, return to the primary first (runbooks/restore.md, \"Returning to the primary region\"); then delete it, keeping a final snapshot",
+        "RDS refuses to delete a subnet group a cluster uses, so the destroy would stop there. " +
+        (subnetGroupName === f.clusterIdentifier
+          ? "In the stack's own subnet group it is an AWS Backup restore test's (tag awsbackup-restore-test): AWS Backup deletes it when the test's validation window ends; wait for that, or delete it"
+          : "If it serves traffic, return to the primary first (runbooks/restore.md, \"Returning to the primary region\"); then delete it, keeping a final snapshot"),
       steps: [
         ...live.flatMap((i) => [`aws rds delete-db-instance --region ${f.region} --db-instance-identifier ${i.identifier}`, `aws rds wait db-instance-deleted --region ${f.region} --db-instance-identifier ${i.identifier}`]),
         ...(c.deletionProtection ? [`aws rds modify-db-cluster --region ${f.region} --db-cluster-identifier ${c.identifier} --no-deletion-protection --apply-immediately`] : []),

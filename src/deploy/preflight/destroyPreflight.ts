@@ -47,6 +47,10 @@ export async function gatherFacts(aws: PreflightAws, t: StackTargets): Promise<S
 /** The cluster's DB instances now, beside what the stack manages, and the global database's members. */
 export async function gatherDatabaseMembers(aws: PreflightAws, t: StackTargets, facts: StackFacts): Promise<DatabaseMemberFacts> {
   const clusterIdentifier = facts.cluster?.identifier;
+  // Clusters outside Pulumi's state in the stack's DB subnet groups: the restore drill's in a
+  // backup-restore secondary's `-restore` group, and AWS Backup restore tests' in a standing
+  // cluster's own group (named as the cluster; gameDays.ts), which live until their validation window ends.
+  const group = t.restoreSubnetGroupName ?? (clusterIdentifier ? t.clusterIdentifier : undefined);
   return {
     stack: t.stack,
     region: t.region,
@@ -54,13 +58,13 @@ export async function gatherDatabaseMembers(aws: PreflightAws, t: StackTargets, 
     instances: clusterIdentifier ? await aws.clusterInstances(t.region, clusterIdentifier) : undefined,
     managedInstanceIdentifiers: t.managedInstanceIdentifiers,
     globalCluster: facts.globalCluster,
-    ...(t.restoreSubnetGroupName ? { restored: await restoredClusters(aws, t.region, t.restoreSubnetGroupName) } : {}),
+    ...(group ? { restored: await restoredClusters(aws, t.region, group, clusterIdentifier) } : {}),
   };
 }
 
-/** The clusters in a restore subnet group, with their DB instances. */
-export async function restoredClusters(aws: PreflightAws, region: string, subnetGroupName: string): Promise<NonNullable<DatabaseMemberFacts["restored"]>> {
-  const clusters = await aws.clustersInSubnetGroup(region, subnetGroupName);
+/** The clusters in a DB subnet group but the stack's own (`own`), with their DB instances. */
+export async function restoredClusters(aws: PreflightAws, region: string, subnetGroupName: string, own?: string): Promise<NonNullable<DatabaseMemberFacts["restored"]>> {
+  const clusters = (await aws.clustersInSubnetGroup(region, subnetGroupName)).filter((c) => c.identifier !== own);
   const instances: Record<string, DbInstanceFacts[]> = {};
   for (const c of clusters) instances[c.identifier] = await aws.clusterInstances(region, c.identifier);
   return { subnetGroupName, clusters, instances };
