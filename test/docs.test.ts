@@ -50,10 +50,6 @@ describe("docs match the code", () => {
     expect(citing).to.deep.equal([]);
   });
 
-  it("keeps the README's test-time sentence for the lead's measurement", () => {
-    expect(readme).to.match(/Measured on a 2-core machine: [\d,]+\s+tests, \d+ to \d+ s in all/);
-  });
-
   it("says where IAM's and Route 53's control planes are, what a us-east-1 outage freezes, and what to keep outside the protected regions", () => {
     expect(readme).to.not.match(/through its own region's\s+provider/);
     const stability = section(readme, "Who owns each cross-region link");
