@@ -6,12 +6,13 @@
  * global database and one active region (pilot-light, warm-standby).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { stackCapacity } from "../components/compute/capacity";
+import { databaseCapacityFor, stackCapacity } from "../components/compute/capacity";
 import { regionSwitchPlacements } from "../components/dns/regionSwitch";
-import { ActionSpec, RecoveryActions, switchActions } from "../components/recovery/recoveryActions";
+import { absentAction, ActionSpec, RecoveryActions, switchActions } from "../components/recovery/recoveryActions";
 import { primaryProbeAlarmName, recoveryTriggerAlarmName } from "../components/recovery/recoveryStart";
 import { DrStrategy } from "../components/strategy";
 import { writerInstanceId } from "../src/drills/scenarios/database";
+import { HEADLESS_LAMBDA_KINDS, PRIMARY_LAMBDA_KINDS } from "../src/regionswitch/translate";
 import { healthUrl } from "../src/drills/scenarios/gates";
 import { StackConfig } from "./configSchema";
 import { Exported, RecoveryExports } from "./contract";
@@ -53,8 +54,17 @@ export function regionRecovery(config: StackConfig, region: Region, secret: { se
       statements: tiers.length ? [{ Effect: "Allow", Action: ["autoscaling:UpdateAutoScalingGroup"], Resource: tiers.map(({ t }) => t.autoScalingGroupArn) }] : [],
     },
   ];
+  // Every plan action exists in both plan regions (a CustomActionLambda block names one per region,
+  // custom-action-lambda-block.html): each region's copy of a switch writes the same switch metric.
   if (config.regionSwitch.mechanism === "cloudwatch-alarm")
-    actions.push(...switchActions(placements, [{ region: other, effect: "off" }, { region: config.region, effect: "on" }, { region: other, effect: "on" }]));
+    actions.push(...switchActions(placements, [other, config.region].flatMap((r) => [{ region: r, effect: "off" as const }, { region: r, effect: "on" as const }])));
+  const isPrimary = config.region === partner.primaryRegion;
+  // The primary keeps its DB instances: its copies of the headless member's writer actions refuse.
+  if (isPrimary && databaseCapacityFor(config.strategy, "secondary", config.database.instances).headless)
+    actions.push(...HEADLESS_LAMBDA_KINDS.map((k) => absentAction(k, `${k} runs only in the headless member (${other}) when failover activates it; ${config.region} keeps its DB instances`)));
+  // Failback re-replicates the secret from the primary: the secondary's copies refuse.
+  if (!isPrimary)
+    actions.push(...PRIMARY_LAMBDA_KINDS.map((k) => absentAction(k, `${k} runs only in the primary's region (${partner.primaryRegion}) when failback activates it`)));
   if (capacity.database.headless && region.database) {
     const clusterArn = region.database.clusterArn;
     const instanceId = writerInstanceId(clusterIdentifier(config));

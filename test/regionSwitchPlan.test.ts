@@ -17,7 +17,7 @@ import { writerInstanceId } from "../src/drills/scenarios/database";
 import { Step } from "../src/drills/step";
 import { executionRoleStatements, planNameProblem } from "../src/regionswitch/planSpec";
 import { startRegionSwitch } from "../src/regionswitch/start";
-import { PlanTranslationError, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, translateWorkflow } from "../src/regionswitch/translate";
+import { planActionKeys, PlanTranslationError, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, translateWorkflow } from "../src/regionswitch/translate";
 import { DrStrategy, parseStackConfig } from "../stacks/configSchema";
 import { tempDir } from "./drills/harness";
 import { Deployment, deploymentFor } from "./harness/deployments";
@@ -119,19 +119,40 @@ describe("in-cloud ARC Region switch plan", () => {
             expect((c.asgs as Json[]).map((a) => a.arn.split(":")[3]), b.name).to.deep.equal(plan.regions);
       });
 
-      it("runs every Lambda in the region whose stack built it, and only from the activating (or, to scale in, the deactivating) region", () => {
+      it("names the action's Lambda in each of the plan's regions in every CustomActionLambda block, each built there by that region's stack; the copy regionToRun picks does the step's action", () => {
+        // "required to specify two Lambda functions ... one in each of the plan's Regions"
+        // (https://docs.aws.amazon.com/r53recovery/latest/dg/custom-action-lambda-block.html); the API takes 1 or 2.
         const d = deployments.get(strategy)!;
         const inputs = inputsOf(d, strategy);
-        for (const w of planOf(d.links).workflows as Json[]) {
-          const other = w.workflowTargetRegion === inputs.primary.region ? inputs.secondary.region : inputs.primary.region;
-          for (const s of flat(w.steps).filter((x) => x.executionBlockType === "CustomActionLambda")) {
-            const c = s.customActionLambdaConfigs[0];
-            const region = c.regionToRun === "activatingRegion" ? w.workflowTargetRegion : other;
-            expect(c.lambdas[0].arn, s.name).to.match(new RegExp(`^arn:aws:lambda:${region}:`));
+        const plan = planOf(d.links);
+        const blocks = (plan.workflows as Json[]).flatMap((w) => flat(w.steps).filter((x) => x.executionBlockType === "CustomActionLambda").map((s) => ({ w, s })));
+        expect(blocks.length).to.be.greaterThan(4);
+        for (const { w, s } of blocks) {
+          const c = s.customActionLambdaConfigs[0];
+          expect((c.lambdas as Json[]).map((l) => l.arn.split(":")[3]), s.name).to.deep.equal(plan.regions);
+          const fns = (c.lambdas as Json[]).map((l) => {
+            const region = l.arn.split(":")[3] as string;
             const stack = region === inputs.primary.region ? d.primary : d.secondary;
-            const fn = resourcesOf(stack, "aws:lambda/function:Function").find((f) => c.lambdas[0].arn.endsWith(`:function:${f.inputs.name}`));
-            expect(fn?.region, s.name).to.equal(region);
-          }
+            const fn = resourcesOf(stack, "aws:lambda/function:Function").find((f) => l.arn.endsWith(`:function:${f.inputs.name}`));
+            expect(fn?.region, `${s.name} in ${region}`).to.equal(region);
+            return fn!;
+          });
+          const other = w.workflowTargetRegion === inputs.primary.region ? inputs.secondary.region : inputs.primary.region;
+          const runs = fns.find((f) => f.region === (c.regionToRun === "activatingRegion" ? w.workflowTargetRegion : other))!;
+          const kind = origin(s.description)[1];
+          expect((runs.inputs.environment as Json).variables.DR_ACTION, s.name).to.equal(kind.startsWith("switch-") ? "switch" : kind);
+        }
+      });
+
+      it("the copy of an action in the region no workflow runs it in may only write its logs, and fails saying why", () => {
+        const d = deployments.get(strategy)!;
+        const absent = [d.primary, d.secondary].flatMap((ev) => resourcesOf(ev, "aws:lambda/function:Function").filter((f) => (f.inputs.environment as Json | undefined)?.variables?.DR_ACTION === "absent").map((f) => ({ ev, f })));
+        // The secondary's copies of failback's secret actions at least.
+        expect(absent.length).to.be.at.least(2);
+        for (const { ev, f } of absent) {
+          expect((f.inputs.environment as Json).variables.WHY, f.name).to.match(/runs only in /);
+          const policy = policyOf(resourcesOf(ev, ROLE_POLICY).find((r) => r.name === `${f.name}-policy`) as { inputs: Json });
+          expect(policy.Statement.flatMap((x) => x.Action), f.name).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents"]);
         }
       });
     });
@@ -351,8 +372,11 @@ describe("in-cloud ARC Region switch plan", () => {
     const steps = failover.steps(inputs, inputs.primary, inputs.secondary);
     const base = { inputs, from: inputs.primary, to: inputs.secondary };
 
-    it("refuses a step whose Lambda the stack did not export, naming the stack to deploy", () => {
-      expect(() => translateWorkflow(steps, { ...base, resources: {} }, "x")).to.throw(PlanTranslationError, /stack "secondary" exports none.*pulumi up --stack secondary/);
+    it("refuses a step whose Lambda either plan region's stack did not export, naming the stack to deploy", () => {
+      const keys = planActionKeys(inputs.primary.region, inputs.secondary.region, { headless: true, switchLambdas: true });
+      const built = (region: string) => ({ lambdaArns: Object.fromEntries(keys.map((k) => [k, `arn:aws:lambda:${region}:111122223333:function:${k}`])), autoScalingGroupArns: {} });
+      expect(() => translateWorkflow(steps, { ...base, resources: { [inputs.secondary.region]: built(inputs.secondary.region) } }, "x")).to.throw(PlanTranslationError, /in both of the plan's regions\), but stack "primary" exports none.*pulumi up --stack primary/);
+      expect(() => translateWorkflow(steps, { ...base, resources: { [inputs.primary.region]: built(inputs.primary.region) } }, "x")).to.throw(PlanTranslationError, /stack "secondary" exports none.*pulumi up --stack secondary/);
     });
 
     it("with arc-routing-control, switches by ARCRoutingControl on the switched regions' own routing controls, and lets the role update only those", () => {

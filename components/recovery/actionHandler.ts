@@ -57,6 +57,9 @@ exports.handler = async () => {
       await c.send(new cw.PutMetricDataCommand({ Namespace: env.NAMESPACE, MetricData: [{ MetricName: env.METRIC_NAME, Dimensions: dims, Value: Number(env.VALUE), StorageResolution: 60 }] }));
       return { switched: env.SWITCHED_REGION, value: Number(env.VALUE) };
     }
+    case "absent":
+      // The copy of a plan action in the region no workflow runs it in (a block names one per region).
+      throw new Error(env.WHY);
     case "verify-service": {
       const res = await fetch(env.HEALTH_URL, { signal: AbortSignal.timeout(5000) });
       if (res.status !== 200) throw new Error(env.HEALTH_URL + " answers " + res.status);

@@ -137,3 +137,12 @@ export function switchActions(placements: readonly RegionSwitchPlacement[], swit
     };
   });
 }
+
+/**
+ * The copy of a plan action in a region where no workflow of the plan runs it: a CustomActionLambda
+ * block names the action's Lambda in both plan regions, so this region builds one that may do
+ * nothing (its role: its own logs only) and fails, saying why, if it ever runs.
+ */
+export function absentAction(key: string, why: string): ActionSpec {
+  return { key, handler: "absent", environment: { WHY: why }, statements: [] };
+}

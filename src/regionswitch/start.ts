@@ -14,7 +14,7 @@ import { DrillRequest, DrillResult, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
 import { DrillInputs, DrillRegion, TIERS } from "../drills/inputs";
 import { Step } from "../drills/step";
-import { APPROVAL_STEP_NAME, COVERS, HEADLESS_LAMBDA_KINDS, lambdaKey, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, RegionResources, translateWorkflow } from "./translate";
+import { APPROVAL_STEP_NAME, COVERS, planActionKeys, RegionResources, translateWorkflow } from "./translate";
 
 export type StartMode = "dry-run" | "simulate" | "execute";
 
@@ -63,7 +63,7 @@ export function isoDurationSeconds(iso: string): number | undefined {
 /** Placeholder ARNs for a simulation: the plan's shape needs them, the simulator never calls them. */
 function simulatedResources(inputs: DrillInputs): Record<string, RegionResources> {
   const account = inputs.primary.dbClusterArn.split(":")[4];
-  const keys = [...REGION_LAMBDA_KINDS, ...HEADLESS_LAMBDA_KINDS, ...PRIMARY_LAMBDA_KINDS, ...[inputs.primary, inputs.secondary].flatMap((r) => [lambdaKey("switch-on", r.region), lambdaKey("switch-off", r.region)])];
+  const keys = planActionKeys(inputs.primary.region, inputs.secondary.region, { headless: true, switchLambdas: true });
   const of = (r: DrillRegion): RegionResources => ({
     lambdaArns: Object.fromEntries(keys.map((k) => [k, `arn:aws:lambda:${r.region}:${account}:function:${inputs.appName}-${k}`])),
     autoScalingGroupArns: Object.fromEntries(TIERS.map((t) => [t, `arn:aws:autoscaling:${r.region}:${account}:autoScalingGroup:sim:autoScalingGroupName/${inputs.appName}-${t}`])),

@@ -12,7 +12,8 @@
  *   for InService instances; it never scales down (ec2-auto-scaling-block.html). Exactly one ASG per
  *   region per block, both regions' named (arc-region-switch/latest/api/API_Ec2AsgCapacityIncreaseConfiguration.html),
  *   so one block per tier, in Parallel where the drill scales the tiers together.
- * - CustomActionLambda runs a Lambda in the activating or deactivating region (custom-action-lambda-block.html).
+ * - CustomActionLambda names the action's Lambda in each of the plan's two regions and runs the one in
+ *   the activating or deactivating region (custom-action-lambda-block.html).
  */
 import { Tier, DrillInputs, DrillRegion } from "../drills/inputs";
 import { Step, StepKind } from "../drills/step";
@@ -141,10 +142,20 @@ export function lambdaKey(kind: StepKind, switchedRegion?: string): string {
 
 /** Lambda actions every region stack builds (RecoveryActions), beside the switches. */
 export const REGION_LAMBDA_KINDS = ["promote-secret", "verify-service", "scale-in"] as const satisfies readonly StepKind[];
-/** Only where the database member is headless (pilot light): the writer a promotion needs. */
+/** Built for real where the database member is headless (pilot light): the writer a promotion needs; the primary builds a refusing copy. */
 export const HEADLESS_LAMBDA_KINDS = ["add-writer", "wait-writer"] as const satisfies readonly StepKind[];
-/** Only in the primary's stack: failback re-replicates the secret from there. */
+/** Built for real in the primary's stack (failback re-replicates the secret from there); the secondary builds a refusing copy. */
 export const PRIMARY_LAMBDA_KINDS = ["copy-back-secret", "reestablish-secret-replica"] as const satisfies readonly StepKind[];
+
+/**
+ * Every action key the plan's Lambda blocks may name, each of which BOTH plan regions build: the
+ * region actions, the headless member's writer actions (when the plan has a headless member), the
+ * failback's secret actions, and with CloudWatch switches each region's switch on and off.
+ */
+export function planActionKeys(primaryRegion: string, secondaryRegion: string, o: { readonly headless: boolean; readonly switchLambdas: boolean }): string[] {
+  const switches = o.switchLambdas ? [primaryRegion, secondaryRegion].flatMap((r) => [lambdaKey("switch-off", r), lambdaKey("switch-on", r)]) : [];
+  return [...REGION_LAMBDA_KINDS, ...(o.headless ? HEADLESS_LAMBDA_KINDS : []), ...PRIMARY_LAMBDA_KINDS, ...switches];
+}
 
 /** A plan step's description: the drill step's kind and region first (the test reads them back), then its purpose. */
 export function describeStep(step: Pick<Step, "kind" | "region" | "purpose">): string {
@@ -183,13 +194,19 @@ const minutes = (step: Step) => Math.max(5, Math.ceil((step.verify?.timeoutSecon
 export const COVERS: Partial<Record<StepKind, StepKind>> = { "scale-out": "wait-capacity", "database-switchover": "wait-database", "database-failover": "wait-database" };
 
 function lambdaStep(step: Step, c: TranslationContext, runIn: DrillRegion, key: string): PlanStep {
-  const arn = c.resources[runIn.region]?.lambdaArns[key];
-  if (!arn)
-    throw new PlanTranslationError(`drill step ${step.name} needs the custom-action Lambda "${key}" in ${runIn.region}, but stack "${runIn.stack}" exports none (regional.recovery.lambdaArns); deploy "${runIn.stack}" with this version of the program first ('pulumi up --stack ${runIn.stack}')`);
+  // The block names the action's Lambda in EACH of the plan's regions (custom-action-lambda-block.html:
+  // "required to specify two Lambda functions ... one in each of the plan's Regions"); regionToRun
+  // picks the copy that runs. Both copies exist because every plan region builds every plan action.
+  const lambdas = [c.inputs.primary, c.inputs.secondary].map((r) => {
+    const arn = c.resources[r.region]?.lambdaArns[key];
+    if (!arn)
+      throw new PlanTranslationError(`drill step ${step.name} needs the custom-action Lambda "${key}" in ${r.region} (the block names it in both of the plan's regions), but stack "${r.stack}" exports none (regional.recovery.lambdaArns); deploy "${r.stack}" with this version of the program first ('pulumi up --stack ${r.stack}')`);
+    return { arn };
+  });
   return {
     name: step.name, description: describeStep(step), executionBlockType: "CustomActionLambda",
     customActionLambdaConfigs: [{
-      lambdas: [{ arn }], regionToRun: runIn === c.to ? "activatingRegion" : "deactivatingRegion", retryIntervalMinutes: 1, timeoutMinutes: minutes(step),
+      lambdas, regionToRun: runIn === c.to ? "activatingRegion" : "deactivatingRegion", retryIntervalMinutes: 1, timeoutMinutes: minutes(step),
       // A best-effort drill step (aimed at a region that may not answer) is skipped in an ungraceful execution.
       ...(step.required ? {} : { ungracefuls: [{ behavior: "skip" as const }] }),
     }],
