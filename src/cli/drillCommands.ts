@@ -14,7 +14,7 @@ import { undoDrill } from "../drills/undo";
 import { runSwitch } from "../drills/switchDrill";
 import { parseOutputsOption } from "../drills/load";
 import { scenario, scenarioNames } from "../drills/scenarios";
-import { Fault, FAULTS } from "../drills/simulator";
+import { Fault, FAULTS } from "../drills/simState";
 import { Gate, GATES } from "../drills/step";
 import { DEFAULT_CUTOVER_TIMEOUT_SECONDS } from "../drills/scenarios/database";
 

@@ -19,7 +19,8 @@ import { writeReport } from "./report";
 import { Outcome, retrying, runSteps, SimulatedCrash } from "./runner";
 import { activeRegionCommands } from "./scenarios/data";
 import { scenario as scenarioNamed } from "./scenarios";
-import { Fault, FAULTS, initialState, SimulatedCloud } from "./simulator";
+import { Fault, FAULTS, initialState } from "./simState";
+import { SimulatedCloud } from "./simulator";
 import { Facts, Gate, Scenario, Step } from "./step";
 
 export type Mode = "dry-run" | "simulate" | "execute";

@@ -11,7 +11,7 @@ import { DEFAULT_JOURNAL_DIR, DrillRequest, DrillResult, runDrill } from "./dril
 import { DrillError } from "./errors";
 import { Journal } from "./journal";
 import { readProjectStacks } from "./load";
-import { Fault, FAULTS, SIM_START } from "./simulator";
+import { Fault, FAULTS, SIM_START } from "./simState";
 
 export type GameDayMode = "dry-run" | "simulate";
 

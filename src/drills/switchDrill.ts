@@ -17,7 +17,8 @@ import { loadInputs, readProjectStacks } from "./load";
 import { readSwitchCall, switchCallRegion, switchCli } from "./regionSwitch";
 import { runSteps } from "./runner";
 import { confirmSwitches, readSwitchesCalls, switchStates, switchStep } from "./scenarios/switch";
-import { initialState, SimulatedCloud } from "./simulator";
+import { initialState } from "./simState";
+import { SimulatedCloud } from "./simulator";
 import { Step } from "./step";
 
 export type SwitchRequest = Pick<DrillRequest, "mode" | "outputs" | "cwd" | "yes" | "log" | "confirm" | "awsCloud" | "readOutputs" | "pulumiAvailable"> & {

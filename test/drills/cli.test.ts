@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { registerDrillCommands } from "../../src/cli/drillCommands";
 import { checkFaults } from "../../src/drills/drill";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
-import { FAULTS, SimState } from "../../src/drills/simulator";
+import { FAULTS, SimState } from "../../src/drills/simState";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readJournal } from "../../src/drills/journal";

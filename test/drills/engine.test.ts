@@ -11,7 +11,8 @@ import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { backoffSeconds, MAX_BACKOFF_SECONDS, retrying, runSteps } from "../../src/drills/runner";
 import { createWriterInstance, cutover, DEFAULT_CUTOVER_TIMEOUT_SECONDS, waitDatabaseCutover } from "../../src/drills/scenarios/database";
 import { scaleOut } from "../../src/drills/scenarios/capacity";
-import { initialState, SimulatedCloud } from "../../src/drills/simulator";
+import { initialState } from "../../src/drills/simState";
+import { SimulatedCloud } from "../../src/drills/simulator";
 import { StepContext } from "../../src/drills/step";
 import { PROJECT_DIR, projectWith, resume, simulate } from "./harness";
 

@@ -7,7 +7,7 @@ import { DrillRequest, DrillResult, runDrill, resumeDrill } from "../../src/dril
 import { DrillInputs } from "../../src/drills/inputs";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { readJournal, JournalEntry } from "../../src/drills/journal";
-import { SimState } from "../../src/drills/simulator";
+import { SimState } from "../../src/drills/simState";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../../..");
 export const FIXTURES = path.join(PROJECT_DIR, "test/fixtures/drills");

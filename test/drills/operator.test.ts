@@ -14,7 +14,8 @@ import { CloudError } from "../../src/drills/cloud";
 import { DrillRequest, EXIT, resumeDrill, runDrill } from "../../src/drills/drill";
 import { DrillError } from "../../src/drills/errors";
 import { readJournal } from "../../src/drills/journal";
-import { initialState, SimulatedCloud } from "../../src/drills/simulator";
+import { initialState } from "../../src/drills/simState";
+import { SimulatedCloud } from "../../src/drills/simulator";
 import { FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, resume, simulate, tempDir } from "./harness";
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);

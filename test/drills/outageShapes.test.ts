@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import { SimState } from "../../src/drills/simulator";
+import { SimState } from "../../src/drills/simState";
 import { projectWith, resume, simulate } from "./harness";
 
 describe("outage shapes: CloudWatch impaired in the recovery region while the primary is lost", function () {

@@ -15,7 +15,7 @@ import { newestRecoveryPoint } from "../../src/drills/scenarios/restore";
 import { runDrill } from "../../src/drills/drill";
 import { undoDrill } from "../../src/drills/undo";
 import { readProjectStacks } from "../../src/drills/load";
-import { SIM_START } from "../../src/drills/simulator";
+import { SIM_START } from "../../src/drills/simState";
 import { SIM_RESTORE_FAILURE } from "../../src/drills/simBackup";
 import { AURORA_INSTANCE_CREATE_SECONDS, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, INSTANCE_LAUNCH_SECONDS, restoreSecondsFor } from "../../src/model/timings";
 import { FIXTURES, printed, PROJECT_DIR, projectWith, Ran, simulate } from "./harness";

@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
-import { failoverAnswer, FAULTS, PRIMARY_RETURNS_AFTER_SECONDS, SIM_START, SimulatedCloud } from "../../src/drills/simulator";
+import { failoverAnswer, FAULTS, PRIMARY_RETURNS_AFTER_SECONDS, SIM_START } from "../../src/drills/simState";
+import { SimulatedCloud } from "../../src/drills/simulator";
 import { credentialsCall } from "../../src/drills/drill";
 import { BACKUP_FAULTS } from "../../src/drills/simBackup";
 import { parseStackConfig } from "../../stacks/configSchema";
