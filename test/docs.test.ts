@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { CROSS_REGION_ROUTE_QUOTA, CROSS_REGION_ROUTE_QUOTA_US_EAST_1 } from "../components/resilience/gameDayPlan";
 import { loadPolicies } from "../policy/registry";
 import { reportBaseName } from "../src/drills/report";
 import { PROJECT_DIR } from "./harness/stack";
@@ -64,6 +65,12 @@ describe("docs match the code", () => {
     const prefix = reportBaseName("failover", "2026-01-01T00:00:00.000Z").split("2026")[0];
     expect(prefix).to.equal("drill-report-failover-");
     for (const f of docs) expect(read(f), f).to.not.match(/`(drills\/)?drill-report\.(md|json)`/);
+  });
+
+  it("states the partition game day's route quota as components/resilience/gameDayPlan.ts has it (README and runbooks/game-day.md)", () => {
+    const prose = (file: string) => read(file).replace(/\*\*/g, "").replace(/\s+/g, " ");
+    expect(prose("README.md")).to.contain(`raised to ${CROSS_REGION_ROUTE_QUOTA} plus existing routes (${CROSS_REGION_ROUTE_QUOTA_US_EAST_1} in us-east-1)`);
+    expect(prose("runbooks/game-day.md")).to.contain(`to ${CROSS_REGION_ROUTE_QUOTA} plus the routes the tables already hold (${CROSS_REGION_ROUTE_QUOTA_US_EAST_1} plus existing in us-east-1)`);
   });
 
   it("runbooks/restore.md says how to return without the failback drill (a backup-restore pair has no global database)", () => {

@@ -82,8 +82,6 @@ export const ROUTE53_ALARM_STATISTICS: readonly string[] = ["Average", "Minimum"
  * unhealthy, 0 always healthy (https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html).
  */
 export const RECORD_HEALTH_CHILDREN = 2;
-/** Route 53's limit on a CALCULATED check's children (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html). */
-export const MAX_CALCULATED_CHILDREN = 256;
 
 /** The name of a region's ARC routing control (and its RECOVERY_CONTROL check's Name tag). */
 export function routingControlName(appName: string, environment: string, region: string): string {

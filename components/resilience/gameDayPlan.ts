@@ -197,11 +197,6 @@ export function experimentProblems(spec: ExperimentSpec, stopConditions: number,
   return problems;
 }
 
-/** The route quota a partition needs in `region` (README, runbook). */
-export function crossRegionRouteQuota(region: string): number {
-  return region === "us-east-1" ? CROSS_REGION_ROUTE_QUOTA_US_EAST_1 : CROSS_REGION_ROUTE_QUOTA;
-}
-
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
