@@ -102,6 +102,7 @@ function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "rea
       return aws.awsCloud(inputs, mayBeDown);
     },
     readOutputs: async (dir, stack) => (await import("../deploy/automation")).readStackOutputs(dir, stack),
+    confirm: (question) => confirmByName(question),
   };
 }
 
@@ -123,20 +124,20 @@ export function registerDrillCommands(program: Command): void {
 
   withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
     .action(async (journal: string, o: DrillOpts) => {
-      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, cwd: o.cwd, cutoverTimeoutSeconds: o.cutoverTimeout, ...environment(), confirm: (q) => confirmByName(q) }));
+      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, cwd: o.cwd, cutoverTimeoutSeconds: o.cutoverTimeout, ...environment() }));
       process.exitCode = result.exitCode;
     });
 
   withModeOptions(drill.command("undo <journal>").description("run the undo of every finished step, newest first (cut-overs: prints the drill to run instead)"), false)
     .action(async (journal: string, o: DrillOpts) => {
-      const result = await userErrors(() => undoDrill(journal, { mode: modeOf(o), yes: o.yes, cwd: o.cwd, ...environment(), confirm: (q) => confirmByName(q) }));
+      const result = await userErrors(() => undoDrill(journal, { mode: modeOf(o), yes: o.yes, cwd: o.cwd, ...environment() }));
       process.exitCode = result.exitCode;
     });
 
   withModeOptions(drill.command("switch [region] [state]").description("show every region's switch (no arguments), or switch <region> on|off: in or out of DNS, whatever its endpoint answers; any strategy, backup-restore included (runbooks/switch.md)"))
     .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json' (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (region: string | undefined, state: string | undefined, o: DrillOpts) => {
-      const result = await userErrors(() => runSwitch({ region, state, mode: modeOf(o), outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, ...environment(), confirm: confirmByName }));
+      const result = await userErrors(() => runSwitch({ region, state, mode: modeOf(o), outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, ...environment() }));
       process.exitCode = result.exitCode;
     });
 
@@ -153,7 +154,7 @@ export function registerDrillCommands(program: Command): void {
       .action(async (o: DrillOpts) => {
         const result = await userErrors(async () => runDrill({
           scenario: name, mode: modeOf(o), faults: o.fault, force: o.force, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, to: o.to,
-          cutoverTimeoutSeconds: o.cutoverTimeout, ...environment(), confirm: (q) => confirmByName(q),
+          cutoverTimeoutSeconds: o.cutoverTimeout, ...environment(),
         }));
         process.exitCode = result.exitCode;
       });
