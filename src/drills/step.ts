@@ -148,7 +148,7 @@ export interface Scenario {
   /** Calls to the region traffic moves away from may hang (an outage): the AWS adapter gives them short timeouts. */
   readonly fromMayBeDown?: boolean;
   /**
-   * The simulator's faults (simulator FAULTS) this scenario can meet; `--fault` with any other is
+   * The simulator's faults (FAULTS in ./simState) this scenario can meet; `--fault` with any other is
    * refused, naming these (default: throttling only, which every call meets).
    */
   readonly faults?: readonly string[];
