@@ -73,7 +73,8 @@ describe("in-cloud ARC Region switch plan", () => {
         const inputs = inputsOf(d, strategy);
         const plan = planOf(d.links);
         expect(planAsDrill(workflowTo(plan, inputs.secondary.region))).to.deep.equal(drillActions(failover.steps(inputs, inputs.primary, inputs.secondary)));
-        expect(planAsDrill(workflowTo(plan, inputs.primary.region))).to.deep.equal(drillActions(failback.steps(inputs, inputs.secondary, inputs.primary)));
+        // Failback's plan steps are the drill's names with the suffix "-failback" (unique across the plan's workflows).
+        expect(planAsDrill(workflowTo(plan, inputs.primary.region))).to.deep.equal(drillActions(failback.steps(inputs, inputs.secondary, inputs.primary)).map((s) => ({ ...s, name: `${s.name}-failback` })));
         expect((plan.workflows as Json[]).map((w) => w.workflowTargetAction)).to.deep.equal(["activate", "activate"]);
       });
 
@@ -108,6 +109,12 @@ describe("in-cloud ARC Region switch plan", () => {
           // The example's secondary may grow to the primary's desired size in both tiers.
           expect(config.targetPercent).to.equal(100);
         }
+      });
+
+      it("names every step, nested ones included, once across the plan's workflows (the drills share step names: failback's carry a suffix, as in AWS's sample plans)", () => {
+        const names = (planOf(deployments.get(strategy)!.links).workflows as Json[]).flatMap((w) => flat(w.steps).map((s) => s.name as string));
+        expect(names).to.include("scale-out-recovery").and.include("scale-out-recovery-failback");
+        expect(names.filter((n, i) => names.indexOf(n) !== i)).to.deep.equal([]);
       });
 
       it("names exactly two Auto Scaling groups in every EC2AutoScaling block of both workflows, one in each of the plan's regions (AWS refuses any other count)", () => {

@@ -14,7 +14,7 @@ import { DrillRequest, DrillResult, runDrill } from "../drills/drill";
 import { DrillError } from "../drills/errors";
 import { DrillInputs, DrillRegion, TIERS } from "../drills/inputs";
 import { Step } from "../drills/step";
-import { APPROVAL_STEP_NAME, COVERS, planActionKeys, RegionResources, translateWorkflow } from "./translate";
+import { APPROVAL_STEP_NAME, COVERS, FAILBACK_STEP_SUFFIX, planActionKeys, RegionResources, stepNameSuffix, translateWorkflow } from "./translate";
 
 export type StartMode = "dry-run" | "simulate" | "execute";
 
@@ -83,7 +83,9 @@ export function planSteps(steps: Step[], inputs: DrillInputs, from: DrillRegion,
     purpose: `a person approves the database cut-over (dr:recovery.approvalSeconds ${recovery.approvalSeconds} s assumed)`,
     action: (ctx) => ctx.clock.sleep(recovery.approvalSeconds),
   };
-  const names = workflow.steps.map((s) => s.name);
+  // The plan's names back to the drill's (failback's carry a suffix).
+  const suffix = stepNameSuffix(inputs, to);
+  const names = workflow.steps.map((s) => s.name.slice(0, s.name.length - suffix.length));
   // A block that covers a wait step (the Aurora block until the writer moved, the Auto Scaling block
   // until the instances are InService) ends only when that wait would: the simulation runs the wait
   // right after the block, or the next block would start (and RTO be measured) before the cut-over ends.
@@ -122,7 +124,7 @@ export async function startRegionSwitch(r: StartRequest): Promise<{ exitCode: nu
   let last = "";
   for (;;) {
     const e = await port.get(r.to, r.planArn, executionId);
-    if (e.executionState !== last) r.log(`  ${e.executionState}${e.executionState === "pendingManualApproval" ? ` (approve as the plan's approval role: aws arc-region-switch approve-plan-execution-step --region ${r.to} --plan-arn ${r.planArn} --execution-id ${executionId} --step-name ${APPROVAL_STEP_NAME} --approval approve)` : ""}`);
+    if (e.executionState !== last) r.log(`  ${e.executionState}${e.executionState === "pendingManualApproval" ? ` (approve as the plan's approval role: aws arc-region-switch approve-plan-execution-step --region ${r.to} --plan-arn ${r.planArn} --execution-id ${executionId} --step-name ${APPROVAL_STEP_NAME} --approval approve; activating the primary, --step-name ${APPROVAL_STEP_NAME}${FAILBACK_STEP_SUFFIX})` : ""}`);
     last = e.executionState;
     if (TERMINAL.includes(e.executionState)) {
       const seconds = e.actualRecoveryTime ? isoDurationSeconds(e.actualRecoveryTime) : undefined;

@@ -274,6 +274,21 @@ function translateStep(step: Step, c: TranslationContext, covered?: Step): PlanS
   }
 }
 
+/**
+ * Failback's step names carry this suffix: both workflows come from drills sharing step names
+ * (scale-out-recovery, verify-service), and a plan's step names stay unique across its workflows,
+ * as in AWS's sample plans, so an execution's step (approve-plan-execution-step --step-name) is unambiguous.
+ */
+export const FAILBACK_STEP_SUFFIX = "-failback";
+
+/** The suffix of the step names of the workflow activating `to` ("" for the secondary's). */
+export function stepNameSuffix(inputs: Pick<DrillInputs, "primary">, to: Pick<DrillRegion, "region">): string {
+  return to.region === inputs.primary.region ? FAILBACK_STEP_SUFFIX : "";
+}
+
+const withSuffix = (steps: readonly PlanStep[], suffix: string): PlanStep[] =>
+  steps.map((s) => ({ ...s, name: `${s.name}${suffix}`, ...(s.parallelConfigs ? { parallelConfigs: s.parallelConfigs.map((p) => ({ steps: withSuffix(p.steps, suffix) })) } : {}) }));
+
 /** The workflow that activates `c.to`, from the drill steps that move traffic and writes there. */
 export function translateWorkflow(steps: readonly Step[], c: TranslationContext, description: string): TranslatedWorkflow {
   const planSteps: PlanStep[] = [];
@@ -290,5 +305,5 @@ export function translateWorkflow(steps: readonly Step[], c: TranslationContext,
     planSteps.push(...translateStep(step, c, waits ? steps.slice(i + 1).find((x) => x.kind === waits) : undefined));
     mapped.push(step);
   }
-  return { workflow: { workflowTargetAction: "activate", workflowTargetRegion: c.to.region, workflowDescription: description, steps: planSteps }, mapped, unmapped };
+  return { workflow: { workflowTargetAction: "activate", workflowTargetRegion: c.to.region, workflowDescription: description, steps: withSuffix(planSteps, stepNameSuffix(c.inputs, c.to)) }, mapped, unmapped };
 }
