@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lockDownBucket } from "../storage/bucketLockdown";
+import { denyInsecureTransport, lockDownBucket } from "../storage/bucketLockdown";
 import { requireAwsProvider } from "../providers";
 
 /** Reports are evidence for audits: a year, then they expire. */
@@ -44,10 +44,7 @@ export class GameDayReports extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [versioning] });
     new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.bucket,
-      policy: bucket.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-      })),
+      policy: { Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] },
       // S3 refuses concurrent changes to a bucket's access settings (OperationAborted).
     }, { parent: this, dependsOn: [publicAccessBlock] });
 

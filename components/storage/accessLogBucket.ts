@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lockDownBucket } from "./bucketLockdown";
+import { denyInsecureTransport, lockDownBucket } from "./bucketLockdown";
 import { requireAwsProvider } from "../providers";
 
 /** Access logs answer "what happened during the incident" long after it; a quarter covers a review cycle. */
@@ -101,8 +101,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.id,
-      // A document (not JSON text made in an apply): only the ARNs wait for the bucket, so the
-      // statements are known at the first preview and the policy pack can check them there.
+      // A document (denyInsecureTransport): the statements are known at the first preview.
       policy: {
         Version: "2012-10-17",
         Statement: [
@@ -114,14 +113,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             // Only this account's logs, only under the tiers' prefixes: the ELB principal is shared by every AWS customer.
             Resource: prefixes.map((p) => pulumi.interpolate`${bucket.arn}/${p}/AWSLogs/${accountId}/*`),
           },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
+          denyInsecureTransport(bucket.arn),
         ],
       },
       // S3 rejects concurrent configuration calls on one bucket (OperationAborted); apply the policy last.

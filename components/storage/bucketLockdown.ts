@@ -25,3 +25,19 @@ export function lockDownBucket(name: string, bucket: pulumi.Input<string>, paren
   }, { parent, dependsOn: [publicAccessBlock] });
   return { publicAccessBlock, ownership };
 }
+
+/**
+ * The statement every bucket policy of the platform holds: no request without TLS. Put it in a
+ * document (not JSON text made in an apply), so only the ARNs wait for the bucket and the statement
+ * is known at the first preview, where the policy pack checks it.
+ */
+export function denyInsecureTransport(bucketArn: pulumi.Output<string>): aws.iam.PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}

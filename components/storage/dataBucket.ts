@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_BUCKET_TAG } from "../resilience/gameDayPlan";
-import { lockDownBucket } from "./bucketLockdown";
+import { denyInsecureTransport, lockDownBucket } from "./bucketLockdown";
 import { kmsKeyArnProblems, kmsKeyRegion } from "./bucketReplication";
 import { requireAwsProvider } from "../providers";
 
@@ -84,19 +84,7 @@ export class DataBucket extends pulumi.ComponentResource {
 
     new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.bucket,
-      // A document (not JSON text made in an apply): only the ARNs wait for the bucket, so the
-      // statement is known at the first preview and the policy pack can check it there.
-      policy: {
-        Version: "2012-10-17",
-        Statement: [{
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
-      },
+      policy: { Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] },
       // S3 refuses concurrent changes to a bucket's access settings (OperationAborted).
     }, { parent: this, dependsOn: [publicAccessBlock] });
 
