@@ -5,6 +5,7 @@ import * as path from "path";
 import { SCENARIOS } from "../../components/resilience/gameDayPlan";
 import { main } from "../../src/cli/dr";
 import { DrillHeader, readJournal } from "../../src/drills/journal";
+import { FAULTS } from "../../src/drills/simState";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { PROJECT_DIR, tempDir } from "./harness";
 
@@ -51,6 +52,13 @@ describe("dr gameday (CLI)", function () {
     expect(readJournal(journal)[0].region).to.equal(secondaryRegion);
     expect(SCENARIOS["capacity-denied"].simulatorFaults).to.deep.equal(["insufficient-capacity"]);
     expect(measured(out, "RTO")).to.be.greaterThan(measured(dark.out, "RTO"));
+  });
+
+  it("every scenario's simulator faults are ones the simulator plays (runGameDay would drop any other without a word)", () => {
+    for (const s of Object.values(SCENARIOS)) {
+      expect(s.simulatorFaults, s.name).to.not.be.empty;
+      expect([...FAULTS], s.name).to.include.members([...s.simulatorFaults]);
+    }
   });
 
   it("partition --simulate (drill readiness, no cut-over) says nothing was measured, not \"n/a s\"", async () => {
