@@ -22,7 +22,7 @@ import { LinksStackOutputs, PrimaryExports, readPrimaryExports, readSecondaryExp
 import { recoveryCopyPlan } from "./backup";
 import { RegionalProviders } from "./providers";
 import { inCloudPlan } from "./regionSwitchPlan";
-import { activeRegionProblems, referencesStack } from "./stackSet";
+import { activeRegionProblems, referencedStack, referencesStack } from "./stackSet";
 
 export async function linksStack(config: LinksConfig): Promise<LinksStackOutputs> {
   const primaryRef = new pulumi.StackReference(config.primaryStack);
@@ -116,8 +116,6 @@ function healthCheckAlarms(app: string, providers: RegionalProviders, regions: r
   };
 }
 
-const lastSegment = (stackName: string) => stackName.split("/").pop() ?? stackName;
-
 /** The stacks read must be the deployment the config names: their primary, their regions, one app. */
 function linksProblems(config: LinksConfig, primary: PrimaryExports, secondaries: readonly SecondaryExports[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -125,7 +123,7 @@ function linksProblems(config: LinksConfig, primary: PrimaryExports, secondaries
     problems.push({ key: "dr:appName", value: config.appName, message: `differs from ${JSON.stringify(primary.shared.appName)} in stack ${config.primaryStack}; every stack must use the same value` });
   secondaries.forEach((s, i) => {
     const name = config.secondaryStacks[i];
-    if (!referencesStack(s.primaryStack, lastSegment(config.primaryStack)))
+    if (!referencesStack(s.primaryStack, referencedStack(config.primaryStack)))
       problems.push({ key: "dr:secondaryStacks", value: name, message: `joined primary ${s.primaryStack}, not ${config.primaryStack}; list only secondaries of ${config.primaryStack}` });
   });
   const regions = secondaries.map((s) => s.regional.region);

@@ -15,8 +15,7 @@ import { PlanTranslationError, RegionResources } from "../src/regionswitch/trans
 import { ConfigError, LinksConfig } from "./configSchema";
 import { Exported, PrimaryExports, RegionSwitchPlanExports, SecondaryExports } from "./contract";
 import { RegionalProviders } from "./providers";
-
-const lastSegment = (stackName: string) => stackName.split("/").pop() ?? stackName;
+import { referencedStack } from "./stackSet";
 
 export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, secondaries: readonly SecondaryExports[], providers: RegionalProviders): Exported<RegionSwitchPlanExports> | null {
   const index = secondaries.findIndex((s) => s.regional.region === primary.shared.replicaRegions[0]);
@@ -24,7 +23,7 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
   const p = primary.regional.recovery;
   const s = secondary?.regional.recovery;
   if (!p || !s || !primary.globalClusterIdentifier) return null;
-  const stacks = { primary: lastSegment(config.primaryStack), secondary: lastSegment(config.secondaryStacks[index]) };
+  const stacks = { primary: referencedStack(config.primaryStack), secondary: referencedStack(config.secondaryStacks[index]) };
   const inputs = drillInputs(
     { stack: stacks.primary, config: p.stackConfig, outputs: primary as unknown as RawOutputs },
     { stack: stacks.secondary, config: s.stackConfig, outputs: secondary as unknown as RawOutputs },

@@ -149,9 +149,12 @@ export interface NamedStackConfig {
   readonly config: DrConfig;
 }
 
+/** The stack a reference name names: "primary" of "primary", "proj/primary" and "org/proj/primary". */
+export const referencedStack = (reference: string): string => reference.split("/").pop() ?? reference;
+
 /** Whether a stack reference name ("primary", "proj/primary" and "org/proj/primary" all do) names the given stack. */
 export function referencesStack(primaryStack: string, stack: string): boolean {
-  return primaryStack === stack || primaryStack.split("/").pop() === stack;
+  return primaryStack === stack || referencedStack(primaryStack) === stack;
 }
 
 type Named<C> = { readonly stack: string; readonly config: C };
