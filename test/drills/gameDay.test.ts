@@ -3,24 +3,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { SCENARIOS } from "../../components/resilience/gameDayPlan";
-import { main } from "../../src/cli/dr";
 import { DrillHeader, readJournal } from "../../src/drills/journal";
 import { FAULTS } from "../../src/drills/simState";
 import { readStackConfig } from "../../src/engine/stackFiles";
-import { PROJECT_DIR, tempDir } from "./harness";
-
-async function dr(...args: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const [log, exitCode] = [console.log, process.exitCode];
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  try {
-    process.exitCode = undefined;
-    return { code: await main(["node", "dr", ...args]), out };
-  } finally {
-    console.log = log;
-    process.exitCode = exitCode;
-  }
-}
+import { dr, PROJECT_DIR, tempDir } from "./harness";
 
 const measured = (out: string[], what: "RTO" | "RPO") => Number(out.find((l) => l.startsWith(`measured ${what} `))?.split(" ")[2]);
 
