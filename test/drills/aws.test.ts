@@ -15,11 +15,10 @@ import { VirtualClock } from "../../src/drills/clock";
 import { retrying } from "../../src/drills/runner";
 import { StepContext } from "../../src/drills/step";
 import { createWriterInstance, cutover, cutoverRegion } from "../../src/drills/scenarios/database";
-import { fixtureInputs } from "./harness";
+import { awsError, fixtureInputs } from "./harness";
 
 const GC = "orders-prod";
 const W_ARN = "arn:aws:rds:us-west-2:123456789012:cluster:orders-prod-us-west-2";
-const awsError = (name: string, status: number) => Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode: status } });
 
 describe("AWS adapter", () => {
   const rds = mockClient(RDSClient);

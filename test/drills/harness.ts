@@ -90,3 +90,12 @@ export function threeRegionWith(rename: Readonly<Record<string, string>>, edit: 
   }
   return dir;
 }
+
+/** The simulated calls of one operation. */
+export const callsOf = (r: Ran, operation: string) => r.sim.calls.filter((c) => c.operation === operation);
+
+/** The error a promise rejects with; undefined when it resolves. */
+export const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+
+/** An error shaped as AWS SDK v3 throws it: its name is the error code, with the HTTP status. */
+export const awsError = (name: string, status: number) => Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode: status } });

@@ -16,9 +16,8 @@ import { DrillError } from "../../src/drills/errors";
 import { readJournal } from "../../src/drills/journal";
 import { initialState } from "../../src/drills/simState";
 import { SimulatedCloud } from "../../src/drills/simulator";
-import { FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, resume, simulate, tempDir } from "./harness";
+import { failure, FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, resume, simulate, tempDir } from "./harness";
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
 const callsOf = (sim: { calls: { operation: string; region: string }[] }, op: string) => sim.calls.filter((c) => c.operation === op);
 
 /** A real-mode request on the fixture outputs with a simulated cloud behind the adapter's port. */

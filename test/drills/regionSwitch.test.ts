@@ -13,9 +13,8 @@ import { AwsCloud } from "../../src/drills/aws";
 import { CloudError } from "../../src/drills/cloud";
 import { runDrill } from "../../src/drills/drill";
 import { AlarmSwitch, RoutingControlSwitch } from "../../src/drills/regionSwitch";
-import { FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, tempDir } from "./harness";
+import { awsError, FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, tempDir } from "./harness";
 
-const awsError = (name: string, status: number) => Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode: status } });
 
 // The switch of us-east-1 (the primary) lives in us-west-2, the first secondary (components/dns/regionSwitch.ts).
 const EAST: AlarmSwitch = { mechanism: "cloudwatch-alarm", region: "us-east-1", hostRegion: "us-west-2", alarmName: "orders-prod-switch-us-east-1", dimensions: { App: "orders-prod", Region: "us-east-1" } };

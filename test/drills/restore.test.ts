@@ -18,9 +18,8 @@ import { readProjectStacks } from "../../src/drills/load";
 import { SIM_START } from "../../src/drills/simState";
 import { SIM_RESTORE_FAILURE } from "../../src/drills/simBackup";
 import { AURORA_INSTANCE_CREATE_SECONDS, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, INSTANCE_LAUNCH_SECONDS, restoreSecondsFor } from "../../src/model/timings";
-import { FIXTURES, printed, PROJECT_DIR, projectWith, Ran, simulate } from "./harness";
+import { callsOf, FIXTURES, printed, PROJECT_DIR, projectWith, Ran, simulate } from "./harness";
 
-const callsOf = (r: Ran, operation: string) => r.sim.calls.filter((c) => c.operation === operation);
 const primary = readProjectStacks(PROJECT_DIR).primary.config;
 
 describe("drill restore", function () {

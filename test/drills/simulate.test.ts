@@ -12,7 +12,7 @@ import { credentialsCall } from "../../src/drills/drill";
 import { BACKUP_FAULTS } from "../../src/drills/simBackup";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readStackConfig } from "../../src/engine/stackFiles";
-import { printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
+import { callsOf, printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
 import { ALIAS_TTL, AURORA_FAILOVER, AURORA_SWITCHOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, SWITCH_ALARM_PERIOD, SWITCH_PICKUP, TYPICAL_LAG, WARM_POOL_START } from "../harness/citedFigures";
 
 /** Issue 12: a warm-standby failover drill, run at detection, under two minutes. */
@@ -23,7 +23,6 @@ const RTO_TARGET = 180;
 const within10 = (measured: number, model: number) => expect(Math.abs(measured - model), `measured ${measured} s vs model ${model} s`).to.be.at.most(0.1 * model);
 const config = (stack: string) => parseStackConfig(readStackConfig(PROJECT_DIR, stack), stack);
 const done = (r: Ran, step: string) => r.journal.some((e) => e.step === step && e.event === "done");
-const callsOf = (r: Ran, operation: string) => r.sim.calls.filter((c) => c.operation === operation);
 /** Route 53 detection: failureThreshold checks intervalSeconds apart, the last waiting out the connect timeout. */
 const detection = () => config("primary").healthCheck.intervalSeconds * config("primary").healthCheck.failureThreshold + CONNECT_TIMEOUT;
 /** A new target serves after one passing target-group check: at most one interval (dr:targetHealth). */

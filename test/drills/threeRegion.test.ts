@@ -9,9 +9,8 @@ import { runDrill } from "../../src/drills/drill";
 import { DrillError } from "../../src/drills/errors";
 import { recoverySection } from "../../src/plan/recovery";
 import { loadStackSet } from "../../src/plan/stackSet";
-import { dr, simulate, threeRegionWith } from "./harness";
+import { dr, failure, simulate, threeRegionWith } from "./harness";
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
 
 describe("drills with three regions", function () {
   this.timeout(10_000);
