@@ -37,7 +37,8 @@ const collect = <T extends string>(allowed: readonly T[], what: string) => (valu
   return [...previous, value as T];
 };
 
-function modeOf(o: DrillOpts): Mode {
+/** The one mode chosen (--dry-run by default); the drills, undo, resume and region-switch start share it. */
+export function modeOf(o: { readonly dryRun?: boolean; readonly simulate?: boolean; readonly execute?: boolean }): Mode {
   const chosen = [o.dryRun && "dry-run", o.simulate && "simulate", o.execute && "execute"].filter((x): x is Mode => !!x);
   if (chosen.length > 1) throw new DrillError(`choose one of --dry-run, --simulate, --execute (got ${chosen.map((m) => `--${m}`).join(" ")})`);
   return chosen[0] ?? "dry-run";
@@ -89,7 +90,8 @@ export const closedInput = (): NodeJS.ReadableStream => Readable.from([]);
 /** Output nobody reads (tests). */
 export const discardOutput = (): NodeJS.WritableStream => new Writable({ write: (_chunk, _enc, done) => done() });
 
-function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "readOutputs" | "pulumiAvailable"> {
+/** What a command run by an operator hands the drill engine: the console, AWS and the Pulumi CLI (the game days too). */
+export function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "readOutputs" | "pulumiAvailable"> {
   return {
     log: (line) => console.log(line),
     pulumiAvailable: findPulumiCli(processPreflightEnv()) !== undefined,
@@ -107,7 +109,7 @@ function environment(): Pick<DrillRequest, "log" | "confirm" | "awsCloud" | "rea
 }
 
 /** Operator errors print as one message and exit 1; anything else is a bug and keeps its trace. */
-async function userErrors(fn: () => Promise<{ exitCode: number }>): Promise<{ exitCode: number }> {
+export async function userErrors(fn: () => Promise<{ exitCode: number }>): Promise<{ exitCode: number }> {
   try {
     return await fn();
   } catch (err) {

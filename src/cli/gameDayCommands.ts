@@ -4,11 +4,11 @@
  * plays the experiment's faults). Exit codes are the drill's.
  */
 import { Command } from "commander";
-import { findPulumiCli, processPreflightEnv } from "../deploy/automation";
 import { DrillError } from "../drills/errors";
 import { GameDayMode, runGameDay } from "../drills/gameDay";
 import { parseOutputsOption } from "../drills/load";
 import { GAME_DAY_SCENARIOS, SCENARIOS } from "../../components/resilience/gameDayPlan";
+import { environment, userErrors } from "./drillCommands";
 
 interface GameDayOpts { dryRun?: boolean; simulate?: boolean; journal?: string; outputs: string[]; cwd?: string }
 
@@ -22,21 +22,12 @@ export function registerGameDayCommands(program: Command): void {
       .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json'; give both stacks", (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option("--cwd <dir>", "project folder with the stack files (default: the current folder)")
       .action(async (o: GameDayOpts) => {
-        try {
+        const result = await userErrors(async () => {
           if (o.dryRun && o.simulate) throw new DrillError("choose one of --dry-run, --simulate");
           const mode: GameDayMode = o.simulate ? "simulate" : "dry-run";
-          const result = await runGameDay({
-            scenario: name, mode, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".",
-            log: (line) => console.log(line),
-            pulumiAvailable: findPulumiCli(processPreflightEnv()) !== undefined,
-            readOutputs: async (dir, stack) => (await import("../deploy/automation")).readStackOutputs(dir, stack),
-          });
-          process.exitCode = result.exitCode;
-        } catch (err) {
-          if (!(err instanceof DrillError)) throw err;
-          console.error(`error: ${err.message}`);
-          process.exitCode = 1;
-        }
+          return runGameDay({ scenario: name, mode, journal: o.journal, outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", ...environment() });
+        });
+        process.exitCode = result.exitCode;
       });
   }
 }

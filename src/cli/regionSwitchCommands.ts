@@ -4,8 +4,8 @@
  * AWS CLI command), --simulate (the plan's steps on the simulator, measured RTO), --execute.
  */
 import { Command } from "commander";
-import { DrillError } from "../drills/errors";
-import { startRegionSwitch, StartMode } from "../regionswitch/start";
+import { startRegionSwitch } from "../regionswitch/start";
+import { modeOf, userErrors } from "./drillCommands";
 
 interface StartOpts {
   to: string;
@@ -15,12 +15,6 @@ interface StartOpts {
   execute?: boolean;
   planArn?: string;
   cwd?: string;
-}
-
-function modeOf(o: StartOpts): StartMode {
-  const chosen = [o.dryRun && "dry-run", o.simulate && "simulate", o.execute && "execute"].filter((x): x is StartMode => !!x);
-  if (chosen.length > 1) throw new DrillError(`choose one of --dry-run, --simulate, --execute (got ${chosen.map((m) => `--${m}`).join(" ")})`);
-  return chosen[0] ?? "dry-run";
 }
 
 export function registerRegionSwitchCommands(program: Command): void {
@@ -35,13 +29,7 @@ export function registerRegionSwitchCommands(program: Command): void {
     .option("--plan-arn <arn>", "the plan's ARN: pulumi stack output regionSwitchPlan --stack links")
     .option("--cwd <dir>", "project folder with the stack files (default: the current folder)")
     .action(async (o: StartOpts) => {
-      try {
-        const result = await startRegionSwitch({ to: o.to, ungraceful: !!o.ungraceful, mode: modeOf(o), cwd: o.cwd ?? ".", planArn: o.planArn, log: (line) => console.log(line) });
-        process.exitCode = result.exitCode;
-      } catch (err) {
-        if (!(err instanceof DrillError)) throw err;
-        console.error(`error: ${err.message}`);
-        process.exitCode = 1;
-      }
+      const result = await userErrors(() => startRegionSwitch({ to: o.to, ungraceful: !!o.ungraceful, mode: modeOf(o), cwd: o.cwd ?? ".", planArn: o.planArn, log: (line) => console.log(line) }));
+      process.exitCode = result.exitCode;
     });
 }
