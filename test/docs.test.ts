@@ -1,6 +1,6 @@
 /**
  * The README and runbooks against the code: figures derived from the code (the policy count and
- * names from policy/registry.ts), claims that must not come back (IAM and Route 53 changed "through
+ * names from policy/registry.ts, the partition game day's route quota from gameDayPlan.ts), claims that must not come back (IAM and Route 53 changed "through
  * its own region's provider"), and sections an operator needs (returning after a restore, lost
  * writes after an unplanned failover). Nothing in the repository cites files it does not hold.
  */
