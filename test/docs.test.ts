@@ -43,11 +43,12 @@ describe("docs match the code", () => {
     for (const p of policies) expect(table, p.name).to.contain(`\`${p.name}\``);
   });
 
-  it("no file cites DESIGN.md or anything outside the repository", () => {
+  it("no file cites the design document or anything outside the repository", () => {
     const files = projectFiles();
     expect(files).to.include("runbooks/restore.md").and.include("stacks/links.ts");
-    // This file names what it looks for, so it is the one file not searched.
-    const citing = files.filter((f) => f !== path.join("test", "docs.test.ts") && /DESIGN\.md|\.\.\/shared\//.test(read(f)));
+    // The pattern is assembled from parts so this file, which names what it looks for, is searched too.
+    const outside = new RegExp([["DESIGN", "md"].join("\\."), ["\\.\\.", "shared", ""].join("/")].join("|"));
+    const citing = files.filter((f) => outside.test(read(f)));
     expect(citing).to.deep.equal([]);
   });
 
