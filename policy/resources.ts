@@ -40,7 +40,7 @@ export const T = {
 /** Components of this platform whose buckets hold ALB access logs (SSE-S3, not versioned). */
 export const ACCESS_LOG_BUCKET_COMPONENT = "dr:storage:AccessLogBucket";
 /** Game-day experiment reports: per-region evidence, not application data (nothing to replicate or back up). */
-export const GAME_DAY_REPORTS_COMPONENT = "dr:resilience:GameDayReports";
+export const REPORT_BUCKET_COMPONENT = "dr:storage:ReportBucket";
 
 export type Obj = Readonly<Record<string, unknown>>;
 
@@ -102,7 +102,7 @@ export function ancestorTypes(urn: string): string[] {
 export const isUnder = (r: ResourceView, componentType: string): boolean => ancestorTypes(r.urn).includes(componentType);
 export const isAccessLogBucketPart = (r: ResourceView): boolean => isUnder(r, ACCESS_LOG_BUCKET_COMPONENT);
 /** Buckets that hold application data: every bucket but ALB access logs and game-day reports. */
-export const isApplicationDataBucket = (r: ResourceView): boolean => !isAccessLogBucketPart(r) && !isUnder(r, GAME_DAY_REPORTS_COMPONENT);
+export const isApplicationDataBucket = (r: ResourceView): boolean => !isAccessLogBucketPart(r) && !isUnder(r, REPORT_BUCKET_COMPONENT);
 
 /** Provider default tags (the aws provider passes defaultTags as JSON text). */
 export function providerDefaultTags(providerInputs: Obj | undefined): Record<string, string> {

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { restoreSubnetGroupName } from "../components/data/backupRules";
 import { FaultExperiment } from "../components/resilience/faultExperiment";
 import { enabledScenarios, experimentProblems, experimentSpec, GameDayScenario, SCENARIOS, scenariosOwnedBy, MAX_STOP_CONDITIONS } from "../components/resilience/gameDayPlan";
-import { GameDayReports } from "../components/resilience/gameDayReports";
+import { ReportBucket } from "../components/storage/reportBucket";
 import { RestoreTestSelection, RestoreTesting } from "../components/resilience/restoreTesting";
 import { restoreTestingPlanName } from "../components/resilience/restoreTestingRules";
 import { RegionBackups } from "./backup";
@@ -42,7 +42,7 @@ export interface GameDayInputs {
 
 export interface RegionGameDays {
   readonly experiments: Partial<Record<GameDayScenario, FaultExperiment>>;
-  readonly reports?: GameDayReports;
+  readonly reports?: ReportBucket;
   readonly restoreTesting?: RestoreTesting;
 }
 
@@ -52,7 +52,7 @@ export function regionGameDays(g: GameDayInputs): RegionGameDays {
   const { provider } = region;
   const owned = scenariosOwnedBy(config.role, config.gameDays);
   const experiments: Partial<Record<GameDayScenario, FaultExperiment>> = {};
-  let reports: GameDayReports | undefined;
+  let reports: ReportBucket | undefined;
   if (owned.length) {
     const stack = pulumi.getStack();
     const azs = region.network.subnetPlan.map((s) => s.az);
@@ -65,7 +65,7 @@ export function regionGameDays(g: GameDayInputs): RegionGameDays {
     const specs = owned.map((s) => ({ spec: experimentSpec(s, context), stops: stopAlarmKeys(s, alarmKeys) }));
     const problems = specs.flatMap(({ spec, stops }) => experimentProblems(spec, stops.length, azs.length));
     if (problems.length) throw new Error(`dr:gameDays = ${JSON.stringify(config.gameDays)} cannot be built in ${config.region}:\n  - ${problems.join("\n  - ")}\nChoose other scenarios (dr:gameDays: { <scenario>: false }) or fix the cause.`);
-    reports = new GameDayReports(`${app}-gameday-reports`, { kmsKeyArn: g.kmsKeyArn }, { provider });
+    reports = new ReportBucket(`${app}-gameday-reports`, { kmsKeyArn: g.kmsKeyArn }, { provider });
     for (const { spec, stops } of specs) {
       experiments[spec.scenario] = new FaultExperiment(`${app}-gameday-${spec.scenario}`, {
         spec, stack, region: config.region,

@@ -197,6 +197,10 @@ describe("in-cloud ARC Region switch plan", () => {
     const rule = (sse.inputs as Json).rules[0].applyServerSideEncryptionByDefault;
     expect(rule.sseAlgorithm).to.equal("aws:kms");
     expect(rule.kmsMasterKeyId).to.match(/^arn:aws:kms:us-east-1:\d{12}:key\//);
+    // Reports, not application data: no data-bucket tag (game days select the data bucket by it), and they expire.
+    expect((bucket!.inputs.tags as Record<string, string> | undefined)?.["dr:bucket"]).to.equal(undefined);
+    const lifecycle = resourcesOf(links, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.parent === bucket!.parent)!;
+    expect((lifecycle.inputs as Json).rules[0].expiration.days).to.be.a("number").and.greaterThan(0);
   });
 
   it("has an application-health alarm per region, in that region, so actualRecoveryTime is measured", () => {

@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KEY_DELETION_WINDOW_DAYS } from "../security/multiRegionKey";
-import { DataBucket } from "../storage/dataBucket";
+import { ReportBucket } from "../storage/reportBucket";
 
 /** The control plane's only region. */
 export const REGION_SWITCH_CONTROL_REGION = "us-east-1";
@@ -86,7 +86,7 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
       // The account administers the key; the execution role's own policy grants it GenerateDataKey.
       policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }] }),
     }, { parent: this, retainOnDelete: true });
-    const reports = new DataBucket(`${name}-reports`, { kmsKeyArn: key.arn }, { parent: this });
+    const reports = new ReportBucket(`${name}-reports`, { kmsKeyArn: key.arn }, { parent: this });
 
     const role = new aws.iam.Role(`${name}-execution-role`, {
       description: `Region switch plan ${spec.name}: exactly what its execution blocks do`,

@@ -41,3 +41,12 @@ export function denyInsecureTransport(bucketArn: pulumi.Output<string>): aws.iam
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
 }
+
+/** A bucket policy of the TLS-only statement alone, named `${name}-policy`, made after the public-access block. */
+export function tlsOnlyBucketPolicy(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource, publicAccessBlock: aws.s3.BucketPublicAccessBlock): aws.s3.BucketPolicy {
+  return new aws.s3.BucketPolicy(`${name}-policy`, {
+    bucket: bucket.bucket,
+    policy: { Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] },
+    // S3 refuses concurrent changes to a bucket's access settings (OperationAborted).
+  }, { parent, dependsOn: [publicAccessBlock] });
+}

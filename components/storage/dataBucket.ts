@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_BUCKET_TAG } from "../resilience/gameDayPlan";
-import { denyInsecureTransport, lockDownBucket } from "./bucketLockdown";
+import { lockDownBucket, tlsOnlyBucketPolicy } from "./bucketLockdown";
 import { kmsKeyArnProblems, kmsKeyRegion } from "./bucketReplication";
 import { requireAwsProvider } from "../providers";
 
@@ -82,11 +82,7 @@ export class DataBucket extends pulumi.ComponentResource {
       // Noncurrent-version rules act only once versioning is on.
     }, { parent: this, dependsOn: [this.versioning] });
 
-    new aws.s3.BucketPolicy(`${name}-policy`, {
-      bucket: bucket.bucket,
-      policy: { Version: "2012-10-17", Statement: [denyInsecureTransport(bucket.arn)] },
-      // S3 refuses concurrent changes to a bucket's access settings (OperationAborted).
-    }, { parent: this, dependsOn: [publicAccessBlock] });
+    tlsOnlyBucketPolicy(name, bucket, this, publicAccessBlock);
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
