@@ -151,6 +151,23 @@ describe("in-cloud ARC Region switch plan", () => {
         }
       });
 
+      it("every copy of a switch action, in either region, writes its switch's metric in the region of the switch's alarm and may write it there only (metrics are regional)", () => {
+        const d = deployments.get(strategy)!;
+        const alarms = [d.primary, d.secondary].flatMap((ev) => resourcesOf(ev, "aws:cloudwatch/metricAlarm:MetricAlarm"));
+        const switches = [d.primary, d.secondary].flatMap((ev) => resourcesOf(ev, "aws:lambda/function:Function").filter((f) => (f.inputs.environment as Json | undefined)?.variables?.DR_ACTION === "switch").map((f) => ({ ev, f })));
+        // Each region builds the on and off switch of both plan regions.
+        expect(switches.length).to.equal(8);
+        for (const { ev, f } of switches) {
+          const vars = (f.inputs.environment as Json).variables as Json;
+          const alarm = alarms.find((a) => a.inputs.name === switchAlarmName("orders", "prod", vars.SWITCHED_REGION));
+          expect(alarm, f.name).to.not.equal(undefined);
+          expect(vars.HOST_REGION, f.name).to.equal(alarm!.region);
+          const policy = policyOf(resourcesOf(ev, ROLE_POLICY).find((r) => r.name === `${f.name}-policy`) as { inputs: Json });
+          const put = policy.Statement.find((x) => x.Action.includes("cloudwatch:PutMetricData"))!;
+          expect(put.Condition?.StringEquals?.["aws:RequestedRegion"], f.name).to.equal(alarm!.region);
+        }
+      });
+
       it("the copy of an action in the region no workflow runs it in may only write its logs, and fails saying why", () => {
         const d = deployments.get(strategy)!;
         const absent = [d.primary, d.secondary].flatMap((ev) => resourcesOf(ev, "aws:lambda/function:Function").filter((f) => (f.inputs.environment as Json | undefined)?.variables?.DR_ACTION === "absent").map((f) => ({ ev, f })));

@@ -132,8 +132,10 @@ export function switchActions(placements: readonly RegionSwitchPlacement[], swit
         HOST_REGION: p.hostRegion, SWITCHED_REGION: region, NAMESPACE: SWITCH_METRIC_NAMESPACE, METRIC_NAME: SWITCH_METRIC_NAME,
         DIMENSIONS: JSON.stringify(p.dimensions), VALUE: String(effect === "off" ? SWITCH_OFF_VALUE : SWITCH_ON_VALUE),
       },
-      // PutMetricData has no resource-level permission; the namespace condition keeps it to the switch metric.
-      statements: [{ Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: ["*"], Condition: { StringEquals: { "cloudwatch:namespace": SWITCH_METRIC_NAMESPACE } } }],
+      // PutMetricData has no resource-level permission; the namespace condition keeps it to the switch
+      // metric, and aws:RequestedRegion to the switch's host region: metrics are regional, and a copy in
+      // another region may write this switch there only (IAM reference_policies_condition-keys.html).
+      statements: [{ Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: ["*"], Condition: { StringEquals: { "cloudwatch:namespace": SWITCH_METRIC_NAMESPACE, "aws:RequestedRegion": p.hostRegion } } }],
     };
   });
 }
