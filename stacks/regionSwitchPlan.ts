@@ -55,7 +55,7 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
     blockStatements: executionRoleStatements(workflows, primary.globalClusterIdentifier, spec.associatedAlarms.map((a) => a.resourceIdentifier)),
     accountId, approvalRoleName,
   }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
-  const alert = planExecutionAlert(config, accountId, providers);
+  const alert = planEventsAlert(config, accountId, providers);
   return {
     planArn: plan.planArn,
     planName: plan.planName,
@@ -71,24 +71,28 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
 /** ARC Region switch's events (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-arc-region-switch.html). */
 export const ARC_REGION_SWITCH_EVENT_SOURCE = "aws.arc-region-switch";
 export const PLAN_EXECUTION_DETAIL_TYPE = "ARC Region Switch Plan Execution";
+export const PLAN_EVALUATION_DETAIL_TYPE = "ARC Region Switch Plan Evaluation";
 
 /**
- * Pages on every event of a plan execution. ARC sends its events to EventBridge in the region where
- * the plan was created (https://docs.aws.amazon.com/r53recovery/latest/dg/eventbridge-region-switch.html),
- * the control plane's us-east-1. Which detail field marks a failed execution is not documented, so
- * nothing is filtered: an execution runs only during a recovery, when on-call wants every event.
- * Evaluations (every 30 minutes) are left to the daily check of runbooks/alerts.md: without a
- * documented failure field, a rule on them would page on every passing evaluation.
+ * Pages on every event of a plan execution and every plan evaluation warning. ARC sends its events
+ * to EventBridge in the region where the plan was created, the control plane's us-east-1
+ * (https://docs.aws.amazon.com/r53recovery/latest/dg/eventbridge-region-switch.html).
+ * - Executions: which detail field marks a failure is not documented, so nothing is filtered; an
+ *   execution runs only during a recovery, when on-call wants every event.
+ * - Evaluations: ARC evaluates the plan every 30 minutes but emits an evaluation event only when the
+ *   evaluation returns a warning, and repeats an uncleared warning once every 24 hours (same page).
+ *   So every evaluation event is a warning, and nothing is filtered on its example-only fields: a
+ *   filter on a misnamed field would lose the page silently, while a noisy page shows itself.
  */
-function planExecutionAlert(config: LinksConfig, accountId: string, providers: RegionalProviders): EventAlert {
+function planEventsAlert(config: LinksConfig, accountId: string, providers: RegionalProviders): EventAlert {
   return new EventAlert(`${config.appName}-region-switch-events`, {
     region: REGION_SWITCH_CONTROL_REGION,
     accountId,
-    // At most 16 + 16 + 31 characters (dr:appName, dr:environment): within EventBridge's 64.
-    ruleName: `${config.appName}-${config.environment}-region-switch-plan-execution`,
+    // At most 16 + 1 + 16 + 26 = 59 characters (dr:appName, dr:environment): within EventBridge's 64.
+    ruleName: `${config.appName}-${config.environment}-region-switch-plan-events`,
     source: ARC_REGION_SWITCH_EVENT_SOURCE,
-    detailTypes: [PLAN_EXECUTION_DETAIL_TYPE],
-    description: "An ARC Region switch plan execution reported progress (started, a step, paused, failed, completed): follow it to the end.",
+    detailTypes: [PLAN_EXECUTION_DETAIL_TYPE, PLAN_EVALUATION_DETAIL_TYPE],
+    description: "An ARC Region switch plan execution reported progress (follow it to the end), or the plan's evaluation found a warning (the plan may fail when needed: fix it now).",
     runbook: "region-switch-plan-failed",
     subscriptions: alertDestinations(config.alerts),
   }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });

@@ -1,5 +1,5 @@
 /**
- * The ARC Region switch plan's executions page a person (issue 19): ARC sends its events only to
+ * The ARC Region switch plan's executions and evaluation warnings page a person (issue 19): ARC sends its events only to
  * EventBridge, in the plan's region, so the links stack holds a rule there on the documented source
  * and detail-type, delivering to an encrypted topic in the same region that only the rule may
  * publish to and that EventBridge may encrypt for, subscribed to dr:alerts.
@@ -25,7 +25,20 @@ type Statement = { Sid?: string; Effect: string; Principal: { Service?: string }
 const statements = (policy: unknown) => (JSON.parse(String(policy)) as { Statement: Statement[] }).Statement;
 const actions = (s: Statement) => [s.Action].flat();
 
-describe("ARC Region switch plan executions page a person", function () {
+/**
+ * EventBridge's matching for the pattern shapes the platform writes: every field of the pattern must
+ * be in the event, a list of values matches an equal value, an object recurses into the event's object
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html).
+ */
+function matchesPattern(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
+  return Object.entries(pattern).every(([field, want]) => {
+    const got = event[field];
+    if (Array.isArray(want)) return want.includes(got);
+    return typeof got === "object" && got !== null && matchesPattern(want as Record<string, unknown>, got as Record<string, unknown>);
+  });
+}
+
+describe("ARC Region switch plan executions and evaluation warnings page a person", function () {
   this.timeout(60_000);
   let example: Deployment;
   let plan: PlanResult;
@@ -38,16 +51,36 @@ describe("ARC Region switch plan executions page a person", function () {
     topic = resourcesOf(example.links, TOPIC).find((t) => t.outputs?.arn === target?.inputs.arn)!;
   });
 
-  it("matches ARC's documented source and the execution detail-type, in the plan's region, linking the runbook", () => {
+  it("matches ARC's documented source and both detail-types, in the plan's region, linking the runbook", () => {
     const planResource = oneOf(example.links, "aws:arcregionswitch/plan:Plan");
     // ARC sends the events in the region where the plan was created (eventbridge-region-switch.html).
     expect(rule.region).to.equal(planResource.region).and.to.equal("us-east-1");
     // events-ref-arc-region-switch.html: source aws.arc-region-switch; no failure field is documented, so no detail filter.
-    expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal({ source: ["aws.arc-region-switch"], "detail-type": ["ARC Region Switch Plan Execution"] });
+    expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal({ source: ["aws.arc-region-switch"], "detail-type": ["ARC Region Switch Plan Execution", "ARC Region Switch Plan Evaluation"] });
     expect(String(rule.inputs.description)).to.match(/ Runbook: runbooks\/alerts\.md#region-switch-plan-failed$/);
     // EventBridge: a rule name is at most 64 of [.-_A-Za-z0-9]; a description at most 512 characters.
     expect(String(rule.inputs.name)).to.match(/^[.\-_A-Za-z0-9]{1,64}$/);
     expect(String(rule.inputs.description).length).to.be.at.most(512);
+  });
+
+  // The events as eventbridge-region-switch.html shows them (fields this rule could match on only).
+  // ARC emits an evaluation event only when an evaluation returns a warning, and repeats an uncleared
+  // warning once a day; the guide's sample of that warning carries the execution detail-type, so the
+  // rule must match the warning under either detail-type.
+  const documentedEvents = {
+    "execution started": { source: "aws.arc-region-switch", "detail-type": "ARC Region Switch Plan Execution", region: "us-east-1", detail: { eventType: "ExecutionStarted" } },
+    "execution step": { source: "aws.arc-region-switch", "detail-type": "ARC Region Switch Plan Execution", region: "us-east-1", detail: { eventType: "StepStarted", stepDetails: { stepName: "s" } } },
+    "evaluation warning": { source: "aws.arc-region-switch", "detail-type": "ARC Region Switch Plan Evaluation", region: "us-east-1", detail: { metadata: { warning: "There is a plan evaluation warning" } } },
+    "evaluation warning, as the guide's sample labels it": { source: "aws.arc-region-switch", "detail-type": "ARC Region Switch Plan Execution", region: "us-east-1", detail: { metadata: { warning: "There is a plan evaluation warning" } } },
+  };
+  for (const [what, event] of Object.entries(documentedEvents))
+    it(`pages on ARC's documented ${what} event`, () => {
+      expect(matchesPattern(JSON.parse(String(rule.inputs.eventPattern)), event)).to.equal(true);
+    });
+
+  it("does not page on another service's events with the same detail-type", () => {
+    const foreign = { ...documentedEvents["evaluation warning"], source: "aws.arc-zonal-shift" };
+    expect(matchesPattern(JSON.parse(String(rule.inputs.eventPattern)), foreign)).to.equal(false);
   });
 
   it("targets a topic in the rule's region with a dr:alerts subscription in that region, exported by the links stack", () => {
@@ -96,7 +129,7 @@ describe("ARC Region switch plan executions page a person", function () {
 
   it("lists the rule in the plan report's alarms as an event rule, with its destination and runbook", () => {
     const entry = plannedAlarms(plan.document).find((a) => a.kind === "event-rule")!;
-    expect(entry).to.include({ stack: "links", region: "us-east-1", metric: "event aws.arc-region-switch: ARC Region Switch Plan Execution", threshold: "every matching event" });
+    expect(entry).to.include({ stack: "links", region: "us-east-1", metric: "event aws.arc-region-switch: ARC Region Switch Plan Execution or ARC Region Switch Plan Evaluation", threshold: "every matching event" });
     expect(entry.destinations).to.deep.equal(["email:oncall@example.com"]);
     expect(entry.runbook).to.deep.equal({ file: "runbooks/alerts.md", anchor: "region-switch-plan-failed" });
     // Rules that do not page (a schedule, a restore-test hook) are not alarms.
