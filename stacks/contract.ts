@@ -119,6 +119,8 @@ export interface RegionSwitchExports {
   readonly clusterEndpoints?: readonly { readonly endpoint: string; readonly region: string }[];
   /** arc-routing-control: the control panel holding the routing controls and the safety rule. */
   readonly controlPanelArn?: string;
+  /** arc-routing-control: the cluster of the control panel (the Region switch plan's role may describe it). */
+  readonly clusterArn?: string;
 }
 
 /** What the primary stack exports, as plain values once read. */
@@ -181,6 +183,8 @@ export interface RegionSwitchPlanExports {
   readonly workflows: Readonly<Record<string, readonly string[]>>;
   /** Drill steps the plan has no block for: check them before starting it, or do them after. */
   readonly unmapped: Readonly<Record<string, readonly string[]>>;
+  /** Warnings ARC's plan evaluation will raise on this deployment, each paging once a day (src/regionswitch/planSpec.ts). */
+  readonly evaluationWarnings: readonly string[];
 }
 
 /** The names of all outputs in the contract; a secondary reads each of them. */

@@ -51,7 +51,7 @@ export function buildRegionSwitches(config: StackConfig, hosts: RegionSwitchHost
     const switches: Record<string, Exported<RegionSwitchEntry>> = {};
     for (const [region, s] of Object.entries(arc.switches)) switches[region] = { healthCheckId: s.healthCheckId, routingControlArn: s.routingControlArn };
     return {
-      exports: { mechanism, switches, clusterEndpoints: arc.clusterEndpoints, controlPanelArn: arc.controlPanelArn },
+      exports: { mechanism, switches, clusterEndpoints: arc.clusterEndpoints, controlPanelArn: arc.controlPanelArn, clusterArn: arc.clusterArn },
       healthCheckIdOf: (region) => arc.switches[region].healthCheckId,
       catalogueIn: () => [],
     };

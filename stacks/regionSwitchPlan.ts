@@ -10,8 +10,8 @@ import { alertDestinations } from "../components/observability/alertDestinations
 import { EventAlert } from "../components/observability/eventAlert";
 import { approvalRoleArn, REGION_SWITCH_CONTROL_REGION, RegionSwitchPlan } from "../components/recovery/regionSwitchPlan";
 import { drillInputs, RawOutputs } from "../src/drills/inputs";
-import { AlarmRef, executionRoleStatements, planSpec } from "../src/regionswitch/planSpec";
-import { PlanTranslationError, RegionResources } from "../src/regionswitch/translate";
+import { AlarmRef, executionRoleStatements, expectedEvaluationWarnings, planSpec } from "../src/regionswitch/planSpec";
+import { flatSteps, PlanTranslationError, RegionResources } from "../src/regionswitch/translate";
 import { ConfigError, LinksConfig } from "./configSchema";
 import { Exported, PrimaryExports, RegionSwitchPlanExports, SecondaryExports } from "./contract";
 import { RegionalProviders } from "./providers";
@@ -47,13 +47,19 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
     if (err instanceof PlanTranslationError) throw new ConfigError(`the Region switch plan of stack "${pulumi.getStack()}"`, [{ key: "dr:recovery", value: s.stackConfig.recovery, message: err.message }]);
     throw err;
   }
-  if (inputs.secondary.config.strategy === "pilot-light")
-    pulumi.log.warn(`Region switch plan ${spec.name}: the Aurora block's evaluation reports no DB instance in ${inputs.secondary.region}'s headless cluster until the plan's add-writer step has run; the warning is expected for pilot light`);
+  // Each warning ARC's evaluation will raise on this deployment pages once a day: say so where the user deploys.
+  const evaluationWarnings = expectedEvaluationWarnings(inputs, planEventsRuleName(config));
+  for (const w of evaluationWarnings) pulumi.log.warn(`Region switch plan ${spec.name}: ${w}`);
   const workflows = spec.workflows.map((w) => w.workflow);
+  const arc = primary.regionSwitch.mechanism === "arc-routing-control" ? primary.regionSwitch : undefined;
+  if (arc && !(arc.clusterArn && arc.controlPanelArn))
+    throw new ConfigError(`the Region switch plan of stack "${pulumi.getStack()}"`, [{ key: "dr:regionSwitch", value: { mechanism: arc.mechanism }, message: `stack "${config.primaryStack}" exports no regionSwitch.clusterArn and controlPanelArn, which the plan's role needs to read the routing controls' control panel: deploy it with this version of the program first ('pulumi up --stack ${stacks.primary}')` }]);
   const plan = new RegionSwitchPlan(`${config.appName}-region-switch`, {
     spec: { ...spec, workflows },
-    blockStatements: executionRoleStatements(workflows, primary.globalClusterIdentifier, spec.associatedAlarms.map((a) => a.resourceIdentifier)),
+    blockStatements: executionRoleStatements(workflows, primary.globalClusterIdentifier, spec.associatedAlarms.map((a) => a.resourceIdentifier),
+      arc ? { clusterArn: arc.clusterArn!, controlPanelArn: arc.controlPanelArn! } : undefined),
     accountId, approvalRoleName,
+    approvalSteps: workflows.some((w) => flatSteps(w.steps).some((s) => s.executionBlockType === "ManualApproval")),
   }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
   const alert = planEventsAlert(config, accountId, providers);
   return {
@@ -65,6 +71,7 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
     alertTopicArn: alert.topicArn,
     workflows: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.workflow.steps.map((x) => x.name)])),
     unmapped: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.unmapped.map((u) => `${u.step} (${u.kind}): ${u.why}`)])),
+    evaluationWarnings,
   };
 }
 
@@ -72,6 +79,11 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
 export const ARC_REGION_SWITCH_EVENT_SOURCE = "aws.arc-region-switch";
 export const PLAN_EXECUTION_DETAIL_TYPE = "ARC Region Switch Plan Execution";
 export const PLAN_EVALUATION_DETAIL_TYPE = "ARC Region Switch Plan Evaluation";
+
+/** At most 16 + 1 + 16 + 26 = 59 characters (dr:appName, dr:environment): within EventBridge's 64. */
+export function planEventsRuleName(config: Pick<LinksConfig, "appName" | "environment">): string {
+  return `${config.appName}-${config.environment}-region-switch-plan-events`;
+}
 
 /**
  * Pages on every event of a plan execution and every plan evaluation warning. ARC sends its events
@@ -88,8 +100,7 @@ function planEventsAlert(config: LinksConfig, accountId: string, providers: Regi
   return new EventAlert(`${config.appName}-region-switch-events`, {
     region: REGION_SWITCH_CONTROL_REGION,
     accountId,
-    // At most 16 + 1 + 16 + 26 = 59 characters (dr:appName, dr:environment): within EventBridge's 64.
-    ruleName: `${config.appName}-${config.environment}-region-switch-plan-events`,
+    ruleName: planEventsRuleName(config),
     source: ARC_REGION_SWITCH_EVENT_SOURCE,
     detailTypes: [PLAN_EXECUTION_DETAIL_TYPE, PLAN_EVALUATION_DETAIL_TYPE],
     description: "An ARC Region switch plan execution reported progress (follow it to the end), or the plan's evaluation found a warning (the plan may fail when needed: fix it now).",

@@ -5,21 +5,21 @@ import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { validateStackSet } from "../stacks/stackSet";
 import { formatReadiness, readinessByStrategy, regionSwitchCost, regionSwitchCosts } from "../src/model/readiness";
 import { readStackConfig } from "../src/engine/stackFiles";
-import { deploymentFor, exampleDeployment } from "./harness/deployments";
+import { ARC_SWITCH, arcDeployment, deploymentFor, exampleDeployment } from "./harness/deployments";
 import { foreignRegionUse } from "./harness/staticStability";
-import { failureOf, givenStackFile, oneOf, PRIMARY_STACK_REF, PROJECT_DIR, resourcesOf, whenBothEvaluated, whenEvaluated, withOverrides } from "./harness/stack";
+import { failureOf, givenStackFile, oneOf, PRIMARY_STACK_REF, PROJECT_DIR, resourcesOf, whenEvaluated, withOverrides } from "./harness/stack";
 
 /**
  * Issue 16, infrastructure half: every region's record health is the AND of its endpoint check and
  * a switch whose state is held outside the region. Asserted on what Route 53 and CloudWatch would
- * receive, for every strategy (the shared deployments), both mechanisms (ARC evaluated once here).
+ * receive, for every strategy (the shared deployments), both mechanisms (ARC's deployment shared: harness/deployments.ts).
  */
 const HEALTH = "aws:route53/healthCheck:HealthCheck";
 const RECORD = "aws:route53/record:Record";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const PRIMARY_REGION = givenStackFile("primary")["aws:region"];
 const SECONDARY_REGION = givenStackFile("secondary")["aws:region"];
-const ARC = { "dr:regionSwitch": { mechanism: "arc-routing-control" } };
+const ARC = ARC_SWITCH;
 
 type Ev = Evaluation;
 const checkById = (evs: readonly Ev[], id: string): RecordedResourceWithRegion | undefined =>
@@ -60,7 +60,7 @@ describe("region switch: every record's health is endpoint AND a switch held out
 
   before(async () => {
     for (const strategy of DR_STRATEGIES) deployments.set(strategy, await deploymentFor(strategy));
-    arc = await whenBothEvaluated(givenStackFile("primary", ARC), givenStackFile("secondary", ARC));
+    arc = await arcDeployment();
   });
 
   for (const strategy of DR_STRATEGIES) {

@@ -1,8 +1,8 @@
 /**
  * The in-cloud ARC Region switch plan, asserted on what AWS would receive: the links stack's Plan
  * and its roles, the region stacks' Lambdas and alarms. Shared deployments for pilot-light,
- * warm-standby (the example: started by alarm, no approval) and backup-restore; one new
- * configuration (started by a person, with approval: the defaults) evaluated once.
+ * warm-standby (the example: started by alarm, no approval), backup-restore, and start by a
+ * person with approval (the defaults).
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -20,9 +20,9 @@ import { startRegionSwitch } from "../src/regionswitch/start";
 import { planActionKeys, PlanTranslationError, PRIMARY_LAMBDA_KINDS, REGION_LAMBDA_KINDS, translateWorkflow } from "../src/regionswitch/translate";
 import { DrStrategy, parseStackConfig } from "../stacks/configSchema";
 import { tempDir } from "./drills/harness";
-import { Deployment, deploymentFor } from "./harness/deployments";
+import { Deployment, deploymentFor, personApprovalDeployment } from "./harness/deployments";
 import { examplePlan } from "./harness/examplePlan";
-import { givenStackFile, oneOf, PROJECT_DIR, resourcesOf, whenAllEvaluated } from "./harness/stack";
+import { givenStackFile, oneOf, PROJECT_DIR, resourcesOf } from "./harness/stack";
 import type { Evaluation } from "../src/engine/evaluate";
 
 type Json = Record<string, any>;
@@ -62,8 +62,7 @@ describe("in-cloud ARC Region switch plan", () => {
   before(async function () {
     this.timeout(240_000);
     for (const s of [...PLAN_STRATEGIES, "backup-restore" as const]) deployments.set(s, await deploymentFor(s));
-    const person = { "dr:recovery": { mode: "person", approval: true } };
-    personStart = await whenAllEvaluated(givenStackFile("primary", person), givenStackFile("secondary", person), givenStackFile("links"));
+    personStart = await personApprovalDeployment();
   });
 
   for (const strategy of PLAN_STRATEGIES) {
@@ -251,7 +250,8 @@ describe("in-cloud ARC Region switch plan", () => {
         // Every plan's base (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html):
         // evaluation simulates the role's own policies, execution reads the plan and its executions.
         const base = ["iam:SimulatePrincipalPolicy", "arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"];
-        const needed = new Set([...base, ...blocks.flatMap((b) => BLOCK_ACTIONS[b.executionBlockType]), "s3:PutObject", "kms:GenerateDataKey", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]);
+        // Reports with a customer key: s3:PutObject, kms:GenerateDataKey and kms:Encrypt (security_iam_region_switch_reports.html).
+        const needed = new Set([...base, ...blocks.flatMap((b) => BLOCK_ACTIONS[b.executionBlockType]), "s3:PutObject", "kms:Encrypt", "kms:GenerateDataKey", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]);
         const statements = executionPolicy(links).Statement;
         expect(new Set(statements.flatMap((s) => s.Action))).to.deep.equal(needed);
         const on = (action: string) => new Set(statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource));
@@ -426,8 +426,12 @@ describe("in-cloud ARC Region switch plan", () => {
       const on = workflow.steps.find((s) => s.name === "switch-on-secondary")!;
       const own = arcInputs.secondary.regionSwitch;
       expect(on.arcRoutingControlConfigs![0].regionAndRoutingControls).to.deep.equal([{ region: arcInputs.secondary.region, routingControls: [{ routingControlArn: own.mechanism === "arc-routing-control" ? own.routingControlArn : "", state: "On" }] }]);
-      const statement = executionRoleStatements([workflow], arcInputs.globalClusterIdentifier, []).find((s) => s.Action.includes("route53-recovery-cluster:UpdateRoutingControlState"))!;
+      // The block sets controls with UpdateRoutingControlStates and reads their panel and cluster (security_iam_region_switch_arc_routing.html).
+      const home = { clusterArn: "arn:aws:route53-recovery-control::111122223333:cluster/c1", controlPanelArn: "arn:aws:route53-recovery-control::111122223333:controlpanel/p1" };
+      const statements = executionRoleStatements([workflow], arcInputs.globalClusterIdentifier, [], home);
+      const statement = statements.find((s) => s.Action.includes("route53-recovery-cluster:UpdateRoutingControlStates"))!;
       expect(statement.Resource).to.deep.equal([off, on].map((x) => x.arcRoutingControlConfigs![0].regionAndRoutingControls[0].routingControls[0].routingControlArn));
+      expect(statements.find((s) => s.Action.includes("route53-recovery-control-config:DescribeControlPanel"))!.Resource).to.deep.equal([home.clusterArn, home.controlPanelArn]);
     });
 
     it("names the config keys of a plan name over 32 characters", () => {

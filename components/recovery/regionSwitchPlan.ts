@@ -19,12 +19,14 @@ export const REPORT_PREFIX = "region-switch-reports";
 export const EXECUTION_ROLE_PRINCIPAL = "arc-region-switch.amazonaws.com";
 
 /**
- * What every execution role needs whatever its blocks: iam:SimulatePrincipalPolicy on itself (plan
- * evaluation checks the role's permissions with it) and read access to the plan and its executions
+ * What every execution role needs whatever its blocks: iam:SimulatePrincipalPolicy (plan evaluation
+ * checks the role's permissions with it, and a ManualApproval's approver role's too: AWS's managed
+ * AmazonApplicationRecoveryControllerRegionSwitchPlanExecutionPolicy allows it on roles for "plan
+ * evaluation") and read access to the plan and its executions
  * (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html).
  */
-export const EXECUTION_BASE_STATEMENTS = (roleArn: string): PolicyStatement[] => [
-  { Sid: "PlanEvaluation", Effect: "Allow", Action: ["iam:SimulatePrincipalPolicy"], Resource: [roleArn] },
+export const EXECUTION_BASE_STATEMENTS = (roleArn: string, approvalRoleArn?: string): PolicyStatement[] => [
+  { Sid: "PlanEvaluation", Effect: "Allow", Action: ["iam:SimulatePrincipalPolicy"], Resource: approvalRoleArn ? [roleArn, approvalRoleArn] : [roleArn] },
   { Sid: "ReadPlanAndExecutions", Effect: "Allow", Action: ["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"], Resource: ["*"] },
 ];
 
@@ -55,6 +57,8 @@ export interface RegionSwitchPlanArgs {
   readonly accountId: string;
   /** The approval role's name: its ARN is already in the spec's ManualApproval blocks (approvalRoleArn). */
   readonly approvalRoleName: string;
+  /** Whether a ManualApproval block names the approval role (evaluation then checks its permission). Default false. */
+  readonly approvalSteps?: boolean;
 }
 
 /** The approval role's ARN, known before the role exists (the plan's ManualApproval names it). */
@@ -83,7 +87,8 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
       description: `encrypts the execution reports of Region switch plan ${spec.name}`,
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      // The account administers the key; the execution role's own policy grants it GenerateDataKey.
+      // The account administers the key, which lets IAM policies grant its use: the execution role's own
+      // policy grants it kms:Encrypt and kms:GenerateDataKey for the reports.
       policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }] }),
     }, { parent: this, retainOnDelete: true });
     const reports = new ReportBucket(`${name}-reports`, { kmsKeyArn: key.arn }, { parent: this });
@@ -94,14 +99,15 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
     }, { parent: this });
     const execution = new aws.iam.RolePolicy(`${name}-execution-policy`, {
       role: role.id,
-      // Reports: PutObject into this bucket under this key (working-with-rs-plan-evaluation.html).
-      policy: pulumi.all([reports.bucketArn, key.arn, role.arn]).apply(([bucketArn, keyArn, roleArn]) => policyJson([
+      // Reports: PutObject into this bucket (evaluation checks it: working-with-rs-plan-evaluation.html),
+      // and with a customer key kms:GenerateDataKey and kms:Encrypt on it (security_iam_region_switch_reports.html).
+      policy: pulumi.all([reports.bucketArn, key.arn, role.arn, approvalRole.arn]).apply(([bucketArn, keyArn, roleArn, approverArn]) => policyJson([
         // Every plan's base (security_iam_region_switch_complete_policy.html): evaluation simulates this
         // role's own policies against the blocks, and execution reads the plan and its executions.
-        ...EXECUTION_BASE_STATEMENTS(roleArn),
+        ...EXECUTION_BASE_STATEMENTS(roleArn, args.approvalSteps ? approverArn : undefined),
         ...args.blockStatements,
         { Sid: "Reports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/*`] },
-        { Sid: "ReportsKey", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [keyArn] },
+        { Sid: "ReportsKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
       ])),
     }, { parent: this });
 

@@ -16,12 +16,20 @@ export function regionSwitchSection(doc: PlanDocument): string[] {
   const plan = doc.resources.find((r) => r.type === PLAN);
   if (!plan) return [...out, "No Region switch plan: the strategy keeps no standby global-database member with one active region (only pilot-light and warm-standby have one).", ""];
   const p = plan.inputs;
-  const unmapped = ((doc.stacks.find((s) => s.stack === plan.stack)?.outputs.regionSwitchPlan as Json | undefined)?.unmapped ?? {}) as Record<string, string[]>;
+  const exported = doc.stacks.find((s) => s.stack === plan.stack)?.outputs.regionSwitchPlan as Json | undefined;
+  const unmapped = (exported?.unmapped ?? {}) as Record<string, string[]>;
+  const warnings = (Array.isArray(exported?.evaluationWarnings) ? exported.evaluationWarnings : []) as string[];
   const triggers = list(p.triggers);
   out.push(
     `Plan **${String(p.name)}** (${String(p.recoveryApproach)}, regions ${list(p.regions).join(" and ")}, RTO objective ${String(p.recoveryTimeObjectiveMinutes)} min) in stack ${plan.stack}, created through ${plan.region}'s control plane; ` +
       `started from the activated region's data plane (\`npm run dr -- region-switch start --to <region>\`, runbooks). ` +
       (triggers.length ? `Starts by itself when ${triggers.flatMap((t) => list(t.conditions).map((c) => `${String(c.associatedAlarmName)} is ${String(c.condition)}`)).join(" and ")} (activates ${triggers.map((t) => String(t.targetRegion)).join(", ")}).` : "No trigger: a person starts it."),
+    "",
+    // ARC repeats an uncleared evaluation warning once a day, and every one pages (runbooks/alerts.md).
+    warnings.length
+      ? `**Expected plan-evaluation warnings: ${warnings.length}, each one page a day** (ARC repeats an uncleared warning every 24 hours; runbooks/alerts.md#region-switch-plan-failed):`
+      : "Expected plan-evaluation warnings: none (any evaluation warning pages: runbooks/alerts.md#region-switch-plan-failed).",
+    ...warnings.map((w) => `- ${w}`),
     "",
   );
   for (const w of list(p.workflows)) {

@@ -8,12 +8,13 @@
  * characters, at most 100 blocks (quotas.region-switch.html); each trigger
  * condition names an associated alarm of type trigger (working-with-rs-triggers.html).
  */
+import { databaseCapacityFor } from "../../components/compute/capacity";
 import { PolicyStatement } from "../../components/recovery/regionSwitchPlan";
 import { RecoveryStart } from "../../components/recovery/recoveryStart";
 import { DrillInputs } from "../drills/inputs";
 import { failback } from "../drills/scenarios/failback";
 import { failover } from "../drills/scenarios/failover";
-import { flatSteps, PLAN_BLOCK_LIMIT, PLAN_NAME_MAX_LENGTH, PlanTranslationError, PlanWorkflow, RegionResources, TranslatedWorkflow, translateWorkflow } from "./translate";
+import { flatSteps, PLAN_BLOCK_LIMIT, PLAN_NAME_MAX_LENGTH, PlanTranslationError, PlanWorkflow, RegionResources, targetPercent, TranslatedWorkflow, translateWorkflow } from "./translate";
 
 /** A trigger fires again at most this often: one recovery at a time. */
 export const TRIGGER_MIN_DELAY_MINUTES = 60;
@@ -100,6 +101,33 @@ export function planSpec(p: PlanSpecInputs): PlanSpec {
   };
 }
 
+/**
+ * What ARC's evaluation of this plan will warn about on a correct deployment. ARC evaluates a plan
+ * several times an hour and repeats an uncleared warning once every 24 hours as an EventBridge event
+ * (eventbridge-region-switch.html), which the links stack's region-switch events rule pages on: each
+ * entry is a page a day. Checks: working-with-rs-plan-evaluation.html.
+ * - Aurora block: "DB instances exist in both clusters" fails while the recovery member is headless
+ *   (pilot light) until the plan's add-writer step has created its writer.
+ * - EC2 Auto Scaling block: the activated region's group max must reach ceil(percent x the other
+ *   region's capacity), the most it ran in 24 h (ec2-auto-scaling-block.html); a group scaling out
+ *   under its target-tracking policy may run up to its max, so that max is the source compared.
+ */
+export function expectedEvaluationWarnings(inputs: DrillInputs, eventsRuleName: string): string[] {
+  const { primary, secondary } = inputs;
+  const out: string[] = [];
+  if (databaseCapacityFor(secondary.config.strategy, "secondary", secondary.config.database.instances).headless)
+    out.push(`Aurora Global Database block: ${secondary.region}'s member cluster is headless (pilot light), so the check "DB instances exist in both clusters" warns until the plan's add-writer step has run; expected: it pages once a day through the EventBridge rule ${eventsRuleName}`);
+  for (const [to, from] of [[secondary, primary], [primary, secondary]] as const)
+    for (const tier of ["web", "app"] as const) {
+      const percent = targetPercent(inputs, to, tier);
+      const need = Math.ceil((percent * from.config.capacity[tier].max) / 100);
+      const max = to.config.capacity[tier].max;
+      if (max < need)
+        out.push(`EC2 Auto Scaling block (${tier} tier, activating ${to.region}): ${to.region}'s group may grow to ${max} instances, fewer than ${need} (${percent} % of ${from.region}'s max ${from.config.capacity[tier].max}, which it reaches when it scales out): on a day it does, the capacity check warns and pages once a day through the EventBridge rule ${eventsRuleName}; set dr:capacity.${tier}.max to at least ${need} in stack "${to.stack}"`);
+    }
+  return out;
+}
+
 /** arn:aws:rds:region:account:cluster:id -> the global cluster's ARN (global clusters have no region). */
 export function globalClusterArn(memberArn: string, globalClusterIdentifier: string): string {
   const m = /^arn:(aws[a-z-]*):rds:[^:]*:(\d+):/.exec(memberArn);
@@ -107,16 +135,24 @@ export function globalClusterArn(memberArn: string, globalClusterIdentifier: str
   return `arn:${m[1]}:rds::${m[2]}:global-cluster:${globalClusterIdentifier}`;
 }
 
+/** The ARC cluster and control panel of the routing controls an ARCRoutingControl block sets. */
+export interface RoutingControlHome {
+  readonly clusterArn: string;
+  readonly controlPanelArn: string;
+}
+
 /**
- * The execution role's statements, generated from the blocks the workflows hold: every mutating
- * action on the plan's own resources, read-only Describe/Get calls on `*` only where the service
- * has no resource-level permission for them (autoscaling:DescribeAutoScalingGroups,
- * cloudwatch:GetMetricStatistics). Per-block permissions:
- * security_iam_region_switch_{aurora,ec2_autoscaling,lambda}.html; alarms:
- * working-with-rs-plan-evaluation.html. The reports' and triggers' statements name the bucket and the
- * plan, which the RegionSwitchPlan component adds once they exist.
+ * The execution role's statements, generated from the blocks the workflows hold, as AWS's sample
+ * policy of each block has them (plan evaluation simulates the role's policies against what each
+ * block needs: working-with-rs-plan-evaluation.html): every mutating action on the plan's own
+ * resources; read-only Describe/Get calls on `*` where the sample has them on `*`
+ * (autoscaling:DescribeAutoScalingGroups, cloudwatch:GetMetricStatistics, rds:DescribeDBClusters,
+ * rds:DescribeGlobalClusters). Per-block samples: security_iam_region_switch_{aurora,
+ * ec2_autoscaling,lambda,arc_routing}.html; alarms: security_iam_region_switch_reports.html. The
+ * reports' and triggers' statements name the bucket and the plan, which the RegionSwitchPlan
+ * component adds once they exist.
  */
-export function executionRoleStatements(workflows: readonly PlanWorkflow[], globalClusterIdentifier: string, alarmArns: readonly string[]): PolicyStatement[] {
+export function executionRoleStatements(workflows: readonly PlanWorkflow[], globalClusterIdentifier: string, alarmArns: readonly string[], routingControlHome?: RoutingControlHome): PolicyStatement[] {
   const blocks = workflows.flatMap((w) => flatSteps(w.steps));
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   const out: PolicyStatement[] = [];
@@ -124,7 +160,8 @@ export function executionRoleStatements(workflows: readonly PlanWorkflow[], glob
   if (aurora.length) {
     const clusters = uniq(aurora.flatMap((a) => a.databaseClusterArns));
     const resources = uniq([globalClusterArn(clusters[0], globalClusterIdentifier), ...clusters]);
-    out.push({ Sid: "AuroraGlobalDatabase", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeGlobalClusters", "rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"], Resource: resources });
+    out.push({ Sid: "AuroraGlobalDatabaseRead", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeGlobalClusters"], Resource: ["*"] });
+    out.push({ Sid: "AuroraGlobalDatabase", Effect: "Allow", Action: ["rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"], Resource: resources });
   }
   const asgs = uniq(blocks.flatMap((b) => b.ec2AsgCapacityIncreaseConfigs ?? []).flatMap((c) => c.asgs.map((a) => a.arn)));
   if (asgs.length) {
@@ -134,7 +171,13 @@ export function executionRoleStatements(workflows: readonly PlanWorkflow[], glob
   const lambdas = uniq(blocks.flatMap((b) => b.customActionLambdaConfigs ?? []).flatMap((c) => c.lambdas.map((l) => l.arn)));
   if (lambdas.length) out.push({ Sid: "CustomActionLambda", Effect: "Allow", Action: ["lambda:GetFunction", "lambda:InvokeFunction"], Resource: lambdas });
   const controls = uniq(blocks.flatMap((b) => b.arcRoutingControlConfigs ?? []).flatMap((c) => c.regionAndRoutingControls.flatMap((r) => r.routingControls.map((x) => x.routingControlArn))));
-  if (controls.length) out.push({ Sid: "ARCRoutingControl", Effect: "Allow", Action: ["route53-recovery-cluster:GetRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlState"], Resource: controls });
+  if (controls.length) {
+    // Evaluation checks the role may read the control panel (and its cluster); the block sets the
+    // controls with UpdateRoutingControlStates (security_iam_region_switch_arc_routing.html).
+    if (!routingControlHome) throw new PlanTranslationError(`the plan's ARCRoutingControl blocks set ${controls.join(", ")}, but no cluster and control panel were given for them: deploy the primary stack with this version of the program first (it exports regionSwitch.clusterArn)`);
+    out.push({ Sid: "ARCControlPanel", Effect: "Allow", Action: ["route53-recovery-control-config:DescribeCluster", "route53-recovery-control-config:DescribeControlPanel"], Resource: [routingControlHome.clusterArn, routingControlHome.controlPanelArn] });
+    out.push({ Sid: "ARCRoutingControl", Effect: "Allow", Action: ["route53-recovery-cluster:GetRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlStates"], Resource: controls });
+  }
   if (alarmArns.length) out.push({ Sid: "Alarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"], Resource: uniq([...alarmArns]) });
   return out;
 }

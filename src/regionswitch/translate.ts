@@ -181,11 +181,16 @@ export class PlanTranslationError extends Error {
   }
 }
 
-/** `targetPercent` of the EC2AutoScaling block: the drill's full capacity of the tier over the primary's desired (the source the block samples). */
+/**
+ * `targetPercent` of the EC2AutoScaling block: the drill's full capacity of the tier over the
+ * primary's desired (the source the block samples). ARC scales to ceil(percent/100 x source)
+ * (ec2-auto-scaling-block.html, "How it works"), so the percent rounds down: rounded up, a group
+ * whose max is below the source's desired would be asked for one instance more than its max.
+ */
 export function targetPercent(inputs: DrillInputs, to: DrillRegion, tier: Tier): number {
   const source = inputs.primary.config.capacity[tier].desired;
   const full = Math.min(source, to.config.capacity[tier].max);
-  return Math.max(1, Math.round((100 * full) / source));
+  return Math.max(1, Math.floor((100 * full) / source));
 }
 
 /** Minutes a block may take: the drill's verification timeout (or the covered wait step's), at least 5. */

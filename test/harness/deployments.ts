@@ -17,7 +17,14 @@ export interface Deployment {
 /** The strategy whose deployment also switches the active region to the secondary, so one evaluation covers both. */
 export const SWITCHED_OVER_STRATEGY: DrStrategy = "backup-restore";
 
+/** Routing controls on ARC instead of CloudWatch switches: the configuration arcDeployment() evaluates. */
+export const ARC_SWITCH = { "dr:regionSwitch": { mechanism: "arc-routing-control" } } as const;
+/** Recovery started by a person who approves the database cut-over: what personApprovalDeployment() evaluates. */
+export const PERSON_APPROVAL = { "dr:recovery": { mode: "person", approval: true } } as const;
+
 let example: Promise<Deployment> | undefined;
+let arc: Promise<Deployment> | undefined;
+let personApproval: Promise<Deployment> | undefined;
 const byStrategy = new Map<DrStrategy, Promise<Deployment>>();
 
 /** The example configuration (the project's stack files), as `plan` evaluated it. */
@@ -48,4 +55,16 @@ export function deploymentFor(strategy: DrStrategy): Promise<Deployment> {
     byStrategy.set(strategy, found);
   }
   return found;
+}
+
+/** The example with ARC routing controls as every region's switch (primary and secondary files). */
+export function arcDeployment(): Promise<Deployment> {
+  arc ??= whenAllEvaluated(givenStackFile("primary", ARC_SWITCH), givenStackFile("secondary", ARC_SWITCH), givenStackFile("links"));
+  return arc;
+}
+
+/** The example started by a person, with a ManualApproval before the database step. */
+export function personApprovalDeployment(): Promise<Deployment> {
+  personApproval ??= whenAllEvaluated(givenStackFile("primary", PERSON_APPROVAL), givenStackFile("secondary", PERSON_APPROVAL), givenStackFile("links"));
+  return personApproval;
 }
