@@ -177,8 +177,8 @@ export interface RegionSwitchPlanExports {
   /** Assume it to approve a ManualApproval step. */
   readonly approvalRoleArn: string;
   readonly reportBucketName: string;
-  /** The SNS topic (us-east-1) every plan execution event pages through; subscribed to dr:alerts. */
-  readonly alertTopicArn: string;
+  /** By region (us-east-1 and the plan's regions), the SNS topic the plan's events page through there; subscribed to dr:alerts. */
+  readonly alertTopicArns: Readonly<Record<string, string>>;
   /** Per activated region, the plan's top-level step names in order. */
   readonly workflows: Readonly<Record<string, readonly string[]>>;
   /** Drill steps the plan has no block for: check them before starting it, or do them after. */

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { alertDestinations } from "../components/observability/alertDestinations";
-import { EventAlert } from "../components/observability/eventAlert";
+import { EventAlert, EventAlertRule } from "../components/observability/eventAlert";
 import { approvalRoleArn, REGION_SWITCH_CONTROL_REGION, RegionSwitchPlan } from "../components/recovery/regionSwitchPlan";
 import { drillInputs, RawOutputs } from "../src/drills/inputs";
 import { AlarmRef, executionRoleStatements, expectedEvaluationWarnings, planSpec } from "../src/regionswitch/planSpec";
@@ -48,7 +48,7 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
     throw err;
   }
   // Each warning ARC's evaluation will raise on this deployment pages once a day: say so where the user deploys.
-  const evaluationWarnings = expectedEvaluationWarnings(inputs, planEventsRuleName(config));
+  const evaluationWarnings = expectedEvaluationWarnings(inputs, planEventsRuleName(config, "warnings"));
   for (const w of evaluationWarnings) pulumi.log.warn(`Region switch plan ${spec.name}: ${w}`);
   const workflows = spec.workflows.map((w) => w.workflow);
   const arc = primary.regionSwitch.mechanism === "arc-routing-control" ? primary.regionSwitch : undefined;
@@ -61,14 +61,14 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
     accountId, approvalRoleName,
     approvalSteps: workflows.some((w) => flatSteps(w.steps).some((s) => s.executionBlockType === "ManualApproval")),
   }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
-  const alert = planEventsAlert(config, accountId, providers);
+  const alerts = planEventsAlerts(config, accountId, spec.regions, providers);
   return {
     planArn: plan.planArn,
     planName: plan.planName,
     executionRoleArn: plan.executionRoleArn,
     approvalRoleArn: plan.approvalRoleArn,
     reportBucketName: plan.reportBucketName,
-    alertTopicArn: alert.topicArn,
+    alertTopicArns: pulumi.all(Object.fromEntries(Object.entries(alerts).map(([region, a]) => [region, a.topicArn]))),
     workflows: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.workflow.steps.map((x) => x.name)])),
     unmapped: Object.fromEntries(spec.workflows.map((w) => [w.workflow.workflowTargetRegion, w.unmapped.map((u) => `${u.step} (${u.kind}): ${u.why}`)])),
     evaluationWarnings,
@@ -77,34 +77,52 @@ export function inCloudPlan(config: LinksConfig, primary: PrimaryExports, second
 
 /** ARC Region switch's events (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-arc-region-switch.html). */
 export const ARC_REGION_SWITCH_EVENT_SOURCE = "aws.arc-region-switch";
-export const PLAN_EXECUTION_DETAIL_TYPE = "ARC Region Switch Plan Execution";
-export const PLAN_EVALUATION_DETAIL_TYPE = "ARC Region Switch Plan Evaluation";
+/** A field every execution event carries, and no evaluation warning (eventbridge-region-switch.html's samples). */
+export const EXECUTION_EVENT_FIELD = "executionId";
 
-/** At most 16 + 1 + 16 + 26 = 59 characters (dr:appName, dr:environment): within EventBridge's 64. */
-export function planEventsRuleName(config: Pick<LinksConfig, "appName" | "environment">): string {
-  return `${config.appName}-${config.environment}-region-switch-plan-events`;
+/** The name of the plan's event rules, `executions` or `warnings`: at most 16 + 1 + 16 + 25 = 58 characters (dr:appName, dr:environment), within EventBridge's 64. */
+export function planEventsRuleName(config: Pick<LinksConfig, "appName" | "environment">, id: "executions" | "warnings"): string {
+  return `${config.appName}-${config.environment}-region-switch-${id}`;
 }
 
 /**
- * Pages on every event of a plan execution and every plan evaluation warning. ARC sends its events
- * to EventBridge in the region where the plan was created, the control plane's us-east-1
- * (https://docs.aws.amazon.com/r53recovery/latest/dg/eventbridge-region-switch.html).
- * - Executions: which detail field marks a failure is not documented, so nothing is filtered; an
- *   execution runs only during a recovery, when on-call wants every event.
- * - Evaluations: ARC evaluates the plan every 30 minutes but emits an evaluation event only when the
- *   evaluation returns a warning, and repeats an uncleared warning once every 24 hours (same page).
- *   So every evaluation event is a warning, and nothing is filtered on its example-only fields: a
- *   filter on a misnamed field would lose the page silently, while a noisy page shows itself.
+ * Pages on every ARC Region switch event, in two rules on the documented source, split by content
+ * rather than by detail-type (the guide's sample evaluation warning carries the execution
+ * detail-type, and its pattern example spells that detail-type in another case):
+ * - `executions`: events with `detail.executionId`. Which field marks a failure is not documented,
+ *   so nothing more is filtered; an execution runs only during a recovery, when on-call wants every event.
+ * - `warnings`: every other event, chiefly evaluation warnings. ARC evaluates the plan every 30
+ *   minutes but sends an event only when an evaluation returns a warning, and repeats an uncleared
+ *   warning once every 24 hours. Its own rule lets on-call pause these pages without pausing executions.
+ * Together the rules match every event of the source: a new kind of event pages too.
+ * ARC sends events in the region where the plan was created, us-east-1
+ * (https://docs.aws.amazon.com/r53recovery/latest/dg/eventbridge-region-switch.html). Where an
+ * execution that runs in another region's data plane sends them is not documented, and us-east-1
+ * may be the region that failed: the rules stand in every plan region too, each with its own topic
+ * (an event sent to both pages twice; one sent to none pages nobody).
  */
-function planEventsAlert(config: LinksConfig, accountId: string, providers: RegionalProviders): EventAlert {
-  return new EventAlert(`${config.appName}-region-switch-events`, {
-    region: REGION_SWITCH_CONTROL_REGION,
+function planEventsAlerts(config: LinksConfig, accountId: string, planRegions: readonly string[], providers: RegionalProviders): Record<string, EventAlert> {
+  const rules: EventAlertRule[] = [
+    {
+      id: "executions",
+      ruleName: planEventsRuleName(config, "executions"),
+      pattern: { source: [ARC_REGION_SWITCH_EVENT_SOURCE], detail: { [EXECUTION_EVENT_FIELD]: [{ exists: true }] } },
+      description: "An ARC Region switch plan execution reported progress (started, a step, paused, failed, completed): follow it to the end.",
+      runbook: "region-switch-plan-failed",
+    },
+    {
+      id: "warnings",
+      ruleName: planEventsRuleName(config, "warnings"),
+      pattern: { source: [ARC_REGION_SWITCH_EVENT_SOURCE], detail: { [EXECUTION_EVENT_FIELD]: [{ exists: false }] } },
+      description: "ARC Region switch sent an event that is not an execution's, chiefly a plan evaluation warning: the plan may fail when it is needed.",
+      runbook: "region-switch-plan-warning",
+    },
+  ];
+  const regions = [...new Set([REGION_SWITCH_CONTROL_REGION, ...planRegions])];
+  return Object.fromEntries(regions.map((region) => [region, new EventAlert(`${config.appName}-region-switch-events-${region}`, {
+    region,
     accountId,
-    ruleName: planEventsRuleName(config),
-    source: ARC_REGION_SWITCH_EVENT_SOURCE,
-    detailTypes: [PLAN_EXECUTION_DETAIL_TYPE, PLAN_EVALUATION_DETAIL_TYPE],
-    description: "An ARC Region switch plan execution reported progress (follow it to the end), or the plan's evaluation found a warning (the plan may fail when needed: fix it now).",
-    runbook: "region-switch-plan-failed",
+    rules,
     subscriptions: alertDestinations(config.alerts),
-  }, { provider: providers.for(REGION_SWITCH_CONTROL_REGION) });
+  }, { provider: providers.for(region) })]));
 }

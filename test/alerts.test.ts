@@ -89,10 +89,10 @@ describe("alarms on the evaluated example", function () {
         for (const s of subs) expect(s.region, `${name}: ${s.name}`).to.equal(topic.region);
       }
     }
-    // The primary's and secondary's region topics, the links stack's us-east-1 topics for the secondary's
-    // health check and for the Region switch plan's execution events, and one topic per region switch
-    // in its host region (the primary stack builds both).
-    expect(topics).to.equal(6);
+    // The primary's and secondary's region topics, the links stack's us-east-1 topic for the secondary's
+    // health check, its Region switch plan events topics (us-east-1 and us-west-2, the plan's regions),
+    // and one topic per region switch in its host region (the primary stack builds both).
+    expect(topics).to.equal(7);
   });
 
   it("gives every alarm an action on a topic with a subscription, and a runbook link to a section that exists", () => {

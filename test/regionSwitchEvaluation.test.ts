@@ -22,7 +22,7 @@ import { allows, CheckResult, preflight, Statement, warningsOf } from "./harness
 import { givenStackFile, oneOf, PROJECT_DIR } from "./harness/stack";
 
 type Json = Record<string, any>;
-const RULE = planEventsRuleName({ appName: "orders", environment: "prod" });
+const RULE = planEventsRuleName({ appName: "orders", environment: "prod" }, "warnings");
 const DB_INSTANCES_CHECK = "resource accessibility: DB instances exist in both clusters";
 
 /** Drill inputs from the stack files (with overrides) and simulated outputs; switches derived from the files. */

@@ -25,6 +25,7 @@ export const RUNBOOK_ANCHORS = [
   "cross-region-copy-too-old",
   "region-switch-state-changed",
   "region-switch-plan-failed",
+  "region-switch-plan-warning",
   "recovery-trigger",
 ] as const;
 export type RunbookAnchor = (typeof RUNBOOK_ANCHORS)[number];

@@ -6,7 +6,7 @@
 interface Publisher {
   readonly Sid: string;
   readonly Principal: { readonly Service: string };
-  readonly Condition: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly Condition: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 /** Confused-deputy guard and TLS: the topic's statements around the publishers it allows. */
@@ -49,16 +49,16 @@ export function alarmTopicPolicy(topicArn: string): string {
 export const EVENTBRIDGE_PRINCIPAL = "events.amazonaws.com";
 
 /**
- * A topic one EventBridge rule delivers to: of EventBridge, only that rule may publish. EventBridge
- * needs the topic's resource policy to allow events.amazonaws.com, and `aws:SourceArn` names the rule
+ * A topic EventBridge rules deliver to: of EventBridge, only those rules may publish. EventBridge
+ * needs the topic's resource policy to allow events.amazonaws.com, and `aws:SourceArn` names the rules
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions).
- * This account's alarms may publish too: the alarm on the rule's failed deliveries notifies here.
+ * This account's alarms may publish too: the alarms on the rules' failed deliveries notify here.
  */
-export function eventRuleTopicPolicy(topicArn: string, ruleArn: string): string {
+export function eventRuleTopicPolicy(topicArn: string, ruleArns: readonly string[]): string {
   const account = topicArn.split(":")[4];
   return topicPolicy(topicArn, [{
-    Sid: "OneEventBridgeRuleOfThisAccount",
+    Sid: "TheseEventBridgeRulesOfThisAccount",
     Principal: { Service: EVENTBRIDGE_PRINCIPAL },
-    Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": ruleArn } },
+    Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": [...ruleArns] } },
   }, cloudWatchAlarms(topicArn)]);
 }

@@ -59,16 +59,23 @@ function thresholdOf(inputs: Record<string, unknown>): string {
   return `${op} ${inputs.threshold} for ${needed === periods ? "" : `${needed} of `}${periods} x ${period} s`;
 }
 
-/** The pattern of an event rule as the report shows it: source and detail-types. */
+/** The pattern of an event rule as the report shows it: source, detail-types and the detail fields it selects on. */
 function patternOf(inputs: Record<string, unknown>): string {
-  let pattern: { source?: unknown; "detail-type"?: unknown } = {};
+  let pattern: { source?: unknown; "detail-type"?: unknown; detail?: Record<string, unknown> } = {};
   try {
     pattern = JSON.parse(String(inputs.eventPattern)) as typeof pattern;
   } catch {
     return String(inputs.scheduleExpression ?? "(no pattern)");
   }
-  const names = (v: unknown) => (Array.isArray(v) ? v.join(" or ") : "any");
-  return `event ${names(pattern.source)}: ${names(pattern["detail-type"])}`;
+  const names = (v: unknown) => (Array.isArray(v) ? v.map(valueOf).join(" or ") : "any");
+  const fields = Object.entries(pattern.detail ?? {}).map(([field, values]) => `, detail.${field} ${names(values)}`);
+  return `event ${names(pattern.source)}: ${names(pattern["detail-type"])}${fields.join("")}`;
+}
+
+/** One value of a pattern: a literal, or the `exists` operator as the report says it. */
+function valueOf(v: unknown): string {
+  if (typeof v === "object" && v !== null && "exists" in v) return (v as { exists: boolean }).exists ? "present" : "absent";
+  return typeof v === "string" ? v : JSON.stringify(v);
 }
 
 /** The event rules that page: those whose description links a runbook, each with the topics its targets publish to. */

@@ -27,8 +27,8 @@ export function regionSwitchSection(doc: PlanDocument): string[] {
     "",
     // ARC repeats an uncleared evaluation warning once a day, and every one pages (runbooks/alerts.md).
     warnings.length
-      ? `**Expected plan-evaluation warnings: ${warnings.length}, each one page a day** (ARC repeats an uncleared warning every 24 hours; runbooks/alerts.md#region-switch-plan-failed):`
-      : "Expected plan-evaluation warnings: none (any evaluation warning pages: runbooks/alerts.md#region-switch-plan-failed).",
+      ? `**Expected plan-evaluation warnings: ${warnings.length}, each one page a day** (ARC repeats an uncleared warning every 24 hours; runbooks/alerts.md#region-switch-plan-warning):`
+      : "Expected plan-evaluation warnings: none (any evaluation warning pages: runbooks/alerts.md#region-switch-plan-warning).",
     ...warnings.map((w) => `- ${w}`),
     "",
   );
