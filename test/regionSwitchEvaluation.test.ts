@@ -133,9 +133,9 @@ describe("Region switch plan evaluation: every check ARC runs, before ARC runs i
     });
   });
 
-  it("runbooks/alerts.md names the expected pilot-light warning under 'Region switch plan failed'", () => {
+  it("runbooks/alerts.md names the expected pilot-light warning under 'Region switch plan warning'", () => {
     const runbook = fs.readFileSync(path.join(PROJECT_DIR, "runbooks", "alerts.md"), "utf8");
-    const section = runbook.slice(runbook.indexOf("## Region switch plan failed"));
+    const section = runbook.slice(runbook.indexOf("## Region switch plan warning"), runbook.indexOf("## Recovery trigger"));
     expect(section).to.match(/### Expected evaluation warnings/);
     expect(section).to.contain("DB instances exist in both clusters").and.contain("once a day");
   });
