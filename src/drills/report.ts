@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatCall } from "./cloud";
-import { Measurements, measurementLines } from "./measure";
+import { Measurements, measurementLines, rpoFigure, rpoSummary } from "./measure";
 import { Outcome } from "./runner";
 import { Step } from "./step";
 
@@ -31,6 +31,7 @@ export function reportMarkdown(r: DrillReport, steps: readonly Step[]): string {
     `# Drill report: ${r.scenario} (${r.mode})${r.mode === "simulate" ? " - SIMULATED, nothing changed in AWS" : ""}`, "",
     `From ${r.from} to ${r.to}; faults: ${r.faults.join(", ") || "none"}; journal: \`${r.journal}\`; outcome: **${status}**.`, "",
     "## Measured against target and model", "", "```text", ...measurementLines(m), "```", "",
+    ...rpoTable(m),
     "## Timeline", "", "| step | region | outcome | started | seconds |", "| --- | --- | --- | --- | ---: |",
     ...m.steps.map((s) => `| ${s.step} | ${s.region} | ${s.outcome} | ${s.startedAt} | ${s.seconds} |`), "",
   ];
@@ -40,6 +41,16 @@ export function reportMarkdown(r: DrillReport, steps: readonly Step[]): string {
   if (r.followUp.length) out.push("## Follow-up", "", "```sh", ...r.followUp, "```", "");
   out.push("## Steps and their calls", "", ...steps.flatMap((s) => [`- **${s.name}** (${s.region}${s.required ? "" : ", best effort"}): ${s.purpose}`, ...s.calls.map((c) => `  - \`${formatCall(c)}\``)]), "");
   return out.join("\n");
+}
+
+/** Each data store's RPO against its own objective (dr:objectives.rpoSeconds), and the drill's verdict over them. */
+function rpoTable(m: Measurements): string[] {
+  if (!m.rpo.length) return [];
+  return [
+    "## RPO per data store", "", "| store | measured | target | verdict | basis |", "| --- | ---: | ---: | --- | --- |",
+    ...m.rpo.map((s) => `| ${s.store} | ${rpoFigure(s)} | ${s.targetSeconds} s | ${m.recovered === false && s.seconds !== undefined ? "not reached" : s.verdict} | ${s.basis} |`), "",
+    `RPO targets: ${rpoSummary(m.rpo, m.recovered)}.`, "",
+  ];
 }
 
 export function writeReport(dir: string, r: DrillReport, steps: readonly Step[]): string[] {

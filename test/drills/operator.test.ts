@@ -156,7 +156,7 @@ describe("drills as an operator runs them", function () {
   describe("small things", () => {
     it("a switchover's RPO line says the lag before it was drained, not lost", async () => {
       const r = await simulate("switchover");
-      expect(r.lines.find((l) => l.startsWith("RPO target"))).to.match(/^RPO target \d+ s: met \(a switchover loses nothing: it synchronizes before swapping roles \(lag before it \d+(\.\d+)? s, drained, not lost\)/);
+      expect(r.lines.find((l) => l.startsWith("RPO database"))).to.match(/^RPO database 0 s, target \d+ s: met \(a switchover loses nothing: it synchronizes before swapping roles \(lag before it \d+(\.\d+)? s, drained, not lost\)/);
     });
 
     it("undo counts only what it undoes, and a by-hand scale-out undo shows the desired counts the journal recorded", async () => {

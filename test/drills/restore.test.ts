@@ -46,7 +46,7 @@ describe("drill restore", function () {
     const aurora = r.sim.backup!.points.filter((p) => p.resourceType === "Aurora" && p.status === "COMPLETED").sort((a, b) => b.createdAt - a.createdAt)[0];
     expect(r.sim.backup!.points.some((p) => p.resourceType === "S3" && p.createdAt > aurora.createdAt)).to.equal(true);
     expect(printed(r.lines, "measured RPO")).to.equal((SIM_START - aurora.createdAt) / 1000);
-    expect(r.lines.some((l) => l.startsWith("RPO target 86400 s: met (recovery point " + aurora.arn))).to.equal(true);
+    expect(r.lines.some((l) => l.startsWith(`RPO database ${(SIM_START - aurora.createdAt) / 1000} s, target 86400 s: met (recovery point ${aurora.arn}`))).to.equal(true);
     expect(r.lines).to.include(`RTO target ${primary.objectives.rtoSeconds} s: MISSED`);
   });
 
@@ -105,7 +105,8 @@ describe("drill restore", function () {
     const r = runs.get("stale-forced")!;
     expect(r.result.exitCode).to.equal(0);
     expect(printed(r.lines, "measured RPO")).to.equal(2 * 86400);
-    expect(r.lines.some((l) => l.startsWith("RPO target 86400 s: MISSED"))).to.equal(true);
+    expect(r.lines.some((l) => l.startsWith(`RPO database ${2 * 86400} s, target 86400 s: MISSED`))).to.equal(true);
+    expect(r.lines.at(r.lines.findIndex((l) => l.startsWith("RPO targets: ")))).to.match(/^RPO targets: MISSED by database/);
   });
 
   it("restore-job-fails: stops at wait-restore with the job's message, before anything serves, and offers the undo", () => {
@@ -125,8 +126,9 @@ describe("drill restore", function () {
     expect(next).to.deep.equal(["after fixing the cause, run the drill again (a new run; a resume would wait on the same failed job): npm run dr -- drill restore --simulate"]);
     expect(r.lines.join("\n")).to.not.contain("drill resume");
     // Nothing was recovered, so no objective was met, whatever the recovery point's age.
-    const rpo = r.lines.find((l) => l.startsWith("RPO target "))!;
-    expect(rpo).to.match(/^RPO target 86400 s: not reached \(the drill stopped before recovering; within the target\)/);
+    const rpo = r.lines.find((l) => l.startsWith("RPO database "))!;
+    expect(rpo).to.match(/^RPO database \d+ s, target 86400 s: not reached, within the target \(the drill stopped before recovering; recovery point /);
+    expect(r.lines.find((l) => l.startsWith("RPO targets: "))).to.equal("RPO targets: not reached (the drill stopped before recovering)");
   });
 
   it("undo writes the secret's previous contents back and scales the groups back; deleting the restored cluster is printed, not automated", async () => {

@@ -34,3 +34,5 @@ export const REGION_SWITCH_TRIGGER_START = 60;
 export const SWITCH_ALARM_PERIOD = 60;
 /** Route 53's check following the alarm's state: undocumented, 30 s assumed (measure it with the dns drill). */
 export const SWITCH_PICKUP = 30;
+/** S3 Replication Time Control replicates 99.99 % of objects within 15 minutes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html); the canary's wait. */
+export const S3_RTC_BOUND = 900;
