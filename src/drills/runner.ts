@@ -215,8 +215,12 @@ async function poll(ctx: StepContext, step: Step, retries: { n: number; max?: nu
   let reported = 0;
   for (;;) {
     const result = await retrying(ctx, retries, () => v.check(ctx));
-    if (result === true) return;
     const waited = (ctx.clock.now() - start) / 1000;
+    if (result === true) {
+      // A wait that printed progress says when it ended, so the last "waiting" line is not the last word (a timeout says so in its error).
+      if (reported) ctx.log(`  reached after ${Math.round(waited)} s of up to ${v.timeoutSeconds} s: ${v.what}`);
+      return;
+    }
     if (waited >= v.timeoutSeconds) throw new Error(`timed out after ${Math.round(waited)} s waiting until ${v.what}: ${result}`);
     if (waited - reported >= PROGRESS_EVERY_SECONDS) {
       reported = waited;

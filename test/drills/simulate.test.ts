@@ -105,6 +105,13 @@ describe("drills in the simulator", function () {
     const scaleOutAt = Date.parse(r.journal.find((e) => e.step === "scale-out-recovery" && e.event === "done")!.at);
     for (const g of r.sim.regions["us-west-2"].groups) expect(Math.max(...g.ready) - scaleOutAt, g.name).to.equal((FRESH_LAUNCH + targetCheck()) * 1000);
     expect(printed(r.lines, "measured RTO")).to.be.greaterThan(printed(runs.get("failover-down")!.lines, "measured RTO"));
+    // The wait's progress lines end with the moment it ended, not with the last "1/3 in service".
+    const entry = (event: string) => Date.parse(r.journal.find((e) => e.step === "wait-capacity-healthy" && e.event === event)!.at);
+    const waited = (entry("done") - entry("start")) / 1000;
+    const at = r.lines.findIndex((l) => l.startsWith("- wait-capacity-healthy "));
+    const wait = r.lines.slice(at + 1, r.lines.findIndex((l, i) => i > at && l.startsWith("- ")));
+    expect(wait.slice(0, -1).every((l) => /^ {2}waiting \d+ s of up to \d+ s: .*1\/3 in service/.test(l)), wait.join("\n")).to.equal(true);
+    expect(wait.at(-1)).to.match(new RegExp(`^ {2}reached after ${waited} s of up to \\d+ s: `));
   });
 
   it("replication-paused (the partition game day): readiness reports the canary that did not replicate, and only that", () => {
