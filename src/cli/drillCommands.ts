@@ -14,7 +14,7 @@ import { undoDrill } from "../drills/undo";
 import { runSwitch } from "../drills/switchDrill";
 import { parseOutputsOption } from "../drills/load";
 import { scenario, scenarioNames } from "../drills/scenarios";
-import { Fault, FAULTS } from "../drills/simState";
+import { Fault, FAULTS, FIXABLE_FAULTS } from "../drills/simState";
 import { Gate, GATES } from "../drills/step";
 import { DEFAULT_CUTOVER_TIMEOUT_SECONDS } from "../drills/scenarios/database";
 
@@ -125,8 +125,9 @@ export function registerDrillCommands(program: Command): void {
     .description(`run a recovery drill: ${scenarioNames().join(", ")}; switch a region in or out of DNS (switch); resume or undo a drill from its journal`);
 
   withModeOptions(drill.command("resume <journal>").description("continue a drill at its first unfinished step (a finished cut-over is never repeated)"))
-    .action(async (journal: string, o: DrillOpts) => {
-      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, cwd: o.cwd, cutoverTimeoutSeconds: o.cutoverTimeout, ...environment() }));
+    .addOption(new Option("--fixed <fault>", `with --simulate, a fault you fixed before resuming (${Object.keys(FIXABLE_FAULTS).join(", ")}): the simulated world continues without it; the failed drill prints it in its resume command; repeatable`).default([]).argParser((v: string, prev: string[]) => [...prev, v]))
+    .action(async (journal: string, o: DrillOpts & { fixed: string[] }) => {
+      const result = await userErrors(() => resumeDrill(journal, { mode: modeOf(o), yes: o.yes, force: o.force, cwd: o.cwd, cutoverTimeoutSeconds: o.cutoverTimeout, fixed: o.fixed, ...environment() }));
       process.exitCode = result.exitCode;
     });
 

@@ -19,7 +19,7 @@ import { writeReport } from "./report";
 import { Outcome, retrying, runSteps, SimulatedCrash } from "./runner";
 import { activeRegionCommands } from "./scenarios/data";
 import { scenario as scenarioNamed } from "./scenarios";
-import { Fault, FAULTS, initialState } from "./simState";
+import { Fault, FAULTS, fixableFaults, initialState, liftFaults } from "./simState";
 import { SimulatedCloud } from "./simulator";
 import { Facts, Gate, Scenario, Step } from "./step";
 
@@ -159,7 +159,11 @@ export async function runDrill(r: DrillRequest): Promise<DrillResult> {
   return execute({ r, sc, inputs, from, to, steps, journal, header, sim, clock, facts: { runStartedAt }, finished: new Set() });
 }
 
-export type ReopenRequest = Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & { cwd?: string };
+export type ReopenRequest = Omit<DrillRequest, "scenario" | "cwd" | "faults" | "outputs"> & {
+  cwd?: string;
+  /** resume --simulate: the faults the operator fixed before resuming (simState FIXABLE_FAULTS); the simulated world continues without them. */
+  fixed?: readonly string[];
+};
 
 /**
  * A journal's drill rebuilt: its header, steps and (simulated) cloud, for resume and undo. The
@@ -196,7 +200,9 @@ function withOptions(inputs: DrillInputs, cutoverTimeoutSeconds: number | undefi
 
 /** Continues a journal at its first unfinished step; a finished cut-over is never issued again. */
 export async function resumeDrill(journalFile: string, r: ReopenRequest): Promise<DrillResult> {
+  if ((r.fixed ?? []).length && r.mode !== "simulate") throw new DrillError(`--fixed ${r.fixed!.join(", ")} only applies with --simulate: a real drill resumes once you fixed the cause in AWS`);
   const { entries, header, sc, inputs, from, to, steps, sim, confirmed } = await reopenJournal(journalFile, r, "resume");
+  if (sim) for (const line of liftFaults(sim.state, inputs, r.fixed ?? [], journalFile)) r.log(line);
   if (!confirmed) {
     r.log("aborted: nothing was changed");
     return { exitCode: EXIT.aborted };
@@ -232,7 +238,9 @@ async function execute(x: Run): Promise<DrillResult> {
   const persist = () => sim?.save(simFile(x.journal.file));
   persist();
   const ctx = { inputs, cloud, clock: x.clock, from: x.from, to: x.to, facts: x.facts, log: r.log };
-  r.log(`drill ${sc.name} (${r.mode}${x.header.faults.length ? `, faults: ${x.header.faults.join(", ")}` : ""}): ${x.from.region} -> ${x.to.region}; journal ${x.journal.file}`);
+  // A fault lifted by `resume --fixed` is still the drill's: it is named as fixed.
+  const faults = x.header.faults.map((f) => (sim && fixableFaults([f]).length && !sim.state.faults.includes(f as Fault) ? `${f} (fixed before a resume)` : f));
+  r.log(`drill ${sc.name} (${r.mode}${faults.length ? `, faults: ${faults.join(", ")}` : ""}): ${x.from.region} -> ${x.to.region}; journal ${x.journal.file}`);
   const credentials = await checkCredentials(ctx, x.to.region);
   if (credentials) {
     x.journal.append({ at: new Date(x.clock.now()).toISOString(), step: HEADER_STEP, event: "failed", operation: "STS.GetCallerIdentity", region: x.to.region, detail: credentials });
@@ -262,9 +270,11 @@ async function execute(x: Run): Promise<DrillResult> {
     for (const u of outcome.undo) r.log(`  - ${u.step}${u.automated ? "" : " (by hand)"}: ${u.description}`);
     if (outcome.undo.some((u) => u.automated)) r.log(`to run these undos: npm run dr -- drill undo ${x.journal.file} --${r.mode}`);
     // One next step: a failure a resume cannot get past (a FAILED restore job) needs a new run.
+    // A simulated fault that models what the operator fixes is lifted by the resume: the printed command says so.
+    const fixed = sim ? fixableFaults(sim.state.faults).map((f) => ` --fixed ${f}`).join("") : "";
     r.log(outcome.rerun
       ? `after fixing the cause, run the drill again (a new run; a resume would wait on the same failed job): npm run dr -- drill ${sc.name} --${r.mode}`
-      : `after fixing the cause, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}`);
+      : `after fixing the cause${fixed ? " (simulated: --fixed lifts the fault, as your fix would)" : ""}, continue with: npm run dr -- drill resume ${x.journal.file} --${r.mode}${fixed}`);
   }
   if (outcome.kind === "completed" && outcome.failedChecks.length) r.log(`${outcome.failedChecks.length} check(s) failed:\n${outcome.failedChecks.map((c) => `  - ${c}`).join("\n")}`);
   for (const line of measurementLines(m)) r.log(line);
@@ -276,7 +286,7 @@ async function execute(x: Run): Promise<DrillResult> {
     for (const c of followUp) r.log(`  ${c}`);
   }
   const startedAt = x.header.startedAt ?? x.journal.entries()[0]?.at ?? new Date().toISOString();
-  const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults: x.header.faults, journal: x.journal.file, startedAt, outcome, measurements: m, followUp }, x.steps);
+  const reportFiles = writeReport(path.dirname(x.journal.file), { scenario: sc.name, mode: r.mode, from: x.from.region, to: x.to.region, faults, journal: x.journal.file, startedAt, outcome, measurements: m, followUp }, x.steps);
   r.log(`report: ${reportFiles.join(", ")}`);
   const exitCode = outcome.kind === "completed" ? (outcome.failedChecks.length ? EXIT.failed : EXIT.completed) : outcome.kind === "refused" ? EXIT.refused : EXIT.failed;
   for (const line of incompleteBanner(outcome, x.steps)) r.log(line);

@@ -5,6 +5,7 @@
  */
 import { stackCapacity } from "../../components/compute/capacity";
 import { Call, Service } from "./cloud";
+import { DrillError } from "./errors";
 import { DrillInputs, DrillRegion, Tier } from "./inputs";
 import { BACKUP_FAULTS, initialBackup, SimBackup } from "./simBackup";
 
@@ -20,6 +21,40 @@ import { BACKUP_FAULTS, initialBackup, SimBackup } from "./simBackup";
  */
 export const FAULTS = ["throttling", "timeout", "lag-over-target", "primary-region-down", "primary-region-returns", "partial-outage", "crash-after-cutover", "insufficient-capacity", "replication-paused", "secondary-switched-off", "recovery-cloudwatch-impaired", "crash-after-switch-off", ...BACKUP_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
+
+/**
+ * The faults that model a condition the operator fixes and then resumes past (`drill resume
+ * --simulate --fixed <fault>`): what lifting one changes in the saved world, and what then answers.
+ * The others are the drill's own situation (a lost region, a crash) or leave state a resume cannot
+ * undo (instances that never launch).
+ */
+export const FIXABLE_FAULTS: Partial<Record<Fault, (state: SimState, inputs: DrillInputs) => string>> = {
+  "recovery-cloudwatch-impaired": (state, inputs) => {
+    const r = state.regions[inputs.secondary.region];
+    r.apiDown = (r.apiDown ?? []).filter((s) => s !== "CloudWatch");
+    return `CloudWatch in ${r.region} answers again`;
+  },
+};
+
+/** The faults of `faults` that `--fixed` can lift, in order. */
+export const fixableFaults = (faults: readonly string[]): Fault[] => faults.filter((f): f is Fault => f in FIXABLE_FAULTS);
+
+/**
+ * `--fixed`: lifts each fault from a saved simulated world, as the operator's fix would, and says
+ * what answers again. A fault the world does not hold, or one no operator fixes, is refused by name.
+ */
+export function liftFaults(state: SimState, inputs: DrillInputs, fixed: readonly string[], journal: string): string[] {
+  const active = fixableFaults(state.faults);
+  for (const f of fixed) {
+    if (!(f in FIXABLE_FAULTS)) throw new DrillError(`--fixed ${f}: only a fault that models a condition the operator fixes can be lifted (${Object.keys(FIXABLE_FAULTS).join(", ")}); resume without it`);
+    if (!state.faults.includes(f as Fault)) throw new DrillError(`--fixed ${f}: the simulated drill of ${journal} does not have that fault (${active.length ? `it has: ${active.join(", ")}` : "it has none that --fixed lifts"}); resume without it`);
+  }
+  return [...new Set(fixed)].map((f) => {
+    const what = FIXABLE_FAULTS[f as Fault]!(state, inputs);
+    state.faults = state.faults.filter((x) => x !== f);
+    return `simulated fix: ${f} lifted, ${what}`;
+  });
+}
 
 /** primary-region-returns: the old primary is lost as the drill starts and answers again (health endpoints passing) this long after. */
 export const PRIMARY_RETURNS_AFTER_SECONDS = 60;

@@ -30,6 +30,41 @@ describe("dr drill (CLI)", function () {
     expect(readJournal(journal).filter((e) => e.operation === "RDS.SwitchoverGlobalCluster" && e.event === "done")).to.have.length(1);
   });
 
+  it("recovery-cloudwatch-impaired: the resume command the failed drill prints lifts the fault the operator is told to fix, and, run, completes", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    const failed = await dr("drill", "failover", "--simulate", "--fault", "recovery-cloudwatch-impaired", "--cwd", PROJECT_DIR, "--journal", journal);
+    expect(failed.code).to.equal(1);
+    const next = failed.out.find((l) => l.startsWith("after fixing the cause"))!;
+    const command = /continue with: npm run dr -- (.+)$/.exec(next)![1];
+    expect(command).to.equal(`drill resume ${journal} --simulate --fixed recovery-cloudwatch-impaired`);
+    // Without --fixed the simulated CloudWatch still fails: the same step fails the same way.
+    const replayed = await dr("drill", "resume", `${journal}`, "--simulate");
+    expect(replayed.code).to.equal(1);
+    expect(replayed.out.join("\n")).to.match(/stopped at switch-off-primary: us-west-2 CloudWatch.PutMetricData: InternalFailure/);
+    const resumed = await dr(...command.split(" "));
+    expect(resumed.code, resumed.out.join("\n")).to.equal(0);
+    expect(resumed.out).to.include("simulated fix: recovery-cloudwatch-impaired lifted, CloudWatch in us-west-2 answers again");
+    expect(resumed.out.some((l) => l.startsWith("!!! DRILL NOT COMPLETE"))).to.equal(false);
+    const entries = readJournal(journal);
+    expect(entries.filter((e) => e.step === "switch-off-primary").map((e) => e.event).slice(-1)).to.deep.equal(["done"]);
+    expect(entries.some((e) => e.step === "confirm-switches" && e.event === "done")).to.equal(true);
+    const sim = JSON.parse(fs.readFileSync(`${journal}.sim.json`, "utf8")) as SimState;
+    expect(sim.faults).to.deep.equal([]);
+    expect(sim.regions["us-west-2"].apiDown).to.deep.equal([]);
+  });
+
+  it("--fixed is refused for a fault the drill does not have, one no operator fixes, and outside --simulate", async () => {
+    const journal = path.join(tempDir(), "j.jsonl");
+    expect((await dr("drill", "switchover", "--simulate", "--fault", "timeout", "--cwd", PROJECT_DIR, "--journal", journal)).code).to.equal(1);
+    const absent = await dr("drill", "resume", journal, "--simulate", "--fixed", "recovery-cloudwatch-impaired");
+    expect(absent.code).to.equal(1);
+    expect(absent.err.join("\n")).to.include("--fixed recovery-cloudwatch-impaired: the simulated drill of").and.include("does not have that fault");
+    const unfixable = await dr("drill", "resume", journal, "--simulate", "--fixed", "timeout");
+    expect(unfixable.err.join("\n")).to.include("--fixed timeout: only a fault that models a condition the operator fixes can be lifted (recovery-cloudwatch-impaired)");
+    const real = await dr("drill", "resume", journal, "--execute", "--fixed", "recovery-cloudwatch-impaired");
+    expect(real.err.join("\n")).to.include("--fixed recovery-cloudwatch-impaired only applies with --simulate");
+  });
+
   it("a refusing gate exits 2; conflicting modes are a usage error", async () => {
     const refused = await dr("drill", "switchover", "--simulate", "--fault", "lag-over-target", "--cwd", PROJECT_DIR, "--journal", path.join(tempDir(), "j.jsonl"));
     expect(refused.code).to.equal(2);
