@@ -137,7 +137,7 @@ export function registerDrillCommands(program: Command): void {
       process.exitCode = result.exitCode;
     });
 
-  withModeOptions(drill.command("switch [region] [state]").description("show every region's switch (no arguments), or switch <region> on|off: in or out of DNS, whatever its endpoint answers; any strategy, backup-restore included (runbooks/switch.md)"))
+  withModeOptions(drill.command("switch [region] [state]").description("show every region's switch (no arguments: --execute reads AWS, --simulate the simulated pair, the default --dry-run prints only the calls), or switch <region> on|off: in or out of DNS, whatever its endpoint answers; any strategy, backup-restore included (runbooks/switch.md)"))
     .option("--outputs <stack=file>", "outputs of a stack from 'pulumi stack output --json' (default: read through the Automation API)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (region: string | undefined, state: string | undefined, o: DrillOpts) => {
       const result = await userErrors(() => runSwitch({ region, state, mode: modeOf(o), outputs: parseOutputsOption(o.outputs), cwd: o.cwd ?? ".", yes: o.yes, ...environment() }));

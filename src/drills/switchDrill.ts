@@ -92,7 +92,9 @@ export async function runSwitch(r: SwitchRequest): Promise<DrillResult> {
 
 async function show(r: SwitchRequest, inputs: DrillInputs, regions: DrillRegion[]): Promise<DrillResult> {
   if (r.mode === "dry-run") {
-    r.log("# drill switch --dry-run: the calls that read every region's switch; nothing is changed");
+    // Offline (the default) nothing is read: say so, and how to see the states, so the calls are not taken for them.
+    r.log("# drill switch --dry-run (the default): the calls that would read every region's switch; no switch is read and nothing is changed. " +
+      "To see the states: --execute (reads AWS) or --simulate (the simulated pair: every switch on)");
     for (const c of readSwitchesCalls(regions)) r.log(formatCall(c));
     return { exitCode: EXIT.completed };
   }

@@ -20,6 +20,11 @@ describe("dr drill switch", function () {
       "us-west-2 (stack secondary, SECONDARY): switch on — cloudwatch-alarm, alarm orders-prod-switch-us-west-2 in us-east-1",
     ]);
     const dry = await dr("drill", "switch", "--cwd", PROJECT_DIR);
+    // Offline the default shows calls, not states, and says so, with the modes that show them.
+    expect(dry.out[0]).to.match(/^# drill switch --dry-run \(the default\): the calls that would read every region's switch; no switch is read and nothing is changed\. To see the states: --execute .* or --simulate/);
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const row = readme.split("\n").find((l) => l.startsWith("| `switch` |"))!;
+    expect(row).to.contain("`drill switch --execute` shows every region's switch").and.contain("the default `--dry-run` only prints the calls");
     expect(dry.out.filter((l) => !l.startsWith("#"))).to.deep.equal([
       'us-west-2 CloudWatch.DescribeAlarms AlarmNames=["orders-prod-switch-us-east-1"]',
       'us-east-1 CloudWatch.DescribeAlarms AlarmNames=["orders-prod-switch-us-west-2"]',
