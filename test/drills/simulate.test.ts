@@ -262,6 +262,18 @@ describe("drills in the simulator", function () {
     expect(r.sim.calls.filter((c) => c.service === "RDS")).to.deep.equal([]);
   });
 
+  it("dns on pilot light refuses at its baseline and says why (the standby serves nothing until a recovery) and what to run instead; the README's dns row says so", async () => {
+    const r = await simulate("dns", { cwd: projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light")) });
+    expect(r.result.exitCode).to.equal(2);
+    expect(r.result.outcome).to.include({ kind: "refused", step: "check-dns-baseline" });
+    const reason = (r.result.outcome as { reason: string }).reason;
+    expect(reason).to.contain("health check hc-us-west-2 of us-west-2 is unhealthy").and.contain("With dr:strategy pilot-light, us-west-2 runs no web instances until a recovery scales it out")
+      .and.contain("'npm run dr -- drill failover --simulate'").and.contain("'npm run dr -- drill readiness'");
+    expect(callsOf(r, "PutMetricData")).to.deep.equal([]); // nothing switched
+    const row = fs.readFileSync(`${PROJECT_DIR}/README.md`, "utf8").split("\n").find((l) => l.startsWith("| `dns` |"))!;
+    expect(row).to.contain("pilot light").and.contain("exit 2").and.contain("drill failover --simulate");
+  });
+
   it("readiness passes on a healthy pair without changing it, and reports every problem when one exists", () => {
     const ok = runs.get("readiness")!;
     expect(ok.result.exitCode).to.equal(0);

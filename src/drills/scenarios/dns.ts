@@ -8,6 +8,7 @@
  * outage. Uses Route 53's control plane (GetHealthCheckStatus, TestDNSAnswer), which is fine for a
  * test run while every region is up, never for a failover.
  */
+import { stackCapacity } from "../../../components/compute/capacity";
 import { call, Cloud, GLOBAL } from "../cloud";
 import { DrillInputs, DrillRegion, otherRegion, regionOf } from "../inputs";
 import { dnsTimings } from "../model";
@@ -30,6 +31,18 @@ function wait(name: string, purpose: string, calls: Step["calls"], timeoutSecond
   };
 }
 
+/** A standby whose web tier stands at 0 instances until a recovery scales it out (pilot light, backup-restore): its endpoint check fails by design. */
+function servesNothing(r: DrillRegion): boolean {
+  return stackCapacity(r.config).web.desired === 0;
+}
+
+function servesNothingHint(inputs: DrillInputs, r: DrillRegion): string {
+  return `. With dr:strategy ${inputs.strategy}, ${r.region} runs no web instances until a recovery scales it out (dr:capacity.web desired 0 there), ` +
+    "so its endpoint check fails by design and switching the active region off would not move DNS to it (Route 53 answers PRIMARY when both records are unhealthy): " +
+    "the dns drill tests a standby that serves (warm standby, active-active). Instead, rehearse DNS failover with 'npm run dr -- drill failover --simulate' " +
+    "(it scales the standby out, then switches), and check the switches and health checks with 'npm run dr -- drill readiness'";
+}
+
 export function dnsSteps(inputs: DrillInputs, active: DrillRegion, standby: DrillRegion): Step[] {
   const { switchSeconds, cacheSeconds } = dnsTimings(inputs);
   const moved = 3 * switchSeconds;
@@ -42,7 +55,7 @@ export function dnsSteps(inputs: DrillInputs, active: DrillRegion, standby: Dril
       purpose: `both endpoint checks pass, both switches are on and Route 53 answers with ${active.region}`,
       calls: [statusCall(active), statusCall(standby), ...readSwitchesCalls([active, standby]), testAnswerCall(inputs), call(GLOBAL, "DNS", "Resolve", { Name: active.webLoadBalancerDnsName })],
       precondition: async (ctx) => {
-        for (const r of [active, standby]) if (!(await healthy(ctx.cloud, r))) return `health check ${r.healthCheckId} of ${r.region} is unhealthy; a DNS test needs both healthy`;
+        for (const r of [active, standby]) if (!(await healthy(ctx.cloud, r))) return `health check ${r.healthCheckId} of ${r.region} is unhealthy; a DNS test needs both healthy${servesNothing(r) ? servesNothingHint(inputs, r) : ""}`;
         const off = (await switchStates(ctx, [active, standby])).filter((x) => x.state !== "on");
         if (off.length) return `switch(es) not on: ${off.map((x) => `${x.region.region} ${x.state}`).join(", ")}; a DNS test starts with both on ('drill switch <region> on')`;
         const answer = await route53AnswersWith(ctx, inputs, active);
