@@ -104,7 +104,7 @@ export function measure(entries: readonly JournalEntry[], scenario: Scenario, st
   const missingFor = canary === "missing" && looked && facts.canaryWrittenAt !== undefined ? Math.max(0, Math.round((ms(looked.at) - facts.canaryWrittenAt) / 1000)) : undefined;
   const objects = canary === "found" ? store("objects", 0, "the canary written before the cut-over arrived")
     : canary === "missing" ? store("objects", missingFor, `the canary ${facts.canaryKey} never arrived: still missing ${missingFor} s after it was written, when the wait gave up`, true)
-      : canary === "not written" ? store("objects", undefined, "no canary was written (the old primary did not answer)")
+      : canary === "not written" ? store("objects", undefined, "no canary was written: the old primary did not answer")
         : canary === "not checked" ? store("objects", undefined, "the drill stopped before it looked for the canary")
           : store("objects", undefined, "the drill writes no canary");
   const secrets = store("secrets", undefined, "the drill writes no secret canary");

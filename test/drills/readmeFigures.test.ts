@@ -35,6 +35,11 @@ describe("README: the simulated drill figures it quotes", function () {
     expect(readme).to.contain(`dns ${dns.rto} s against ${dns.model} s`);
   });
 
+  it("replication paused: the objects' RPO of a failover", async () => {
+    const paused = await figures("failover", { faults: ["replication-paused"] });
+    expect(readme).to.contain(`Simulated with \`--fault replication-paused\`: database 1 s (met), objects at least ${paused.rpo} s against 900 s (MISSED), \`measured RPO ${paused.rpo} s\``);
+  });
+
   it("pilot light: failover and switchover; ARC: a switched failover", async () => {
     const pilot = projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light"));
     const failover = await figures("failover", { cwd: pilot });
