@@ -124,7 +124,7 @@ function linksProblems(config: LinksConfig, primary: PrimaryExports, secondaries
   secondaries.forEach((s, i) => {
     const name = config.secondaryStacks[i];
     if (!referencesStack(s.primaryStack, referencedStack(config.primaryStack)))
-      problems.push({ key: "dr:secondaryStacks", value: name, message: `joined primary ${s.primaryStack}, not ${config.primaryStack}; list only secondaries of ${config.primaryStack}` });
+      problems.push({ key: "dr:secondaryStacks", value: name, message: `joined the primary stack named ${s.primaryStack}, not ${config.primaryStack}; list only secondaries of ${config.primaryStack}` });
   });
   const regions = secondaries.map((s) => s.regional.region);
   const missing = primary.shared.replicaRegions.filter((r) => !regions.includes(r));

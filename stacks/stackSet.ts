@@ -217,7 +217,7 @@ export function regionSwitchProblem(stacks: readonly Named<StackConfig>[], prima
   if (mechanisms.size <= 1) return undefined;
   const wanted = stacks.find((s) => s.stack === primaryStack)!.config.regionSwitch.mechanism;
   const lines = stacks.map((s) => `  - Pulumi.${s.stack}.yaml: dr:regionSwitch.mechanism is ${s.config.regionSwitch.mechanism}`);
-  return `dr:regionSwitch differs between the stack files (the primary ${primaryStack} builds every region's switch, so all must name one mechanism):\n${lines.join("\n")}\n` +
+  return `dr:regionSwitch differs between the stack files (the primary, stack ${primaryStack}, builds every region's switch, so all must name one mechanism):\n${lines.join("\n")}\n` +
     `Set the same value in every file, such as the primary's: dr:regionSwitch: { mechanism: ${wanted} } (pulumi config set --path dr:regionSwitch.mechanism ${wanted} --stack <stack>).`;
 }
 
@@ -231,7 +231,7 @@ export function serviceLinkedRoleProblem(stacks: readonly Named<StackConfig>[], 
   if (creators.length > 1)
     return { key, value: true, message: `is true in stacks ${creators.join(", ")}; the role is one per account and creating it twice fails, so set it only on ${primaryStack} (the primary, whose keys name it) and false elsewhere` };
   if (creators.length === 1 && creators[0] !== primaryStack)
-    return { key, value: true, message: `is true in stack ${creators[0]}, but the primary ${primaryStack}'s KMS keys are created first and name the role; set it on ${primaryStack} instead and false on ${creators[0]}` };
+    return { key, value: true, message: `is true in stack ${creators[0]}, but the KMS keys of the primary, stack ${primaryStack}, are created first and name the role; set it on ${primaryStack} instead and false on ${creators[0]}` };
   return undefined;
 }
 

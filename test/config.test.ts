@@ -189,7 +189,7 @@ describe("stack configuration contract", () => {
       expect(() => validateStackSet([{ stack: "primary", config: primary }, { stack: "secondary", config: flagged }]))
         .to.throw(/createAutoScalingServiceLinkedRole = true: is true in stacks primary, secondary; the role is one per account/);
       expect(() => validateStackSet([{ stack: "primary", config: parseStackConfig(primaryFile(), "p") }, { stack: "secondary", config: flagged }]))
-        .to.throw(/is true in stack secondary, but the primary primary's KMS keys are created first/);
+        .to.throw(/is true in stack secondary, but the KMS keys of the primary, stack primary, are created first/);
     });
   });
 

@@ -225,7 +225,9 @@ describe("region switch: every record's health is endpoint AND a switch held out
       expect(() => validateStackSet([parsed("primary"), parsed("secondary", ARC)])).to.throw(Error)
         .with.property("message").that.contains("Pulumi.primary.yaml: dr:regionSwitch.mechanism is cloudwatch-alarm")
         .and.contains("Pulumi.secondary.yaml: dr:regionSwitch.mechanism is arc-routing-control")
-        .and.contains("pulumi config set --path dr:regionSwitch.mechanism cloudwatch-alarm");
+        .and.contains("pulumi config set --path dr:regionSwitch.mechanism cloudwatch-alarm")
+        .and.contains("(the primary, stack primary, builds every region's switch, so all must name one mechanism)")
+        .and.not.match(/\b(primary|secondary|stack) \1\b/);
     });
 
     it("refuses an unknown mechanism with one clear error naming the key, the value and the choices", () => {
