@@ -44,6 +44,14 @@ export function isKnownRegion(region: string): boolean {
   return Object.prototype.hasOwnProperty.call(REGION_AZ_COUNTS, region);
 }
 
+/** The shape of every AWS region code: area, direction (one or more words), number (us-west-2, ap-southeast-4, us-gov-west-1). */
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** True for a string shaped like a region code, listed in KNOWN_REGIONS or not (a region newer than the list). */
+export function isRegionName(region: string): boolean {
+  return REGION_NAME.test(region);
+}
+
 /** The AZ names a region offers, in the order AWS lists them ("us-east-1a", "us-east-1b", ...). */
 export function availabilityZoneNames(region: string): string[] {
   const count = REGION_AZ_COUNTS[region];

@@ -8,7 +8,7 @@ import { DEFAULT_RECOVERY_START, RECOVERY_START_MODES } from "../components/reco
 import { z } from "zod";
 import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan";
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
-import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion } from "../components/regions";
+import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion, isRegionName } from "../components/regions";
 import {
   backupProblems, scheduleIntervalSeconds, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_LOCK_MAX_RETENTION_DAYS, DEFAULT_LOCK_MIN_RETENTION_DAYS, VAULT_LOCK_MODES,
@@ -90,15 +90,46 @@ const structured = <T extends z.ZodType>(schema: T) =>
     }
   }, schema);
 
-const wholeNumber = (what: string) =>
-  z.coerce.number({ error: `must be a whole number (${what})` }).int({ error: `must be a whole number (${what})` });
+/**
+ * zod's error function form for a value of the wrong type: a missing value gets `required` (which
+ * may say what to set), any other value `wrongType`. A plain `{ error: "is required" }` would call
+ * a number where text belongs, or a word where a number belongs, "required".
+ */
+const missingOr = (required: string, wrongType: string) => (issue: { readonly input?: unknown }) => (issue.input === undefined ? required : wrongType);
+
+/** A text setting: `required` when it is missing, `wrongType` (the setting's format, with an example) when it is not text. */
+const text = (required: string, wrongType: string) => z.string({ error: missingOr(required, wrongType) });
+/** Text in the format `pattern` checks; a value of another type is told the same format. */
+const matching = (pattern: RegExp, format: string, required = "is required") => text(required, format).regex(pattern, { error: format });
+
+/** Typical values per unit, within every range below: the fix a "60s" or "ten" is shown. */
+const EXAMPLE_AMOUNTS = { seconds: 60, instances: 3, AZs: 3, checks: 3, days: 35, hours: 4, GiB: 100 } as const;
+
+/**
+ * A whole number of `unit`. Numbers arrive as text (Pulumi's top-level values), hence the coercion;
+ * a value that is no number ("ten", "60s") or not whole is told the unit and an example.
+ * (A missing one coerces to NaN like "ten"; parseWith tells them apart by the value found.)
+ */
+const wholeNumber = (unit: keyof typeof EXAMPLE_AMOUNTS) => {
+  const message = `must be a whole number of ${unit}, written as digits only, such as ${EXAMPLE_AMOUNTS[unit]}`;
+  return z.coerce.number({ error: message }).int({ error: message });
+};
+
+/** A well-formed name (us-west-2, ap-southeast-4) that is not in the list, or a name of another shape, such as "uswest2". */
+export function regionProblem(region: string): string | undefined {
+  if (isKnownRegion(region)) return undefined;
+  if (isRegionName(region)) return `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}`;
+  const squashed = region.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const meant = KNOWN_REGIONS.find((r) => r.replace(/-/g, "") === squashed);
+  return meant ? `is not an AWS region name; write it as ${meant}` : "is not an AWS region name such as us-west-2; use the region's code (lower case, with hyphens), not its display name";
+}
 
 const windowHours = wholeNumber("hours").min(MIN_WINDOW_HOURS, { error: `must be from ${MIN_WINDOW_HOURS} to ${MAX_WINDOW_HOURS} hours (AWS Backup's range)` }).max(MAX_WINDOW_HOURS, { error: `must be from ${MIN_WINDOW_HOURS} to ${MAX_WINDOW_HOURS} hours (AWS Backup's range)` });
 
 const tierCapacity = structured(
   z
     .object({
-      instanceType: z.string().regex(INSTANCE_TYPE, { error: "is not an EC2 instance type; use a type such as t3.medium or m7g.large" }).default(DEFAULT_TIER_CAPACITY.instanceType),
+      instanceType: matching(INSTANCE_TYPE, "is not an EC2 instance type; use a type such as t3.medium or m7g.large").default(DEFAULT_TIER_CAPACITY.instanceType),
       min: wholeNumber("instances").min(0, { error: "must be 0 or more" }).default(DEFAULT_TIER_CAPACITY.min),
       desired: wholeNumber("instances").min(0, { error: "must be 0 or more" }).default(DEFAULT_TIER_CAPACITY.desired),
       max: wholeNumber("instances").min(1, { error: "must be at least 1" }).default(DEFAULT_TIER_CAPACITY.max),
@@ -106,13 +137,20 @@ const tierCapacity = structured(
     .strict(),
 ).default({ ...DEFAULT_TIER_CAPACITY });
 
-const knownRegion = (required: string) => z.string({ error: required }).refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` });
-const stackName = (required: string) => z.string({ error: required }).regex(STACK_NAME, { error: "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>" });
+const REGION_FORMAT = "must be a region name such as us-west-2";
+/** A region of KNOWN_REGIONS; `required` is the message when it is missing. */
+const knownRegion = (required: string) => text(required, REGION_FORMAT).superRefine((region, ctx) => {
+  const problem = regionProblem(region);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const STACK_NAME_FORMAT = "is not a stack name; use <stack>, <project>/<stack> or <org>/<project>/<stack>";
+const stackName = (required: string) => matching(STACK_NAME, STACK_NAME_FORMAT, required);
+const APP_NAME_FORMAT = "must be 3-16 characters of lower-case letters, digits and hyphens, starting with a letter (it prefixes load balancer names, which AWS caps at 32)";
 /** Settings every stack has, whatever its role: names, tags, and which region serves traffic. */
 const commonFields = {
-  appName: z.string({ error: "is required" }).regex(APP_NAME, { error: "must be 3-16 characters of lower-case letters, digits and hyphens, starting with a letter (it prefixes load balancer names, which AWS caps at 32)" }),
-  environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: "must be a short lower-case word such as prod or staging" }).default("prod"),
-  tags: structured(z.record(z.string(), z.string({ error: "tag values must be strings" }))).default({}),
+  appName: matching(APP_NAME, APP_NAME_FORMAT),
+  environment: matching(/^[a-z][a-z0-9-]{0,15}$/, "must be a short lower-case word such as prod or staging").default("prod"),
+  tags: structured(z.record(z.string(), z.string({ error: 'must be text; quote a number in the stack file, such as cost-center: "4711" (or pass --type string to pulumi config set)' }))).default({}),
   /**
    * The region that serves traffic (README: a fact the platform keeps true). Default: the
    * primary's region. The drills read it (which region the next drill starts from) and the alarms
@@ -129,33 +167,39 @@ const commonFields = {
    */
   alerts: structured(
     z.object({
-      email: z.array(z.string().regex(ALERT_EMAIL, { error: "is not an email address; use an address such as oncall@example.com" }), { error: "must be a list of email addresses" }).default([]),
-      https: z.array(z.string().regex(ALERT_HTTPS_URL, { error: "is not an https:// URL; use the HTTPS endpoint of your incident tool's SNS integration (plain http is refused: alarm texts leave AWS)" }), { error: "must be a list of https:// URLs" }).default([]),
+      email: z.array(matching(ALERT_EMAIL, "is not an email address; use an address such as oncall@example.com"), { error: "must be a list of email addresses" }).default([]),
+      https: z.array(matching(ALERT_HTTPS_URL, "is not an https:// URL; use the HTTPS endpoint of your incident tool's SNS integration (plain http is refused: alarm texts leave AWS)"), { error: "must be a list of https:// URLs" }).default([]),
     }).strict(),
   ).default({ email: [], https: [] }),
 };
+
+const DOMAIN_FORMAT = "is not a fully qualified domain name; use a name such as app.example.com";
+const HOSTED_ZONE_FORMAT = "is not a Route 53 hosted zone id; copy it from the Route 53 console (it starts with Z)";
+const HEALTH_CHECK_INTERVAL = "must be a number of seconds, 10 or 30 (the only intervals Route 53 offers)";
+/** A list of regions, each of KNOWN_REGIONS. */
+const regionList = z.array(knownRegion(REGION_FORMAT));
 
 export const stackConfigSchema = z
   .object({
     role: z.enum(ROLES, { error: `must be one of ${[...ROLES, LINKS_ROLE].join(", ")}` }),
     ...commonFields,
     region: knownRegion("is required"),
-    vpcCidr: z.string({ error: "is required" }).superRefine((cidr, ctx) => {
+    vpcCidr: text("is required", "must be an IPv4 CIDR block such as 10.10.0.0/16").superRefine((cidr, ctx) => {
       const problem = vpcCidrProblem(cidr);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
     azCount: wholeNumber("AZs").default(DEFAULT_AZ_COUNT),
     natStrategy: z.enum(["per-az", "single"], { error: "must be per-az or single" }).default("per-az"),
     strategy: z.enum(DR_STRATEGIES, { error: `must be one of ${DR_STRATEGIES.join(", ")}` }),
-    domain: z.string({ error: "is required: the name clients resolve, such as app.example.com" }).transform((d) => d.toLowerCase().replace(/\.$/, "")).refine((d) => FQDN.test(d), { error: "is not a fully qualified domain name; use a name such as app.example.com" }),
-    hostedZoneId: z.string({ error: "is required: the Route 53 public hosted zone that holds the domain" }).regex(HOSTED_ZONE_ID, { error: "is not a Route 53 hosted zone id; copy it from the Route 53 console (it starts with Z)" }),
+    domain: text("is required: the name clients resolve, such as app.example.com", DOMAIN_FORMAT).transform((d) => d.toLowerCase().replace(/\.$/, "")).refine((d) => FQDN.test(d), { error: DOMAIN_FORMAT }),
+    hostedZoneId: matching(HOSTED_ZONE_ID, HOSTED_ZONE_FORMAT, "is required: the Route 53 public hosted zone that holds the domain"),
     healthCheck: structured(
       z
         .object({
-          intervalSeconds: z.coerce.number().refine((n) => n === 10 || n === 30, { error: "must be 10 or 30 (the only intervals Route 53 offers)" }).default(DEFAULT_HEALTH_CHECK.intervalSeconds),
+          intervalSeconds: z.coerce.number({ error: HEALTH_CHECK_INTERVAL }).refine((n) => n === 10 || n === 30, { error: HEALTH_CHECK_INTERVAL }).default(DEFAULT_HEALTH_CHECK.intervalSeconds),
           failureThreshold: wholeNumber("checks").min(1, { error: "must be from 1 to 10 (Route 53's range)" }).max(10, { error: "must be from 1 to 10 (Route 53's range)" }).default(DEFAULT_HEALTH_CHECK.failureThreshold),
           // Route 53 takes at most 255 characters of resource path (API_HealthCheckConfig ResourcePath).
-          path: z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be a URL path starting with /" })
+          path: matching(/^\/[\x21-\x7e]*$/, "must be a URL path starting with /")
             .refine((p) => p.length <= 255, { error: "must be at most 255 characters (Route 53's limit for a health-check path)" })
             .default(DEFAULT_HEALTH_CHECK.path),
           checkerRegions: z
@@ -185,10 +229,10 @@ export const stackConfigSchema = z
       z
         .object({
           engine: z.enum(DB_ENGINES, { error: `must be one of ${DB_ENGINES.join(", ")}` }).default("aurora-postgresql"),
-          engineVersion: z.string().optional(),
+          engineVersion: z.string({ error: 'must be text; quote it in the stack file, such as engineVersion: "16.6" (unquoted, YAML reads it as a number)' }).optional(),
           instanceClass: z.string().default(DEFAULT_DB_INSTANCE_CLASS),
           instances: wholeNumber("instances").min(1, { error: "must be at least 1 (set 2 or more for a reader in another AZ)" }).max(15, { error: "must be at most 15 (Aurora's limit per cluster)" }).default(DEFAULT_DB_INSTANCES),
-          databaseName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, { error: "must start with a letter and hold only letters, digits and underscores" }).default("app"),
+          databaseName: matching(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, "must start with a letter and hold only letters, digits and underscores").default("app"),
           sizeGiB: wholeNumber("GiB").positive({ error: "must be a positive number of GiB (the cluster's VolumeBytesUsed)" }).default(DEFAULT_DB_SIZE_GIB),
         })
         .strict(),
@@ -209,7 +253,7 @@ export const stackConfigSchema = z
             z
               .object({
                 enabled: z.boolean({ error: "must be true or false" }).optional(),
-                schedule: z.string().regex(/^(cron|rate)\(.+\)$/, { error: "must be a cron(...) or rate(...) expression, such as cron(0 6 ? * SUN *)" }).default(DEFAULT_RESTORE_TESTING.schedule),
+                schedule: matching(/^(cron|rate)\(.+\)$/, "must be a cron(...) or rate(...) expression, such as cron(0 6 ? * SUN *)").default(DEFAULT_RESTORE_TESTING.schedule),
                 validationWindowHours: windowHours.default(DEFAULT_RESTORE_TESTING.validationWindowHours),
                 startWindowHours: windowHours.default(DEFAULT_RESTORE_TESTING.startWindowHours),
               })
@@ -265,16 +309,15 @@ export const stackConfigSchema = z
         })
         .strict(),
     ).default({}),
-    replicaRegions: structured(z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))).optional(),
+    replicaRegions: structured(regionList).optional(),
     allowedRegions: structured(
-      z.array(z.string().refine(isKnownRegion, { error: `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}` }))
+      regionList
         .min(1, { error: "must name at least one region, or be removed (no residency limit)" }),
     ).optional(),
-    amiId: z.string().regex(AMI_ID, { error: "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0" }).optional(),
+    amiId: matching(AMI_ID, "is not an AMI id; use the id of your golden image, such as ami-0123456789abcdef0").optional(),
     // AWSServiceRoleForAutoScaling appears with an account's first Auto Scaling group, and KMS rejects
     // a key policy naming a principal that does not exist yet; creating the role when it exists fails.
-    // A custom check, not z.boolean(): a type issue would be reported as "is required" (see issueMessage).
-    createAutoScalingServiceLinkedRole: structured(z.unknown().refine((v) => typeof v === "boolean", { error: "must be true or false" }).transform((v) => v as boolean)).default(false),
+    createAutoScalingServiceLinkedRole: structured(z.boolean({ error: "must be true or false" })).default(false),
     primaryStack: stackName("must be a stack name").optional(),
   })
   .superRefine((c, ctx) => {
@@ -333,15 +376,16 @@ export const stackConfigSchema = z
  */
 export function residencyProblems(c: { role: string; region: string; allowedRegions?: readonly string[]; replicaRegions?: readonly string[] }): { path: (string | number)[]; message: string }[] {
   const allowed = c.allowedRegions;
+  // A region that is no AWS region is reported as such; adding it to the list would not help.
   if (!allowed?.length || !allowed.every(isKnownRegion)) return [];
   const list = allowed.join(", ");
   const problems: { path: (string | number)[]; message: string }[] = [];
-  if (!allowed.includes(c.region)) {
+  if (isKnownRegion(c.region) && !allowed.includes(c.region)) {
     const stores = c.role === "primary" ? "the Aurora cluster, data bucket, KMS key and DB secret" : "the Aurora member, data bucket (replication destination), AMI copy, KMS replica key and DB secret replica";
     problems.push({ path: ["region"], message: `is outside dr:allowedRegions (${list}): ${stores} of this ${c.role} would store data in ${c.region}; choose an allowed region or add ${c.region} to dr:allowedRegions in every stack file` });
   }
   for (const [i, region] of (c.replicaRegions ?? []).entries())
-    if (!allowed.includes(region))
+    if (isKnownRegion(region) && !allowed.includes(region))
       problems.push({ path: ["replicaRegions", i], message: `is outside dr:allowedRegions (${list}): the KMS replica key and the DB secret replica would store data in ${region}; remove ${region} (and its stack) or add it to dr:allowedRegions in every stack file` });
   return problems;
 }
@@ -397,14 +441,18 @@ export class ConfigError extends Error {
 export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => `  - ${p.key} = ${p.value === undefined ? "(not set)" : JSON.stringify(p.value)}: ${p.message}`);
   return `Invalid configuration in ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}\n` +
-    `Fix each with 'pulumi config set --path <key> <value>' (or edit the stack file) and run again.`;
+    // Quoted as Pulumi's docs quote 'names[0]': an unquoted [0] is a shell pattern (zsh refuses it).
+    `Fix each with: pulumi config set --path '<key>' <value> (or edit the stack file), then run again.`;
 }
 
-/** Field name in the schema -> config key in the stack file. */
+/**
+ * Field path in the schema -> config key in the stack file, in the syntax of `pulumi config set
+ * --path`: fields joined by dots, list elements as [0], a map key holding a dot or bracket as ["a.b"].
+ */
 export function configKey(path: readonly PropertyKey[]): string {
-  const [head, ...rest] = path.map(String);
+  const [head, ...rest] = path;
   const ns = head === "region" ? "aws" : CONFIG_NAMESPACE;
-  return [`${ns}:${head}`, ...rest].join(".");
+  return `${ns}:${String(head)}` + rest.map((step) => typeof step === "number" ? `[${step}]` : /[.[\]"]/.test(String(step)) ? `[${JSON.stringify(String(step))}]` : `.${String(step)}`).join("");
 }
 
 function valueAt(raw: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
@@ -456,13 +504,14 @@ function parseWith<S extends z.ZodType & { shape: Record<string, unknown> }>(sch
   }
   const legacy = hasRegion ? legacyRpoProblem(fields) : undefined;
   if (legacy) problems.push(legacy);
-  const result = schema.safeParse(fields);
+  const result = schema.safeParse(fields, { error: typeMessage });
   if (result.success && problems.length === 0) return result.data;
   for (const issue of result.success ? [] : result.error.issues) {
     const key = configKey(issue.path);
     // The migration message already explains the old single-value RPO; the schema's "must be a map" would only repeat it.
     if (legacy && key.startsWith(legacy.key)) continue;
-    problems.push({ key, value: valueAt(fields, issue.path), message: issueMessage(issue) });
+    const value = valueAt(fields, issue.path);
+    problems.push({ key, value, message: issueMessage(issue, value) });
   }
   throw new ConfigError(source, problems);
 }
@@ -493,11 +542,18 @@ export function legacyRpoProblem(fields: Record<string, unknown>): ConfigProblem
   };
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+/** The message of a schema that declares none (zod's own would read "Invalid input: expected string, received number"). */
+function typeMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === "unrecognized_keys") return `has unknown field(s) ${issue.keys.join(", ")}; remove them (check the spelling against the README)`;
-  // A required field's own message says what to set; zod's generic one does not.
-  if (issue.code === "invalid_type" && issue.input === undefined) return issue.message.startsWith("is required") ? issue.message : "is required";
-  if (issue.code === "invalid_type") return `must be ${issue.expected === "object" ? "a map of fields" : `a ${issue.expected}`}`;
+  if (issue.code !== "invalid_type") return undefined;
+  if (issue.input === undefined) return "is required";
+  return `must be ${{ object: "a map of fields", array: "a list", string: "text", boolean: "true or false" }[issue.expected as string] ?? `a ${issue.expected}`}`;
+}
+
+/** `value` is the one found at the issue's path: a coerced number sees NaN both for "ten" and for a missing value. */
+function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
+  // A required field's own message says what to set; the generic one does not.
+  if (issue.code === "invalid_type" && value === undefined) return issue.message.startsWith("is required") ? issue.message : "is required";
   return issue.message;
 }
 

@@ -57,8 +57,8 @@ describe("dr:alerts: where alarms go", () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).to.contain('dr:alerts.email.0 = "oncall": is not an email address');
-    expect(message).to.contain('dr:alerts.https.0 = "http://hooks.example.com/x": is not an https:// URL');
+    expect(message).to.contain('dr:alerts.email[0] = "oncall": is not an email address');
+    expect(message).to.contain('dr:alerts.https[0] = "http://hooks.example.com/x": is not an https:// URL');
     expect(message).to.contain("dr:alerts").and.contain("unknown field(s) slack");
   });
 

@@ -149,6 +149,63 @@ describe("stack configuration contract", () => {
     expect(err.message).to.match(/\(3 problems\)/);
   });
 
+  describe("a value of the wrong type or shape, as a newcomer writes it", () => {
+    // Each row: a change to the primary's file, the key in `pulumi config set --path` syntax, the value as printed, and the fix.
+    const wrongTypes: Array<[Record<string, unknown>, string, string, string]> = [
+      [{ "dr:healthCheck": { intervalSeconds: "ten" } }, "dr:healthCheck.intervalSeconds", '"ten"', "must be a number of seconds, 10 or 30 (the only intervals Route 53 offers)"],
+      [{ "dr:objectives": { rtoSeconds: "fast", rpoSeconds: { database: 1, objects: 900, secrets: 60 } } }, "dr:objectives.rtoSeconds", '"fast"', "must be a whole number of seconds, written as digits only, such as 60"],
+      [{ "dr:dnsTtl": "60s" }, "dr:dnsTtl", '"60s"', "must be a whole number of seconds, written as digits only, such as 60"],
+      [{ "dr:dnsTtl": "1.5" }, "dr:dnsTtl", '"1.5"', "must be a whole number of seconds, written as digits only, such as 60"],
+      [{ "dr:capacity": { web: { min: "three" } } }, "dr:capacity.web.min", '"three"', "must be a whole number of instances, written as digits only, such as 3"],
+      [{ "dr:recovery": { approval: "yes" } }, "dr:recovery.approval", '"yes"', "must be true or false"],
+      [{ "dr:createAutoScalingServiceLinkedRole": "yes" }, "dr:createAutoScalingServiceLinkedRole", '"yes"', "must be true or false"],
+      [{ "dr:healthCheck": { path: 5 } }, "dr:healthCheck.path", "5", "must be a URL path starting with /"],
+      [{ "dr:database": { engineVersion: 16.6 } }, "dr:database.engineVersion", "16.6", 'must be text; quote it in the stack file, such as engineVersion: "16.6"'],
+      [{ "dr:tags": { "cost-center": 4711 } }, "dr:tags.cost-center", "4711", 'must be text; quote a number in the stack file, such as cost-center: "4711"'],
+      [{ "dr:alerts": { email: "oncall@example.com" } }, "dr:alerts.email", '"oncall@example.com"', "must be a list of email addresses"],
+      [{ "dr:healthCheck": "every ten seconds" }, "dr:healthCheck", '"every ten seconds"', "must be a map of fields"],
+    ];
+    for (const [overrides, key, value, fix] of wrongTypes) {
+      it(`tells ${key} = ${value} what it must be, not that it is required`, () => {
+        const err = problemsOf(withOverrides(primaryFile(), overrides));
+        expect(err.message).to.contain(`- ${key} = ${value}: ${fix}`).and.not.contain("is required");
+        expect(err.problems).to.have.length(1);
+      });
+    }
+
+    it("still calls a missing number or text required, with what to set", () => {
+      const err = problemsOf(withOverrides(primaryFile(), { "dr:objectives": { rpoSeconds: { database: 1, objects: 900, secrets: 60 } }, "dr:domain": undefined }));
+      expect(err.message).to.contain("- dr:objectives.rtoSeconds = (not set): is required\n");
+      expect(err.message).to.contain("- dr:domain = (not set): is required: the name clients resolve, such as app.example.com");
+    });
+
+    it("names list elements as pulumi config set --path reads them ([0]), and quotes a map key holding a dot", () => {
+      const err = problemsOf(withOverrides(primaryFile(), {
+        "dr:alerts": { email: ["oncall@example.com", "oncall"] },
+        "dr:healthCheck": { checkerRegions: ["us-east-1", "eu-west-1", "mars-1"] },
+        "dr:tags": { "app.example.com/team": 7 },
+      }));
+      expect(err.message).to.contain('- dr:alerts.email[1] = "oncall": is not an email address; use an address such as oncall@example.com');
+      expect(err.message).to.contain('- dr:healthCheck.checkerRegions[2] = "mars-1": is not a Route 53 health-checker region');
+      expect(err.message).to.contain('- dr:tags["app.example.com/team"] = 7: must be text');
+      expect(err.message).to.contain("Fix each with: pulumi config set --path '<key>' <value>");
+    });
+
+    it("calls a region that is not shaped like one no region name, and does not offer dr:allowedRegions for it", () => {
+      const err = problemsOf(withOverrides(primaryFile(), { "aws:region": "uswest2" }));
+      expect(err.message).to.contain('- aws:region = "uswest2": is not an AWS region name; write it as us-west-2\n');
+      expect(err.message).to.not.contain("allowedRegions");
+      expect(err.problems).to.have.length(1);
+      expect(problemsOf(withOverrides(primaryFile(), { "aws:region": "US West (Oregon)" })).message)
+        .to.contain('- aws:region = "US West (Oregon)": is not an AWS region name such as us-west-2; use the region\'s code');
+      const replica = problemsOf(withOverrides(primaryFile(), { "dr:replicaRegions": ["uswest2"] }));
+      expect(replica.message).to.contain('- dr:replicaRegions[0] = "uswest2": is not an AWS region name; write it as us-west-2').and.not.contain("allowedRegions");
+      // A well-formed region outside the list is still told the list; an allowed list still names a known region outside it.
+      expect(problemsOf(withOverrides(primaryFile(), { "aws:region": "us-west-9" })).message).to.contain('- aws:region = "us-west-9": is not a known AWS region; use one of us-east-1');
+      expect(problemsOf(withOverrides(primaryFile(), { "aws:region": "eu-west-1" })).message).to.contain("add eu-west-1 to dr:allowedRegions in every stack file");
+    });
+  });
+
   describe("active-active and Aurora global write forwarding", () => {
     const activeActive = (engine: string, engineVersion: string) => withOverrides(primaryFile(), { "dr:strategy": "active-active", "dr:database": { engine, engineVersion, instanceClass: "db.r6g.large" } });
 
@@ -246,7 +303,7 @@ describe("stack configuration contract", () => {
 
     it("needs at least one secondary and a known active region", () => {
       expect(linksProblems({ "dr:secondaryStacks": [] })).to.match(/dr:secondaryStacks = "\[\]": must name at least one secondary stack/);
-      expect(linksProblems({ "dr:activeRegion": "mars-1" })).to.match(/dr:activeRegion = "mars-1": is not a known AWS region/);
+      expect(linksProblems({ "dr:activeRegion": "mars-1" })).to.match(/dr:activeRegion = "mars-1": is not an AWS region name such as us-west-2/);
     });
 
     const named = (stack: string, raw: Record<string, string>): { stack: string; config: DrConfig } => ({ stack, config: parseDrConfig(raw, stack) });

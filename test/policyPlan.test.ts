@@ -142,7 +142,7 @@ describe("policy pack in plan (the example stacks, evaluated once)", () => {
       const { code, stderr } = await cli(["plan", "--cwd", dir, "--out", path.join(dir, "plan")]);
       expect(code).to.equal(1);
       expect(stderr).to.contain('aws:region = "us-west-2": is outside dr:allowedRegions (us-east-1)').and.contain("Aurora member");
-      expect(stderr).to.contain('dr:replicaRegions.0 = "us-west-2": is outside dr:allowedRegions (us-east-1): the KMS replica key and the DB secret replica');
+      expect(stderr).to.contain('dr:replicaRegions[0] = "us-west-2": is outside dr:allowedRegions (us-east-1): the KMS replica key and the DB secret replica');
       expect(fs.existsSync(path.join(dir, "plan"))).to.equal(false);
     });
 
@@ -157,7 +157,7 @@ describe("policy pack in plan (the example stacks, evaluated once)", () => {
       const dir = project("unknown", { primary: ["us-east-1", "us-west-9"], secondary: ["us-east-1", "us-west-9"] });
       const { code, stderr } = await cli(["plan", "--cwd", dir]);
       expect(code).to.equal(1);
-      expect(stderr).to.contain('dr:allowedRegions.1 = "us-west-9": is not a known AWS region');
+      expect(stderr).to.contain('dr:allowedRegions[1] = "us-west-9": is not a known AWS region');
     });
   });
 });

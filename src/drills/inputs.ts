@@ -152,9 +152,10 @@ export interface InputsOptions {
 /** Builds the drill's inputs, or throws one DrillInputError naming each missing output and the fix. */
 export function drillInputs(primary: StackSource, secondary: StackSource, stackNames: readonly string[], need: InputsNeed = "global-database", opts: InputsOptions = {}): DrillInputs {
   const problems: string[] = [];
-  const p = primaryOutputs.safeParse(primary.outputs);
-  const s = secondaryOutputs.safeParse(secondary.outputs);
-  const others = (opts.others ?? []).map((o) => ({ source: o, parsed: secondaryOutputs.safeParse(o.outputs) }));
+  // reportInput: zod 4 leaves an issue's input out unless asked, and "missing" is told by it.
+  const p = primaryOutputs.safeParse(primary.outputs, { reportInput: true });
+  const s = secondaryOutputs.safeParse(secondary.outputs, { reportInput: true });
+  const others = (opts.others ?? []).map((o) => ({ source: o, parsed: secondaryOutputs.safeParse(o.outputs, { reportInput: true }) }));
   const issues = (stack: string, r: { success: boolean; error?: z.ZodError }) =>
     r.success ? [] : r.error!.issues.map((i) => `output ${i.path.join(".") || "(root)"} of stack "${stack}" ${i.code === "invalid_type" && i.input === undefined ? "is missing" : `is invalid (${i.message})`}; redeploy "${stack}" with this version of the program ('pulumi up --stack ${stack}')`);
   problems.push(...issues(primary.stack, p), ...issues(secondary.stack, s), ...others.flatMap((o) => issues(o.source.stack, o.parsed)));

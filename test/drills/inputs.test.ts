@@ -27,6 +27,15 @@ describe("drill inputs", () => {
     expect(err.message).to.include("pulumi up --stack secondary");
   });
 
+  it("calls an output of the wrong type invalid, not missing", async () => {
+    const outputs = JSON.parse(fs.readFileSync(FIXTURE_OUTPUTS.secondary, "utf8"));
+    outputs.regional.autoScalingGroupNames = "orders-web-asg-1a2b3c4";
+    const file = path.join(tempDir(), "secondary-wrong-type.json");
+    fs.writeFileSync(file, JSON.stringify(outputs));
+    const err = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "files", { ...FIXTURE_OUTPUTS, secondary: file }));
+    expect(err.message).to.include('output regional.autoScalingGroupNames of stack "secondary" is invalid (').and.not.include("is missing");
+  });
+
   it("refuses outputs of the wrong stack, and --outputs that is not <stack>=<file>", async () => {
     const swapped = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "files", { primary: FIXTURE_OUTPUTS.primary, secondary: FIXTURE_OUTPUTS.primary }));
     expect(swapped.message).to.match(/output regional.region of stack "secondary" is us-east-1 but its stack file says aws:region us-west-2/);
