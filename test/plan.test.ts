@@ -245,16 +245,36 @@ describe("plan", function () {
       expect(err.message).to.contain("aws:region").and.to.contain(String(primaryConfig["aws:region"]));
     });
 
-    it("leaves an existing output folder from an earlier run untouched", async () => {
+    it("removes an earlier run's plan files (only those) when it fails, and the folder they leave empty", async () => {
       const dir = projectWith("earlier-run", { primary: (c) => { c["dr:hostedZoneId"] = "not-a-zone"; } });
       const target = path.join(dir, "plan");
       fs.mkdirSync(target);
-      fs.writeFileSync(path.join(target, "plan.json"), "{\"earlier\":true}\n");
+      for (const name of ["plan.json", "report.md", "topology.svg", "notes.md"]) fs.writeFileSync(path.join(target, name), "earlier\n");
       const err = await planFailure({ projectDir: dir });
-      expect(err.message).to.contain("dr:hostedZoneId");
-      expect(fs.readdirSync(target)).to.deep.equal(["plan.json"]);
-      expect(fs.readFileSync(path.join(target, "plan.json"), "utf8")).to.equal("{\"earlier\":true}\n");
+      expect(err.message).to.contain("dr:hostedZoneId").and.contain("No plan was written; the earlier plan in").and.contain("(plan.json, report.md, topology.svg) was removed");
+      expect(fs.readdirSync(target)).to.deep.equal(["notes.md"]);
       expect(fs.readdirSync(dir).filter((f) => f.startsWith("."))).to.deep.equal([]);
+      fs.rmSync(path.join(target, "notes.md"));
+      for (const name of ["plan.json", "report.md"]) fs.writeFileSync(path.join(target, name), "earlier\n");
+      await planFailure({ projectDir: dir });
+      expect(fs.existsSync(target)).to.equal(false);
+    });
+
+    it("npm run plan after a good plan: a bad value exits 1 naming key, value and fix, and leaves no stale plan (the README's promise)", async () => {
+      // The CLI entry `npm run plan` runs, in a copy of the example config whose earlier plan is the real one.
+      const script = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.plan as string;
+      expect(script).to.contain("node build/src/cli/dr.js plan");
+      const dir = projectWith("stale-after-failure", { primary: (c) => { (c["dr:objectives"] as { rtoSeconds: number }).rtoSeconds = -1; } });
+      const target = path.join(dir, "plan");
+      fs.cpSync((await examplePlan()).outDir, target, { recursive: true });
+      fs.writeFileSync(path.join(target, "my-notes.md"), "kept\n");
+      expect(fs.readdirSync(target).sort()).to.deep.equal(["my-notes.md", "plan.json", "report.md", "topology.svg"]);
+      const run = spawnSync(process.execPath, [path.join(PROJECT_DIR, "build", "src", "cli", "dr.js"), "plan"], { cwd: dir, encoding: "utf8" });
+      expect(run.status, run.stderr).to.equal(1);
+      expect(run.stderr).to.contain("- dr:objectives.rtoSeconds = -1: must be a positive number of seconds");
+      expect(run.stderr).to.contain("No plan was written; the earlier plan in plan/ (plan.json, report.md, topology.svg) was removed, as it does not match this config.");
+      expect(run.stderr).to.not.match(/^\s+at /m);
+      expect(fs.readdirSync(target)).to.deep.equal(["my-notes.md"]);
     });
 
     it("exits 1 from the CLI with the key named and no stack trace", () => {
@@ -263,6 +283,7 @@ describe("plan", function () {
       expect(run.status, run.stderr).to.equal(1);
       expect(run.stderr).to.contain("dr:vpcCidr").and.to.contain("Pulumi.primary.yaml");
       expect(run.stderr).to.not.match(/^\s+at /m);
+      expect(run.stderr).to.contain(`No plan was written to ${target}/.`);
       expect(fs.existsSync(target)).to.equal(false);
     });
   });

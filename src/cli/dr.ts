@@ -33,7 +33,7 @@ export function buildProgram(): Command {
     .description("evaluate every stack under the Pulumi mock engine (no AWS account, no Pulumi CLI) and write plan.json, report.md and topology.svg")
     .option("--stacks <names...>", "stacks to plan (default: every Pulumi.<stack>.yaml in the project folder, primary first)")
     .option("--cwd <dir>", "project folder holding Pulumi.yaml and the stack files (default: the current folder)")
-    .option("--out <dir>", `output folder, replaced only when the whole plan succeeds (default: <cwd>/${DEFAULT_OUT_DIR})`)
+    .option("--out <dir>", `output folder, replaced only when the whole plan succeeds; a failed plan removes an earlier run's plan files from it (default: <cwd>/${DEFAULT_OUT_DIR})`)
     .option("--strict", "exit 1 when the RTO/RPO objectives are not met or a mandatory policy is violated (the plan is still written)")
     .option("--quiet", "print nothing but errors")
     .action(async (opts: { stacks?: string[]; cwd?: string; out?: string; strict?: boolean; quiet?: boolean }) => {

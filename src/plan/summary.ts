@@ -22,8 +22,12 @@ export function summaryLines(result: PlanResult): string[] {
   lines.push(`  cross-region links: ${doc.links.length}${kinds.size ? ` (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")})` : ""}`);
   lines.push(...result.recovery.summary.map((l) => `  ${l}`));
   lines.push(...result.policies.summary.map((l) => `  ${l}`));
-  const rel = path.relative(process.cwd(), result.outDir);
-  const shown = rel === "" ? "." : rel.startsWith("..") ? result.outDir : rel;
-  lines.push(`Wrote plan.json, report.md and topology.svg to ${shown}/ in ${result.seconds.toFixed(2)} s.`);
+  lines.push(`Wrote plan.json, report.md and topology.svg to ${shownDir(result.outDir)}/ in ${result.seconds.toFixed(2)} s.`);
   return lines;
+}
+
+/** A folder as the user would type it: relative to the current folder when inside it. */
+export function shownDir(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel === "" ? "." : rel.startsWith("..") ? dir : rel;
 }
