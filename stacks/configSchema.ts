@@ -116,7 +116,7 @@ const wholeNumber = (unit: keyof typeof EXAMPLE_AMOUNTS) => {
 };
 
 /** A well-formed name (us-west-2, ap-southeast-4) that is not in the list, or a name of another shape, such as "uswest2". */
-export function regionProblem(region: string): string | undefined {
+function regionProblem(region: string): string | undefined {
   if (isKnownRegion(region)) return undefined;
   if (isRegionName(region)) return `is not a known AWS region; use one of ${KNOWN_REGIONS.join(", ")}`;
   const squashed = region.toLowerCase().replace(/[^a-z0-9]/g, "");

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { requireAwsProvider } from "../providers";
+import { REGION_NAME as REGION } from "../regions";
 // Shared with the security-group chain so the listener and backend ports match the rules that open them.
 import { DEFAULT_HTTPS_PORT, DEFAULT_INSTANCE_PORT } from "../network/securityChain";
 import { certificateCovers, loadBalancerAlias, TierCertificate, validatedCertificate } from "../dns/tierDns";
@@ -194,7 +195,6 @@ export class ServiceTier extends pulumi.ComponentResource {
   }
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const inRange = (n: number | undefined, lo: number, hi: number) => n === undefined || (Number.isInteger(n) && n >= lo && n <= hi);
 
 /** Checks the arguments a caller controls; throws one error naming every problem. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_CHECKER_REGIONS } from "../regions";
+import { HEALTH_CHECKER_REGIONS, REGION_NAME as REGION } from "../regions";
 import { requireAwsProvider } from "../providers";
 import { RECORD_HEALTH_CHILDREN } from "./regionSwitch";
 
@@ -23,7 +23,6 @@ export const MIN_CHECKER_REGIONS = 3;
 const HEALTH_CHECK_PORT = 443;
 
 const FQDN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const URL_PATH = /^\/[\x21-\x7e]*$/;
 

@@ -4,6 +4,7 @@ import { arnRegionProblem, failOnRegionMismatch } from "./healthCheckAlarm";
 import { DashboardPanel, RunbookAnchor } from "./alarmCatalogue";
 import { cataloguedAlarm, Entry } from "./catalogueEntry";
 import { requireAwsProvider } from "../providers";
+import { REGION_NAME as REGION } from "../regions";
 
 /**
  * AWS Backup publishes its job metrics to CloudWatch every 5 minutes, in namespace AWS/Backup, per
@@ -27,8 +28,6 @@ export const BACKUP_JOB_FAILURE_METRICS = {
   "backup-jobs-expired": { metricName: "NumberOfBackupJobsExpired", what: "backup job(s) expired without starting within the start window: no new recovery point" },
   "backup-jobs-aborted": { metricName: "NumberOfBackupJobsAborted", what: "backup job(s) were aborted: no new recovery point" },
 } as const;
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Copies into another region's vault, made by a plan whose jobs run in this region. */
 export interface BackupCopyWatch {

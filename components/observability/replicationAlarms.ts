@@ -4,6 +4,7 @@ import { arnRegionProblem, failOnRegionMismatch } from "./healthCheckAlarm";
 import { DashboardPanel, RunbookAnchor } from "./alarmCatalogue";
 import { cataloguedAlarm, Entry } from "./catalogueEntry";
 import { requireAwsProvider } from "../providers";
+import { REGION_NAME as REGION } from "../regions";
 import { AuroraEngine } from "../data/dataPlacement";
 import { EngineVersionFloors, meetsVersionFloor } from "../data/engineVersion";
 
@@ -21,8 +22,6 @@ const S3_LATENCY_EVALUATION_PERIODS = 5;
 /** Any failed replication operation is data the other region will not have; alarm on the first minute. */
 const S3_FAILED_PERIOD_SECONDS = 60;
 const S3_FAILED_EVALUATION_PERIODS = 1;
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /**
  * Which engine versions publish AuroraGlobalDBRPOLag: "For all Aurora PostgreSQL-based global

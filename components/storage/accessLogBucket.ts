@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, lockDownBucket } from "./bucketLockdown";
 import { requireAwsProvider } from "../providers";
+import { REGION_NAME as REGION } from "../regions";
 
 /** Access logs answer "what happened during the incident" long after it; a quarter covers a review cycle. */
 export const DEFAULT_ACCESS_LOG_EXPIRATION_DAYS = 90;
@@ -127,7 +128,6 @@ export class AccessLogBucket extends pulumi.ComponentResource {
   }
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** ALB access-log prefixes may not contain "AWSLogs" (ELB adds it) nor start or end with "/". */
 const PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 
