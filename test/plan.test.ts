@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { deriveLinks } from "../src/plan/links";
-import { writeFolderAtomically } from "../src/plan/output";
+import { writePlanFiles } from "../src/plan/output";
 import { PlanDocument, PlanResource, PlanStack } from "../src/plan/document";
 import type { PlanResult } from "../src/plan/result";
 import { runPlan } from "../src/plan/runPlan";
@@ -322,12 +322,15 @@ describe("plan", function () {
       expect(loadStackSet(path.join(FIXTURES, "three-region")).map((s) => s.config.role)).to.deep.equal(["primary", "secondary", "secondary", "links"]);
     });
 
-    it("replaces an earlier output folder as a whole", () => {
-      const target = path.join(tmpRoot, "replace", "plan");
-      writeFolderAtomically(target, { "old.txt": "old" });
-      writeFolderAtomically(target, { "plan.json": "{}" });
-      expect(fs.readdirSync(target)).to.deep.equal(["plan.json"]);
-      expect(fs.readdirSync(path.dirname(target))).to.deep.equal(["plan"]);
+    it("replaces its own files in the output folder and nothing else there, leaving no temporary file (--out may be the project folder)", () => {
+      const target = path.join(tmpRoot, "replace", "project");
+      fs.mkdirSync(target, { recursive: true });
+      fs.writeFileSync(path.join(target, "Pulumi.primary.yaml"), "config: {}\n");
+      writePlanFiles(target, { "plan.json": "{\"old\":true}" });
+      writePlanFiles(target, { "plan.json": "{}", "report.md": "# r" });
+      expect(fs.readdirSync(target).sort()).to.deep.equal(["Pulumi.primary.yaml", "plan.json", "report.md"]);
+      expect(fs.readFileSync(path.join(target, "plan.json"), "utf8")).to.equal("{}");
+      expect(fs.readFileSync(path.join(target, "Pulumi.primary.yaml"), "utf8")).to.equal("config: {}\n");
     });
   });
 

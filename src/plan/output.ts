@@ -1,8 +1,7 @@
 /**
- * Writes the plan's files all-or-nothing: into a temporary folder beside the output folder, which
- * replaces the output folder only once every file is written. A failed run leaves no new or
- * partial folder; `plan` removes an earlier run's files before it starts (removePlanFiles), so
- * none of them can pass for the plan of the config that just failed.
+ * The plan's output files: written whole or not at all (writePlanFiles), and removed before a run
+ * starts (removePlanFiles), so none of an earlier run's can pass for the plan of a config that
+ * just failed. Nothing else in the output folder is touched: it may be the user's own folder.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,27 +23,26 @@ export function removePlanFiles(outDir: string): string[] {
   return removed;
 }
 
-export function writeFolderAtomically(outDir: string, files: Readonly<Record<string, string>>): void {
+/**
+ * Writes the plan's files into `outDir` (created if missing), each through a temporary file beside
+ * it and a rename, so a reader never sees a half-written file and a failed write leaves the earlier
+ * file. Only these files are touched: `--out` may name a folder that holds other files (`--out .`
+ * writes into the project folder and removes nothing of it).
+ */
+export function writePlanFiles(outDir: string, files: Readonly<Record<string, string>>): void {
   const target = path.resolve(outDir);
-  const parent = path.dirname(target);
   if (fs.existsSync(target) && !fs.statSync(target).isDirectory()) throw new PlanInputError(`--out ${outDir} is a file, not a folder; choose another path`);
-  fs.mkdirSync(parent, { recursive: true });
-  // Beside the target (same file system), so the final rename is atomic.
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
-  let previous: string | undefined;
+  fs.mkdirSync(target, { recursive: true });
+  // Every file is written before any is renamed: a failure while writing changes nothing.
+  const written: [string, string][] = [];
   try {
-    // mkdtemp creates the folder private (0700); give it the permissions a plain mkdir would.
-    fs.chmodSync(tmp, 0o777 & ~process.umask());
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), content);
-    if (fs.existsSync(target)) {
-      previous = `${tmp}.previous`;
-      fs.renameSync(target, previous);
+    for (const [name, content] of Object.entries(files)) {
+      const tmp = path.join(target, `.${name}.tmp-${process.pid}`);
+      fs.writeFileSync(tmp, content);
+      written.push([tmp, path.join(target, name)]);
     }
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    if (previous && !fs.existsSync(target)) fs.renameSync(previous, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    for (const [tmp, final] of written) fs.renameSync(tmp, final);
+  } finally {
+    for (const [tmp] of written) fs.rmSync(tmp, { force: true });
   }
-  if (previous) fs.rmSync(previous, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { evaluatePlan } from "./evaluatePlan";
 import { buildPlanDocument } from "./planJson";
-import { PlanFiles, removePlanFiles, writeFolderAtomically } from "./output";
+import { PlanFiles, removePlanFiles, writePlanFiles } from "./output";
 import { recoverySection } from "./recovery";
 import { renderReport } from "./report";
 import { policySection, policyStrictFailures } from "./policies";
@@ -69,6 +69,6 @@ async function planInto(outDir: string, projectDir: string, stackNames: readonly
     "report.md": renderReport(document, recovery, policies),
     "topology.svg": await renderSvg(topologyDot(document)),
   };
-  writeFolderAtomically(outDir, files);
+  writePlanFiles(outDir, files);
   return { document, outDir, evaluated, recovery, policies };
 }
