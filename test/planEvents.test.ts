@@ -141,6 +141,14 @@ describe("ARC Region switch plan executions and evaluation warnings page a perso
       const forEvents = statements(key.inputs.policy).filter((s) => typeof s.Principal === "object" && s.Principal.Service === "events.amazonaws.com");
       expect(forEvents).to.have.length(1);
       expect(actions(forEvents[0])).to.have.members(["kms:GenerateDataKey*", "kms:Decrypt"]);
+      // sns-key-management.html: aws:SourceAccount, aws:SourceArn and aws:SourceOrgID are not supported in a
+      // KMS policy for EventBridge delivery to an encrypted topic (every delivery would fail); the topic
+      // ARN SNS sends as encryption context scopes it instead, and must match this topic.
+      const condition = JSON.stringify(forEvents[0].Condition ?? {});
+      for (const unsupported of ["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"]) expect(condition).to.not.contain(unsupported);
+      const pattern = (forEvents[0].Condition?.StringLike as Record<string, string>)["kms:EncryptionContext:aws:sns:topicArn"];
+      expect(pattern).to.equal(`arn:aws:sns:${region}:123456789012:*`);
+      expect(String(topic.outputs?.arn)).to.match(new RegExp(`^${pattern.replace(/[.]/g, "\\.").replace("*", ".*")}$`));
     }
     // The key encrypts this topic only: administration through IAM, CloudWatch alarms and EventBridge, nothing else.
     expect(statements(eventRuleTopicKeyPolicy("123456789012", "us-east-1")).map((s) => s.Sid)).to.deep.equal(["AccountAdministersKeyThroughIam", "CloudWatchAlarmsPublishToEncryptedTopics", "EventBridgePublishesToEncryptedTopic"]);
@@ -163,6 +171,8 @@ describe("ARC Region switch plan executions and evaluation warnings page a perso
       `${region} event aws.arc-region-switch: any, detail.executionId present -> region-switch-plan-failed`,
       `${region} event aws.arc-region-switch: any, detail.executionId absent -> region-switch-plan-warning`,
     ]));
+    // The report names each rule as the console and `aws events disable-rule --name` know it.
+    expect(entries.map((e) => e.name)).to.have.members(["orders-prod-region-switch-executions", "orders-prod-region-switch-warnings", "orders-prod-region-switch-executions", "orders-prod-region-switch-warnings"]);
     for (const e of entries) {
       expect(e).to.include({ stack: "links", threshold: "every matching event" });
       expect(e.destinations).to.deep.equal(["email:oncall@example.com"]);

@@ -94,12 +94,27 @@ export function alarmTopicKeyPolicy(accountId: string, region: string): string {
 }
 
 /**
- * The policy of a key that encrypts the topic an EventBridge rule delivers to: the account's
- * administration through IAM, and EventBridge and CloudWatch alarms (the alarm on the rule's failed
- * deliveries) generating and reading the topic's data keys (topicPublisher). The topic's own policy
- * admits one rule; this key encrypts nothing else.
+ * The policy of a key that encrypts the topic EventBridge rules deliver to: the account's
+ * administration through IAM, CloudWatch alarms (the alarms on the rules' failed deliveries) as
+ * topicPublisher, and EventBridge generating and reading the topic's data keys. EventBridge's
+ * statement cannot carry aws:SourceAccount or aws:SourceArn: SNS documents those keys as not
+ * supported in a KMS policy for EventBridge delivery to an encrypted topic (the KMS request does not
+ * carry them, so every delivery would fail). It is scoped instead by the encryption context SNS
+ * sends with every data-key request, the topic's ARN: this account's topics in this region.
+ * The topics' own policies admit only their rules; this key encrypts nothing else.
  */
 export function eventRuleTopicKeyPolicy(accountId: string, region: string): string {
   const alarms = JSON.parse(alarmTopicKeyPolicy(accountId, region)) as { Version: string; Statement: unknown[] };
-  return JSON.stringify({ ...alarms, Statement: [...alarms.Statement, topicPublisher("EventBridgePublishesToEncryptedTopic", "events.amazonaws.com", accountId)] });
+  const eventBridge = {
+    Sid: "EventBridgePublishesToEncryptedTopic",
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    Resource: "*",
+    Condition: { StringLike: { [SNS_TOPIC_ENCRYPTION_CONTEXT]: `arn:aws:sns:${region}:${accountId}:*` } },
+  };
+  return JSON.stringify({ ...alarms, Statement: [...alarms.Statement, eventBridge] });
 }
+
+/** The encryption context key SNS sends with its KMS requests: the topic's ARN. */
+export const SNS_TOPIC_ENCRYPTION_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn";

@@ -89,7 +89,8 @@ function pagingRules(doc: PlanDocument, destinationsOf: (topic: string) => strin
       kind: "event-rule" as const,
       stack: r.stack,
       region: r.region,
-      name: r.name,
+      // The rule's own name, as the console and `aws events disable-rule --name` know it.
+      name: String(r.inputs.name ?? r.name),
       urn: r.urn,
       metric: patternOf(r.inputs),
       threshold: "every matching event",
