@@ -21,15 +21,25 @@ export const FRESHNESS_PERIOD_SECONDS = 3600;
 /** PutMetricAlarm: Period x EvaluationPeriods at most 604,800 s (7 days) for periods of an hour or more. */
 export const MAX_ALARM_WINDOW_SECONDS = 7 * 24 * 3600;
 
-/** The job outcomes of a vault's own backups that leave it without the recovery point its plan promised. */
+/**
+ * The job outcomes of a vault's own backups that leave it without the recovery point its plan
+ * promised, as the metrics page defines them (https://docs.aws.amazon.com/aws-backup/latest/devguide/cloudwatch.html):
+ * NumberOfBackupJobsExpired counts jobs that went from CREATED to EXPIRED because they could not
+ * begin within the start window; NumberOfBackupJobsAborted counts user-cancelled jobs.
+ */
 export const BACKUP_JOB_FAILURE_METRICS = {
   "backup-jobs-failed": { metricName: "NumberOfBackupJobsFailed", what: "backup job(s) failed: no new recovery point" },
   // EXPIRED: the job could not start within the plan's start window (another job on the resource, a maintenance window).
   "backup-jobs-expired": { metricName: "NumberOfBackupJobsExpired", what: "backup job(s) expired without starting within the start window: no new recovery point" },
-  "backup-jobs-aborted": { metricName: "NumberOfBackupJobsAborted", what: "backup job(s) were aborted: no new recovery point" },
+  "backup-jobs-aborted": { metricName: "NumberOfBackupJobsAborted", what: "backup job(s) were cancelled (ABORTED): no new recovery point" },
 } as const;
 
-/** Copies into another region's vault, made by a plan whose jobs run in this region. */
+/**
+ * Copies into another region's vault, made by a plan whose jobs run in this region. The metrics page
+ * confirms the vault name ("The vault name of copy jobs is that of their destination vault") but not
+ * the region the counts land in; these alarms assume the copy's own (its plan's) region, unconfirmed
+ * (runbooks/alerts.md#backup-copy-job-failed says how to check it after the first copy).
+ */
 export interface BackupCopyWatch {
   /** The destination vault's name: AWS Backup reports copy jobs under it. */
   readonly destinationVaultName: pulumi.Input<string>;

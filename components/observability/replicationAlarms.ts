@@ -130,6 +130,11 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
 
     if (args.aurora) {
       const thresholdMs = args.aurora.rpoTargetSeconds * 1000;
+      // DBClusterIdentifier is Aurora's cluster dimension (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html).
+      // CloudWatch matches an alarm's dimension set exactly; the console groups the lag metrics under
+      // (DBClusterIdentifier, SourceRegion) too, but AWS's own Aurora labs read them under
+      // DBClusterIdentifier alone in the secondary region, the set used here
+      // (https://github.com/aws-samples/amazon-aurora-labs-for-mysql/blob/master/docs/global/monitor/index.md).
       const dimensions = { DBClusterIdentifier: args.aurora.clusterIdentifier };
       // Both metrics are in milliseconds and published only by a member while it is a secondary:
       // "Some CloudWatch metrics, such as replication lag, are only available for secondary
@@ -199,7 +204,8 @@ export class ReplicationAlarms extends pulumi.ComponentResource {
           evaluationPeriods: S3_FAILED_EVALUATION_PERIODS,
           comparisonOperator: "GreaterThanThreshold",
           threshold: 0,
-          // S3 publishes failures only when replication happens: no data means nothing failed.
+          // S3 publishes failures only when replication happens ("Is this metric still published if
+          // replication doesn't occur? No", repl-metrics.html): no data means nothing failed.
           treatMissingData: "notBreaching",
         });
       }
