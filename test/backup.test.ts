@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
+import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, laterSchedule, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
 import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
-import { recoveryCopyPlan } from "../stacks/backup";
+import { COPY_PLAN_DELAY_MINUTES, copyPlanTiming, recoveryCopyPlan } from "../stacks/backup";
+import { exampleDeployment } from "./harness/deployments";
 import { RegionalProviders } from "../stacks/providers";
 import { clusterIdentifier, providerTags } from "../stacks/region";
 import { targetsFromOutputs } from "../src/deploy/preflight/targets";
@@ -37,6 +38,50 @@ describe("backup schedules: the longest gap between runs of an AWS Backup cron",
       expect(scheduleIntervalSeconds(expression)).to.equal(seconds);
     });
   }
+});
+
+describe("the copy plan runs after the primary's backups (AWS Backup runs one job per resource at a time)", () => {
+  const later: Array<[string, string | undefined]> = [
+    ["cron(0 5 ? * * *)", "cron(30 5 ? * * *)"],
+    ["cron(45 23 ? * * *)", "cron(15 0 ? * * *)"],
+    ["cron(40 */6 ? * * *)", "cron(10 1,7,13,19 ? * * *)"],
+    ["cron(50 23 ? * SAT *)", "cron(20 0 ? * SUN *)"],
+    ["cron(50 23 ? * 7 *)", "cron(20 0 ? * 1 *)"],
+    ["rate(1 day)", undefined],
+  ];
+  for (const [expression, expected] of later)
+    it(`${expression} + 30 min -> ${expected ?? "unreadable"}, every gap unchanged`, () => {
+      expect(laterSchedule(expression, 30)).to.equal(expected);
+      if (expected) expect(scheduleIntervalSeconds(expected)).to.equal(scheduleIntervalSeconds(expression));
+    });
+
+  it("gives the copy job a start window that outlasts the primary's job but ends before the next primary job, and a freshness window for both waits", () => {
+    const daily = copyPlanTiming("cron(0 5 ? * * *)");
+    expect(daily).to.deep.equal({ schedule: "cron(30 5 ? * * *)", startWindowMinutes: 480, freshnessWindowSeconds: 24 * HOUR + (30 + 480) * 60 + HOUR });
+    const sixHourly = copyPlanTiming("cron(0 */6 ? * * *)");
+    expect(sixHourly.startWindowMinutes).to.equal(6 * 60 - 30 - 60);
+    // API_BackupRuleInput.html: a start window is at least 60 minutes.
+    expect(copyPlanTiming("cron(0 * ? * * *)").startWindowMinutes).to.equal(60);
+    expect(() => copyPlanTiming("rate(1 day)")).to.throw(/dr:backup.schedule = "rate\(1 day\)".*cron\(0 5 \? \* \* \*\)/);
+  });
+
+  it("on the example, no two plans selecting one resource start together, and the later one's job may wait out the delay", async function () {
+    this.timeout(60_000);
+    const { primary, links } = await exampleDeployment();
+    const plans = [primary, links].flatMap((ev) => resourcesOf(ev, "aws:backup/plan:Plan").map((plan) => {
+      const selection = resourcesOf(ev, "aws:backup/selection:Selection").find((sel) => sel.parent === plan.parent)!;
+      const rule = (plan.inputs.rules as { schedule: string; startWindow: number }[])[0];
+      return { region: plan.region, stack: ev.stack, schedule: rule.schedule, startWindow: rule.startWindow, resources: selection.inputs.resources as string[] };
+    }));
+    const own = plans.find((p) => p.stack === "primary")!;
+    const copy = plans.find((p) => p.stack === "links")!;
+    expect(copy.region).to.equal(own.region);
+    expect(copy.resources.filter((arn) => own.resources.includes(arn))).to.not.be.empty;
+    expect(copy.schedule).to.not.equal(own.schedule);
+    expect(copy.schedule).to.equal(laterSchedule(own.schedule, COPY_PLAN_DELAY_MINUTES));
+    expect(own.startWindow).to.equal(60);
+    expect(copy.startWindow).to.be.greaterThan(COPY_PLAN_DELAY_MINUTES + own.startWindow);
+  });
 });
 
 describe("dr:backup and dr:database.sizeGiB in the config contract", () => {

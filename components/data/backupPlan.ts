@@ -42,6 +42,8 @@ export interface BackupPlanArgs {
    * as a cluster a restore creates. Default: none.
    */
   readonly selectByTags?: readonly { readonly key: string; readonly value: string }[];
+  /** Minutes a job may wait to start before AWS Backup expires it (at least 60). Default: BACKUP_START_WINDOW_MINUTES. */
+  readonly startWindowMinutes?: number;
   /** Resources the selection must wait for, such as a bucket's versioning (AWS Backup refuses unversioned buckets). Default: none. */
   readonly selectionDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -68,7 +70,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         targetVaultName: args.vaultName,
         schedule: args.schedule,
         scheduleExpressionTimezone: "Etc/UTC",
-        startWindow: BACKUP_START_WINDOW_MINUTES,
+        startWindow: args.startWindowMinutes ?? BACKUP_START_WINDOW_MINUTES,
         completionWindow: BACKUP_COMPLETION_WINDOW_MINUTES,
         enableContinuousBackup: args.continuous,
         lifecycle: { deleteAfter: args.retentionDays },
@@ -105,5 +107,8 @@ export function validateBackupPlanArgs(name: string, args: BackupPlanArgs): void
     if (!Number.isInteger(c.retentionDays) || c.retentionDays < 1) problems.push(`copyTo[${i}].retentionDays is ${c.retentionDays}; use a whole number of days, at least 1`);
   }
   if (args.resourceArns.length === 0) problems.push("resourceArns is empty; name the resources the plan protects");
+  // StartWindowMinutes must be at least 60 (API_BackupRuleInput.html).
+  if (args.startWindowMinutes !== undefined && (!Number.isInteger(args.startWindowMinutes) || args.startWindowMinutes < 60))
+    problems.push(`startWindowMinutes is ${args.startWindowMinutes}; AWS Backup needs a whole number of minutes, at least 60`);
   if (problems.length) throw new Error(`BackupPlan ${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`);
 }

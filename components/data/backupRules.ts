@@ -101,6 +101,29 @@ export function scheduleIntervalSeconds(expression: string): number | undefined 
   return Math.max(...gaps) * 3600;
 }
 
+/**
+ * The same schedule `minutes` (1-59) later, for a form scheduleIntervalSeconds reads: the minute
+ * moves, and the hours (and a weekly schedule's day) move on when it passes the hour. Undefined for
+ * any other form.
+ */
+export function laterSchedule(expression: string, minutes: number): string | undefined {
+  if (scheduleIntervalSeconds(expression) === undefined || !Number.isInteger(minutes) || minutes < 1 || minutes > 59) return undefined;
+  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = /^cron\((.+)\)$/.exec(expression.trim())![1].trim().split(/\s+/);
+  const total = Number(minute) + minutes;
+  if (total < 60) return `cron(${total} ${hour} ${dayOfMonth} ${month} ${dayOfWeek} ${year})`;
+  const hours = hoursOf(hour)!.map((h) => h + 1);
+  const pastMidnight = hours.includes(24);
+  const newHours = [...new Set(hours.map((h) => h % 24))].sort((a, b) => a - b).join(",");
+  // A weekly schedule has one hour: past midnight it runs on the next day of the week.
+  const day = pastMidnight && isOneDayOfWeek(dayOfWeek) ? nextDayOfWeek(dayOfWeek) : dayOfWeek;
+  return `cron(${total - 60} ${newHours} ${dayOfMonth} ${month} ${day} ${year})`;
+}
+
+function nextDayOfWeek(field: string): string {
+  if (/^[1-7]$/.test(field)) return String((Number(field) % 7) + 1);
+  return DAYS_OF_WEEK[(DAYS_OF_WEEK.indexOf(field.toUpperCase()) + 1) % 7];
+}
+
 function hoursOf(field: string): number[] | undefined {
   const all = Array.from({ length: 24 }, (_u, h) => h);
   if (field === "*") return all;
