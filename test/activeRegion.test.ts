@@ -9,7 +9,7 @@ import * as path from "path";
 import { readProjectStacks } from "../src/drills/load";
 import { loadStackSet } from "../src/plan/stackSet";
 import { resolveActiveRegion } from "../stacks/stackSet";
-import { projectWith, PROJECT_DIR } from "./drills/harness";
+import { EXAMPLE_DIR, PROJECT_DIR, projectWith } from "./drills/harness";
 
 const EAST = "us-east-1";
 const WEST = "us-west-2";
@@ -32,7 +32,7 @@ describe("the active region (one rule for plan and drills)", () => {
 
   it("plan and the drill answer the same on mid-outage stack files (only the secondary's records the failover)", () => {
     const dir = projectWith((t) => t.replace("dr:role: secondary", `dr:role: secondary\n  dr:activeRegion: ${WEST}`));
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.links.yaml"), path.join(dir, "Pulumi.links.yaml"));
+    fs.copyFileSync(path.join(EXAMPLE_DIR, "Pulumi.links.yaml"), path.join(dir, "Pulumi.links.yaml"));
     expect(readProjectStacks(dir).activeRegion).to.equal(WEST);
     const warnings: string[] = [];
     const planned = loadStackSet(dir, undefined, (w) => warnings.push(w));

@@ -1,7 +1,8 @@
 /**
- * The README's "Adding a region" recipe, followed step by step on the project's own stack files and
- * policy config: the result plans as a deployable set with every data-residency check passing, both
- * as `plan` runs it (each stack's dr:allowedRegions) and as CrossGuard does (policy/policy-config.json
+ * The README's "Adding a region" recipe, followed step by step on the example's stack files and
+ * policy config (their copies in test/fixtures/example, so a user following the recipe on the root
+ * files leaves this test's starting point as shipped): the result plans as a deployable set with
+ * every data-residency check passing, both as `plan` runs it (each stack's dr:allowedRegions) and as CrossGuard does (policy/policy-config.json
  * for every stack). Skipping any step is refused, naming what to fix. The README's steps and this
  * test's are the same list (the first test), so the recipe cannot drift from what works.
  */
@@ -16,7 +17,7 @@ import { evaluatePlan, EvaluatedStack } from "../src/plan/evaluatePlan";
 import { policySection } from "../src/plan/policies";
 import { loadStackSet, stackRegion } from "../src/plan/stackSet";
 import { policyNamed } from "./harness/policyResources";
-import { PROJECT_DIR } from "./harness/stack";
+import { EXAMPLE_DIR, PROJECT_DIR } from "./harness/stack";
 
 const NEW_STACK = "tertiary";
 const NEW_REGION = "eu-west-1";
@@ -39,8 +40,8 @@ const RECIPE: readonly { readonly readme: string; readonly apply: (f: Files) => 
 ];
 
 function projectFiles(): Files {
-  const stacks = Object.fromEntries(["primary", "secondary", "links"].map((s) => [s, parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), "utf8")) as Yaml]));
-  return { stacks, policyConfig: JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "policy-config.json"), "utf8")) as Files["policyConfig"] };
+  const stacks = Object.fromEntries(["primary", "secondary", "links"].map((s) => [s, parse(fs.readFileSync(path.join(EXAMPLE_DIR, `Pulumi.${s}.yaml`), "utf8")) as Yaml]));
+  return { stacks, policyConfig: JSON.parse(fs.readFileSync(path.join(EXAMPLE_DIR, "policy", "policy-config.json"), "utf8")) as Files["policyConfig"] };
 }
 
 /** The example files with the recipe's steps applied, except `skip`, written to a fresh folder. */

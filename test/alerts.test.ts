@@ -20,7 +20,7 @@ import type { PlanResult } from "../src/plan/result";
 import { runPlan } from "../src/plan/runPlan";
 import { Deployment, deploymentFor, exampleDeployment, SWITCHED_OVER_STRATEGY } from "./harness/deployments";
 import { examplePlan } from "./harness/examplePlan";
-import { givenStackFile, PROJECT_DIR, resourcesOf } from "./harness/stack";
+import { EXAMPLE_DIR, givenStackFile, PROJECT_DIR, resourcesOf } from "./harness/stack";
 import { res, stackOf } from "./harness/policyResources";
 import { alarmDestinationProblems } from "../policy/policies/alerting";
 import type { StackView } from "../policy/model";
@@ -262,7 +262,7 @@ describe("plan --strict and alarms that reach nobody", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-no-alerts-"));
     process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const file = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.primary.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const file = parse(fs.readFileSync(path.join(EXAMPLE_DIR, "Pulumi.primary.yaml"), "utf8")) as { config: Record<string, unknown> };
     delete file.config["dr:alerts"];
     file.config["dr:activeRegion"] = "us-west-2";
     fs.writeFileSync(path.join(dir, "Pulumi.primary.yaml"), stringify(file));

@@ -4,7 +4,7 @@ import { contains, formatCidr, overlaps, parseCidr, planSubnets, size, subdivide
 import { validateStackSet } from "../stacks/stackSet";
 import { parseStackConfig } from "../stacks/configSchema";
 import { readStackConfig } from "../src/engine/stackFiles";
-import { PROJECT_DIR, withOverrides } from "./harness/stack";
+import { EXAMPLE_DIR, withOverrides } from "./harness/stack";
 
 const AZS = ["r-1a", "r-1b", "r-1c"];
 const all = (plan: ReturnType<typeof planSubnets>) => plan.flatMap((s) => [s.public, s.private, s.isolated]).map((c) => parseCidr(c)!);
@@ -93,8 +93,8 @@ describe("CIDR planning", () => {
     });
 
     it("the two regions never overlap: the stack set rejects every overlapping pair of VPC CIDRs", () => {
-      const primary = readStackConfig(PROJECT_DIR, "primary");
-      const secondary = readStackConfig(PROJECT_DIR, "secondary");
+      const primary = readStackConfig(EXAMPLE_DIR, "primary");
+      const secondary = readStackConfig(EXAMPLE_DIR, "secondary");
       fc.assert(fc.property(vpcCidrArb, vpcCidrArb, (a, b) => {
         const stacks = [
           { stack: "primary", config: parseStackConfig(withOverrides(primary, { "dr:vpcCidr": a }), "p") },

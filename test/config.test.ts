@@ -3,12 +3,12 @@ import { ConfigError, DEFAULT_HEALTH_CHECK, DrConfig, parseDrConfig, parseStackC
 import { secondaryActiveRegionCheck, sharedSettings, validateStackSet } from "../stacks/stackSet";
 import { EvaluationError } from "../src/engine/evaluate";
 import { readStackConfig } from "../src/engine/stackFiles";
-import { givenStackFile, PROJECT_DIR, whenEvaluated, withOverrides } from "./harness/stack";
+import { EXAMPLE_DIR, givenStackFile, whenEvaluated, withOverrides } from "./harness/stack";
 import { exampleDeployment } from "./harness/deployments";
 
-const primaryFile = () => readStackConfig(PROJECT_DIR, "primary");
-const secondaryFile = () => readStackConfig(PROJECT_DIR, "secondary");
-const linksFile = () => readStackConfig(PROJECT_DIR, "links");
+const primaryFile = () => readStackConfig(EXAMPLE_DIR, "primary");
+const secondaryFile = () => readStackConfig(EXAMPLE_DIR, "secondary");
+const linksFile = () => readStackConfig(EXAMPLE_DIR, "links");
 
 function problemsOf(raw: Record<string, unknown>): ConfigError {
   try {

@@ -9,8 +9,7 @@ import { PreflightAws } from "../src/deploy/preflight/awsPort";
 import {
   ChangeSummary, deployOrder, deployStacks, destroyOrder, destroyStacks, OrchestrationError, orderStacks, previewStacks, StackHandle, StackWorkspace,
 } from "../src/deploy/orchestrator";
-
-const PROJECT_DIR = path.resolve(__dirname, "../..");
+import { EXAMPLE_DIR, PROJECT_DIR } from "./harness/paths";
 
 /** A workspace that records every call; stacks exist with a resource count, operations can be made to fail. */
 class FakeWorkspace implements StackWorkspace {
@@ -228,7 +227,7 @@ describe("dr deploy / destroy / preview commands", () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-deploy-"));
-    for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+    for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(EXAMPLE_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

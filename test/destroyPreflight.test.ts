@@ -10,8 +10,8 @@ import { checkServiceLinkedRole, serviceLinkedRoleProblem } from "../src/deploy/
 import { parseOutputsOption, targetsFromOutputs } from "../src/deploy/preflight/targets";
 import { ChangeSummary, StackHandle, StackWorkspace } from "../src/deploy/orchestrator";
 import { StackConfig } from "../stacks/configSchema";
+import { EXAMPLE_DIR } from "./harness/paths";
 
-const PROJECT_DIR = path.resolve(__dirname, "../..");
 const NOW = new Date("2026-11-28T12:00:00Z");
 const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/orders-web/50dc6c495c0c9188";
 
@@ -259,7 +259,7 @@ describe("dr destroy / deploy with the preflights", () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-preflight-"));
-    for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+    for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(EXAMPLE_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

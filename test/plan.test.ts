@@ -14,21 +14,21 @@ import { runPlan } from "../src/plan/runPlan";
 import { loadStackSet } from "../src/plan/stackSet";
 import { spreadOverAzs } from "../src/plan/topology";
 import { examplePlan } from "./harness/examplePlan";
-import { PROJECT_DIR } from "./harness/stack";
+import { EXAMPLE_DIR, PROJECT_DIR } from "./harness/stack";
 import { main } from "../src/cli/dr";
 
 const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dr-plan-test-"));
 
-/** The real stack files' config sections, read independently of the code under test. */
+/** The example's stack files' config sections, read independently of the code under test. */
 const stackFile = (dir: string, stack: string) => parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
 
-/** A project folder holding copies of the real stack files, each config changed by `edit`. */
+/** A project folder holding copies of the example's stack files, each config changed by `edit`. */
 function projectWith(name: string, edits: Record<string, (config: Record<string, unknown>) => void> = {}): string {
   const dir = path.join(tmpRoot, name);
   fs.mkdirSync(dir, { recursive: true });
   for (const stack of ["primary", "secondary"]) {
-    const doc = stackFile(PROJECT_DIR, stack);
+    const doc = stackFile(EXAMPLE_DIR, stack);
     edits[stack]?.(doc.config);
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
   }
@@ -63,9 +63,9 @@ function svgTexts(svg: string): string[] {
 describe("plan", function () {
   this.timeout(60_000);
   let out: string;
-  const primaryConfig = stackFile(PROJECT_DIR, "primary").config;
-  const secondaryConfig = stackFile(PROJECT_DIR, "secondary").config;
-  const linksConfig = stackFile(PROJECT_DIR, "links").config;
+  const primaryConfig = stackFile(EXAMPLE_DIR, "primary").config;
+  const secondaryConfig = stackFile(EXAMPLE_DIR, "secondary").config;
+  const linksConfig = stackFile(EXAMPLE_DIR, "links").config;
   let result: PlanResult;
   let doc: PlanDocument;
   let report: string;
@@ -80,7 +80,7 @@ describe("plan", function () {
     svg = fs.readFileSync(path.join(out, "topology.svg"), "utf8");
   });
 
-  describe("on the real stack files", () => {
+  describe("on the example's stack files (test/fixtures/example)", () => {
     it("writes exactly plan.json, report.md and topology.svg, leaving no temporary folder beside them", () => {
       expect(fs.readdirSync(out).sort()).to.deep.equal(["plan.json", "report.md", "topology.svg"]);
       expect(fs.readdirSync(path.dirname(out))).to.deep.equal(["plan"]);
@@ -318,7 +318,7 @@ describe("plan", function () {
 
   describe("stack order and output", () => {
     it("puts the primary first whatever order the stacks are named in", () => {
-      expect(loadStackSet(PROJECT_DIR, ["links", "secondary", "primary"]).map((s) => s.stack)).to.deep.equal(["primary", "secondary", "links"]);
+      expect(loadStackSet(EXAMPLE_DIR, ["links", "secondary", "primary"]).map((s) => s.stack)).to.deep.equal(["primary", "secondary", "links"]);
       expect(loadStackSet(path.join(FIXTURES, "three-region")).map((s) => s.config.role)).to.deep.equal(["primary", "secondary", "secondary", "links"]);
     });
 

@@ -13,7 +13,7 @@ import type { EvaluatedStack } from "../src/plan/evaluatePlan";
 import { Diagnostic, inMode, RunningPack } from "./harness/analyzer";
 import { readStackConfig } from "../src/engine/stackFiles";
 import { examplePlan } from "./harness/examplePlan";
-import { PROJECT_DIR } from "./harness/stack";
+import { EXAMPLE_DIR } from "./harness/stack";
 
 const MODES = ["preview", "update"] as const;
 const PRIMARY_REGION = "us-east-1";
@@ -40,7 +40,7 @@ describe("policy pack through the Analyzer protocol (run-policy-pack, as the Pul
 
   before(async () => {
     // Started once, while the example evaluates: its first start compiles the pack with ts-node (seconds).
-    const config = readStackConfig(PROJECT_DIR, "primary");
+    const config = readStackConfig(EXAMPLE_DIR, "primary");
     [pack] = await Promise.all([RunningPack.start(config), examplePlan().then((p) => (evaluated = [...p.evaluated]))]);
     await pack.handshake();
     await pack.configureStack("primary", config, true);

@@ -13,7 +13,7 @@ import { stackRegion } from "../src/plan/stackSet";
 import { viewsOfRecorded } from "../policy/recorded";
 import { runPolicies, Violation } from "../policy/run";
 import { isLinksConfig, StackConfig } from "../stacks/configSchema";
-import { PROJECT_DIR } from "./harness/stack";
+import { EXAMPLE_DIR } from "./harness/stack";
 import { examplePlan } from "./harness/examplePlan";
 
 /** The evaluated stacks with one resource's inputs changed: a component weakened after the fact. */
@@ -129,7 +129,7 @@ describe("policy pack in plan (the example stacks, evaluated once)", () => {
       const dir = path.join(tmp, name);
       fs.mkdirSync(dir, { recursive: true });
       for (const stack of ["primary", "secondary"]) {
-        const doc = parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        const doc = parse(fs.readFileSync(path.join(EXAMPLE_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
         if (allowed[stack]) doc.config["dr:allowedRegions"] = allowed[stack];
         else delete doc.config["dr:allowedRegions"];
         fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));

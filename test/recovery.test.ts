@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import * as path from "path";
 import { stackCapacity } from "../components/compute/capacity";
 import { readStackConfig } from "../src/engine/stackFiles";
 import { estimateRecovery, formatRecovery } from "../src/model/recovery";
@@ -9,10 +8,10 @@ import { recoverySection } from "../src/plan/recovery";
 import type { PlannedStack } from "../src/plan/stackSet";
 import { DrStrategy, parseStackConfig, StackConfig } from "../stacks/configSchema";
 import { ALIAS_TTL, AURORA_FAILOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, WARM_POOL_START } from "./harness/citedFigures";
+import { EXAMPLE_DIR } from "./harness/paths";
 
-const PROJECT_DIR = path.resolve(__dirname, "../..");
-const PRIMARY = parseStackConfig(readStackConfig(PROJECT_DIR, "primary"), "Pulumi.primary.yaml");
-const SECONDARY = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "Pulumi.secondary.yaml");
+const PRIMARY = parseStackConfig(readStackConfig(EXAMPLE_DIR, "primary"), "Pulumi.primary.yaml");
+const SECONDARY = parseStackConfig(readStackConfig(EXAMPLE_DIR, "secondary"), "Pulumi.secondary.yaml");
 
 // Cited figures, written here rather than read from the model, so a changed constant fails a test.
 /** A newly registered ALB target serves after one passing check, at most one interval (ALB target-group health checks). */

@@ -7,7 +7,7 @@ import { formatReadiness, readinessByStrategy, regionSwitchCost, regionSwitchCos
 import { readStackConfig } from "../src/engine/stackFiles";
 import { ARC_SWITCH, arcDeployment, deploymentFor, exampleDeployment } from "./harness/deployments";
 import { foreignRegionUse } from "./harness/staticStability";
-import { failureOf, givenStackFile, oneOf, PRIMARY_STACK_REF, PROJECT_DIR, resourcesOf, whenEvaluated, withOverrides } from "./harness/stack";
+import { EXAMPLE_DIR, failureOf, givenStackFile, oneOf, PRIMARY_STACK_REF, resourcesOf, whenEvaluated, withOverrides } from "./harness/stack";
 
 /**
  * Issue 16, infrastructure half: every region's record health is the AND of its endpoint check and
@@ -214,10 +214,10 @@ describe("region switch: every record's health is endpoint AND a switch held out
   });
 
   describe("stack files", () => {
-    const parsed = (stack: string, overrides: Record<string, unknown> = {}) => ({ stack, config: parseStackConfig(withOverrides(readStackConfig(PROJECT_DIR, stack), overrides), `Pulumi.${stack}.yaml`) });
+    const parsed = (stack: string, overrides: Record<string, unknown> = {}) => ({ stack, config: parseStackConfig(withOverrides(readStackConfig(EXAMPLE_DIR, stack), overrides), `Pulumi.${stack}.yaml`) });
 
     it("state the mechanism explicitly in both example files", () => {
-      for (const stack of ["primary", "secondary"]) expect(JSON.parse(readStackConfig(PROJECT_DIR, stack)["dr:regionSwitch"])).to.deep.equal({ mechanism: "cloudwatch-alarm" });
+      for (const stack of ["primary", "secondary"]) expect(JSON.parse(readStackConfig(EXAMPLE_DIR, stack)["dr:regionSwitch"])).to.deep.equal({ mechanism: "cloudwatch-alarm" });
     });
 
     it("refuses a set whose files name different mechanisms, naming each file, its value and the fix", () => {
@@ -233,7 +233,7 @@ describe("region switch: every record's health is endpoint AND a switch held out
     it("refuses an unknown mechanism with one clear error naming the key, the value and the choices", () => {
       let error: unknown;
       try {
-        parseStackConfig(withOverrides(readStackConfig(PROJECT_DIR, "primary"), { "dr:regionSwitch": { mechanism: "dns-weights" } }), "Pulumi.primary.yaml");
+        parseStackConfig(withOverrides(readStackConfig(EXAMPLE_DIR, "primary"), { "dr:regionSwitch": { mechanism: "dns-weights" } }), "Pulumi.primary.yaml");
       } catch (err) {
         error = err;
       }
@@ -252,8 +252,8 @@ describe("region switch: every record's health is endpoint AND a switch held out
     });
 
     it("adds one row per mechanism to the readiness table, the configured one marked", () => {
-      const primary = parseStackConfig(readStackConfig(PROJECT_DIR, "primary"), "primary");
-      const secondary = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary");
+      const primary = parseStackConfig(readStackConfig(EXAMPLE_DIR, "primary"), "primary");
+      const secondary = parseStackConfig(readStackConfig(EXAMPLE_DIR, "secondary"), "secondary");
       const table = formatReadiness(readinessByStrategy(primary, secondary), secondary.strategy, { costs: regionSwitchCosts(primary), configured: "cloudwatch-alarm" });
       expect(table).to.contain("| region switch (any strategy): **cloudwatch-alarm** (configured, in the totals) | - | - | - | - | 2.80 |");
       expect(table).to.contain("| region switch (any strategy): arc-routing-control | - | - | - | - | 1827.00 |");

@@ -22,7 +22,7 @@ import { DrStrategy, parseStackConfig } from "../stacks/configSchema";
 import { tempDir } from "./drills/harness";
 import { Deployment, deploymentFor, personApprovalDeployment } from "./harness/deployments";
 import { examplePlan } from "./harness/examplePlan";
-import { givenStackFile, oneOf, PROJECT_DIR, resourcesOf } from "./harness/stack";
+import { EXAMPLE_DIR, givenStackFile, oneOf, PROJECT_DIR, resourcesOf } from "./harness/stack";
 import type { Evaluation } from "../src/engine/evaluate";
 
 type Json = Record<string, any>;
@@ -383,7 +383,7 @@ describe("in-cloud ARC Region switch plan", () => {
     const lines: string[] = [];
     const planArn = "arn:aws:arc-region-switch::123456789012:plan/orders-prod-dr:abc123";
     const result = await startRegionSwitch({
-      to: "us-west-2", ungraceful: true, mode: "execute", cwd: PROJECT_DIR, planArn, log: (l) => lines.push(l), sleep: async () => undefined,
+      to: "us-west-2", ungraceful: true, mode: "execute", cwd: EXAMPLE_DIR, planArn, log: (l) => lines.push(l), sleep: async () => undefined,
       port: {
         start: async (region, arn, mode) => { calls.push(`start ${region} ${arn} ${mode}`); return "exec-1"; },
         get: async (region, arn, id) => { calls.push(`get ${region} ${arn === planArn} ${id}`); const executionState = states.shift()!; return { executionState, ...(executionState === "completed" ? { actualRecoveryTime: "PT2M5S" } : {}) }; },
@@ -460,7 +460,7 @@ describe("in-cloud ARC Region switch plan", () => {
     this.timeout(30_000);
     const lines: string[] = [];
     const secondary = givenStackFile("secondary")["aws:region"];
-    const result = await startRegionSwitch({ to: secondary, ungraceful: false, mode: "simulate", cwd: PROJECT_DIR, log: (l) => lines.push(l), journal: path.join(tempDir(), "plan.jsonl") });
+    const result = await startRegionSwitch({ to: secondary, ungraceful: false, mode: "simulate", cwd: EXAMPLE_DIR, log: (l) => lines.push(l), journal: path.join(tempDir(), "plan.jsonl") });
     const out = lines.join("\n");
     expect(result.exitCode, out).to.equal(0);
     expect(out).to.match(/measured RTO \d+ s/);
@@ -481,7 +481,7 @@ describe("in-cloud ARC Region switch plan", () => {
       this.timeout(30_000);
       const lines: string[] = [];
       const to = givenStackFile(direction)["aws:region"];
-      const result = await startRegionSwitch({ to, ungraceful: false, mode: "simulate", cwd: PROJECT_DIR, log: (l) => lines.push(l), journal: path.join(tempDir(), `plan-${direction}.jsonl`) });
+      const result = await startRegionSwitch({ to, ungraceful: false, mode: "simulate", cwd: EXAMPLE_DIR, log: (l) => lines.push(l), journal: path.join(tempDir(), `plan-${direction}.jsonl`) });
       const m = result.drill!.measurements!;
       expect(result.exitCode, lines.join("\n")).to.equal(0);
       // The model overlaps every step the simulator runs (same durations), so a measured RTO below it

@@ -1,15 +1,14 @@
 import { expect } from "chai";
-import * as path from "path";
 import { readStackConfig } from "../src/engine/stackFiles";
 import { estimateRecovery, rtoByStartMode } from "../src/model/recovery";
 import { parseStackConfig, StackConfig } from "../stacks/configSchema";
 import { validateStackSet } from "../stacks/stackSet";
 import { examplePlan } from "./harness/examplePlan";
 import { CONNECT_TIMEOUT, HEALTH_CHECK_METRIC_PERIOD, HIGH_RES_ALARM_EVALUATION, REGION_SWITCH_TRIGGER_START } from "./harness/citedFigures";
+import { EXAMPLE_DIR } from "./harness/paths";
 
-const PROJECT_DIR = path.resolve(__dirname, "../..");
-const primaryFile = () => readStackConfig(PROJECT_DIR, "primary");
-const secondaryFile = () => readStackConfig(PROJECT_DIR, "secondary");
+const primaryFile = () => readStackConfig(EXAMPLE_DIR, "primary");
+const secondaryFile = () => readStackConfig(EXAMPLE_DIR, "secondary");
 const PRIMARY = parseStackConfig(primaryFile(), "Pulumi.primary.yaml");
 const SECONDARY = parseStackConfig(secondaryFile(), "Pulumi.secondary.yaml");
 

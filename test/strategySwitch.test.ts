@@ -16,7 +16,7 @@ import { checkDestroy } from "../src/deploy/preflight/destroyPreflight";
 import { strategySwitchProblem } from "../src/deploy/preflight/strategySwitch";
 import { readOutputsFile, targetsFromOutputs } from "../src/deploy/preflight/targets";
 import { ChangeSummary, StackHandle, StackWorkspace } from "../src/deploy/orchestrator";
-import { PROJECT_DIR } from "./harness/stack";
+import { EXAMPLE_DIR, PROJECT_DIR } from "./harness/stack";
 
 const RESTORED = "orders-prod-us-west-2";
 const GROUP = `${RESTORED}-restore`;
@@ -55,7 +55,7 @@ describe("a restored cluster in a backup-restore secondary", () => {
       let dir: string;
       before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-switch-"));
-        for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+        for (const s of ["primary", "secondary", "links"]) fs.copyFileSync(path.join(EXAMPLE_DIR, `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
       });
       after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

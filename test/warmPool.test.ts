@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import * as path from "path";
 import { capacityFor, stackCapacity } from "../components/compute/capacity";
 import { deadTargetRemovalSeconds, newTargetServingSeconds, resolveTargetHealth } from "../components/compute/targetHealth";
 import { poolCoversScaleOut, stackWarmPools, warmPoolFor, warmPoolProblems } from "../components/compute/warmPool";
@@ -7,8 +6,8 @@ import { readStackConfig } from "../src/engine/stackFiles";
 import { costRows, COST_ROW_SOURCES, DEFAULT_READINESS_USAGE, formatReadiness, readinessByStrategy, readinessCost } from "../src/model/readiness";
 import { ratesFor } from "../src/model/prices";
 import { parseStackConfig } from "../stacks/configSchema";
+import { EXAMPLE_DIR } from "./harness/paths";
 
-const PROJECT_DIR = path.resolve(__dirname, "../..");
 
 describe("warm pool planning (pure)", () => {
   const tier = { desired: 1, max: 9, fullDesired: 3 };
@@ -47,7 +46,7 @@ describe("warm pool planning (pure)", () => {
   });
 
   it("a stack's pools follow its capacity plan: the example secondary pools 2 per tier (3 configured, 1 running)", () => {
-    const config = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary");
+    const config = parseStackConfig(readStackConfig(EXAMPLE_DIR, "secondary"), "secondary");
     const plans = { web: capacityFor(config.strategy, config.role, config.capacity.web), app: capacityFor(config.strategy, config.role, config.capacity.app) };
     const pools = stackWarmPools(config, plans);
     expect(pools.web?.pooledInstances).to.equal(config.capacity.web.desired - Math.ceil(config.capacity.web.desired / 3));
@@ -68,8 +67,8 @@ describe("target-group health (pure)", () => {
 });
 
 describe("cost of readiness by strategy", () => {
-  const primary = parseStackConfig(readStackConfig(PROJECT_DIR, "primary"), "primary");
-  const secondary = parseStackConfig(readStackConfig(PROJECT_DIR, "secondary"), "secondary");
+  const primary = parseStackConfig(readStackConfig(EXAMPLE_DIR, "primary"), "primary");
+  const secondary = parseStackConfig(readStackConfig(EXAMPLE_DIR, "secondary"), "secondary");
   const rows = Object.fromEntries(readinessByStrategy(primary, secondary).map((r) => [r.strategy, r]));
   const usd = (strategy: string, item: RegExp) => rows[strategy].rows.filter((r) => item.test(r.item)).reduce((n, r) => n + r.usdPerMonth, 0);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

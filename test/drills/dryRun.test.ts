@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { runDrill } from "../../src/drills/drill";
 import { scenario } from "../../src/drills/scenarios";
-import { FIXTURE_OUTPUTS, fixtureInputs, PROJECT_DIR } from "./harness";
+import { EXAMPLE_DIR, FIXTURE_OUTPUTS, fixtureInputs } from "./harness";
 
 const GC = "orders-prod";
 const E = "us-east-1";
@@ -69,7 +69,7 @@ const EXPECTED_FAILOVER = [
 
 async function dryRun(name: string): Promise<string[]> {
   const lines: string[] = [];
-  const result = await runDrill({ scenario: name, mode: "dry-run", cwd: PROJECT_DIR, outputs: FIXTURE_OUTPUTS, log: (l) => lines.push(l) });
+  const result = await runDrill({ scenario: name, mode: "dry-run", cwd: EXAMPLE_DIR, outputs: FIXTURE_OUTPUTS, log: (l) => lines.push(l) });
   expect(result.exitCode).to.equal(0);
   return lines;
 }

@@ -14,7 +14,7 @@ import { scaleOut } from "../../src/drills/scenarios/capacity";
 import { initialState } from "../../src/drills/simState";
 import { SimulatedCloud } from "../../src/drills/simulator";
 import { StepContext } from "../../src/drills/step";
-import { PROJECT_DIR, projectWith, resume, simulate } from "./harness";
+import { EXAMPLE_DIR, projectWith, resume, simulate } from "./harness";
 
 /** A timeout after the request reached AWS: the call took effect, the client never heard. */
 const ambiguous = (op: string) => new CloudError("transient", "TimeoutError", `us-west-2 ${op}`, "socket timed out after the request was sent");
@@ -42,7 +42,7 @@ describe("drill engine: retries and waits", () => {
   });
 
   it("an ambiguous timeout on FailoverGlobalCluster is not re-issued: FailoverState shows it running", async () => {
-    const warm = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const warm = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const cloud = new SimulatedCloud(warm, initialState(warm, []));
     const failover = cloud.failoverGlobalCluster.bind(cloud);
     cloud.failoverGlobalCluster = async (region, id, arn) => {
@@ -91,7 +91,7 @@ describe("drill engine: retries and waits", () => {
     expect(waitDatabaseCutover("failover", inputs, inputs.secondary).verify!.timeoutSeconds).to.equal(DEFAULT_CUTOVER_TIMEOUT_SECONDS);
     expect(waitDatabaseCutover("failover", { ...inputs, cutoverTimeoutSeconds: 1800 }, inputs.secondary).verify!.timeoutSeconds).to.equal(1800);
     // A failover that takes 400 s (more than the 180 s the drill used to wait).
-    const warm = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const warm = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const cloud = new SimulatedCloud(warm, initialState(warm, []));
     cloud.state.op = { kind: "failover", to: warm.secondary.region, doneAt: cloud.state.now + 400_000 };
     const log: string[] = [];

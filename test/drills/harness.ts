@@ -1,4 +1,4 @@
-/** Helpers for drill tests: the project's stack files, the fixture outputs, a temp folder per drill. */
+/** Helpers for drill tests: the example's stack files (test/fixtures/example), the fixture outputs, a temp folder per drill. */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,7 +9,9 @@ import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { readJournal, JournalEntry } from "../../src/drills/journal";
 import { SimState } from "../../src/drills/simState";
 
-export const PROJECT_DIR = path.resolve(__dirname, "../../..");
+import { EXAMPLE_DIR, PROJECT_DIR } from "../harness/paths";
+
+export { EXAMPLE_DIR, PROJECT_DIR };
 export const FIXTURES = path.join(PROJECT_DIR, "test/fixtures/drills");
 export const FIXTURE_OUTPUTS = { primary: path.join(FIXTURES, "primary.json"), secondary: path.join(FIXTURES, "secondary.json") };
 
@@ -17,7 +19,7 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
 }
 
-export async function fixtureInputs(cwd = PROJECT_DIR): Promise<DrillInputs> {
+export async function fixtureInputs(cwd = EXAMPLE_DIR): Promise<DrillInputs> {
   return loadInputs(readProjectStacks(cwd), "files", FIXTURE_OUTPUTS);
 }
 
@@ -37,7 +39,7 @@ function collected(result: DrillResult, lines: string[], journalFile: string): R
 export async function simulate(scenario: string, extra: Partial<DrillRequest> = {}): Promise<Ran> {
   const lines: string[] = [];
   const journalFile = path.join(tempDir(), "journal.jsonl");
-  const result = await runDrill({ scenario, mode: "simulate", cwd: PROJECT_DIR, journal: journalFile, log: (l) => lines.push(l), ...extra });
+  const result = await runDrill({ scenario, mode: "simulate", cwd: EXAMPLE_DIR, journal: journalFile, log: (l) => lines.push(l), ...extra });
   return collected(result, lines, journalFile);
 }
 
@@ -54,10 +56,10 @@ export function printed(lines: readonly string[], label: string): number {
   return Number(/^.* (\d+(?:\.\d+)?) s$/.exec(line)![1]);
 }
 
-/** A copy of the project's stack files with each file's text changed, for other strategies. */
+/** A copy of the project file and the example's stack files with each file's text changed, for other strategies. */
 export function projectWith(edit: (text: string) => string): string {
   const dir = tempDir();
-  for (const f of ["Pulumi.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml"]) fs.writeFileSync(path.join(dir, f), edit(fs.readFileSync(path.join(PROJECT_DIR, f), "utf8")));
+  for (const f of ["Pulumi.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml"]) fs.writeFileSync(path.join(dir, f), edit(fs.readFileSync(path.join(f === "Pulumi.yaml" ? PROJECT_DIR : EXAMPLE_DIR, f), "utf8")));
   return dir;
 }
 

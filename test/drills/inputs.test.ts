@@ -6,7 +6,7 @@ import { runDrill, resumeDrill } from "../../src/drills/drill";
 import { DrillError } from "../../src/drills/errors";
 import { DrillInputError } from "../../src/drills/inputs";
 import { loadInputs, parseOutputsOption, readProjectStacks } from "../../src/drills/load";
-import { FIXTURES, FIXTURE_OUTPUTS, fixtureInputs, PROJECT_DIR, projectWith, simulate, tempDir } from "./harness";
+import { EXAMPLE_DIR, FIXTURE_OUTPUTS, fixtureInputs, FIXTURES, projectWith, simulate, tempDir } from "./harness";
 
 const failure = async (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error("expected a failure"); }, (e: Error) => e);
 
@@ -21,7 +21,7 @@ describe("drill inputs", () => {
   });
 
   it("requires dbClusterArn, naming the output, the stack and the fix", async () => {
-    const err = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "files", { ...FIXTURE_OUTPUTS, secondary: path.join(FIXTURES, "secondary-without-arn.json") }));
+    const err = await failure(loadInputs(readProjectStacks(EXAMPLE_DIR), "files", { ...FIXTURE_OUTPUTS, secondary: path.join(FIXTURES, "secondary-without-arn.json") }));
     expect(err).to.be.instanceOf(DrillInputError);
     expect(err.message).to.include('output regional.dbClusterArn of stack "secondary" is missing');
     expect(err.message).to.include("pulumi up --stack secondary");
@@ -32,15 +32,15 @@ describe("drill inputs", () => {
     outputs.regional.autoScalingGroupNames = "orders-web-asg-1a2b3c4";
     const file = path.join(tempDir(), "secondary-wrong-type.json");
     fs.writeFileSync(file, JSON.stringify(outputs));
-    const err = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "files", { ...FIXTURE_OUTPUTS, secondary: file }));
+    const err = await failure(loadInputs(readProjectStacks(EXAMPLE_DIR), "files", { ...FIXTURE_OUTPUTS, secondary: file }));
     expect(err.message).to.include('output regional.autoScalingGroupNames of stack "secondary" is invalid (').and.not.include("is missing");
   });
 
   it("refuses outputs of the wrong stack, and --outputs that is not <stack>=<file>", async () => {
-    const swapped = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "files", { primary: FIXTURE_OUTPUTS.primary, secondary: FIXTURE_OUTPUTS.primary }));
+    const swapped = await failure(loadInputs(readProjectStacks(EXAMPLE_DIR), "files", { primary: FIXTURE_OUTPUTS.primary, secondary: FIXTURE_OUTPUTS.primary }));
     expect(swapped.message).to.match(/output regional.region of stack "secondary" is us-east-1 but its stack file says aws:region us-west-2/);
     expect(() => parseOutputsOption(["primary.json"])).to.throw(/--outputs primary.json is not <stack>=<file>/);
-    const missing = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "files", { primary: FIXTURE_OUTPUTS.primary }));
+    const missing = await failure(loadInputs(readProjectStacks(EXAMPLE_DIR), "files", { primary: FIXTURE_OUTPUTS.primary }));
     expect(missing.message).to.include('no --outputs for stack "secondary"');
   });
 
@@ -76,10 +76,10 @@ describe("drill inputs", () => {
 
   it("operator mistakes are DrillErrors with the fix: unknown scenario, a fault outside simulation, a journal that exists, a resume in another mode", async () => {
     const log = () => undefined;
-    expect(await failure(runDrill({ scenario: "restore-from-tape", mode: "dry-run", cwd: PROJECT_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, restore");
-    expect((await failure(runDrill({ scenario: "switchover", mode: "dry-run", faults: ["throttling"], cwd: PROJECT_DIR, log }))).message).to.include("only applies with --simulate");
+    expect(await failure(runDrill({ scenario: "restore-from-tape", mode: "dry-run", cwd: EXAMPLE_DIR, log }))).to.be.instanceOf(DrillError).and.to.have.property("message").that.includes("use one of switchover, failover, failback, dns, readiness, restore");
+    expect((await failure(runDrill({ scenario: "switchover", mode: "dry-run", faults: ["throttling"], cwd: EXAMPLE_DIR, log }))).message).to.include("only applies with --simulate");
     const done = await simulate("dns");
-    expect((await failure(runDrill({ scenario: "dns", mode: "simulate", cwd: PROJECT_DIR, journal: done.journalFile, log }))).message).to.include(`resume it with 'drill resume ${done.journalFile}'`);
+    expect((await failure(runDrill({ scenario: "dns", mode: "simulate", cwd: EXAMPLE_DIR, journal: done.journalFile, log }))).message).to.include(`resume it with 'drill resume ${done.journalFile}'`);
     expect((await failure(resumeDrill(done.journalFile, { mode: "execute", log }))).message).to.include("resume it with --simulate");
     expect(fs.readdirSync(path.dirname(done.journalFile)).filter((f) => f.startsWith("drill-report-dns-"))).to.have.length(2);
   });
@@ -89,13 +89,13 @@ describe("drill inputs through the Automation API", () => {
   it("reads each stack's outputs in the project folder, and turns a failure into the fix", async () => {
     const asked: string[] = [];
     const files: Record<string, string> = FIXTURE_OUTPUTS;
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "automation", {}, async (dir, stack) => {
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "automation", {}, async (dir, stack) => {
       asked.push(`${dir}:${stack}`);
       return JSON.parse(fs.readFileSync(files[stack], "utf8")) as Record<string, unknown>;
     });
-    expect(asked).to.deep.equal([`${PROJECT_DIR}:primary`, `${PROJECT_DIR}:secondary`]);
+    expect(asked).to.deep.equal([`${EXAMPLE_DIR}:primary`, `${EXAMPLE_DIR}:secondary`]);
     expect(inputs.primary.dbClusterArn).to.equal("arn:aws:rds:us-east-1:123456789012:cluster:orders-prod-us-east-1");
-    const err = await failure(loadInputs(readProjectStacks(PROJECT_DIR), "automation", {}, async () => { throw new Error("no stack named 'primary' found"); }));
+    const err = await failure(loadInputs(readProjectStacks(EXAMPLE_DIR), "automation", {}, async () => { throw new Error("no stack named 'primary' found"); }));
     expect(err).to.be.instanceOf(DrillInputError);
     expect(err.message).to.include("pulumi login").and.include("--outputs primary=<file>");
   });
@@ -107,7 +107,7 @@ describe("drill --execute", () => {
     const questions: string[] = [];
     let clients = 0;
     const result = await runDrill({
-      scenario: "failover", mode: "execute", cwd: PROJECT_DIR, outputs: FIXTURE_OUTPUTS, journal, log: () => undefined,
+      scenario: "failover", mode: "execute", cwd: EXAMPLE_DIR, outputs: FIXTURE_OUTPUTS, journal, log: () => undefined,
       confirm: async (q) => (questions.push(q), false),
       awsCloud: () => { clients++; throw new Error("must not be built"); },
     });

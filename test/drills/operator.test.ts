@@ -16,7 +16,7 @@ import { DrillError } from "../../src/drills/errors";
 import { readJournal } from "../../src/drills/journal";
 import { initialState } from "../../src/drills/simState";
 import { SimulatedCloud } from "../../src/drills/simulator";
-import { failure, FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, resume, simulate, tempDir } from "./harness";
+import { EXAMPLE_DIR, failure, FIXTURE_OUTPUTS, projectWith, resume, simulate, tempDir } from "./harness";
 
 const callsOf = (sim: { calls: { operation: string; region: string }[] }, op: string) => sim.calls.filter((c) => c.operation === op);
 
@@ -24,7 +24,7 @@ const callsOf = (sim: { calls: { operation: string; region: string }[] }, op: st
 function executeRequest(scenario: string, extra: Partial<DrillRequest> = {}): DrillRequest & { lines: string[] } {
   const lines: string[] = [];
   return {
-    scenario, mode: "execute", cwd: PROJECT_DIR, outputs: FIXTURE_OUTPUTS, journal: path.join(tempDir(), "j.jsonl"), log: (l) => lines.push(l), lines,
+    scenario, mode: "execute", cwd: EXAMPLE_DIR, outputs: FIXTURE_OUTPUTS, journal: path.join(tempDir(), "j.jsonl"), log: (l) => lines.push(l), lines,
     awsCloud: (inputs) => new SimulatedCloud(inputs, initialState(inputs, [])), ...extra,
   };
 }
@@ -74,7 +74,7 @@ describe("drills as an operator runs them", function () {
   });
 
   it("--execute without the Pulumi CLI says so, not an Automation API error code", async () => {
-    const err = await failure(runDrill({ scenario: "switchover", mode: "execute", cwd: PROJECT_DIR, yes: true, pulumiAvailable: false, readOutputs: async () => ({}), log: () => undefined }));
+    const err = await failure(runDrill({ scenario: "switchover", mode: "execute", cwd: EXAMPLE_DIR, yes: true, pulumiAvailable: false, readOutputs: async () => ({}), log: () => undefined }));
     expect(err).to.be.instanceOf(DrillError);
     expect(err!.message).to.match(/^Pulumi CLI not found on PATH/).and.to.include("--outputs");
   });
@@ -101,16 +101,16 @@ describe("drills as an operator runs them", function () {
   });
 
   it("a fault the scenario cannot meet is refused, listing the ones that apply", async () => {
-    const dns = await failure(runDrill({ scenario: "dns", mode: "simulate", faults: ["crash-after-cutover"], cwd: PROJECT_DIR, journal: path.join(tempDir(), "j.jsonl"), log: () => undefined }));
+    const dns = await failure(runDrill({ scenario: "dns", mode: "simulate", faults: ["crash-after-cutover"], cwd: EXAMPLE_DIR, journal: path.join(tempDir(), "j.jsonl"), log: () => undefined }));
     expect(dns).to.be.instanceOf(DrillError);
     expect(dns!.message).to.equal("--fault crash-after-cutover cannot happen in the dns drill; the faults that apply to dns are: throttling, primary-region-down, primary-region-returns");
-    const failback = await failure(runDrill({ scenario: "failback", mode: "simulate", faults: ["timeout"], cwd: PROJECT_DIR, journal: path.join(tempDir(), "j.jsonl"), log: () => undefined }));
+    const failback = await failure(runDrill({ scenario: "failback", mode: "simulate", faults: ["timeout"], cwd: EXAMPLE_DIR, journal: path.join(tempDir(), "j.jsonl"), log: () => undefined }));
     expect(failback!.message).to.include("--fault timeout cannot happen in the failback drill").and.to.include("throttling, lag-over-target, crash-after-cutover, replication-paused");
   });
 
   it("each drill writes its own report, scenario and start time in the name; a simulated report says so", async () => {
     const dir = tempDir();
-    const run = (scenario: string) => runDrill({ scenario, mode: "simulate", cwd: PROJECT_DIR, journal: path.join(dir, `${scenario}.jsonl`), log: () => undefined });
+    const run = (scenario: string) => runDrill({ scenario, mode: "simulate", cwd: EXAMPLE_DIR, journal: path.join(dir, `${scenario}.jsonl`), log: () => undefined });
     const files = [...((await run("switchover")).reportFiles ?? []), ...((await run("dns")).reportFiles ?? [])].map((f) => path.basename(f));
     expect(files).to.have.length(4);
     expect(new Set(files).size).to.equal(4);
@@ -121,7 +121,8 @@ describe("drills as an operator runs them", function () {
 
   describe("resume", () => {
     it("records the deployment in the journal and refuses another deployment's journal, naming both", async () => {
-      const r = await simulate("switchover", { faults: ["crash-after-cutover"] });
+      // A project folder (Pulumi.yaml names the project) holding the example's stack files.
+      const r = await simulate("switchover", { faults: ["crash-after-cutover"], cwd: projectWith((t) => t) });
       expect(r.journal[0].detail).to.deep.include({ deployment: { project: "dr-platform", primaryStack: "primary", secondaryStack: "secondary", globalClusterIdentifier: "orders-prod", domain: "orders.example.com" } });
       const other = projectWith((t) => t.replace(/dr:domain: \S+/g, "dr:domain: shop.example.org"));
       const err = await failure(resumeDrill(r.journalFile, { mode: "simulate", cwd: other, log: () => undefined }));

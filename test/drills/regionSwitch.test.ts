@@ -13,7 +13,7 @@ import { AwsCloud } from "../../src/drills/aws";
 import { CloudError } from "../../src/drills/cloud";
 import { runDrill } from "../../src/drills/drill";
 import { AlarmSwitch, RoutingControlSwitch } from "../../src/drills/regionSwitch";
-import { awsError, FIXTURE_OUTPUTS, PROJECT_DIR, projectWith, tempDir } from "./harness";
+import { awsError, EXAMPLE_DIR, FIXTURE_OUTPUTS, projectWith, tempDir } from "./harness";
 
 
 // The switch of us-east-1 (the primary) lives in us-west-2, the first secondary (components/dns/regionSwitch.ts).
@@ -114,7 +114,7 @@ describe("region switch: dry-run", () => {
 
   it("failover --dry-run (CloudWatch, the default) lists the switch-off against us-west-2, not the failed us-east-1", async () => {
     const lines: string[] = [];
-    await runDrill({ scenario: "failover", mode: "dry-run", cwd: PROJECT_DIR, log: (l) => lines.push(l) });
+    await runDrill({ scenario: "failover", mode: "dry-run", cwd: EXAMPLE_DIR, log: (l) => lines.push(l) });
     const off = lines.filter((l) => l.includes("PutMetricData") && l.includes('"Value":1,'));
     expect(off).to.have.length(1);
     expect(off[0]).to.match(/^us-west-2 CloudWatch\.PutMetricData Namespace=DR\/RegionSwitch /).and.to.include('{"Name":"Region","Value":"us-east-1"}],"Value":1');

@@ -18,9 +18,9 @@ import { readProjectStacks } from "../../src/drills/load";
 import { SIM_START } from "../../src/drills/simState";
 import { SIM_RESTORE_FAILURE } from "../../src/drills/simBackup";
 import { AURORA_INSTANCE_CREATE_SECONDS, ELB_ALIAS_TTL_SECONDS, HEALTH_CHECK_CONNECT_TIMEOUT_SECONDS, INSTANCE_LAUNCH_SECONDS, restoreSecondsFor } from "../../src/model/timings";
-import { callsOf, FIXTURES, printed, PROJECT_DIR, projectWith, Ran, simulate } from "./harness";
+import { callsOf, EXAMPLE_DIR, FIXTURES, printed, projectWith, Ran, simulate } from "./harness";
 
-const primary = readProjectStacks(PROJECT_DIR).primary.config;
+const primary = readProjectStacks(EXAMPLE_DIR).primary.config;
 
 describe("drill restore", function () {
   this.timeout(10_000);
@@ -144,7 +144,7 @@ describe("drill restore", function () {
 
   it("runs only calls its steps declare (dry-run cannot drift from execution)", async () => {
     const lines: string[] = [];
-    await runDrill({ scenario: "restore", mode: "dry-run", cwd: PROJECT_DIR, log: (l) => lines.push(l) });
+    await runDrill({ scenario: "restore", mode: "dry-run", cwd: EXAMPLE_DIR, log: (l) => lines.push(l) });
     // The credentials pre-check, printed as a comment before the steps, is declared too.
     const declared = new Set(lines.filter((l) => !l.startsWith("#") && !l.startsWith("model")).map((l) => l.split(" ").slice(0, 2).join(" ")).concat("us-west-2 STS.GetCallerIdentity"));
     for (const r of runs.values()) {
@@ -155,7 +155,7 @@ describe("drill restore", function () {
 
   it("--outputs of a warm-standby pair: one error naming the secondary's strategy and the fix", async () => {
     const outputs = { primary: path.join(FIXTURES, "primary.json"), secondary: path.join(FIXTURES, "secondary.json") };
-    const err = await runDrill({ scenario: "restore", mode: "dry-run", cwd: PROJECT_DIR, outputs, log: () => undefined }).then(() => undefined, (e: Error) => e);
+    const err = await runDrill({ scenario: "restore", mode: "dry-run", cwd: EXAMPLE_DIR, outputs, log: () => undefined }).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.match(/stack "secondary" is a warm-standby secondary with a standing cluster orders-prod-us-west-2; the restore drill restores into a backup-restore region.*Use the failover drill/);
   });
 });

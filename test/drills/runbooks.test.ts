@@ -5,7 +5,7 @@ import * as path from "path";
 import { scenarioInputs } from "../../src/drills/drill";
 import { readProjectStacks } from "../../src/drills/load";
 import { scenario, scenarioNames } from "../../src/drills/scenarios";
-import { PROJECT_DIR, projectWith } from "./harness";
+import { EXAMPLE_DIR, PROJECT_DIR, projectWith } from "./harness";
 
 /** `### 7. \`step-name\` (pilot light only)` -> the steps a runbook lists for one strategy. */
 function runbookSteps(name: string, pilotLight: boolean): string[] {
@@ -16,7 +16,7 @@ function runbookSteps(name: string, pilotLight: boolean): string[] {
 }
 
 describe("runbooks", () => {
-  const dirs = { "warm standby": PROJECT_DIR, "pilot light": projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light")) };
+  const dirs = { "warm standby": EXAMPLE_DIR, "pilot light": projectWith((t) => t.replace("dr:strategy: warm-standby", "dr:strategy: pilot-light")) };
 
   for (const name of scenarioNames()) {
     for (const [strategy, dir] of Object.entries(dirs)) {

@@ -22,7 +22,7 @@ import { SimulatedCloud } from "../../src/drills/simulator";
 import { StepContext } from "../../src/drills/step";
 import { undoDrill } from "../../src/drills/undo";
 import { incompleteBanner } from "../../src/drills/drill";
-import { PROJECT_DIR, projectWith, resume, simulate, tempDir } from "./harness";
+import { EXAMPLE_DIR, projectWith, resume, simulate, tempDir } from "./harness";
 
 const HOUR_SECONDS = 3600;
 const simOf = (journalFile: string) => `${journalFile}.sim.json`;
@@ -48,7 +48,7 @@ describe("drill safety rules", function () {
   this.timeout(10_000);
   let inputs: DrillInputs;
   before(async () => {
-    inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
   });
 
   describe("the old primary's switch after a failover while it was down", () => {

@@ -13,7 +13,7 @@ import { credentialsCall } from "../../src/drills/drill";
 import { BACKUP_FAULTS } from "../../src/drills/simBackup";
 import { parseStackConfig } from "../../stacks/configSchema";
 import { readStackConfig } from "../../src/engine/stackFiles";
-import { callsOf, printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
+import { callsOf, EXAMPLE_DIR, printed, PROJECT_DIR, projectWith, Ran, resume, simulate } from "./harness";
 import { ALIAS_TTL, AURORA_FAILOVER, AURORA_SWITCHOVER, CONNECT_TIMEOUT, DB_INSTANCE_CREATE, FRESH_LAUNCH, S3_RTC_BOUND, SWITCH_ALARM_PERIOD, SWITCH_PICKUP, TYPICAL_LAG, WARM_POOL_START } from "../harness/citedFigures";
 
 /** Issue 12: a warm-standby failover drill, run at detection, under two minutes. */
@@ -22,7 +22,7 @@ const RTO_GOAL = 120;
 const RTO_TARGET = 180;
 
 const within10 = (measured: number, model: number) => expect(Math.abs(measured - model), `measured ${measured} s vs model ${model} s`).to.be.at.most(0.1 * model);
-const config = (stack: string) => parseStackConfig(readStackConfig(PROJECT_DIR, stack), stack);
+const config = (stack: string) => parseStackConfig(readStackConfig(EXAMPLE_DIR, stack), stack);
 const done = (r: Ran, step: string) => r.journal.some((e) => e.step === step && e.event === "done");
 /** Route 53 detection: failureThreshold checks intervalSeconds apart, the last waiting out the connect timeout. */
 const detection = () => config("primary").healthCheck.intervalSeconds * config("primary").healthCheck.failureThreshold + CONNECT_TIMEOUT;
@@ -234,7 +234,7 @@ describe("drills in the simulator", function () {
     const r = runs.get("failback")!;
     expect(r.result.exitCode).to.equal(0);
     // DNS is back on the original primary, and stays there.
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const cloud = new SimulatedCloud(inputs, JSON.parse(JSON.stringify(r.sim)) as typeof r.sim);
     await cloud.clock.sleep(3600);
     expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain)).to.deep.equal([r.sim.regions["us-east-1"].address]);
@@ -285,7 +285,7 @@ describe("drills in the simulator", function () {
   });
 
   it("every call a simulated drill makes is one its steps declare (dry-run cannot drift from execution)", async () => {
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     for (const r of runs.values()) {
       const header = r.journal[0].detail as { scenario: string; from: string; to: string };
       const region = (name: string) => [inputs.primary, inputs.secondary].find((x) => x.region === name)!;
@@ -327,7 +327,7 @@ describe("drills in the simulator", function () {
   it("primary-region-returns: the old primary answers again during the drill, and DNS ends on the recovery region and stays there", async () => {
     const r = runs.get("returns")!;
     expect(r.result.exitCode).to.equal(0);
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const cloud = new SimulatedCloud(inputs, r.sim);
     const east = r.sim.regions["us-east-1"];
     expect(east.upAt! - SIM_START).to.equal(PRIMARY_RETURNS_AFTER_SECONDS * 1000);
@@ -346,7 +346,7 @@ describe("drills in the simulator", function () {
     // us-west-2's CloudWatch switch lives in the primary's region (components/dns/regionSwitch.ts placement); 0 is on.
     const on = r.sim.calls.filter((c) => c.operation === "PutMetricData" && JSON.stringify(c.params).includes('"Value":"us-west-2"'));
     expect(on.map((c) => [c.region, (c.params.MetricData as { Value: number }[])[0].Value])).to.deep.equal([["us-east-1", 0]]);
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const cloud = new SimulatedCloud(inputs, r.sim);
     await cloud.clock.sleep(3600);
     expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain)).to.deep.equal([r.sim.regions["us-west-2"].address]);
@@ -374,7 +374,7 @@ describe("drills in the simulator", function () {
     expect(r.result.exitCode).to.equal(0);
     // Nothing but the best-effort canary and the recovery region's own switch-on (its switch lives there) asks the failing region.
     expect(r.sim.calls.filter((c) => c.region === "us-east-1" && c.service !== "S3").map((c) => `${c.service}.${c.operation}`)).to.deep.equal(["CloudWatch.PutMetricData"]);
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const cloud = new SimulatedCloud(inputs, r.sim);
     expect(await cloud.httpStatus("https://us-east-1.orders.example.com/healthz")).to.equal(200); // its endpoint check keeps passing
     expect(await cloud.testDnsAnswer(inputs.hostedZoneId, inputs.domain)).to.deep.equal([r.sim.regions["us-west-2"].address]);

@@ -6,20 +6,20 @@ import { Cloud, RegionSwitch, SwitchState } from "../../src/drills/cloud";
 import { loadInputs, readProjectStacks } from "../../src/drills/load";
 import { checkSwitchesOn } from "../../src/drills/scenarios/switch";
 import { StepContext } from "../../src/drills/step";
-import { dr, PROJECT_DIR, projectWith, threeRegionWith } from "./harness";
+import { dr, EXAMPLE_DIR, PROJECT_DIR, projectWith, threeRegionWith } from "./harness";
 
 describe("dr drill switch", function () {
   this.timeout(10_000);
 
   it("without arguments, shows every region's switch, where it lives and which record the region holds", async () => {
-    const { code, out } = await dr("drill", "switch", "--simulate", "--cwd", PROJECT_DIR);
+    const { code, out } = await dr("drill", "switch", "--simulate", "--cwd", EXAMPLE_DIR);
     expect(code).to.equal(0);
     // The primary's switch lives in the first secondary, the secondary's in the primary's region (components/dns/regionSwitch.ts).
     expect(out).to.deep.equal([
       "us-east-1 (stack primary, PRIMARY): switch on — cloudwatch-alarm, alarm orders-prod-switch-us-east-1 in us-west-2",
       "us-west-2 (stack secondary, SECONDARY): switch on — cloudwatch-alarm, alarm orders-prod-switch-us-west-2 in us-east-1",
     ]);
-    const dry = await dr("drill", "switch", "--cwd", PROJECT_DIR);
+    const dry = await dr("drill", "switch", "--cwd", EXAMPLE_DIR);
     // Offline the default shows calls, not states, and says so, with the modes that show them.
     expect(dry.out[0]).to.match(/^# drill switch --dry-run \(the default\): the calls that would read every region's switch; no switch is read and nothing is changed\. To see the states: --execute .* or --simulate/);
     const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
@@ -54,15 +54,15 @@ describe("dr drill switch", function () {
   });
 
   it("refuses bad arguments with the fix, and --execute asks first", async () => {
-    const bad = await dr("drill", "switch", "eu-central-1", "off", "--simulate", "--cwd", PROJECT_DIR);
+    const bad = await dr("drill", "switch", "eu-central-1", "off", "--simulate", "--cwd", EXAMPLE_DIR);
     expect(bad.code).to.equal(1);
     expect(bad.err.join("\n")).to.include("not a region of this deployment; use one of us-east-1, us-west-2");
-    const word = await dr("drill", "switch", "us-east-1", "down", "--simulate", "--cwd", PROJECT_DIR);
+    const word = await dr("drill", "switch", "us-east-1", "down", "--simulate", "--cwd", EXAMPLE_DIR);
     expect(word.err.join("\n")).to.include("say on or off");
   });
 
   it("switch.md names the steps of 'drill switch <region> off' in order and covers reading the state, the cost and break-glass", async () => {
-    const { out } = await dr("drill", "switch", "us-east-1", "off", "--cwd", PROJECT_DIR);
+    const { out } = await dr("drill", "switch", "us-east-1", "off", "--cwd", EXAMPLE_DIR);
     const steps = out.filter((l) => /^# \d+\. /.test(l)).map((l) => l.split(" ")[2]);
     const text = fs.readFileSync(path.join(PROJECT_DIR, "runbooks", "switch.md"), "utf8");
     const listed = [...text.matchAll(/^### \d+\. `([a-z0-9-]+)`/gm)].map((m) => m[1]);
@@ -75,7 +75,7 @@ describe("dr drill switch", function () {
 
 describe("readiness check-switches", () => {
   it("fails on a region switched off and on a switch whose state is unknown (no datum since its alarm was created or changed), with the command that fixes it", async () => {
-    const inputs = await loadInputs(readProjectStacks(PROJECT_DIR), "derived", {});
+    const inputs = await loadInputs(readProjectStacks(EXAMPLE_DIR), "derived", {});
     const states: Record<string, SwitchState> = { "us-east-1": "off", "us-west-2": "unknown" };
     const cloud = { getRegionSwitch: async (s: RegionSwitch) => states[s.region] } as unknown as Cloud;
     const problem = await checkSwitchesOn(inputs).precondition!({ inputs, cloud } as unknown as StepContext);

@@ -27,7 +27,7 @@ let arc: Promise<Deployment> | undefined;
 let personApproval: Promise<Deployment> | undefined;
 const byStrategy = new Map<DrStrategy, Promise<Deployment>>();
 
-/** The example configuration (the project's stack files), as `plan` evaluated it. */
+/** The example configuration (its stack files in test/fixtures/example), as `plan` evaluated it. */
 export function exampleDeployment(): Promise<Deployment> {
   example ??= examplePlan().then(({ evaluated }) => {
     const of = (stack: string) => evaluated.find((e) => e.planned.stack === stack)!.evaluation;

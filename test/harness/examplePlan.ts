@@ -1,5 +1,5 @@
 /**
- * The example configuration (the project's stack files) planned once per mocha process, shared by
+ * The example configuration (its stack files in test/fixtures/example) planned once per mocha process, shared by
  * every test file that needs it, so its evaluation is paid once.
  */
 import * as fs from "fs";
@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import type { PlanResult } from "../../src/plan/result";
 import { runPlan } from "../../src/plan/runPlan";
-import { PROJECT_DIR } from "./stack";
+import { EXAMPLE_DIR } from "./paths";
 
 let example: Promise<PlanResult> | undefined;
 
@@ -16,7 +16,7 @@ export function examplePlan(): Promise<PlanResult> {
   if (!example) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "dr-example-plan-"));
     process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
-    example = runPlan({ projectDir: PROJECT_DIR, outDir: path.join(root, "plan"), strict: true });
+    example = runPlan({ projectDir: EXAMPLE_DIR, outDir: path.join(root, "plan"), strict: true });
   }
   return example;
 }

@@ -2,19 +2,19 @@
  * Test helpers that read like GIVEN config / WHEN the stack is evaluated / THEN these resources.
  * Evaluate a stack once per test file (in `before`) and assert many things on the result.
  */
-import * as path from "path";
 import { evaluateStack, Evaluation, RecordedResourceWithRegion } from "../../src/engine/evaluate";
 import { MockCloudOptions } from "../../src/engine/mockCloud";
 import { readStackConfig } from "../../src/engine/stackFiles";
 import { program } from "../../stacks/program";
+import { EXAMPLE_DIR } from "./paths";
 
-export const PROJECT_DIR = path.resolve(__dirname, "../../..");
+export { EXAMPLE_DIR, PROJECT_DIR } from "./paths";
 export const PRIMARY_STACK_REF = "organization/dr-platform/primary";
 export const SECONDARY_STACK_REF = "organization/dr-platform/secondary";
 
-/** GIVEN: the config of a stack file, with overrides ("dr:key" -> value; objects are JSON-encoded, undefined deletes). */
+/** GIVEN: the config of one of the example's stack files (test/fixtures/example), with overrides ("dr:key" -> value; objects are JSON-encoded, undefined deletes). */
 export function givenStackFile(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-  return withOverrides(readStackConfig(PROJECT_DIR, stack), overrides);
+  return withOverrides(readStackConfig(EXAMPLE_DIR, stack), overrides);
 }
 
 export function withOverrides(config: Record<string, string>, overrides: Record<string, unknown>): Record<string, string> {
