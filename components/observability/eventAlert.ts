@@ -78,7 +78,7 @@ export class EventAlert extends pulumi.ComponentResource {
       eventPattern: JSON.stringify(r.pattern),
     }, { parent: this }));
     const ruleArns = pulumi.all(rules.map((r) => r.arn));
-    const topicArn = componentAlarmTopic(name, `Events: ${args.rules.map((r) => r.ruleName).join(", ")}`.slice(0, 100), key.arn, args.subscriptions, this,
+    const topicArn = componentAlarmTopic(name, `EventBridge ${args.rules.map((r) => r.ruleName).join(" ")}`.slice(0, 100), key.arn, args.subscriptions, this,
       (arn) => ruleArns.apply((ruleArnList) => eventRuleTopicPolicy(arn, ruleArnList)));
 
     this.catalogue = [];
