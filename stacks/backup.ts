@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_START_WINDOW_MINUTES, BackupCopyTarget, BackupPlan } from "../components/data/backupPlan";
-import { backupVaultName, laterSchedule, restoredClusterTag, restoreSubnetGroupName, scheduleIntervalSeconds } from "../components/data/backupRules";
+import { backupVaultName, primaryPlanTiming, restoredClusterTag, restoreSubnetGroupName, scheduleIntervalSeconds } from "../components/data/backupRules";
 import { BackupServiceRole } from "../components/data/backupServiceRole";
 import { BackupVault } from "../components/data/backupVault";
 import { BackupCopyWatch, BackupJobAlarms, freshnessWindowSeconds } from "../components/observability/backupJobAlarms";
@@ -49,6 +49,9 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     adopt: config.backup.adoptVault,
   }, { provider });
 
+  // The primary's own plan waits for the links stack's copy plan, which selects the same resources (see PRIMARY_PLAN_DELAY_MINUTES).
+  const timing = config.role === "primary" ? primaryPlanTiming(config.backup.schedule) : undefined;
+  if (config.role === "primary" && !timing) throw new Error(`dr:backup.schedule = "${config.backup.schedule}" leaves the primary's own plan no turn beside the copy plan; the config check names the fix`);
   const alarms = new BackupJobAlarms(`${app}-backup-alarms`, {
     region: config.region,
     alarmTopicArn: region.alarms.topicArn,
@@ -56,7 +59,9 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     vault: { name: vault.vaultName, resourceTypes: ["S3", ...(region.database ? ["Aurora"] : [])] },
     // A copy job runs where its plan runs, here, and is reported under its destination vault.
     copies: copyTo.map((c) => ({ destinationVaultName: c.destinationVaultName, destinationRegion: c.destinationRegion })),
-    freshnessWindowSeconds: backupFreshnessWindow(config.backup.schedule),
+    freshnessWindowSeconds: timing
+      ? freshnessWindowSeconds(scheduleIntervalSeconds(config.backup.schedule), timing.delayMinutes + timing.startWindowMinutes) ?? 0
+      : backupFreshnessWindow(config.backup.schedule),
   }, { provider });
   region.catalogue.push(...alarms.catalogue);
 
@@ -68,7 +73,8 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
   const backupRole = new BackupServiceRole(`${app}-backup-role`, { purpose: "backup" }, { provider });
   const plan = new BackupPlan(`${app}-${config.environment}-backup`, {
     vaultName: vault.vaultName,
-    schedule: config.backup.schedule,
+    schedule: timing?.schedule ?? config.backup.schedule,
+    startWindowMinutes: timing?.startWindowMinutes,
     retentionDays: config.backup.retentionDays,
     continuous: config.backup.continuous,
     copyTo,
@@ -133,37 +139,11 @@ export function backupExports(config: StackConfig, b: RegionBackups): { readonly
 }
 
 /**
- * How long after the primary's own backups the copy plan starts. AWS Backup runs one job per
- * resource at a time and queues the next, which expires if it cannot start within its start window
- * (https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-limits.html, one concurrent
- * backup or copy job per resource). Both plans select the same cluster and bucket: started together,
- * either could expire behind the other and page every day. Started later, the copy plan's job is
- * always the one that waits.
- */
-export const COPY_PLAN_DELAY_MINUTES = 30;
-/** AWS's default start window, the longest the copy plan's job waits behind the primary's. */
-const COPY_PLAN_MAX_START_WINDOW_MINUTES = 8 * 60;
-
-/**
- * When the copy plan runs and how long its job may wait: `delay` after the primary's schedule, and
- * a start window as long as the schedule allows (the next primary job must not find it still
- * queued), between 60 minutes and 8 hours.
- */
-export function copyPlanTiming(primarySchedule: string): { readonly schedule: string; readonly startWindowMinutes: number; readonly freshnessWindowSeconds: number } {
-  const schedule = laterSchedule(primarySchedule, COPY_PLAN_DELAY_MINUTES);
-  const interval = scheduleIntervalSeconds(primarySchedule);
-  if (!schedule || interval === undefined) throw new Error(`dr:backup.schedule = "${primarySchedule}" is not a form the copy plan can follow; use a cron(...) with a fixed minute, such as cron(0 5 ? * * *)`);
-  const startWindowMinutes = Math.min(COPY_PLAN_MAX_START_WINDOW_MINUTES, Math.max(60, interval / 60 - COPY_PLAN_DELAY_MINUTES - 60));
-  // A copy completes after the delay and its own wait: the freshness alarm allows for both.
-  return { schedule, startWindowMinutes, freshnessWindowSeconds: freshnessWindowSeconds(interval, COPY_PLAN_DELAY_MINUTES + startWindowMinutes) ?? 0 };
-}
-
-/**
  * The plan that copies the primary's data to every recovery region: registered by the links stack
  * through its provider for the primary's region, selecting the resources the primary protects and
- * copying into each secondary's vault, COPY_PLAN_DELAY_MINUTES after the primary's own plan (see
- * copyPlanTiming). Its rule takes snapshots (not continuous): AWS allows continuous backup of an S3
- * bucket in one plan only, the primary's.
+ * copying into each secondary's vault, on dr:backup.schedule itself (the primary's own plan waits:
+ * see PRIMARY_PLAN_DELAY_MINUTES). Its rule takes snapshots (not continuous): AWS allows continuous
+ * backup of an S3 bucket in one plan only, the primary's.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
  */
 export function recoveryCopyPlan(planName: string, source: BackupExports, destinations: readonly (BackupExports & { readonly region: string })[], primaryProvider: aws.Provider, alarmTopicArn: string, primaryRegion: string): { readonly plan: BackupPlan; readonly alarms: BackupJobAlarms } {
@@ -172,11 +152,9 @@ export function recoveryCopyPlan(planName: string, source: BackupExports, destin
   const outside = copyRetentionProblem(backup.copyRetentionDays, destinations);
   if (outside) throw new Error(`dr:backup.copyRetentionDays = ${backup.copyRetentionDays} is ${outside}`);
   if (!source.backupRoleArn) throw new Error(`the source vault ${source.vaultName} exports no backup role; deploy the primary with this version of the program first`);
-  const timing = copyPlanTiming(backup.schedule);
   const plan = new BackupPlan(planName, {
     vaultName: source.vaultName,
-    schedule: timing.schedule,
-    startWindowMinutes: timing.startWindowMinutes,
+    schedule: backup.schedule,
     retentionDays: backup.retentionDays,
     continuous: false,
     copyTo: destinations.map((d) => ({ vaultArn: d.vaultArn, retentionDays: backup.copyRetentionDays })),
@@ -189,7 +167,7 @@ export function recoveryCopyPlan(planName: string, source: BackupExports, destin
     region: primaryRegion,
     alarmTopicArn,
     copies: destinations.map((d) => ({ destinationVaultName: d.vaultName, destinationRegion: d.region })),
-    freshnessWindowSeconds: timing.freshnessWindowSeconds,
+    freshnessWindowSeconds: backupFreshnessWindow(backup.schedule),
   }, { provider: primaryProvider });
   return { plan, alarms };
 }

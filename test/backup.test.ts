@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, laterSchedule, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
+import { BACKUP_ROLE_POLICY_ARNS, backupProblems, backupVaultName, laterSchedule, PRIMARY_PLAN_DELAY_MINUTES, primaryPlanTiming, scheduleGapsSeconds, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
 import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
-import { COPY_PLAN_DELAY_MINUTES, copyPlanTiming, recoveryCopyPlan } from "../stacks/backup";
+import { recoveryCopyPlan } from "../stacks/backup";
 import { exampleDeployment } from "./harness/deployments";
 import { RegionalProviders } from "../stacks/providers";
 import { clusterIdentifier, providerTags } from "../stacks/region";
@@ -40,7 +40,7 @@ describe("backup schedules: the longest gap between runs of an AWS Backup cron",
   }
 });
 
-describe("the copy plan runs after the primary's backups (AWS Backup runs one job per resource at a time)", () => {
+describe("the primary's own plan waits for the copy plan (AWS Backup runs one job per resource at a time)", () => {
   const later: Array<[string, string | undefined]> = [
     ["cron(0 5 ? * * *)", "cron(30 5 ? * * *)"],
     ["cron(45 23 ? * * *)", "cron(15 0 ? * * *)"],
@@ -52,20 +52,33 @@ describe("the copy plan runs after the primary's backups (AWS Backup runs one jo
   for (const [expression, expected] of later)
     it(`${expression} + 30 min -> ${expected ?? "unreadable"}, every gap unchanged`, () => {
       expect(laterSchedule(expression, 30)).to.equal(expected);
-      if (expected) expect(scheduleIntervalSeconds(expected)).to.equal(scheduleIntervalSeconds(expression));
+      if (expected) expect(scheduleGapsSeconds(expected)).to.deep.equal(scheduleGapsSeconds(expression));
     });
 
-  it("gives the copy job a start window that outlasts the primary's job but ends before the next primary job, and a freshness window for both waits", () => {
-    const daily = copyPlanTiming("cron(0 5 ? * * *)");
-    expect(daily).to.deep.equal({ schedule: "cron(30 5 ? * * *)", startWindowMinutes: 480, freshnessWindowSeconds: 24 * HOUR + (30 + 480) * 60 + HOUR });
-    const sixHourly = copyPlanTiming("cron(0 */6 ? * * *)");
-    expect(sixHourly.startWindowMinutes).to.equal(6 * 60 - 30 - 60);
-    // API_BackupRuleInput.html: a start window is at least 60 minutes.
-    expect(copyPlanTiming("cron(0 * ? * * *)").startWindowMinutes).to.equal(60);
-    expect(() => copyPlanTiming("rate(1 day)")).to.throw(/dr:backup.schedule = "rate\(1 day\)".*cron\(0 5 \? \* \* \*\)/);
+  it("refuses what AWS's cron refuses: '*' in both day fields, '?' as the year (eb-cron-expressions.html)", () => {
+    expect(scheduleIntervalSeconds("cron(0 5 * * * *)")).to.equal(undefined);
+    expect(scheduleIntervalSeconds("cron(0 5 ? * * ?)")).to.equal(undefined);
+    expect(scheduleIntervalSeconds("cron(0 5 * * ? *)")).to.equal(24 * HOUR);
   });
 
-  it("on the example, no two plans selecting one resource start together, and the later one's job may wait out the delay", async function () {
+  it("gives the primary's job a start window that outlasts the copy job but ends an hour before the next copy run, sized by the shortest gap", () => {
+    expect(primaryPlanTiming("cron(0 5 ? * * *)")).to.deep.equal({ schedule: "cron(30 5 ? * * *)", startWindowMinutes: 480, delayMinutes: 30 });
+    expect(primaryPlanTiming("cron(0 */6 ? * * *)")!.startWindowMinutes).to.equal(6 * 60 - 30 - 60);
+    // 01:00 and 07:00: the next copy run is 6 h away, not 18 h.
+    expect(primaryPlanTiming("cron(0 1,7 ? * * *)")!.startWindowMinutes).to.equal(6 * 60 - 30 - 60);
+    // API_BackupRuleInput.html: a start window is at least 60 minutes; runs 2 h apart leave no room for one.
+    expect(primaryPlanTiming("cron(0 0/2 ? * * *)")).to.equal(undefined);
+    expect(primaryPlanTiming("cron(0 0/3 ? * * *)")!.startWindowMinutes).to.equal(90);
+  });
+
+  it("refuses a schedule with runs too close for both plans, naming the gap and a schedule that works", () => {
+    const base = { schedule: "cron(0 * ? * * *)", retentionDays: 35, copyRetentionDays: 35, continuous: true, vaultLock: { mode: "governance" as const, minRetentionDays: 7, maxRetentionDays: 365 } };
+    const problem = backupProblems(base).find((p) => p.field === "schedule");
+    expect(problem?.message).to.contain("60 minutes apart").and.contain("at least 150 minutes").and.contain("cron(0 0/3 ? * * *)");
+    expect(backupProblems({ ...base, schedule: "cron(0 0/3 ? * * *)" }).filter((p) => p.field === "schedule")).to.deep.equal([]);
+  });
+
+  it("on the example, no two plans selecting one resource start together, and the later one's job may wait out the other's", async function () {
     this.timeout(60_000);
     const { primary, links } = await exampleDeployment();
     const plans = [primary, links].flatMap((ev) => resourcesOf(ev, "aws:backup/plan:Plan").map((plan) => {
@@ -75,12 +88,14 @@ describe("the copy plan runs after the primary's backups (AWS Backup runs one jo
     }));
     const own = plans.find((p) => p.stack === "primary")!;
     const copy = plans.find((p) => p.stack === "links")!;
+    const configured = givenStackFile("primary")["dr:backup"] ? JSON.parse(givenStackFile("primary")["dr:backup"]).schedule ?? "cron(0 5 ? * * *)" : "cron(0 5 ? * * *)";
     expect(copy.region).to.equal(own.region);
     expect(copy.resources.filter((arn) => own.resources.includes(arn))).to.not.be.empty;
-    expect(copy.schedule).to.not.equal(own.schedule);
-    expect(copy.schedule).to.equal(laterSchedule(own.schedule, COPY_PLAN_DELAY_MINUTES));
-    expect(own.startWindow).to.equal(60);
-    expect(copy.startWindow).to.be.greaterThan(COPY_PLAN_DELAY_MINUTES + own.startWindow);
+    // The copies keep the configured time: their age is what a restore in the recovery region gets.
+    expect(copy.schedule).to.equal(configured);
+    expect(own.schedule).to.equal(laterSchedule(configured, PRIMARY_PLAN_DELAY_MINUTES));
+    expect(copy.startWindow).to.equal(60);
+    expect(own.startWindow).to.be.greaterThan(PRIMARY_PLAN_DELAY_MINUTES + copy.startWindow);
   });
 });
 
@@ -311,10 +326,11 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
     expect(attached).to.have.members([...BACKUP_ROLE_POLICY_ARNS.backup]);
   });
 
-  it("runs the primary's rule on the configured schedule into its own vault, continuous for 35 days, with no copy of its own", () => {
+  it("runs the primary's rule after the configured schedule into its own vault, continuous for 35 days, with no copy of its own", () => {
     const plan = oneOf(primary, "aws:backup/plan:Plan");
     const [rule] = plan.inputs.rules as Array<Record<string, unknown>>;
-    expect(rule).to.include({ schedule: "cron(0 0/6 ? * * *)", targetVaultName: "orders-prod-us-east-1", enableContinuousBackup: true });
+    // 30 minutes after dr:backup.schedule (cron(0 0/6 ? * * *)), waiting up to 6 h - 30 min - 1 h for the links stack's copy plan.
+    expect(rule).to.include({ schedule: "cron(30 0/6 ? * * *)", startWindow: 270, targetVaultName: "orders-prod-us-east-1", enableContinuousBackup: true });
     expect(rule.lifecycle).to.deep.equal({ deleteAfter: 35 });
     expect(rule.copyActions ?? []).to.deep.equal([]);
   });
@@ -419,8 +435,10 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
       // backup-restore: the secondary has no cluster, so only its bucket is protected there.
       const types = ev === primary ? ["S3", "Aurora"] : ["S3"];
       expect(fresh.map((a) => (a.inputs.dimensions as Record<string, string>).ResourceType)).to.have.members(types);
-      // The 6-hourly schedule of this file, the 60-minute start window and a grace hour: 8 hours without a completed job.
-      for (const a of fresh) expect(a.inputs).to.include({ comparisonOperator: "LessThanThreshold", threshold: 1, period: 3600, evaluationPeriods: 8, datapointsToAlarm: 8, treatMissingData: "breaching" });
+      // The 6-hourly schedule of this file, the start window and a grace hour: 8 hours without a completed job in the
+      // secondary (60-minute window); 12 in the primary, whose own plan starts 30 minutes late and may wait 270 minutes.
+      const hours = ev === primary ? 12 : 8;
+      for (const a of fresh) expect(a.inputs).to.include({ comparisonOperator: "LessThanThreshold", threshold: 1, period: 3600, evaluationPeriods: hours, datapointsToAlarm: hours, treatMissingData: "breaching" });
     }
     // The secondary's copies into the primary's vault run in the secondary's region and are reported under the DESTINATION vault.
     const copies = byName(secondary).filter((a) => /copy/.test(a.name));

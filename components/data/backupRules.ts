@@ -84,21 +84,37 @@ const DAYS_OF_WEEK = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
  * else, so the caller can ask for a simpler expression instead of guessing.
  */
 export function scheduleIntervalSeconds(expression: string): number | undefined {
+  return scheduleGapsSeconds(expression)?.longest;
+}
+
+/** The shortest and longest gaps between two runs of a schedule scheduleIntervalSeconds reads. */
+export function scheduleGapsSeconds(expression: string): { readonly shortest: number; readonly longest: number } | undefined {
+  const fields = cronFields(expression);
+  if (!fields) return undefined;
+  const hours = hoursOf(fields.hour)!;
+  if (isOneDayOfWeek(fields.dayOfWeek)) return hours.length === 1 ? { shortest: 7 * DAY_SECONDS, longest: 7 * DAY_SECONDS } : undefined;
+  const gaps = hours.map((h, i) => (i + 1 < hours.length ? hours[i + 1] - h : 24 - h + hours[0]) * 3600);
+  return { shortest: Math.min(...gaps), longest: Math.max(...gaps) };
+}
+
+/**
+ * The fields of a cron expression in a form the platform reads, or undefined. AWS refuses `*` in both
+ * day fields (one must be `?`) and `?` in the year
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html, whose cron AWS Backup uses).
+ */
+function cronFields(expression: string): { minute: string; hour: string; dayOfMonth: string; month: string; dayOfWeek: string; year: string } | undefined {
   const m = /^cron\((.+)\)$/.exec(expression.trim());
   if (!m) return undefined;
-  const fields = m[1].trim().split(/\s+/);
-  if (fields.length !== 6) return undefined;
-  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields;
+  const parts = m[1].trim().split(/\s+/);
+  if (parts.length !== 6) return undefined;
+  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = parts;
   if (!/^\d{1,2}$/.test(minute) || Number(minute) > 59) return undefined;
-  if (month !== "*" || (year !== "*" && year !== "?")) return undefined;
-  const hours = hoursOf(hour);
-  if (!hours) return undefined;
-  const everyDay = (dayOfMonth === "?" || dayOfMonth === "*") && (dayOfWeek === "*" || dayOfWeek === "?");
+  if (month !== "*" || year !== "*") return undefined;
+  if (!hoursOf(hour)) return undefined;
+  const everyDay = (dayOfMonth === "?" && dayOfWeek === "*") || (dayOfMonth === "*" && dayOfWeek === "?");
   const weekly = dayOfMonth === "?" && isOneDayOfWeek(dayOfWeek);
   if (!everyDay && !weekly) return undefined;
-  if (weekly) return hours.length === 1 ? 7 * DAY_SECONDS : undefined;
-  const gaps = hours.map((h, i) => (i + 1 < hours.length ? hours[i + 1] - h : 24 - h + hours[0]));
-  return Math.max(...gaps) * 3600;
+  return { minute, hour, dayOfMonth, month, dayOfWeek, year };
 }
 
 /**
@@ -107,16 +123,16 @@ export function scheduleIntervalSeconds(expression: string): number | undefined 
  * any other form.
  */
 export function laterSchedule(expression: string, minutes: number): string | undefined {
-  if (scheduleIntervalSeconds(expression) === undefined || !Number.isInteger(minutes) || minutes < 1 || minutes > 59) return undefined;
-  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = /^cron\((.+)\)$/.exec(expression.trim())![1].trim().split(/\s+/);
-  const total = Number(minute) + minutes;
-  if (total < 60) return `cron(${total} ${hour} ${dayOfMonth} ${month} ${dayOfWeek} ${year})`;
-  const hours = hoursOf(hour)!.map((h) => h + 1);
+  const f = cronFields(expression);
+  if (!f || !Number.isInteger(minutes) || minutes < 1 || minutes > 59) return undefined;
+  const total = Number(f.minute) + minutes;
+  if (total < 60) return `cron(${total} ${f.hour} ${f.dayOfMonth} ${f.month} ${f.dayOfWeek} ${f.year})`;
+  const hours = hoursOf(f.hour)!.map((h) => h + 1);
   const pastMidnight = hours.includes(24);
-  const newHours = [...new Set(hours.map((h) => h % 24))].sort((a, b) => a - b).join(",");
+  const newHours = [...new Set(hours.map((h) => h % 24))].sort((x, y) => x - y).join(",");
   // A weekly schedule has one hour: past midnight it runs on the next day of the week.
-  const day = pastMidnight && isOneDayOfWeek(dayOfWeek) ? nextDayOfWeek(dayOfWeek) : dayOfWeek;
-  return `cron(${total - 60} ${newHours} ${dayOfMonth} ${month} ${day} ${year})`;
+  const day = pastMidnight && isOneDayOfWeek(f.dayOfWeek) ? nextDayOfWeek(f.dayOfWeek) : f.dayOfWeek;
+  return `cron(${total - 60} ${newHours} ${f.dayOfMonth} ${f.month} ${day} ${f.year})`;
 }
 
 function nextDayOfWeek(field: string): string {
@@ -143,6 +159,37 @@ function isOneDayOfWeek(field: string): boolean {
   return /^[1-7]$/.test(field) || DAYS_OF_WEEK.includes(field.toUpperCase());
 }
 
+/**
+ * How long after dr:backup.schedule the primary's own plan starts. The links stack's copy plan
+ * selects the same cluster and bucket on the schedule itself (the copies' age is what a restore in
+ * the recovery region gets, so it keeps the configured time). AWS Backup runs one job per resource at
+ * a time and expires a queued job at the end of its start window
+ * (https://docs.aws.amazon.com/timestream/latest/developerguide/backups-limits.html quotes AWS
+ * Backup's limit): started together, either job could expire behind the other and page every day.
+ * Started later, with a start window long enough to wait out the copy plan's job, the primary's own
+ * job is always the one that waits.
+ */
+export const PRIMARY_PLAN_DELAY_MINUTES = 30;
+/** AWS's default start window, the longest the primary's own job waits behind the copy plan's. */
+const PRIMARY_PLAN_MAX_START_WINDOW_MINUTES = 8 * 60;
+/** The shortest start window AWS Backup accepts (API_BackupRuleInput.html). */
+const MIN_START_WINDOW_MINUTES = 60;
+/** The shortest gap between runs that leaves the delayed job a full start window before the next copy plan run. */
+export const MIN_SCHEDULE_GAP_MINUTES = PRIMARY_PLAN_DELAY_MINUTES + MIN_START_WINDOW_MINUTES + 60;
+
+/**
+ * When the primary's own plan runs and how long its job may wait: PRIMARY_PLAN_DELAY_MINUTES after
+ * the schedule, with a start window that ends an hour before the next run of the copy plan (the
+ * shortest gap decides), at most 8 hours. Undefined for a schedule backupProblems refuses.
+ */
+export function primaryPlanTiming(schedule: string): { readonly schedule: string; readonly startWindowMinutes: number; readonly delayMinutes: number } | undefined {
+  const gaps = scheduleGapsSeconds(schedule);
+  const later = laterSchedule(schedule, PRIMARY_PLAN_DELAY_MINUTES);
+  if (!gaps || !later || gaps.shortest / 60 < MIN_SCHEDULE_GAP_MINUTES) return undefined;
+  const startWindowMinutes = Math.min(PRIMARY_PLAN_MAX_START_WINDOW_MINUTES, gaps.shortest / 60 - PRIMARY_PLAN_DELAY_MINUTES - 60);
+  return { schedule: later, startWindowMinutes, delayMinutes: PRIMARY_PLAN_DELAY_MINUTES };
+}
+
 /** Every problem with a set of backup settings; empty when AWS would accept them and every job would succeed. */
 export function backupProblems(b: BackupSettings): BackupProblem[] {
   const problems: BackupProblem[] = [];
@@ -152,6 +199,8 @@ export function backupProblems(b: BackupSettings): BackupProblem[] {
   // The forms read here run at most hourly, AWS Backup's shortest interval for snapshot backups.
   if (interval === undefined)
     fail("schedule", "is not an AWS Backup cron expression this platform can read (a fixed minute, at most hourly); use cron(M H ? * * *) for daily, cron(M 0/N ? * * *) for every N hours, or cron(M H ? * SUN *) for weekly (UTC)");
+  else if (!primaryPlanTiming(b.schedule))
+    fail("schedule", `runs backups ${Math.round(scheduleGapsSeconds(b.schedule)!.shortest / 60)} minutes apart at the closest; keep at least ${MIN_SCHEDULE_GAP_MINUTES} minutes between runs, such as cron(0 0/3 ? * * *): the primary's own plan starts ${PRIMARY_PLAN_DELAY_MINUTES} minutes after the links stack's copy plan and waits for its job (AWS Backup runs one job per resource at a time); continuous backup (dr:backup.continuous) already restores to any second in the primary's region`);
 
   if (lock.minRetentionDays < VAULT_LOCK_SHORTEST_MIN_RETENTION_DAYS)
     fail("vaultLock.minRetentionDays", `must be at least ${VAULT_LOCK_SHORTEST_MIN_RETENTION_DAYS} day (AWS Backup's shortest minimum retention)`);

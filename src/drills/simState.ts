@@ -37,7 +37,7 @@ export const FIXABLE_FAULTS: Partial<Record<Fault, (state: SimState, inputs: Dri
 };
 
 /** The faults of `faults` that `--fixed` can lift, in order. */
-export const fixableFaults = (faults: readonly string[]): Fault[] => faults.filter((f): f is Fault => f in FIXABLE_FAULTS);
+export const fixableFaults = (faults: readonly string[]): Fault[] => faults.filter((f): f is Fault => Object.hasOwn(FIXABLE_FAULTS, f));
 
 /**
  * `--fixed`: lifts each fault from a saved simulated world, as the operator's fix would, and says
@@ -46,7 +46,7 @@ export const fixableFaults = (faults: readonly string[]): Fault[] => faults.filt
 export function liftFaults(state: SimState, inputs: DrillInputs, fixed: readonly string[], journal: string): string[] {
   const active = fixableFaults(state.faults);
   for (const f of fixed) {
-    if (!(f in FIXABLE_FAULTS)) throw new DrillError(`--fixed ${f}: only a fault that models a condition the operator fixes can be lifted (${Object.keys(FIXABLE_FAULTS).join(", ")}); resume without it`);
+    if (!Object.hasOwn(FIXABLE_FAULTS, f)) throw new DrillError(`--fixed ${f}: only a fault that models a condition the operator fixes can be lifted (${Object.keys(FIXABLE_FAULTS).join(", ")}); resume without it`);
     if (!state.faults.includes(f as Fault)) throw new DrillError(`--fixed ${f}: the simulated drill of ${journal} does not have that fault (${active.length ? `it has: ${active.join(", ")}` : "it has none that --fixed lifts"}); resume without it`);
   }
   return [...new Set(fixed)].map((f) => {

@@ -38,8 +38,9 @@ export function writePlanFiles(outDir: string, files: Readonly<Record<string, st
   try {
     for (const [name, content] of Object.entries(files)) {
       const tmp = path.join(target, `.${name}.tmp-${process.pid}`);
-      fs.writeFileSync(tmp, content);
+      // Listed before writing, so a failed write (a full disk) leaves no temporary file either.
       written.push([tmp, path.join(target, name)]);
+      fs.writeFileSync(tmp, content);
     }
     for (const [tmp, final] of written) fs.renameSync(tmp, final);
   } finally {

@@ -61,6 +61,9 @@ describe("dr drill (CLI)", function () {
     expect(absent.err.join("\n")).to.include("--fixed recovery-cloudwatch-impaired: the simulated drill of").and.include("does not have that fault");
     const unfixable = await dr("drill", "resume", journal, "--simulate", "--fixed", "timeout");
     expect(unfixable.err.join("\n")).to.include("--fixed timeout: only a fault that models a condition the operator fixes can be lifted (recovery-cloudwatch-impaired)");
+    // A name every object inherits is no fault.
+    const inherited = await dr("drill", "resume", journal, "--simulate", "--fixed", "constructor");
+    expect(inherited.err.join("\n")).to.include("--fixed constructor: only a fault that models a condition the operator fixes can be lifted");
     const real = await dr("drill", "resume", journal, "--execute", "--fixed", "recovery-cloudwatch-impaired");
     expect(real.err.join("\n")).to.include("--fixed recovery-cloudwatch-impaired only applies with --simulate");
   });
