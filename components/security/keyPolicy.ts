@@ -100,7 +100,9 @@ export function alarmTopicKeyPolicy(accountId: string, region: string): string {
  * statement cannot carry aws:SourceAccount or aws:SourceArn: SNS documents those keys as not
  * supported in a KMS policy for EventBridge delivery to an encrypted topic (the KMS request does not
  * carry them, so every delivery would fail). It is scoped instead by the encryption context SNS
- * sends with every data-key request, the topic's ARN: this account's topics in this region.
+ * sends with every data-key request, the topic's ARN (`kms:EncryptionContext:aws:sns:topicArn`, as
+ * AWS's GameLift guide scopes its key for an encrypted topic, queue-notification-sns-sse.html): this
+ * account's topics in this region.
  * The topics' own policies admit only their rules; this key encrypts nothing else.
  */
 export function eventRuleTopicKeyPolicy(accountId: string, region: string): string {
