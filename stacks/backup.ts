@@ -59,9 +59,7 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
     vault: { name: vault.vaultName, resourceTypes: ["S3", ...(region.database ? ["Aurora"] : [])] },
     // A copy job runs where its plan runs, here, and is reported under its destination vault.
     copies: copyTo.map((c) => ({ destinationVaultName: c.destinationVaultName, destinationRegion: c.destinationRegion })),
-    freshnessWindowSeconds: timing
-      ? freshnessWindowSeconds(scheduleIntervalSeconds(config.backup.schedule), timing.delayMinutes + timing.startWindowMinutes) ?? 0
-      : backupFreshnessWindow(config.backup.schedule),
+    freshnessWindowSeconds: backupFreshnessWindow(config.backup.schedule, timing && timing.delayMinutes + timing.startWindowMinutes),
   }, { provider });
   region.catalogue.push(...alarms.catalogue);
 
@@ -104,9 +102,12 @@ export function regionBackups(config: StackConfig, region: Region, kmsKeyArn: pu
 }
 
 
-/** How old a region's newest recovery point (or copy) may get before it pages; see freshnessWindowSeconds. */
-export function backupFreshnessWindow(schedule: string): number {
-  return freshnessWindowSeconds(scheduleIntervalSeconds(schedule), BACKUP_START_WINDOW_MINUTES) ?? 0;
+/**
+ * How old a region's newest recovery point (or copy) may get before it pages, for jobs that may start
+ * `waitMinutes` after the schedule (default: the start window); see freshnessWindowSeconds.
+ */
+export function backupFreshnessWindow(schedule: string, waitMinutes: number = BACKUP_START_WINDOW_MINUTES): number {
+  return freshnessWindowSeconds(scheduleIntervalSeconds(schedule), waitMinutes) ?? 0;
 }
 
 /**

@@ -88,7 +88,7 @@ describe("the primary's own plan waits for the copy plan (AWS Backup runs one jo
     }));
     const own = plans.find((p) => p.stack === "primary")!;
     const copy = plans.find((p) => p.stack === "links")!;
-    const configured = givenStackFile("primary")["dr:backup"] ? JSON.parse(givenStackFile("primary")["dr:backup"]).schedule ?? "cron(0 5 ? * * *)" : "cron(0 5 ? * * *)";
+    const configured = parseStackConfig(givenStackFile("primary"), "Pulumi.primary.yaml").backup.schedule;
     expect(copy.region).to.equal(own.region);
     expect(copy.resources.filter((arn) => own.resources.includes(arn))).to.not.be.empty;
     // The copies keep the configured time: their age is what a restore in the recovery region gets.
