@@ -10,7 +10,7 @@ import { MAX_PLANNED_AZS, vpcCidrProblem } from "../components/network/cidrPlan"
 import { DEFAULT_AZ_COUNT, DR_STRATEGIES, DrStrategy, REGION_ROLES } from "../components/strategy";
 import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, REGION_AZ_COUNTS, isKnownRegion, isRegionName } from "../components/regions";
 import {
-  backupProblems, scheduleIntervalSeconds, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
+  backupProblems, primaryScheduleProblem, scheduleIntervalSeconds, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE, DEFAULT_CONTINUOUS_BACKUP, DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_LOCK_MAX_RETENTION_DAYS, DEFAULT_LOCK_MIN_RETENTION_DAYS, VAULT_LOCK_MODES,
 } from "../components/data/backupRules";
 import { writeForwardingProblem } from "../components/data/writeForwarding";
@@ -357,6 +357,8 @@ export const stackConfigSchema = z
       if (c.role === "primary" && t.desired < c.azCount) fail(["capacity", tier, "desired"], `is ${t.desired}, fewer than the ${c.azCount} AZs; raise it to at least ${c.azCount} so every AZ serves`);
     }
     for (const p of backupProblems(c.backup)) fail(["backup", ...p.field.split(".")], p.message);
+    const turn = c.role === "primary" ? primaryScheduleProblem(c.backup.schedule) : undefined;
+    if (turn) fail(["backup", "schedule"], turn);
     // The freshness alarm must see a whole interval: CloudWatch alarms look back at most 7 days.
     const window = freshnessWindowSeconds(scheduleIntervalSeconds(c.backup.schedule), BACKUP_START_WINDOW_MINUTES);
     if (window !== undefined && Math.ceil(window / FRESHNESS_PERIOD_SECONDS) * FRESHNESS_PERIOD_SECONDS > MAX_ALARM_WINDOW_SECONDS)

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { BACKUP_ROLE_POLICY_ARNS, backupProblems, backupVaultName, laterSchedule, PRIMARY_PLAN_DELAY_MINUTES, primaryPlanTiming, scheduleGapsSeconds, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
+import { BACKUP_ROLE_POLICY_ARNS, backupVaultName, laterSchedule, PRIMARY_PLAN_DELAY_MINUTES, primaryPlanTiming, primaryScheduleProblem, scheduleGapsSeconds, scheduleIntervalSeconds, vaultAccessPolicy, vaultPolicyAdmins } from "../components/data/backupRules";
 import { backupJobAlarmsProblems } from "../components/observability/backupJobAlarms";
 import { ConfigError, parseStackConfig } from "../stacks/configSchema";
 import { BackupExports } from "../stacks/contract";
@@ -71,11 +71,12 @@ describe("the primary's own plan waits for the copy plan (AWS Backup runs one jo
     expect(primaryPlanTiming("cron(0 0/3 ? * * *)")!.startWindowMinutes).to.equal(90);
   });
 
-  it("refuses a schedule with runs too close for both plans, naming the gap and a schedule that works", () => {
-    const base = { schedule: "cron(0 * ? * * *)", retentionDays: 35, copyRetentionDays: 35, continuous: true, vaultLock: { mode: "governance" as const, minRetentionDays: 7, maxRetentionDays: 365 } };
-    const problem = backupProblems(base).find((p) => p.field === "schedule");
-    expect(problem?.message).to.contain("60 minutes apart").and.contain("at least 150 minutes").and.contain("cron(0 0/3 ? * * *)");
-    expect(backupProblems({ ...base, schedule: "cron(0 0/3 ? * * *)" }).filter((p) => p.field === "schedule")).to.deep.equal([]);
+  it("refuses, in the primary only (the one stack with two plans on a resource), runs too close for both plans, naming the key, the gap and a schedule that works", () => {
+    expect(primaryScheduleProblem("cron(0 * ? * * *)")).to.contain("60 minutes apart").and.contain("at least 150 minutes").and.contain("cron(0 0/3 ? * * *)");
+    expect(primaryScheduleProblem("cron(0 0/3 ? * * *)")).to.equal(undefined);
+    const hourly = { "dr:backup": { schedule: "cron(0 * ? * * *)" } };
+    expect(() => parseStackConfig(givenStackFile("primary", hourly), "Pulumi.primary.yaml")).to.throw(/dr:backup\.schedule[\s\S]*60 minutes apart/);
+    expect(parseStackConfig(givenStackFile("secondary", hourly), "Pulumi.secondary.yaml").backup.schedule).to.equal("cron(0 * ? * * *)");
   });
 
   it("on the example, no two plans selecting one resource start together, and the later one's job may wait out the other's", async function () {
@@ -456,6 +457,9 @@ describe("backups in both stacks (dr:strategy backup-restore; compliance lock in
       expect(a.inputs.dimensions).to.deep.equal({ BackupVaultName: "orders-prod-us-west-2" });
       expect(a.inputs.alarmActions).to.deep.equal([regional(primary).alarmTopicArn]);
     }
+    // The copy plan runs on the 6-hourly schedule itself with a 60-minute start window: 6 + 1 + 1 grace hours.
+    const fresh = alarms.find((a) => a.inputs.metricName === "NumberOfCopyJobsCompleted")!;
+    expect(fresh.inputs).to.include({ evaluationPeriods: 8, datapointsToAlarm: 8 });
   });
 
   it("refuses a secondary whose copy retention the primary's vault lock would refuse, naming the key, before registering anything", async () => {

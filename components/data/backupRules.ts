@@ -190,6 +190,17 @@ export function primaryPlanTiming(schedule: string): { readonly schedule: string
   return { schedule: later, startWindowMinutes, delayMinutes: PRIMARY_PLAN_DELAY_MINUTES };
 }
 
+/**
+ * Why a primary's schedule leaves its own plan no turn beside the links stack's copy plan (runs too
+ * close together), or undefined. Only the primary has two plans on one resource: a secondary's
+ * schedule needs only to be readable (backupProblems).
+ */
+export function primaryScheduleProblem(schedule: string): string | undefined {
+  const gaps = scheduleGapsSeconds(schedule);
+  if (!gaps || primaryPlanTiming(schedule)) return undefined;
+  return `runs backups ${Math.round(gaps.shortest / 60)} minutes apart at the closest; keep at least ${MIN_SCHEDULE_GAP_MINUTES} minutes between runs in the primary, such as cron(0 0/3 ? * * *): its own plan starts ${PRIMARY_PLAN_DELAY_MINUTES} minutes after the links stack's copy plan and waits for its job (AWS Backup runs one job per resource at a time); continuous backup (dr:backup.continuous) already restores to any second in the primary's region`;
+}
+
 /** Every problem with a set of backup settings; empty when AWS would accept them and every job would succeed. */
 export function backupProblems(b: BackupSettings): BackupProblem[] {
   const problems: BackupProblem[] = [];
@@ -199,8 +210,6 @@ export function backupProblems(b: BackupSettings): BackupProblem[] {
   // The forms read here run at most hourly, AWS Backup's shortest interval for snapshot backups.
   if (interval === undefined)
     fail("schedule", "is not an AWS Backup cron expression this platform can read (a fixed minute, at most hourly); use cron(M H ? * * *) for daily, cron(M 0/N ? * * *) for every N hours, or cron(M H ? * SUN *) for weekly (UTC)");
-  else if (!primaryPlanTiming(b.schedule))
-    fail("schedule", `runs backups ${Math.round(scheduleGapsSeconds(b.schedule)!.shortest / 60)} minutes apart at the closest; keep at least ${MIN_SCHEDULE_GAP_MINUTES} minutes between runs, such as cron(0 0/3 ? * * *): the primary's own plan starts ${PRIMARY_PLAN_DELAY_MINUTES} minutes after the links stack's copy plan and waits for its job (AWS Backup runs one job per resource at a time); continuous backup (dr:backup.continuous) already restores to any second in the primary's region`);
 
   if (lock.minRetentionDays < VAULT_LOCK_SHORTEST_MIN_RETENTION_DAYS)
     fail("vaultLock.minRetentionDays", `must be at least ${VAULT_LOCK_SHORTEST_MIN_RETENTION_DAYS} day (AWS Backup's shortest minimum retention)`);
